@@ -1,0 +1,267 @@
+//! The audit trail: actions with stable codes, and the SHA-256 chain that makes any
+//! altered or removed row detectable.
+
+use sha2::{Digest, Sha256};
+
+/// Every kind of recorded event. Codes are stable forever: add, never rename or reuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditAction {
+    TipReceived,
+    TipTriaged,
+    TipRouted,
+    TipAcknowledged,
+    TipAssigned,
+    TipTransferred,
+    TipDeclined,
+    TipTierOverridden,
+    TipCloseRequested,
+    TipCloseApproved,
+    TipCloseRejected,
+    TipClosed,
+    TipReopened,
+    TipEscalated,
+    TipRead,
+    MessageFromTipster,
+    MessageToTipster,
+    TipsterSignedIn,
+    NotificationQueued,
+    AgencyCreated,
+    SiteCreated,
+    UserCreated,
+    TokenCreated,
+    ContactCreated,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 24] = [
+        AuditAction::TipReceived,
+        AuditAction::TipTriaged,
+        AuditAction::TipRouted,
+        AuditAction::TipAcknowledged,
+        AuditAction::TipAssigned,
+        AuditAction::TipTransferred,
+        AuditAction::TipDeclined,
+        AuditAction::TipTierOverridden,
+        AuditAction::TipCloseRequested,
+        AuditAction::TipCloseApproved,
+        AuditAction::TipCloseRejected,
+        AuditAction::TipClosed,
+        AuditAction::TipReopened,
+        AuditAction::TipEscalated,
+        AuditAction::TipRead,
+        AuditAction::MessageFromTipster,
+        AuditAction::MessageToTipster,
+        AuditAction::TipsterSignedIn,
+        AuditAction::NotificationQueued,
+        AuditAction::AgencyCreated,
+        AuditAction::SiteCreated,
+        AuditAction::UserCreated,
+        AuditAction::TokenCreated,
+        AuditAction::ContactCreated,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AuditAction::TipReceived => "tip.received",
+            AuditAction::TipTriaged => "tip.triaged",
+            AuditAction::TipRouted => "tip.routed",
+            AuditAction::TipAcknowledged => "tip.acknowledged",
+            AuditAction::TipAssigned => "tip.assigned",
+            AuditAction::TipTransferred => "tip.transferred",
+            AuditAction::TipDeclined => "tip.declined",
+            AuditAction::TipTierOverridden => "tip.tier_overridden",
+            AuditAction::TipCloseRequested => "tip.close_requested",
+            AuditAction::TipCloseApproved => "tip.close_approved",
+            AuditAction::TipCloseRejected => "tip.close_rejected",
+            AuditAction::TipClosed => "tip.closed",
+            AuditAction::TipReopened => "tip.reopened",
+            AuditAction::TipEscalated => "tip.escalated",
+            AuditAction::TipRead => "tip.read",
+            AuditAction::MessageFromTipster => "message.from_tipster",
+            AuditAction::MessageToTipster => "message.to_tipster",
+            AuditAction::TipsterSignedIn => "tipster.signed_in",
+            AuditAction::NotificationQueued => "notification.queued",
+            AuditAction::AgencyCreated => "agency.created",
+            AuditAction::SiteCreated => "site.created",
+            AuditAction::UserCreated => "user.created",
+            AuditAction::TokenCreated => "token.created",
+            AuditAction::ContactCreated => "contact.created",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<AuditAction> {
+        AuditAction::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
+/// The fields of an audit event that the chain covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord<'a> {
+    pub seq: i64,
+    pub at_ms: i64,
+    /// `user:<id>`, `tipster`, `system` or `cli`.
+    pub actor: &'a str,
+    pub action: &'a str,
+    /// `tip:<id>`, `user:<id>`, …
+    pub object: &'a str,
+    pub reason: &'a str,
+    /// Extra facts as compact JSON text.
+    pub detail: &'a str,
+}
+
+/// The hash before the first event.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// SHA-256 over the previous hash and the event's fields, each length-prefixed so that no
+/// two different events can serialise alike.
+pub fn chain_hash(prev_hash: &str, event: &AuditRecord<'_>) -> String {
+    let mut h = Sha256::new();
+    let seq = event.seq.to_string();
+    let at = event.at_ms.to_string();
+    for part in [
+        prev_hash,
+        &seq,
+        &at,
+        event.actor,
+        event.action,
+        event.object,
+        event.reason,
+        event.detail,
+    ] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// A stored event with its hashes, as the verifier reads it.
+#[derive(Debug, Clone)]
+pub struct StoredAudit {
+    pub seq: i64,
+    pub at_ms: i64,
+    pub actor: String,
+    pub action: String,
+    pub object: String,
+    pub reason: String,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// Why the chain is broken, naming the first bad event.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainError {
+    #[error("audit event {seq}: its contents do not match its hash (altered)")]
+    Altered { seq: i64 },
+    #[error(
+        "audit event {seq}: it does not follow the event before it (an event was removed or reordered)"
+    )]
+    Broken { seq: i64 },
+    #[error("audit event {seq}: expected sequence number {expected} (an event was removed)")]
+    Gap { seq: i64, expected: i64 },
+}
+
+/// Checks events in sequence order. Returns how many were checked.
+pub fn verify_chain<'a>(
+    events: impl IntoIterator<Item = &'a StoredAudit>,
+) -> Result<u64, ChainError> {
+    let mut prev = GENESIS_HASH.to_owned();
+    let mut expected = 1;
+    let mut count = 0;
+    for e in events {
+        if e.seq != expected {
+            return Err(ChainError::Gap {
+                seq: e.seq,
+                expected,
+            });
+        }
+        if e.prev_hash != prev {
+            return Err(ChainError::Broken { seq: e.seq });
+        }
+        let record = AuditRecord {
+            seq: e.seq,
+            at_ms: e.at_ms,
+            actor: &e.actor,
+            action: &e.action,
+            object: &e.object,
+            reason: &e.reason,
+            detail: &e.detail,
+        };
+        if chain_hash(&prev, &record) != e.hash {
+            return Err(ChainError::Altered { seq: e.seq });
+        }
+        prev = e.hash.clone();
+        expected += 1;
+        count += 1;
+    }
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain(n: i64) -> Vec<StoredAudit> {
+        let mut prev = GENESIS_HASH.to_owned();
+        (1..=n)
+            .map(|seq| {
+                let r = AuditRecord {
+                    seq,
+                    at_ms: seq * 10,
+                    actor: "system",
+                    action: "tip.received",
+                    object: "tip:1",
+                    reason: "",
+                    detail: "{}",
+                };
+                let hash = chain_hash(&prev, &r);
+                let e = StoredAudit {
+                    seq,
+                    at_ms: r.at_ms,
+                    actor: r.actor.into(),
+                    action: r.action.into(),
+                    object: r.object.into(),
+                    reason: r.reason.into(),
+                    detail: r.detail.into(),
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                };
+                prev = hash;
+                e
+            })
+            .collect()
+    }
+
+    #[test]
+    fn intact_altered_removed() {
+        let good = chain(5);
+        assert_eq!(verify_chain(&good), Ok(5));
+        let mut altered = good.clone();
+        altered[2].reason = "edited".into();
+        assert_eq!(verify_chain(&altered), Err(ChainError::Altered { seq: 3 }));
+        let mut removed = good.clone();
+        removed.remove(1);
+        assert_eq!(
+            verify_chain(&removed),
+            Err(ChainError::Gap {
+                seq: 3,
+                expected: 2
+            })
+        );
+        let mut last_removed = good.clone();
+        last_removed.pop();
+        assert_eq!(
+            verify_chain(&last_removed),
+            Ok(4),
+            "tail truncation is caught by the stored head, not the chain"
+        );
+    }
+
+    #[test]
+    fn codes_are_unique() {
+        let mut codes: Vec<_> = AuditAction::ALL.iter().map(|a| a.code()).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), AuditAction::ALL.len());
+    }
+}

@@ -1,0 +1,40 @@
+//! The pure core of Sightline: the types and rules every other crate shares.
+//!
+//! Nothing here does IO, reads a clock, or knows of HTTP or SQL: functions take data
+//! (and `now`, when time matters) and return data. `tests/purity.rs` enforces this.
+//!
+//! # Layout
+//! - [`tip`]: categories, languages, the validated new-tip input.
+//! - [`urgency`]: tiers, factors and the evidence spans that explain them.
+//! - [`status`]: the tip status machine and dispositions.
+//! - [`sla`]: acknowledge-by deadlines and the escalation ladder.
+//! - [`routing`]: which agencies receive a tip, and why.
+//! - [`staff`]: roles and the access decision.
+//! - [`audit`]: audit actions with stable codes and the hash chain.
+//! - [`time`]: the millisecond timestamp every layer uses.
+
+pub mod audit;
+pub mod routing;
+pub mod sla;
+pub mod staff;
+pub mod status;
+pub mod time;
+pub mod tip;
+pub mod urgency;
+
+/// A value outside the edge's accepted domain, naming the field and the reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct FieldError {
+    pub field: String,
+    pub reason: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Persistence: the [`Store`] trait, its typed errors, and its SQLite and PostgreSQL backends.
+//!
+//! Only this crate knows SQL. Every state change is written together with its audit event in
+//! one transaction; the audit log is append-only and hash-chained (see `domain::audit`).
+//!
+//! # Layout
+//! - [`model`]: the rows the store reads and writes (not domain types, not API DTOs).
+//! - [`error`]: [`StoreError`], separating "absent" and "conflict" from "broken".
+//! - `sql`: the one SQL implementation, with per-backend [`Backend`] hooks and migrations.
+
+pub mod error;
+pub mod model;
+mod sql;
+
+pub use error::StoreError;
+pub use sql::{Backend, SqlStore};
+
+use async_trait::async_trait;
+use model::*;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Everything Sightline persists. One implementation per database, one contract test suite
+/// (`tests/contract`) run on each.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    // --- administration --------------------------------------------------------------
+    async fn create_agency(&self, agency: NewAgency, actor: &str, now: i64) -> Result<Agency>;
+    async fn list_agencies(&self) -> Result<Vec<Agency>>;
+    async fn create_site(&self, site: NewSite, actor: &str, now: i64) -> Result<Site>;
+    async fn list_sites(&self) -> Result<Vec<Site>>;
+    async fn create_contact(&self, contact: NewContact, actor: &str, now: i64) -> Result<Contact>;
+    async fn list_contacts(&self, agency_id: i64) -> Result<Vec<Contact>>;
+    async fn create_user(&self, user: NewUser, actor: &str, now: i64) -> Result<User>;
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>>;
+    async fn user_by_id(&self, id: i64) -> Result<Option<User>>;
+    async fn list_users(&self, agency_id: i64) -> Result<Vec<User>>;
+    async fn create_token(&self, token: NewToken, actor: &str, now: i64) -> Result<i64>;
+    /// The user behind an unexpired, unrevoked token hash.
+    async fn user_for_token(&self, token_hash: &str, now: i64) -> Result<Option<User>>;
+    async fn get_setting(&self, key: &str) -> Result<Option<String>>;
+    async fn set_setting(&self, key: &str, value: &str) -> Result<()>;
+
+    // --- intake ------------------------------------------------------------------------
+    /// Stores a new tip with its factors, subjects, routes, notifications and audit events,
+    /// all in one transaction. Returns [`StoreError::Conflict`] when the reference is taken
+    /// or the idempotency key was used already (the caller then looks it up).
+    async fn insert_tip(&self, tip: NewTipRecord) -> Result<i64>;
+    /// The tip an idempotency key created, with the hash of the request that created it.
+    async fn tip_for_idempotency_key(&self, key_hash: &str) -> Result<Option<(i64, String)>>;
+    async fn tip_credentials(&self, reference: &str) -> Result<Option<(i64, String)>>;
+    async fn create_tipster_session(
+        &self,
+        token_hash: &str,
+        tip_id: i64,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<()>;
+    async fn tipster_session(&self, token_hash: &str, now: i64) -> Result<Option<i64>>;
+
+    // --- the desk ----------------------------------------------------------------------
+    async fn get_tip(&self, id: i64) -> Result<TipRow>;
+    async fn tip_detail(&self, id: i64) -> Result<TipDetail>;
+    async fn queue(&self, filter: &QueueFilter, now: i64) -> Result<Vec<TipRow>>;
+    /// Applies a change to a tip if its version still matches, with its audit events.
+    async fn commit_tip_change(&self, change: TipChange) -> Result<()>;
+
+    // --- background work ---------------------------------------------------------------
+    /// Claims tips whose escalation time has come, lets `plan` decide each change, and
+    /// commits them. Several processes may call this at once: each tip is claimed by one.
+    async fn escalate_due(&self, now: i64, limit: i64, plan: &EscalationPlan) -> Result<usize>;
+    /// Leases up to `limit` due notifications for `lease_ms`; nobody else gets them meanwhile.
+    async fn claim_notifications(
+        &self,
+        now: i64,
+        lease_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<Notification>>;
+    async fn finish_notification(&self, id: i64, outcome: DeliveryOutcome, now: i64) -> Result<()>;
+    async fn next_wakeup(&self) -> Result<Option<i64>>;
+
+    // --- audit and metrics -------------------------------------------------------------
+    async fn audit_events(
+        &self,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<domain::audit::StoredAudit>>;
+    async fn audit_head(&self) -> Result<(i64, String)>;
+    async fn audit_for_object(&self, object: &str) -> Result<Vec<domain::audit::StoredAudit>>;
+    async fn append_audit(&self, event: NewAudit) -> Result<()>;
+    async fn metrics(&self, now: i64) -> Result<Metrics>;
+}

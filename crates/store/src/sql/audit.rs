@@ -1,0 +1,97 @@
+//! Appending to the hash-chained audit log inside the caller's transaction.
+//!
+//! The chain's head (last seq and hash) lives in one row, `audit_head`, locked for the rest
+//! of the transaction: appends are serialised, and removing the newest events is detected
+//! because the head no longer matches the last event.
+
+use super::{SqlStore, rows};
+use crate::Result;
+use crate::model::NewAudit;
+use domain::audit::{AuditRecord, StoredAudit, chain_hash};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+impl SqlStore {
+    pub(super) async fn append_audit_in(
+        &self,
+        conn: &mut AnyConnection,
+        events: &[NewAudit],
+    ) -> Result<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let head = sqlx::query(AssertSqlSafe(format!(
+            "SELECT seq, hash FROM audit_head WHERE id = 1{}",
+            self.backend.for_update()
+        )))
+        .fetch_one(&mut *conn)
+        .await?;
+        let mut seq: i64 = head.try_get("seq")?;
+        let mut prev: String = head.try_get("hash")?;
+        let insert = self.sql(
+            "INSERT INTO audit_events (seq, at_ms, actor, action, object, reason, detail, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        );
+        for e in events {
+            seq += 1;
+            let record = AuditRecord {
+                seq,
+                at_ms: e.at_ms,
+                actor: &e.actor,
+                action: e.action.code(),
+                object: &e.object,
+                reason: &e.reason,
+                detail: &e.detail,
+            };
+            let hash = chain_hash(&prev, &record);
+            sqlx::query(insert.clone())
+                .bind(seq)
+                .bind(e.at_ms)
+                .bind(&e.actor)
+                .bind(e.action.code())
+                .bind(&e.object)
+                .bind(&e.reason)
+                .bind(&e.detail)
+                .bind(&prev)
+                .bind(&hash)
+                .execute(&mut *conn)
+                .await?;
+            prev = hash;
+        }
+        sqlx::query(self.sql("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1"))
+            .bind(seq)
+            .bind(&prev)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    pub(super) async fn audit_page(&self, after_seq: i64, limit: i64) -> Result<Vec<StoredAudit>> {
+        let rows = sqlx::query(self.sql(
+            "SELECT seq, at_ms, actor, action, object, reason, detail, prev_hash, hash FROM audit_events \
+             WHERE seq > $1 ORDER BY seq LIMIT $2",
+        ))
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(rows::audit).collect()
+    }
+
+    pub(super) async fn audit_of(&self, object: &str) -> Result<Vec<StoredAudit>> {
+        let rows = sqlx::query(self.sql(
+            "SELECT seq, at_ms, actor, action, object, reason, detail, prev_hash, hash FROM audit_events \
+             WHERE object = $1 ORDER BY seq",
+        ))
+        .bind(object)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(rows::audit).collect()
+    }
+
+    pub(super) async fn head(&self) -> Result<(i64, String)> {
+        let r = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&self.read)
+            .await?;
+        Ok((r.try_get("seq")?, r.try_get("hash")?))
+    }
+}

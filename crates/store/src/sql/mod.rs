@@ -1,0 +1,191 @@
+//! The SQL implementation of [`crate::Store`], shared by SQLite and PostgreSQL through sqlx's
+//! `Any` driver. Where the two dialects differ (schema types, row locking, string
+//! aggregation, connection settings), [`Backend`] says so in one place.
+//!
+//! SQLite: one writer connection (writes are serialised in-process, never `SQLITE_BUSY`
+//! between our own writers) and a pool of readers; WAL with `synchronous=FULL`, so a commit
+//! is on disk before the tip's receipt is returned.
+//! PostgreSQL: one pool; background work is claimed with `FOR UPDATE SKIP LOCKED`.
+
+mod admin;
+mod audit;
+mod background;
+mod migrate;
+mod rows;
+mod tips;
+
+use crate::{Result, StoreError};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, AssertSqlSafe, SqlSafeStr, SqlStr};
+use std::path::Path;
+use std::time::Duration;
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Text that locks claimed rows so concurrent processes skip them. SQLite has one writer.
+    fn skip_locked(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+
+    fn for_update(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+
+    /// Comma-joined ids of a column in an aggregate.
+    fn join_ids(self, column: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("group_concat({column})"),
+            Backend::Postgres => format!("string_agg({column}::text, ',')"),
+        }
+    }
+}
+
+/// A store on SQLite or PostgreSQL.
+pub struct SqlStore {
+    backend: Backend,
+    write: AnyPool,
+    read: AnyPool,
+}
+
+impl std::fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // No URL here: it may carry credentials.
+        f.debug_struct("SqlStore")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+impl SqlStore {
+    /// Opens (creating if missing) `sightline.db` in `data_dir` and migrates it.
+    pub async fn open_sqlite(data_dir: &Path) -> Result<SqlStore> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            StoreError::Corrupt(format!("cannot create {}: {e}", data_dir.display()))
+        })?;
+        let file = data_dir.join("sightline.db");
+        let url = format!("sqlite://{}?mode=rwc", file.display());
+        sqlx::any::install_default_drivers();
+        let write = AnyPoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .after_connect(sqlite_pragmas)
+            .connect(&url)
+            .await?;
+        let read = AnyPoolOptions::new()
+            .max_connections(8)
+            .after_connect(sqlite_pragmas)
+            .connect(&url)
+            .await?;
+        let store = SqlStore {
+            backend: Backend::Sqlite,
+            write,
+            read,
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects to PostgreSQL at `url` and migrates it.
+    pub async fn open_postgres(url: &str) -> Result<SqlStore> {
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await?;
+        let store = SqlStore {
+            backend: Backend::Postgres,
+            write: pool.clone(),
+            read: pool,
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Opens by URL (`postgres://…`) or, without one, the SQLite file in `data_dir`.
+    pub async fn open(database_url: Option<&str>, data_dir: &Path) -> Result<SqlStore> {
+        match database_url {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                SqlStore::open_postgres(url).await
+            }
+            Some(url) => Err(StoreError::Corrupt(format!(
+                "unsupported database URL scheme in {:?}: use postgres://…, or no URL for SQLite",
+                url.split(':').next().unwrap_or("")
+            ))),
+            None => SqlStore::open_sqlite(data_dir).await,
+        }
+    }
+
+    /// SQL for this backend. Only our own constant text and closed-enum codes go in here;
+    /// every value from outside is a bound parameter.
+    fn sql(&self, text: &str) -> SqlStr {
+        AssertSqlSafe(placeholders(self.backend, text)).into_sql_str()
+    }
+
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}
+
+type SetupFuture<'c> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), sqlx::Error>> + Send + 'c>>;
+
+/// Durability and integrity settings for every SQLite connection: WAL, a full fsync at each
+/// commit, foreign keys enforced, and a wait rather than an error when another process writes.
+fn sqlite_pragmas(
+    conn: &mut sqlx::AnyConnection,
+    _: sqlx::pool::PoolConnectionMetadata,
+) -> SetupFuture<'_> {
+    Box::pin(async move {
+        use sqlx::Executor;
+        conn.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;")
+            .await?;
+        Ok(())
+    })
+}
+
+/// SQL is written once with `$1` placeholders; SQLite gets `?1`, which it reads by number.
+fn placeholders(backend: Backend, text: &str) -> String {
+    if backend == Backend::Postgres {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(|n| n.is_ascii_digit()) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_for_sqlite() {
+        assert_eq!(
+            placeholders(Backend::Sqlite, "a = $1 AND b = $12 AND c = '$'"),
+            "a = ?1 AND b = ?12 AND c = '$'"
+        );
+        assert_eq!(placeholders(Backend::Postgres, "a = $1"), "a = $1");
+    }
+}
+
+mod store_impl;

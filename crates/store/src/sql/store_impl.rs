@@ -1,0 +1,125 @@
+//! The [`crate::Store`] trait over [`SqlStore`]: each method delegates to its module.
+
+use super::{Backend, SqlStore};
+use crate::model::*;
+use crate::{Result, Store};
+use async_trait::async_trait;
+use domain::audit::StoredAudit;
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+    async fn create_agency(&self, agency: NewAgency, actor: &str, now: i64) -> Result<Agency> {
+        self.insert_agency(agency, actor, now).await
+    }
+    async fn list_agencies(&self) -> Result<Vec<Agency>> {
+        self.agencies().await
+    }
+    async fn create_site(&self, site: NewSite, actor: &str, now: i64) -> Result<Site> {
+        self.insert_site(site, actor, now).await
+    }
+    async fn list_sites(&self) -> Result<Vec<Site>> {
+        self.sites().await
+    }
+    async fn create_contact(&self, contact: NewContact, actor: &str, now: i64) -> Result<Contact> {
+        self.insert_contact(contact, actor, now).await
+    }
+    async fn list_contacts(&self, agency_id: i64) -> Result<Vec<Contact>> {
+        self.contacts(agency_id).await
+    }
+    async fn create_user(&self, user: NewUser, actor: &str, now: i64) -> Result<User> {
+        self.insert_user(user, actor, now).await
+    }
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+        self.user_by(Some(email), None).await
+    }
+    async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
+        self.user_by(None, Some(id)).await
+    }
+    async fn list_users(&self, agency_id: i64) -> Result<Vec<User>> {
+        self.users_of(agency_id).await
+    }
+    async fn create_token(&self, token: NewToken, actor: &str, now: i64) -> Result<i64> {
+        self.insert_token(token, actor, now).await
+    }
+    async fn user_for_token(&self, token_hash: &str, now: i64) -> Result<Option<User>> {
+        self.token_user(token_hash, now).await
+    }
+    async fn get_setting(&self, key: &str) -> Result<Option<String>> {
+        self.setting(key).await
+    }
+    async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.put_setting(key, value).await
+    }
+    async fn insert_tip(&self, tip: NewTipRecord) -> Result<i64> {
+        self.insert_tip_tx(tip).await
+    }
+    async fn tip_for_idempotency_key(&self, key_hash: &str) -> Result<Option<(i64, String)>> {
+        self.idempotent_tip(key_hash).await
+    }
+    async fn tip_credentials(&self, reference: &str) -> Result<Option<(i64, String)>> {
+        self.credentials(reference).await
+    }
+    async fn create_tipster_session(
+        &self,
+        token_hash: &str,
+        tip_id: i64,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<()> {
+        self.new_tipster_session(token_hash, tip_id, expires_at, now)
+            .await
+    }
+    async fn tipster_session(&self, token_hash: &str, now: i64) -> Result<Option<i64>> {
+        self.tipster_tip(token_hash, now).await
+    }
+    async fn get_tip(&self, id: i64) -> Result<TipRow> {
+        self.tip_by_id(None, id).await
+    }
+    async fn tip_detail(&self, id: i64) -> Result<TipDetail> {
+        self.detail(id).await
+    }
+    async fn queue(&self, filter: &QueueFilter, now: i64) -> Result<Vec<TipRow>> {
+        self.queue_rows(filter, now).await
+    }
+    async fn commit_tip_change(&self, change: TipChange) -> Result<()> {
+        self.commit_change(change).await
+    }
+    async fn escalate_due(&self, now: i64, limit: i64, plan: &EscalationPlan) -> Result<usize> {
+        self.escalate(now, limit, plan).await
+    }
+    async fn claim_notifications(
+        &self,
+        now: i64,
+        lease_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<Notification>> {
+        self.claim(now, lease_ms, limit).await
+    }
+    async fn finish_notification(&self, id: i64, outcome: DeliveryOutcome, now: i64) -> Result<()> {
+        self.finish(id, outcome, now).await
+    }
+    async fn next_wakeup(&self) -> Result<Option<i64>> {
+        self.wakeup().await
+    }
+    async fn audit_events(&self, after_seq: i64, limit: i64) -> Result<Vec<StoredAudit>> {
+        self.audit_page(after_seq, limit).await
+    }
+    async fn audit_head(&self) -> Result<(i64, String)> {
+        self.head().await
+    }
+    async fn audit_for_object(&self, object: &str) -> Result<Vec<StoredAudit>> {
+        self.audit_of(object).await
+    }
+    async fn append_audit(&self, event: NewAudit) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        self.append_audit_in(&mut tx, &[event]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    async fn metrics(&self, now: i64) -> Result<Metrics> {
+        self.counts(now).await
+    }
+}

@@ -1,0 +1,495 @@
+//! Tips: intake in one transaction, the queue, the detail view, and changes with audit.
+
+use super::{SqlStore, rows};
+use crate::model::*;
+use crate::{Result, StoreError};
+use domain::status::Status;
+use sqlx::{AnyConnection, Row};
+
+impl SqlStore {
+    pub(super) async fn insert_tip_tx(&self, t: NewTipRecord) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        let id: i64 = sqlx::query(self.sql(
+            "INSERT INTO tips (reference, passphrase_hash, category, narrative, language, location_text, lat, lon, site_id, \
+             tier, tier_rank, tier_rule, tier_rule_text, original_tier, status, ack_due_at, escalation_level, \
+             next_escalation_at, received_at, updated_at, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $10, 'routed', $14, 0, $15, $16, $16, 1) RETURNING id",
+        ))
+        .bind(&t.reference)
+        .bind(&t.passphrase_hash)
+        .bind(&t.category)
+        .bind(&t.narrative)
+        .bind(&t.language)
+        .bind(&t.location_text)
+        .bind(t.lat)
+        .bind(t.lon)
+        .bind(t.site_id)
+        .bind(t.tier.code())
+        .bind(t.tier.rank())
+        .bind(&t.tier_rule)
+        .bind(&t.tier_rule_text)
+        .bind(t.ack_due_at)
+        .bind(t.next_escalation_at)
+        .bind(t.received_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_write(e, "reference"))?
+        .try_get("id")?;
+        if let Some((key_hash, request_hash)) = &t.idempotency {
+            sqlx::query(self.sql(
+                "INSERT INTO idempotency_keys (key_hash, tip_id, request_hash, created_at) VALUES ($1, $2, $3, $4)",
+            ))
+            .bind(key_hash)
+            .bind(id)
+            .bind(request_hash)
+            .bind(t.received_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_write(e, "idempotency key"))?;
+        }
+        let factor_sql =
+            self.sql("INSERT INTO tip_factors (tip_id, kind, evidence) VALUES ($1, $2, $3)");
+        for f in &t.factors {
+            sqlx::query(factor_sql.clone())
+                .bind(id)
+                .bind(&f.kind)
+                .bind(&f.evidence)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let subject_sql = self.sql(
+            "INSERT INTO tip_subjects (tip_id, name, age, dob, school, phone, email, handles) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        );
+        for s in &t.subjects {
+            sqlx::query(subject_sql.clone())
+                .bind(id)
+                .bind(&s.name)
+                .bind(s.age)
+                .bind(&s.dob)
+                .bind(&s.school)
+                .bind(&s.phone)
+                .bind(&s.email)
+                .bind(serde_json::to_string(&s.handles).unwrap_or_else(|_| "[]".into()))
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(c) = &t.contact {
+            sqlx::query(self.sql(
+                "INSERT INTO tip_contacts (tip_id, name, phone, email) VALUES ($1, $2, $3, $4)",
+            ))
+            .bind(id)
+            .bind(&c.name)
+            .bind(&c.phone)
+            .bind(&c.email)
+            .execute(&mut *tx)
+            .await?;
+        }
+        self.add_routes(&mut tx, id, &t.routes, t.received_at)
+            .await?;
+        self.add_notifications(&mut tx, id, &t.notifications, t.received_at)
+            .await?;
+        let audit: Vec<NewAudit> = t
+            .audit
+            .into_iter()
+            .map(|mut a| {
+                if a.object == NEW_TIP_OBJECT {
+                    a.object = format!("tip:{id}");
+                }
+                a
+            })
+            .collect();
+        self.append_audit_in(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn add_routes(
+        &self,
+        conn: &mut AnyConnection,
+        tip_id: i64,
+        routes: &[NewRoute],
+        now: i64,
+    ) -> Result<()> {
+        let sql = self.sql(
+            "INSERT INTO tip_routes (tip_id, agency_id, reason, state, created_at) VALUES ($1, $2, $3, 'pending', $4)",
+        );
+        for r in routes {
+            sqlx::query(sql.clone())
+                .bind(tip_id)
+                .bind(r.agency_id)
+                .bind(&r.reason)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn add_notifications(
+        &self,
+        conn: &mut AnyConnection,
+        tip_id: i64,
+        notes: &[NewNotification],
+        now: i64,
+    ) -> Result<()> {
+        let sql = self.sql(
+            "INSERT INTO notifications (tip_id, agency_id, contact_id, kind, url, payload, attempts, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7)",
+        );
+        for n in notes {
+            sqlx::query(sql.clone())
+                .bind(tip_id)
+                .bind(n.agency_id)
+                .bind(n.contact_id)
+                .bind(&n.kind)
+                .bind(&n.url)
+                .bind(&n.payload)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn idempotent_tip(&self, key_hash: &str) -> Result<Option<(i64, String)>> {
+        let row = sqlx::query(
+            self.sql("SELECT tip_id, request_hash FROM idempotency_keys WHERE key_hash = $1"),
+        )
+        .bind(key_hash)
+        .fetch_optional(&self.write)
+        .await?;
+        Ok(match row {
+            Some(r) => Some((r.try_get("tip_id")?, r.try_get("request_hash")?)),
+            None => None,
+        })
+    }
+
+    pub(super) async fn credentials(&self, reference: &str) -> Result<Option<(i64, String)>> {
+        let row =
+            sqlx::query(self.sql("SELECT id, passphrase_hash FROM tips WHERE reference = $1"))
+                .bind(reference)
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(match row {
+            Some(r) => Some((r.try_get("id")?, r.try_get("passphrase_hash")?)),
+            None => None,
+        })
+    }
+
+    pub(super) async fn new_tipster_session(
+        &self,
+        token_hash: &str,
+        tip_id: i64,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        // Expired sessions are dropped as new ones are made.
+        sqlx::query(self.sql("DELETE FROM tipster_sessions WHERE expires_at <= $1"))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(self.sql(
+            "INSERT INTO tipster_sessions (token_hash, tip_id, expires_at) VALUES ($1, $2, $3)",
+        ))
+        .bind(token_hash)
+        .bind(tip_id)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        let event = NewAudit::new(
+            now,
+            "tipster",
+            domain::audit::AuditAction::TipsterSignedIn,
+            format!("tip:{tip_id}"),
+        );
+        self.append_audit_in(&mut tx, &[event]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn tipster_tip(&self, token_hash: &str, now: i64) -> Result<Option<i64>> {
+        let row =
+            sqlx::query(self.sql(
+                "SELECT tip_id FROM tipster_sessions WHERE token_hash = $1 AND expires_at > $2",
+            ))
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(row.map(|r| r.try_get("tip_id")).transpose()?)
+    }
+
+    fn tip_select(&self) -> String {
+        format!(
+            "SELECT {}, (SELECT {} FROM tip_routes r WHERE r.tip_id = t.id AND r.state IN ('pending','accepted')) AS active FROM tips t",
+            rows::TIP_COLUMNS,
+            self.backend.join_ids("r.agency_id")
+        )
+    }
+
+    pub(super) async fn tip_by_id(
+        &self,
+        conn: Option<&mut AnyConnection>,
+        id: i64,
+    ) -> Result<TipRow> {
+        let sql = self.sql(&format!("{} WHERE t.id = $1", self.tip_select()));
+        let q = sqlx::query(sql.clone()).bind(id);
+        let row = match conn {
+            Some(c) => q.fetch_optional(c).await?,
+            None => q.fetch_optional(&self.read).await?,
+        };
+        rows::tip(&row.ok_or(StoreError::NotFound("tip"))?)
+    }
+
+    pub(super) async fn detail(&self, id: i64) -> Result<TipDetail> {
+        let tip = self.tip_by_id(None, id).await?;
+        let factors = sqlx::query(
+            self.sql("SELECT kind, evidence FROM tip_factors WHERE tip_id = $1 ORDER BY id"),
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(FactorRow {
+                kind: r.try_get("kind")?,
+                evidence: r.try_get("evidence")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let subjects = sqlx::query(self.sql(
+            "SELECT name, age, dob, school, phone, email, handles FROM tip_subjects WHERE tip_id = $1 ORDER BY id",
+        ))
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| {
+            let handles: String = r.try_get("handles")?;
+            Ok(SubjectRow {
+                name: r.try_get("name")?,
+                age: r.try_get("age")?,
+                dob: r.try_get("dob")?,
+                school: r.try_get("school")?,
+                phone: r.try_get("phone")?,
+                email: r.try_get("email")?,
+                handles: serde_json::from_str(&handles).unwrap_or_default(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let has_contact =
+            sqlx::query(self.sql("SELECT tip_id FROM tip_contacts WHERE tip_id = $1"))
+                .bind(id)
+                .fetch_optional(&self.read)
+                .await?
+                .is_some();
+        let routes = sqlx::query(self.sql(
+            "SELECT r.id, r.agency_id, a.name AS agency_name, r.reason, r.state, r.decided_by, r.decision_reason, r.created_at, r.decided_at \
+             FROM tip_routes r JOIN agencies a ON a.id = r.agency_id WHERE r.tip_id = $1 ORDER BY r.id",
+        ))
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(RouteRow {
+                id: r.try_get("id")?,
+                agency_id: r.try_get("agency_id")?,
+                agency_name: r.try_get("agency_name")?,
+                reason: r.try_get("reason")?,
+                state: r.try_get("state")?,
+                decided_by: r.try_get("decided_by")?,
+                decision_reason: r.try_get("decision_reason")?,
+                created_at: r.try_get("created_at")?,
+                decided_at: r.try_get("decided_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let messages = sqlx::query(self.sql(
+            "SELECT id, author, user_id, body, created_at FROM tip_messages WHERE tip_id = $1 ORDER BY id",
+        ))
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(MessageRow {
+                id: r.try_get("id")?,
+                author: r.try_get("author")?,
+                user_id: r.try_get("user_id")?,
+                body: r.try_get("body")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        Ok(TipDetail {
+            tip,
+            factors,
+            subjects,
+            has_contact,
+            routes,
+            messages,
+        })
+    }
+
+    pub(super) async fn queue_rows(&self, f: &QueueFilter, _now: i64) -> Result<Vec<TipRow>> {
+        // Filters are closed enums rendered from their own stable codes: no user text here.
+        let mut clauses: Vec<String> = Vec::new();
+        if !f.statuses.is_empty() {
+            let codes: Vec<String> = f
+                .statuses
+                .iter()
+                .map(|s| format!("'{}'", s.code()))
+                .collect();
+            clauses.push(format!("t.status IN ({})", codes.join(",")));
+        } else if !f.include_closed {
+            clauses.push(format!("t.status <> '{}'", Status::Closed.code()));
+        }
+        if !f.tiers.is_empty() {
+            let codes: Vec<String> = f.tiers.iter().map(|t| format!("'{}'", t.code())).collect();
+            clauses.push(format!("t.tier IN ({})", codes.join(",")));
+        }
+        if f.agency_id.is_some() {
+            clauses.push(
+                "EXISTS (SELECT 1 FROM tip_routes q WHERE q.tip_id = t.id AND q.agency_id = $1 AND q.state IN ('pending','accepted'))"
+                    .into(),
+            );
+        }
+        let filter = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", clauses.join(" AND "))
+        };
+        let limit = if f.limit <= 0 { 500 } else { f.limit.min(5000) };
+        let sql = self.sql(&format!(
+            "{}{filter} ORDER BY t.tier_rank, CASE WHEN t.ack_due_at IS NULL THEN 1 ELSE 0 END, t.ack_due_at, t.received_at LIMIT {limit}",
+            self.tip_select()
+        ));
+        let mut q = sqlx::query(sql.clone());
+        if let Some(a) = f.agency_id {
+            q = q.bind(a);
+        }
+        let rows = q.fetch_all(&self.read).await?;
+        rows.iter().map(rows::tip).collect()
+    }
+
+    /// Applies a [`TipChange`] in the caller's transaction; `Conflict` when the version moved.
+    pub(super) async fn apply_change(&self, conn: &mut AnyConnection, c: &TipChange) -> Result<()> {
+        let mut sets: Vec<String> = vec!["version = version + 1".into(), "updated_at = $3".into()];
+        let mut args: Vec<Arg> = Vec::new();
+        let mut push = |column: &str, value: Arg, args: &mut Vec<Arg>| {
+            args.push(value);
+            sets.push(format!("{column} = ${}", args.len() + 3));
+        };
+        if let Some(s) = c.status {
+            push("status", Arg::Text(Some(s.code().into())), &mut args);
+        }
+        if let Some((tier, reason, by)) = &c.tier_override {
+            push("tier", Arg::Text(Some(tier.code().into())), &mut args);
+            push("tier_rank", Arg::Int(Some(tier.rank())), &mut args);
+            push(
+                "tier_override_reason",
+                Arg::Text(Some(reason.clone())),
+                &mut args,
+            );
+            push("tier_overridden_by", Arg::Int(Some(*by)), &mut args);
+        }
+        if let Some(a) = c.assignee {
+            push("assignee_id", Arg::Int(a), &mut args);
+        }
+        if let Some(d) = c.ack_due_at {
+            push("ack_due_at", Arg::Int(d), &mut args);
+        }
+        if let Some(at) = c.acknowledged_at {
+            push("acknowledged_at", Arg::Int(Some(at)), &mut args);
+        }
+        if let Some((level, next)) = c.escalation {
+            push("escalation_level", Arg::Int(Some(level)), &mut args);
+            push("next_escalation_at", Arg::Int(next), &mut args);
+        }
+        if let Some(d) = &c.disposition {
+            push(
+                "disposition",
+                Arg::Text(d.as_ref().map(|(d, _)| d.code().to_owned())),
+                &mut args,
+            );
+            push(
+                "disposition_reason",
+                Arg::Text(d.as_ref().map(|(_, r)| r.clone())),
+                &mut args,
+            );
+        }
+        if let Some(by) = c.close_requested_by {
+            push("close_requested_by", Arg::Int(by), &mut args);
+        }
+        if let Some(closed) = c.closed {
+            push("closed_by", Arg::Int(closed.map(|(by, _)| by)), &mut args);
+            push("closed_at", Arg::Int(closed.map(|(_, at)| at)), &mut args);
+        }
+        let sql = self.sql(&format!(
+            "UPDATE tips SET {} WHERE id = $1 AND version = $2",
+            sets.join(", ")
+        ));
+        let mut q = sqlx::query(sql.clone())
+            .bind(c.tip_id)
+            .bind(c.expected_version)
+            .bind(c.now);
+        for a in args {
+            q = match a {
+                Arg::Int(v) => q.bind(v),
+                Arg::Text(v) => q.bind(v),
+            };
+        }
+        let done = q.execute(&mut *conn).await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict(
+                "the tip changed meanwhile; reload and try again".into(),
+            ));
+        }
+        for d in &c.route_decisions {
+            sqlx::query(self.sql(
+                "UPDATE tip_routes SET state = $1, decided_by = $2, decision_reason = $3, decided_at = $4 \
+                 WHERE tip_id = $5 AND agency_id = $6 AND state IN ('pending','accepted')",
+            ))
+            .bind(d.state)
+            .bind(d.decided_by)
+            .bind(&d.reason)
+            .bind(c.now)
+            .bind(c.tip_id)
+            .bind(d.agency_id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        self.add_routes(conn, c.tip_id, &c.new_routes, c.now)
+            .await?;
+        let msg_sql = self.sql("INSERT INTO tip_messages (tip_id, author, user_id, body, created_at) VALUES ($1, $2, $3, $4, $5)");
+        for (author, user, body) in &c.messages {
+            sqlx::query(msg_sql.clone())
+                .bind(c.tip_id)
+                .bind(author)
+                .bind(*user)
+                .bind(body)
+                .bind(c.now)
+                .execute(&mut *conn)
+                .await?;
+        }
+        self.add_notifications(conn, c.tip_id, &c.notifications, c.now)
+            .await?;
+        self.append_audit_in(conn, &c.audit).await?;
+        Ok(())
+    }
+
+    pub(super) async fn commit_change(&self, c: TipChange) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        self.apply_change(&mut tx, &c).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// A nullable bind value for dynamically built updates.
+enum Arg {
+    Int(Option<i64>),
+    Text(Option<String>),
+}
