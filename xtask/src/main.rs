@@ -1,2 +1,71 @@
-//! Automation: `cargo xtask ci` runs what CI runs.
-fn main() {}
+//! Automation, in Rust rather than shell: `cargo xtask ci` runs exactly what CI runs.
+//!
+//! - `ci`: installs what the tests need when it is missing (PostgreSQL), starts a throwaway
+//!   PostgreSQL on 127.0.0.1, then runs formatting, clippy and every test against SQLite and
+//!   that PostgreSQL.
+//! - `pg`: starts the throwaway PostgreSQL and prints its URL, for running tests by hand.
+
+mod pg;
+
+use anyhow::{Context, bail};
+use std::process::Command;
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("pg") => {
+            let server = pg::Server::start()?;
+            println!("{}", server.url());
+            println!("(press Enter to stop)");
+            let _ = std::io::stdin().read_line(&mut String::new());
+            Ok(())
+        }
+        _ => {
+            eprintln!("usage: cargo xtask <ci|pg>");
+            std::process::exit(2);
+        }
+    }
+}
+
+pub fn run(cmd: &mut Command) -> anyhow::Result<()> {
+    eprintln!("$ {cmd:?}");
+    let status = cmd.status().with_context(|| format!("starting {cmd:?}"))?;
+    if !status.success() {
+        bail!("{cmd:?} failed with {status}");
+    }
+    Ok(())
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn ci() -> anyhow::Result<()> {
+    let root = project_root();
+    std::env::set_current_dir(&root)?;
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    let server = pg::Server::start()?;
+    run(cargo()
+        .args(["test", "--workspace"])
+        .env("SIGHTLINE_TEST_PG_URL", server.url())
+        .env("CI", "true"))?;
+    drop(server);
+    eprintln!("ci: all checks passed");
+    Ok(())
+}
+
+fn project_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}

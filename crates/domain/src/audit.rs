@@ -159,23 +159,36 @@ pub enum ChainError {
     Broken { seq: i64 },
     #[error("audit event {seq}: expected sequence number {expected} (an event was removed)")]
     Gap { seq: i64, expected: i64 },
+    #[error("audit event {}: the chain ends at event {last_seq} but its head records event {head_seq} (the newest events were removed)", last_seq + 1)]
+    Truncated { head_seq: i64, last_seq: i64 },
 }
 
-/// Checks events in sequence order. Returns how many were checked.
-pub fn verify_chain<'a>(
-    events: impl IntoIterator<Item = &'a StoredAudit>,
-) -> Result<u64, ChainError> {
-    let mut prev = GENESIS_HASH.to_owned();
-    let mut expected = 1;
-    let mut count = 0;
-    for e in events {
-        if e.seq != expected {
+/// Checks a chain one event at a time, in sequence order, so a verifier can page through
+/// millions of events without holding them.
+#[derive(Debug, Clone)]
+pub struct ChainVerifier {
+    prev: String,
+    expected: i64,
+}
+
+impl Default for ChainVerifier {
+    fn default() -> Self {
+        ChainVerifier {
+            prev: GENESIS_HASH.to_owned(),
+            expected: 1,
+        }
+    }
+}
+
+impl ChainVerifier {
+    pub fn push(&mut self, e: &StoredAudit) -> Result<(), ChainError> {
+        if e.seq != self.expected {
             return Err(ChainError::Gap {
                 seq: e.seq,
-                expected,
+                expected: self.expected,
             });
         }
-        if e.prev_hash != prev {
+        if e.prev_hash != self.prev {
             return Err(ChainError::Broken { seq: e.seq });
         }
         let record = AuditRecord {
@@ -187,14 +200,41 @@ pub fn verify_chain<'a>(
             reason: &e.reason,
             detail: &e.detail,
         };
-        if chain_hash(&prev, &record) != e.hash {
+        if chain_hash(&self.prev, &record) != e.hash {
             return Err(ChainError::Altered { seq: e.seq });
         }
-        prev = e.hash.clone();
-        expected += 1;
-        count += 1;
+        self.prev = e.hash.clone();
+        self.expected += 1;
+        Ok(())
     }
-    Ok(count)
+
+    /// Events checked so far.
+    pub fn count(&self) -> u64 {
+        (self.expected - 1) as u64
+    }
+
+    /// Compares the end of the chain with the stored head (last seq and hash), which catches
+    /// removal of the newest events.
+    pub fn finish(&self, head_seq: i64, head_hash: &str) -> Result<u64, ChainError> {
+        if head_seq != self.expected - 1 || head_hash != self.prev {
+            return Err(ChainError::Truncated {
+                head_seq,
+                last_seq: self.expected - 1,
+            });
+        }
+        Ok(self.count())
+    }
+}
+
+/// Checks events in sequence order. Returns how many were checked.
+pub fn verify_chain<'a>(
+    events: impl IntoIterator<Item = &'a StoredAudit>,
+) -> Result<u64, ChainError> {
+    let mut v = ChainVerifier::default();
+    for e in events {
+        v.push(e)?;
+    }
+    Ok(v.count())
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use crate::Result;
 use crate::model::*;
 use sqlx::{AssertSqlSafe, Row, SqlSafeStr, SqlStr};
 
-const AWAITING: &str = "('received','triaged','routed')";
+/// Statuses on a clock: waiting for acknowledgement, or for a second reviewer.
+const AWAITING: &str = "('received','triaged','routed','awaiting_review')";
 
 impl SqlStore {
     pub(super) async fn escalate(

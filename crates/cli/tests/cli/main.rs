@@ -1,0 +1,240 @@
+//! The `sightline` binary as an operator uses it: administration commands, a server that
+//! survives SIGKILL with every receipted tip intact, and `audit verify` catching tampering.
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+fn sightline(data: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .env("SIGHTLINE_LOG", "warn")
+        .output()
+        .expect("run sightline");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn ok(data: &Path, args: &[&str]) -> String {
+    let (success, out, err) = sightline(data, args);
+    assert!(success, "sightline {args:?} failed: {err}");
+    out.trim().to_owned()
+}
+
+/// Starts `sightline serve` on a free port; returns the child and the base URL.
+fn serve(data: &Path, demo: bool) -> (Child, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sightline"));
+    cmd.args(["serve", "--bind", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .env("SIGHTLINE_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if demo {
+        cmd.arg("--demo");
+    }
+    let mut child = cmd.spawn().expect("start server");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("server printed its address").unwrap();
+        if let Some(rest) = line.strip_prefix("Sightline listening on ") {
+            break rest.trim().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (child, url)
+}
+
+/// Synchronous HTTP for these tests: one request, one small runtime.
+struct Http;
+
+impl Http {
+    fn send(
+        req: impl FnOnce(reqwest::Client) -> reqwest::RequestBuilder,
+        token: Option<&str>,
+    ) -> (u16, Value) {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let mut req = req(reqwest::Client::new());
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            let r = req.send().await.expect("request");
+            let status = r.status().as_u16();
+            (status, r.json().await.unwrap_or(Value::Null))
+        })
+    }
+
+    fn post(url: &str, body: &Value, token: Option<&str>) -> (u16, Value) {
+        Http::send(|c| c.post(url).json(body), token)
+    }
+
+    fn get(url: &str, token: Option<&str>) -> (u16, Value) {
+        Http::send(|c| c.get(url), token)
+    }
+}
+
+#[test]
+fn users_and_tokens_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let agency = ok(
+        d,
+        &[
+            "agency",
+            "add",
+            "--name",
+            "County Sheriff",
+            "--kind",
+            "law_enforcement",
+        ],
+    );
+    let (bad, _, err) = sightline(
+        d,
+        &[
+            "user", "add", "--agency", &agency, "--role", "janitor", "--email", "x@y.test",
+        ],
+    );
+    assert!(!bad && err.contains("role"), "{err}");
+    let created = ok(
+        d,
+        &[
+            "user",
+            "add",
+            "--agency",
+            &agency,
+            "--role",
+            "analyst,supervisor",
+            "--email",
+            "lee@sheriff.test",
+        ],
+    );
+    assert!(created.contains("password (shown once)"), "{created}");
+    let token = ok(d, &["token", "create", "--user", "lee@sheriff.test"]);
+    assert!(token.starts_with("slt_"));
+    let (missing, _, err) = sightline(d, &["token", "create", "--user", "nobody@x.test"]);
+    assert!(!missing && err.contains("no such user"));
+
+    let (mut server, url) = serve(d, false);
+    let (status, queue) = Http::get(&format!("{url}/api/v1/tips"), Some(&token));
+    assert_eq!((status, queue), (200, json!([])));
+    let (status, _) = Http::get(&format!("{url}/api/v1/tips"), Some("slt_wrong"));
+    assert_eq!(status, 401);
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
+
+#[test]
+fn receipted_tips_survive_sigkill_and_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (mut server, url) = serve(d, true);
+    let mut receipts = Vec::new();
+    for i in 0..5 {
+        let (status, r) = Http::post(
+            &format!("{url}/api/v1/tips"),
+            &json!({"category": "other", "narrative": format!("Tip number {i} about the bus stop.")}),
+            None,
+        );
+        assert_eq!(status, 201);
+        receipts.push(r);
+    }
+    server.kill().unwrap(); // SIGKILL: no graceful shutdown
+    server.wait().unwrap();
+
+    let (mut server, url) = serve(d, true);
+    for r in &receipts {
+        let (status, session) = Http::post(
+            &format!("{url}/api/v1/tipster/session"),
+            &json!({"reference": r["reference"], "passphrase": r["passphrase"]}),
+            None,
+        );
+        assert_eq!(status, 200, "{r}");
+        let token = session["token"].as_str().unwrap();
+        let (status, tip) = Http::get(&format!("{url}/api/v1/tipster/tip"), Some(token));
+        assert_eq!((status, &tip["reference"]), (200, &r["reference"]));
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let verified = ok(d, &["audit", "verify"]);
+    assert!(verified.starts_with("audit chain intact"), "{verified}");
+}
+
+fn tamper(db: &Path, sql: &'static str) {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let mut c = sqlx::AnyConnection::connect(&format!("sqlite://{}", db.display()))
+                .await
+                .unwrap();
+            sqlx::query(sql).execute(&mut c).await.unwrap();
+        });
+}
+
+#[test]
+fn audit_verify_names_the_first_bad_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let agency = ok(
+        d,
+        &[
+            "agency",
+            "add",
+            "--name",
+            "Fusion",
+            "--kind",
+            "fusion_centre",
+        ],
+    );
+    for i in 0..4 {
+        ok(
+            d,
+            &[
+                "site",
+                "add",
+                "--name",
+                &format!("School {i}"),
+                "--agency",
+                &agency,
+                "--lat",
+                "41.8",
+                "--lon",
+                "-87.6",
+            ],
+        );
+    }
+    assert_eq!(ok(d, &["audit", "verify"]), "audit chain intact: 5 events");
+    let db = d.join("sightline.db");
+
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(&db, copy.path().join("sightline.db")).unwrap();
+    tamper(
+        &copy.path().join("sightline.db"),
+        "UPDATE audit_events SET reason = 'nothing happened' WHERE seq = 3",
+    );
+    let (good, _, err) = sightline(copy.path(), &["audit", "verify"]);
+    assert!(!good, "an altered row must fail");
+    assert!(err.contains("audit event 3"), "{err}");
+
+    tamper(&db, "DELETE FROM audit_events WHERE seq = 5");
+    let (good, _, err) = sightline(d, &["audit", "verify"]);
+    assert!(!good, "a removed row must fail");
+    assert!(err.contains("audit event 5"), "{err}");
+
+    tamper(&db, "DELETE FROM audit_events WHERE seq = 2");
+    let (good, _, err) = sightline(d, &["audit", "verify"]);
+    assert!(!good && err.contains("audit event 3"), "{err}");
+}

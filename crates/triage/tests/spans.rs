@@ -1,0 +1,193 @@
+//! Evidence spans, negation and both languages, through the public interface.
+
+use domain::tip::{Category, Language};
+use domain::urgency::{Assessment, FactorKind, Tier};
+use triage::{TriageInput, assess, detect_language};
+
+fn run(text: &str) -> Assessment {
+    assess(&TriageInput {
+        category: Category::Other,
+        narrative: text,
+        language: None,
+        named_subject: false,
+        registered_site: false,
+    })
+}
+
+fn evidence(a: &Assessment, kind: FactorKind) -> Vec<&str> {
+    a.factors
+        .iter()
+        .filter(|f| f.kind == kind)
+        .flat_map(|f| f.evidence.iter().map(|s| s.text.as_str()))
+        .collect()
+}
+
+fn assert_spans_slice(text: &str, a: &Assessment) {
+    for f in &a.factors {
+        for s in &f.evidence {
+            assert_eq!(
+                text.get(s.start..s.end),
+                Some(s.text.as_str()),
+                "{:?} in {text:?}",
+                f.kind
+            );
+        }
+    }
+}
+
+#[test]
+fn spans_slice_the_original_with_accents_and_case() {
+    let text = "Él dijo que MAÑANA va a matar a Carlos en la CAFETERÍA con la pistola de su papá.";
+    let a = run(text);
+    assert_spans_slice(text, &a);
+    assert_eq!(a.tier, Tier::LifeSafety);
+    assert_eq!(evidence(&a, FactorKind::TimeFrame), ["MAÑANA"]);
+    assert_eq!(evidence(&a, FactorKind::IntentToHarm), ["va a matar"]);
+    assert_eq!(evidence(&a, FactorKind::Weapon), ["la pistola de su papá"]);
+    assert_eq!(
+        evidence(&a, FactorKind::SpecificTarget),
+        ["Carlos", "CAFETERÍA"]
+    );
+}
+
+#[test]
+fn spans_survive_curly_apostrophes_and_emoji() {
+    let text = "😡 he’s gonna SHOOT UP the skool tmrw 🔫 don’t tell";
+    let a = run(text);
+    assert_spans_slice(text, &a);
+    assert_eq!(
+        evidence(&a, FactorKind::IntentToHarm),
+        ["gonna SHOOT UP the skool"]
+    );
+    assert_eq!(evidence(&a, FactorKind::TimeFrame), ["tmrw"]);
+}
+
+#[test]
+fn dates_are_time_frames() {
+    let a = run("He said he will kill them on 3/14 at the assembly");
+    assert_eq!(evidence(&a, FactorKind::TimeFrame), ["3/14"]);
+    assert_eq!(a.rule, "intent+target+time");
+    let a = run("dijo que los va a matar el 3 de marzo");
+    assert_eq!(evidence(&a, FactorKind::TimeFrame), ["3 de marzo"]);
+}
+
+#[test]
+fn negation_cancels_intent_weapon_and_self_harm() {
+    for text in [
+        "he said he would never hurt anyone",
+        "there was no weapon, he doesn't have a gun",
+        "nunca haría daño a nadie",
+        "he's not going to kill himself, he promised",
+        "no tiene armas y jamás lastimaría a nadie",
+        "she isn't suicidal",
+    ] {
+        let a = run(text);
+        assert!(a.factors.is_empty(), "{text:?} gave {:?}", a.factors);
+        assert_eq!(a.tier, Tier::Informational, "{text:?}");
+    }
+}
+
+#[test]
+fn negation_stays_in_its_clause() {
+    let a = run("I don't know him well, but he said he is going to shoot people");
+    assert!(a.has(FactorKind::IntentToHarm));
+    let a = run("No sé, pero dijo que va a matar a todos");
+    assert!(a.has(FactorKind::IntentToHarm));
+}
+
+#[test]
+fn harassment_is_not_self_harm() {
+    let a = run("they keep telling her to kys and to go kill herself");
+    assert!(!a.has(FactorKind::SelfHarm));
+    assert_eq!(a.rule, "harassment");
+    let a = run("le dicen que se mate");
+    assert!(!a.has(FactorKind::SelfHarm));
+}
+
+#[test]
+fn self_harm_slang_in_both_languages() {
+    for text in [
+        "my friend keeps saying kms",
+        "he wants to unalive himself",
+        "dice que se quiere morir",
+        "quiere quitarse la vida",
+    ] {
+        assert!(run(text).has(FactorKind::SelfHarm), "{text:?}");
+    }
+}
+
+#[test]
+fn weapon_slang_in_both_languages() {
+    for text in [
+        "he's strapped",
+        "he got a glizzy",
+        "said he would bring a piece",
+        "trae un cuete",
+        "tiene una fusca",
+    ] {
+        assert!(run(text).has(FactorKind::Weapon), "{text:?}");
+    }
+}
+
+#[test]
+fn benign_uses_are_not_threats() {
+    for text in [
+        "we are going to kill it at the game friday",
+        "bring a nerf gun to the party",
+        "he shot a video",
+    ] {
+        let a = run(text);
+        assert!(
+            !a.has(FactorKind::IntentToHarm) && !a.has(FactorKind::Weapon),
+            "{text:?}: {:?}",
+            a.factors
+        );
+    }
+}
+
+#[test]
+fn jokes_cap_but_plans_count() {
+    let a = run("it was a meme: gonna shoot up the school tomorrow with my glock");
+    assert_eq!(a.tier, Tier::Urgent);
+    assert!(a.rule.starts_with("joke:"));
+    let a = run("he says it's a joke but he made a hit list and will shoot them with his glock");
+    assert_eq!(a.tier, Tier::LifeSafety);
+    let a = run("he said it was a joke but it was not a joke, he will shoot them with his glock");
+    assert_eq!(a.tier, Tier::LifeSafety);
+}
+
+#[test]
+fn flags_give_a_target_without_a_span() {
+    let a = assess(&TriageInput {
+        category: Category::Threat,
+        narrative: "he has a knife",
+        language: Some(Language::En),
+        named_subject: false,
+        registered_site: true,
+    });
+    let target = a
+        .factors
+        .iter()
+        .find(|f| f.kind == FactorKind::SpecificTarget);
+    assert!(target.is_some_and(|f| f.evidence.is_empty()));
+    assert_eq!(a.rule, "weapon_at_target");
+}
+
+#[test]
+fn context_alone_is_not_a_factor() {
+    let a = run("see you at school tomorrow, I posted the schedule on instagram");
+    assert!(a.factors.is_empty());
+    assert_eq!(a.rule, "no_factors");
+}
+
+#[test]
+fn language_detection() {
+    assert_eq!(
+        detect_language("he is going to the school with his friends"),
+        Language::En
+    );
+    assert_eq!(
+        detect_language("él va a la escuela con sus amigos"),
+        Language::Es
+    );
+}

@@ -1,0 +1,77 @@
+//! The JSON API and its OpenAPI document. Only this module (and `pages`, later) knows HTTP.
+
+pub mod auth;
+pub mod desk;
+pub mod dto;
+pub mod intake;
+pub mod json;
+pub mod ops;
+pub mod tipster;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Sightline", description = "Tips in, a recorded human decision out. Staff endpoints take `Authorization: Bearer <token>`."),
+    paths(
+        intake::file_tip, ops::sites,
+        tipster::sign_in, tipster::view, tipster::post_message,
+        desk::queue, desk::detail, desk::acknowledge, desk::assign, desk::message, desk::transfer, desk::decline,
+        desk::tier, desk::close, desk::review, desk::reopen,
+        ops::healthz, ops::metrics,
+    ),
+    modifiers(&BearerAuth),
+    tags((name = "intake", description = "Public: file a tip"), (name = "tipster", description = "Public: follow up with reference and passphrase"),
+         (name = "desk", description = "Staff: the queue and the work"), (name = "ops", description = "Health and metrics"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/sites", get(ops::sites))
+        .route("/api/v1/tips", post(intake::file_tip).get(desk::queue))
+        .route("/api/v1/tipster/session", post(tipster::sign_in))
+        .route("/api/v1/tipster/tip", get(tipster::view))
+        .route("/api/v1/tipster/messages", post(tipster::post_message))
+        .route("/api/v1/tips/{id}", get(desk::detail))
+        .route("/api/v1/tips/{id}/acknowledge", post(desk::acknowledge))
+        .route("/api/v1/tips/{id}/assign", post(desk::assign))
+        .route("/api/v1/tips/{id}/messages", post(desk::message))
+        .route("/api/v1/tips/{id}/transfer", post(desk::transfer))
+        .route("/api/v1/tips/{id}/decline", post(desk::decline))
+        .route("/api/v1/tips/{id}/tier", post(desk::tier))
+        .route("/api/v1/tips/{id}/close", post(desk::close))
+        .route("/api/v1/tips/{id}/review", post(desk::review))
+        .route("/api/v1/tips/{id}/reopen", post(desk::reopen))
+}
+
+/// RFC 3339 in UTC, to the millisecond.
+pub fn rfc3339(ms: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

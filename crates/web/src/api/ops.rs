@@ -1,0 +1,114 @@
+//! Operations and public reference data: health, Prometheus metrics, the OpenAPI document,
+//! and the list of registered sites for the tip form's picker.
+
+use crate::error::ApiResult;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write;
+use utoipa::ToSchema;
+
+/// Liveness and database reachability.
+#[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, description = "ok"), (status = 500)))]
+pub async fn healthz(State(state): State<AppState>) -> ApiResult<&'static str> {
+    state.store.audit_head().await?;
+    Ok("ok\n")
+}
+
+/// Prometheus text exposition.
+#[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
+pub async fn metrics(State(state): State<AppState>) -> ApiResult<impl IntoResponse> {
+    let m = state.store.metrics(state.now()).await?;
+    let mut out = String::new();
+    let mut metric = |name: &str, kind: &str, help: &str, lines: Vec<(String, i64)>| {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+        for (labels, v) in lines {
+            let _ = writeln!(out, "{name}{labels} {v}");
+        }
+    };
+    metric(
+        "sightline_tips_received_total",
+        "counter",
+        "Tips received.",
+        vec![(String::new(), m.tips_total)],
+    );
+    let mut by_tier: Vec<(String, i64)> = domain::urgency::Tier::ALL
+        .iter()
+        .map(|t| {
+            (
+                format!("{{tier=\"{}\"}}", t.code()),
+                m.tips_by_tier
+                    .iter()
+                    .find(|(c, _)| c == t.code())
+                    .map_or(0, |x| x.1),
+            )
+        })
+        .collect();
+    by_tier.sort();
+    metric(
+        "sightline_tips_by_tier_total",
+        "counter",
+        "Tips received, by current tier.",
+        by_tier,
+    );
+    metric(
+        "sightline_tips_open",
+        "gauge",
+        "Tips not closed.",
+        vec![(String::new(), m.open)],
+    );
+    metric(
+        "sightline_tips_overdue",
+        "gauge",
+        "Tips past their acknowledge or review deadline.",
+        vec![(String::new(), m.overdue)],
+    );
+    metric(
+        "sightline_escalations_total",
+        "counter",
+        "Escalation steps taken.",
+        vec![(String::new(), m.escalations)],
+    );
+    metric(
+        "sightline_notification_failures_total",
+        "counter",
+        "Notifications given up after all retries.",
+        vec![(String::new(), m.notification_failures)],
+    );
+    metric(
+        "sightline_notifications_pending",
+        "gauge",
+        "Notifications waiting for delivery.",
+        vec![(String::new(), m.notifications_pending)],
+    );
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct SiteView {
+    pub id: i64,
+    pub name: String,
+    /// school, campus, house_of_worship …
+    pub kind: String,
+    pub address: Option<String>,
+}
+
+/// Registered sites (schools, campuses, houses of worship), for choosing where a tip is about.
+#[utoipa::path(get, path = "/api/v1/sites", tag = "intake", responses((status = 200, body = [SiteView])))]
+pub async fn sites(State(state): State<AppState>) -> ApiResult<Json<Vec<SiteView>>> {
+    let sites = state.store.list_sites().await?;
+    Ok(Json(
+        sites
+            .into_iter()
+            .map(|s| SiteView {
+                id: s.id,
+                name: s.name,
+                kind: s.kind,
+                address: s.address,
+            })
+            .collect(),
+    ))
+}

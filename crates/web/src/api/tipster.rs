@@ -1,0 +1,165 @@
+//! The tipster's follow-up: sign in with reference and passphrase, read status and messages,
+//! answer questions and add information.
+
+use super::auth::Tipster;
+use super::json::JsonBody;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::intake::passphrase_hash;
+use crate::secrets::{new_token, normalise_code, token_hash};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::audit::AuditAction;
+use serde::{Deserialize, Serialize};
+use store::model::{NewAudit, TipChange};
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionRequest {
+    pub reference: String,
+    pub passphrase: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct SessionResponse {
+    /// Send as `Authorization: Bearer <token>`; valid for two hours.
+    pub token: String,
+}
+
+/// Sign in as the tipster of a tip.
+///
+/// A wrong reference and a wrong passphrase get the same answer.
+#[utoipa::path(post, path = "/api/v1/tipster/session", tag = "tipster", request_body = SessionRequest,
+    responses((status = 200, body = SessionResponse), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody)))]
+pub async fn sign_in(
+    State(state): State<AppState>,
+    JsonBody(req, _): JsonBody<SessionRequest>,
+) -> ApiResult<Json<SessionResponse>> {
+    let reference = format_reference(&req.reference);
+    // The hash is computed whether or not the reference exists, so timing tells nothing.
+    let offered = passphrase_hash(&state.secrets, &req.passphrase);
+    let found = match reference {
+        Some(r) => state.store.tip_credentials(&r).await?,
+        None => None,
+    };
+    let Some((tip_id, stored)) = found else {
+        return Err(ApiError::Unauthorized);
+    };
+    if !constant_time_eq(offered.as_bytes(), stored.as_bytes()) {
+        return Err(ApiError::Unauthorized);
+    }
+    let token = new_token("tps");
+    let now = state.now();
+    state
+        .store
+        .create_tipster_session(
+            &token_hash(&token),
+            tip_id,
+            now + state.options.tipster_session_ms,
+            now,
+        )
+        .await?;
+    Ok(Json(SessionResponse { token }))
+}
+
+fn format_reference(typed: &str) -> Option<String> {
+    let code = normalise_code(typed);
+    (code.len() == 8).then(|| format!("{}-{}", &code[..4], &code[4..]))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct TipsterMessage {
+    /// `you` or `staff`.
+    pub from: String,
+    pub body: String,
+    /// RFC 3339.
+    pub at: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct TipsterView {
+    pub reference: String,
+    /// The status in plain words.
+    pub status: String,
+    pub category: String,
+    pub received_at: String,
+    pub messages: Vec<TipsterMessage>,
+}
+
+/// The tipster's own tip: status in plain words and the conversation.
+#[utoipa::path(get, path = "/api/v1/tipster/tip", tag = "tipster", security(("bearer" = [])),
+    responses((status = 200, body = TipsterView), (status = 401, body = ErrorBody)))]
+pub async fn view(
+    State(state): State<AppState>,
+    Tipster(tip_id): Tipster,
+) -> ApiResult<Json<TipsterView>> {
+    let d = state.store.tip_detail(tip_id).await?;
+    Ok(Json(TipsterView {
+        reference: d.tip.reference,
+        status: d.tip.status.tipster_words().into(),
+        category: d.tip.category,
+        received_at: super::rfc3339(d.tip.received_at),
+        messages: d
+            .messages
+            .into_iter()
+            .map(|m| TipsterMessage {
+                from: if m.author == "tipster" {
+                    "you".into()
+                } else {
+                    "staff".into()
+                },
+                body: m.body,
+                at: super::rfc3339(m.created_at),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageRequest {
+    pub body: String,
+}
+
+/// Answer a question or add information.
+#[utoipa::path(post, path = "/api/v1/tipster/messages", tag = "tipster", security(("bearer" = [])), request_body = MessageRequest,
+    responses((status = 201, description = "Stored"), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn post_message(
+    State(state): State<AppState>,
+    Tipster(tip_id): Tipster,
+    JsonBody(req, _): JsonBody<MessageRequest>,
+) -> ApiResult<StatusCode> {
+    let body = crate::desk::message_body(&req.body)?;
+    for _ in 0..3 {
+        let tip = state.store.get_tip(tip_id).await?;
+        let now = state.now();
+        let change = TipChange {
+            tip_id,
+            expected_version: tip.version,
+            now,
+            messages: vec![("tipster".into(), None, body.clone())],
+            audit: vec![NewAudit::new(
+                now,
+                "tipster",
+                AuditAction::MessageFromTipster,
+                format!("tip:{tip_id}"),
+            )],
+            ..Default::default()
+        };
+        match state.store.commit_tip_change(change).await {
+            Ok(()) => return Ok(StatusCode::CREATED),
+            // Staff changed the tip meanwhile: the message must still land.
+            Err(store::StoreError::Conflict(_)) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::Conflict(
+        "the tip is busy; please send again".into(),
+    ))
+}

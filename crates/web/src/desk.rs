@@ -1,0 +1,541 @@
+//! The tip desk's actions: each loads the tip, asks the domain whether the step is allowed,
+//! and commits one change with its audit event. No HTTP here; `api::desk` calls these.
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use domain::audit::AuditAction;
+use domain::staff::{Access, Role, TipAction, Viewer, tip_access};
+use domain::status::{Disposition, Event, Reason, Status, transition};
+use domain::urgency::{FactorKind, Tier};
+use serde_json::json;
+use store::model::*;
+
+/// Loads a tip the viewer may act on. A tip of another agency is "not found", never
+/// "forbidden": its existence is not disclosed.
+pub async fn load(
+    state: &AppState,
+    viewer: &Viewer,
+    tip_id: i64,
+    action: TipAction,
+) -> ApiResult<TipDetail> {
+    let detail = state.store.tip_detail(tip_id).await?;
+    let agencies = detail.all_agencies();
+    if tip_access(viewer, &agencies, TipAction::Read) == Access::Deny {
+        return Err(ApiError::NotFound);
+    }
+    if tip_access(viewer, &agencies, action) == Access::Deny {
+        let need = match action {
+            TipAction::Review => "the supervisor role",
+            _ => "the analyst or supervisor role",
+        };
+        return Err(ApiError::Forbidden(format!("this needs {need}")));
+    }
+    Ok(detail)
+}
+
+/// Reads a tip for a person: the read itself is an audit event.
+pub async fn read(state: &AppState, viewer: &Viewer, tip_id: i64) -> ApiResult<TipDetail> {
+    let detail = load(state, viewer, tip_id, TipAction::Read).await?;
+    state
+        .store
+        .append_audit(NewAudit::new(
+            state.now(),
+            &actor(viewer),
+            AuditAction::TipRead,
+            format!("tip:{tip_id}"),
+        ))
+        .await?;
+    Ok(detail)
+}
+
+pub fn actor(viewer: &Viewer) -> String {
+    format!("user:{}", viewer.user_id)
+}
+
+fn base(detail: &TipDetail, now: i64) -> TipChange {
+    TipChange {
+        tip_id: detail.tip.id,
+        expected_version: detail.tip.version,
+        now,
+        ..Default::default()
+    }
+}
+
+fn own_route_active(detail: &TipDetail, viewer: &Viewer) -> bool {
+    detail
+        .routes
+        .iter()
+        .any(|r| r.agency_id == viewer.agency_id && (r.state == "pending" || r.state == "accepted"))
+}
+
+async fn commit(state: &AppState, change: TipChange) -> ApiResult<()> {
+    state.store.commit_tip_change(change).await?;
+    state.jobs.notify_one();
+    Ok(())
+}
+
+/// The receiving agency takes the tip: its route is accepted and the acknowledge clock stops.
+pub async fn acknowledge(state: &AppState, viewer: &Viewer, tip_id: i64) -> ApiResult<()> {
+    let d = load(state, viewer, tip_id, TipAction::Work).await?;
+    if !own_route_active(&d, viewer) {
+        return Err(ApiError::Conflict(
+            "the tip is no longer routed to your agency".into(),
+        ));
+    }
+    let now = state.now();
+    let mut c = base(&d, now);
+    acknowledge_into(&mut c, &d, viewer, now)?;
+    commit(state, c).await
+}
+
+fn acknowledge_into(c: &mut TipChange, d: &TipDetail, viewer: &Viewer, now: i64) -> ApiResult<()> {
+    if d.tip.status.awaits_acknowledgement() {
+        c.status = Some(transition(d.tip.status, Event::Acknowledge)?);
+        c.acknowledged_at = Some(now);
+        c.ack_due_at = Some(None);
+        c.escalation = Some((d.tip.escalation_level, None));
+    }
+    c.route_decisions.push(RouteDecision {
+        agency_id: viewer.agency_id,
+        state: "accepted",
+        decided_by: Some(viewer.user_id),
+        reason: None,
+    });
+    c.audit.push(
+        NewAudit::new(now, &actor(viewer), AuditAction::TipAcknowledged, format!("tip:{}", d.tip.id))
+            .detail(json!({"agency_id": viewer.agency_id, "late": d.tip.ack_due_at.is_some_and(|due| now > due)})),
+    );
+    Ok(())
+}
+
+/// Assigns the tip to a worker of the viewer's agency; a tip not yet acknowledged is
+/// acknowledged by the same step.
+pub async fn assign(state: &AppState, viewer: &Viewer, tip_id: i64, user_id: i64) -> ApiResult<()> {
+    let d = load(state, viewer, tip_id, TipAction::Work).await?;
+    let user = state
+        .store
+        .user_by_id(user_id)
+        .await?
+        .filter(|u| u.agency_id == viewer.agency_id && !u.disabled);
+    let Some(user) = user else {
+        return Err(ApiError::Invalid(domain::FieldError::new(
+            "user_id",
+            "is not an active user of your agency",
+        )));
+    };
+    if !user
+        .roles
+        .iter()
+        .any(|r| matches!(r, Role::Analyst | Role::Supervisor))
+    {
+        return Err(ApiError::Invalid(domain::FieldError::new(
+            "user_id",
+            "must be an analyst or a supervisor",
+        )));
+    }
+    let now = state.now();
+    let mut c = base(&d, now);
+    let mut status = d.tip.status;
+    if status.awaits_acknowledgement() {
+        acknowledge_into(&mut c, &d, viewer, now)?;
+        status = Status::Acknowledged;
+    }
+    if status == Status::Closed || status == Status::AwaitingReview {
+        return Err(ApiError::Conflict(format!(
+            "a tip that is {} cannot be assigned",
+            status.code().replace('_', " ")
+        )));
+    }
+    c.status = Some(transition(status, Event::StartWork)?);
+    c.assignee = Some(Some(user.id));
+    c.audit.push(
+        NewAudit::new(
+            now,
+            &actor(viewer),
+            AuditAction::TipAssigned,
+            format!("tip:{tip_id}"),
+        )
+        .detail(json!({"assignee": user.id})),
+    );
+    commit(state, c).await
+}
+
+/// Staff write to the tipster; the tipster reads it at follow-up.
+pub async fn message_tipster(
+    state: &AppState,
+    viewer: &Viewer,
+    tip_id: i64,
+    body: &str,
+) -> ApiResult<()> {
+    let body = message_body(body)?;
+    let d = load(state, viewer, tip_id, TipAction::Work).await?;
+    let now = state.now();
+    let mut c = base(&d, now);
+    c.messages
+        .push(("staff".into(), Some(viewer.user_id), body));
+    c.audit.push(NewAudit::new(
+        now,
+        &actor(viewer),
+        AuditAction::MessageToTipster,
+        format!("tip:{tip_id}"),
+    ));
+    commit(state, c).await
+}
+
+pub fn message_body(body: &str) -> ApiResult<String> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(ApiError::Invalid(domain::FieldError::new(
+            "body",
+            "must not be empty",
+        )));
+    }
+    if body.chars().count() > 10_000 {
+        return Err(ApiError::Invalid(domain::FieldError::new(
+            "body",
+            "is longer than 10000 characters",
+        )));
+    }
+    Ok(body.to_owned())
+}
+
+/// Hands the tip to another agency: the viewer's route is closed as transferred, the other
+/// agency gets a route, and the acknowledge clock starts again on its policy.
+pub async fn transfer(
+    state: &AppState,
+    viewer: &Viewer,
+    tip_id: i64,
+    to_agency: i64,
+    reason: &str,
+) -> ApiResult<()> {
+    let reason = Reason::parse(reason)?;
+    let d = load(state, viewer, tip_id, TipAction::Work).await?;
+    let routing = state.routing().await?;
+    let Some(name) = routing.names.get(&to_agency) else {
+        return Err(ApiError::Invalid(domain::FieldError::new(
+            "agency_id",
+            "is not a known agency",
+        )));
+    };
+    if to_agency == viewer.agency_id {
+        return Err(ApiError::Invalid(domain::FieldError::new(
+            "agency_id",
+            "is your own agency",
+        )));
+    }
+    if !own_route_active(&d, viewer) {
+        return Err(ApiError::Conflict(
+            "the tip is no longer routed to your agency".into(),
+        ));
+    }
+    let now = state.now();
+    let mut c = base(&d, now);
+    c.route_decisions.push(RouteDecision {
+        agency_id: viewer.agency_id,
+        state: "transferred",
+        decided_by: Some(viewer.user_id),
+        reason: Some(reason.as_str().to_owned()),
+    });
+    if !d.tip.active_agencies.contains(&to_agency) {
+        c.new_routes.push(NewRoute {
+            agency_id: to_agency,
+            reason: format!(
+                "transferred by {}: {}",
+                agency_name(&routing, viewer.agency_id),
+                reason.as_str()
+            ),
+        });
+    }
+    restart_clock(&mut c, &d, &routing, &[to_agency], now)?;
+    c.audit.push(
+        NewAudit::new(
+            now,
+            &actor(viewer),
+            AuditAction::TipTransferred,
+            format!("tip:{tip_id}"),
+        )
+        .reason(reason.as_str())
+        .detail(json!({"from": viewer.agency_id, "to": to_agency, "to_name": name})),
+    );
+    commit(state, c).await
+}
+
+fn agency_name(routing: &crate::state::RoutingData, id: i64) -> String {
+    routing
+        .names
+        .get(&id)
+        .cloned()
+        .unwrap_or_else(|| format!("agency {id}"))
+}
+
+/// When the viewer's agency leaves a tip that nobody else holds, the tip goes back to
+/// waiting: routed, unassigned, with a fresh acknowledge deadline.
+fn restart_clock(
+    c: &mut TipChange,
+    d: &TipDetail,
+    routing: &crate::state::RoutingData,
+    receivers: &[i64],
+    now: i64,
+) -> ApiResult<()> {
+    let others_hold = d
+        .tip
+        .active_agencies
+        .iter()
+        .any(|a| !c.route_decisions.iter().any(|r| r.agency_id == *a));
+    if others_hold && !d.tip.status.awaits_acknowledgement() {
+        return Ok(());
+    }
+    if !d.tip.status.awaits_acknowledgement() {
+        c.status = Some(transition(d.tip.status, Event::Reroute)?);
+        c.assignee = Some(None);
+    }
+    let window = receivers
+        .iter()
+        .map(|a| routing.policy(*a).window(d.tip.tier))
+        .min()
+        .unwrap_or_else(|| domain::sla::AckPolicy::default().window(d.tip.tier));
+    c.ack_due_at = Some(Some(now + window));
+    c.escalation = Some((0, Some(now + window)));
+    Ok(())
+}
+
+/// The viewer's agency declines the tip with a reason. If no other agency holds it, it is
+/// routed again, away from every agency that declined or transferred it: never dropped.
+pub async fn decline(
+    state: &AppState,
+    viewer: &Viewer,
+    tip_id: i64,
+    reason: &str,
+) -> ApiResult<()> {
+    let reason = Reason::parse(reason)?;
+    let d = load(state, viewer, tip_id, TipAction::Work).await?;
+    if !own_route_active(&d, viewer) {
+        return Err(ApiError::Conflict(
+            "the tip is no longer routed to your agency".into(),
+        ));
+    }
+    let routing = state.routing().await?;
+    let now = state.now();
+    let mut c = base(&d, now);
+    c.route_decisions.push(RouteDecision {
+        agency_id: viewer.agency_id,
+        state: "declined",
+        decided_by: Some(viewer.user_id),
+        reason: Some(reason.as_str().to_owned()),
+    });
+    let remaining: Vec<i64> = d
+        .tip
+        .active_agencies
+        .iter()
+        .copied()
+        .filter(|a| *a != viewer.agency_id)
+        .collect();
+    let mut receivers = remaining.clone();
+    if remaining.is_empty() {
+        let mut left: Vec<i64> = d
+            .routes
+            .iter()
+            .filter(|r| r.state == "declined" || r.state == "transferred")
+            .map(|r| r.agency_id)
+            .collect();
+        left.push(viewer.agency_id);
+        let site = d.tip.site_id.and_then(|id| routing.sites.get(&id));
+        let fallback = routing.fallback_agency_id.unwrap_or(viewer.agency_id);
+        let routes = domain::routing::route(
+            &routing.agencies,
+            site,
+            d.tip.lon.zip(d.tip.lat),
+            fallback,
+            &left,
+        );
+        for r in routes {
+            receivers.push(r.agency_id);
+            c.new_routes.push(NewRoute {
+                agency_id: r.agency_id,
+                reason: format!("re-routed after a decline: {}", r.reason),
+            });
+        }
+    }
+    restart_clock(&mut c, &d, &routing, &receivers, now)?;
+    c.audit.push(
+        NewAudit::new(
+            now,
+            &actor(viewer),
+            AuditAction::TipDeclined,
+            format!("tip:{tip_id}"),
+        )
+        .reason(reason.as_str())
+        .detail(json!({"agency_id": viewer.agency_id, "now_with": receivers})),
+    );
+    commit(state, c).await
+}
+
+/// Sets the tier by hand with a reason; the tier triage gave is kept beside it. A tip still
+/// waiting for acknowledgement gets the deadline of its new tier, counted from receipt.
+pub async fn override_tier(
+    state: &AppState,
+    viewer: &Viewer,
+    tip_id: i64,
+    tier: Tier,
+    reason: &str,
+) -> ApiResult<()> {
+    let reason = Reason::parse(reason)?;
+    let d = load(state, viewer, tip_id, TipAction::Work).await?;
+    if d.tip.status == Status::Closed {
+        return Err(ApiError::Conflict(
+            "reopen the tip before changing its tier".into(),
+        ));
+    }
+    let routing = state.routing().await?;
+    let now = state.now();
+    let mut c = base(&d, now);
+    c.tier_override = Some((tier, reason.as_str().to_owned(), viewer.user_id));
+    if d.tip.status.awaits_acknowledgement() {
+        let window = d
+            .tip
+            .active_agencies
+            .iter()
+            .map(|a| routing.policy(*a).window(tier))
+            .min()
+            .unwrap_or_else(|| domain::sla::AckPolicy::default().window(tier));
+        let due = d.tip.received_at + window;
+        c.ack_due_at = Some(Some(due));
+        c.escalation = Some((
+            d.tip.escalation_level,
+            Some(d.tip.next_escalation_at.map_or(due, |next| next.min(due))),
+        ));
+    }
+    c.audit.push(
+        NewAudit::new(now, &actor(viewer), AuditAction::TipTierOverridden, format!("tip:{tip_id}"))
+            .reason(reason.as_str())
+            .detail(json!({"from": d.tip.tier.code(), "to": tier.code(), "original": d.tip.original_tier.code()})),
+    );
+    commit(state, c).await
+}
+
+/// Whether closing this tip with this disposition needs a second person (the Parkland rule):
+/// any threat factor, closed without action.
+pub fn needs_second_review(d: &TipDetail, disposition: Disposition) -> bool {
+    let threat = d
+        .factors
+        .iter()
+        .any(|f| FactorKind::parse(&f.kind).is_some_and(FactorKind::is_threat));
+    disposition.ends_without_action() && (threat || d.tip.tier <= Tier::Urgent)
+}
+
+/// Closes with a disposition and a written reason, or — when the second-review rule applies —
+/// asks a supervisor to approve; until then the tip stays open and on the clock.
+pub async fn close(
+    state: &AppState,
+    viewer: &Viewer,
+    tip_id: i64,
+    disposition: Disposition,
+    reason: &str,
+) -> ApiResult<bool> {
+    let reason = Reason::parse(reason)?;
+    let d = load(state, viewer, tip_id, TipAction::Work).await?;
+    let needs_review = needs_second_review(&d, disposition);
+    let now = state.now();
+    let mut c = base(&d, now);
+    c.status = Some(transition(d.tip.status, Event::Close { needs_review })?);
+    c.disposition = Some(Some((disposition, reason.as_str().to_owned())));
+    let object = format!("tip:{tip_id}");
+    if needs_review {
+        let routing = state.routing().await?;
+        let window = routing
+            .policy(viewer.agency_id)
+            .window(d.tip.tier)
+            .max(domain::time::Millis::HOUR);
+        c.close_requested_by = Some(Some(viewer.user_id));
+        c.ack_due_at = Some(Some(now + window));
+        c.escalation = Some((2, Some(now + window)));
+        c.audit.push(
+            NewAudit::new(now, &actor(viewer), AuditAction::TipCloseRequested, object)
+                .reason(reason.as_str())
+                .detail(json!({"disposition": disposition.code(), "second_review": true})),
+        );
+    } else {
+        c.closed = Some(Some((viewer.user_id, now)));
+        c.close_requested_by = Some(Some(viewer.user_id));
+        c.audit.push(
+            NewAudit::new(now, &actor(viewer), AuditAction::TipClosed, object)
+                .reason(reason.as_str())
+                .detail(json!({"disposition": disposition.code()})),
+        );
+    }
+    commit(state, c).await?;
+    Ok(needs_review)
+}
+
+/// A supervisor other than the person who asked approves or rejects a close.
+pub async fn review(
+    state: &AppState,
+    viewer: &Viewer,
+    tip_id: i64,
+    approve: bool,
+    reason: &str,
+) -> ApiResult<()> {
+    let reason = Reason::parse(reason)?;
+    let d = load(state, viewer, tip_id, TipAction::Review).await?;
+    if d.tip.close_requested_by == Some(viewer.user_id) {
+        return Err(ApiError::Forbidden(
+            "the second review must be done by a different person".into(),
+        ));
+    }
+    let now = state.now();
+    let mut c = base(&d, now);
+    let object = format!("tip:{tip_id}");
+    if approve {
+        c.status = Some(transition(d.tip.status, Event::ApproveClose)?);
+        c.closed = Some(Some((viewer.user_id, now)));
+        c.ack_due_at = Some(None);
+        c.escalation = Some((d.tip.escalation_level, None));
+        c.audit.push(
+            NewAudit::new(
+                now,
+                &actor(viewer),
+                AuditAction::TipCloseApproved,
+                object.clone(),
+            )
+            .reason(reason.as_str()),
+        );
+        c.audit.push(
+            NewAudit::new(now, &actor(viewer), AuditAction::TipClosed, object)
+                .reason(d.tip.disposition_reason.as_deref().unwrap_or(""))
+                .detail(json!({"disposition": d.tip.disposition.map(|x| x.code()), "approved_by": viewer.user_id})),
+        );
+    } else {
+        c.status = Some(transition(d.tip.status, Event::RejectClose)?);
+        c.disposition = Some(None);
+        c.close_requested_by = Some(None);
+        c.ack_due_at = Some(None);
+        c.escalation = Some((d.tip.escalation_level, None));
+        c.audit.push(
+            NewAudit::new(now, &actor(viewer), AuditAction::TipCloseRejected, object)
+                .reason(reason.as_str()),
+        );
+    }
+    commit(state, c).await
+}
+
+/// Reopens a closed tip, with a reason.
+pub async fn reopen(state: &AppState, viewer: &Viewer, tip_id: i64, reason: &str) -> ApiResult<()> {
+    let reason = Reason::parse(reason)?;
+    let d = load(state, viewer, tip_id, TipAction::Work).await?;
+    let now = state.now();
+    let mut c = base(&d, now);
+    c.status = Some(transition(d.tip.status, Event::Reopen)?);
+    c.disposition = Some(None);
+    c.closed = Some(None);
+    c.close_requested_by = Some(None);
+    c.audit.push(
+        NewAudit::new(
+            now,
+            &actor(viewer),
+            AuditAction::TipReopened,
+            format!("tip:{tip_id}"),
+        )
+        .reason(reason.as_str()),
+    );
+    commit(state, c).await
+}

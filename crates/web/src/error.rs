@@ -1,0 +1,119 @@
+//! The one web error type: each variant knows its status code; causes of 500s are logged,
+//! never shown.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::FieldError;
+use serde::Serialize;
+use store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 422: a field's value is not acceptable.
+    #[error("{0}")]
+    Invalid(FieldError),
+    /// 400: the body is not the JSON it should be.
+    #[error("{0}")]
+    Malformed(FieldError),
+    /// 413: the body is larger than allowed.
+    #[error("body too large")]
+    TooLarge { limit: usize },
+    /// 401: no valid credentials. Says nothing about what exists.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// 403: signed in, but this is not yours to do.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// 404: absent, or not visible to this viewer (the two are not told apart).
+    #[error("not found")]
+    NotFound,
+    /// 409: the state does not allow it, or it changed meanwhile.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// 500: logged with its cause; the client sees a generic message.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// The input field at fault, when there is one (dotted path, e.g. `location.lat`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub reason: String,
+}
+
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        ApiError::Invalid(e)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(_) => ApiError::NotFound,
+            StoreError::Conflict(what) => ApiError::Conflict(what),
+            other => ApiError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<domain::status::TransitionError> for ApiError {
+    fn from(e: domain::status::TransitionError) -> Self {
+        ApiError::Conflict(e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, field, reason) = match &self {
+            ApiError::Invalid(e) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(e.field.clone()),
+                e.reason.clone(),
+            ),
+            ApiError::Malformed(e) => (
+                StatusCode::BAD_REQUEST,
+                Some(e.field.clone()),
+                e.reason.clone(),
+            ),
+            ApiError::TooLarge { limit } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                None,
+                format!("the request body is larger than {limit} bytes"),
+            ),
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                None,
+                "valid credentials are required".into(),
+            ),
+            ApiError::Forbidden(why) => (StatusCode::FORBIDDEN, None, why.clone()),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, None, "not found".into()),
+            ApiError::Conflict(why) => (StatusCode::CONFLICT, None, why.clone()),
+            ApiError::Internal(cause) => {
+                tracing::error!(error.cause_chain = ?cause, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    None,
+                    "something went wrong on our side".into(),
+                )
+            }
+        };
+        (
+            status,
+            Json(ErrorBody {
+                error: ErrorDetail { field, reason },
+            }),
+        )
+            .into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,298 @@
+//! Intake: a validated tip becomes a fully decided record — triaged, routed, on the clock,
+//! with its notifications and audit events — that the store writes in one transaction.
+//! The receipt is returned only after that commit.
+
+use crate::error::{ApiError, ApiResult};
+use crate::secrets::{self, Secrets};
+use crate::state::{AppState, RoutingData};
+use domain::audit::AuditAction;
+use domain::status::Status;
+use domain::tip::{Location, NewTip};
+use domain::urgency::{Assessment, Tier};
+use serde_json::json;
+use store::StoreError;
+use store::model::*;
+
+/// What the tipster gets back.
+pub struct Receipt {
+    pub tip_id: i64,
+    pub reference: String,
+    pub passphrase: String,
+}
+
+/// An idempotency key and the hash of the request body it came with.
+pub struct Idempotency {
+    pub key: String,
+    pub request_hash: String,
+}
+
+/// Files a tip: returns only once it is committed. With an idempotency key, a retry of the
+/// same request returns the same reference and passphrase, never a second tip.
+pub async fn file_tip(
+    state: &AppState,
+    tip: NewTip,
+    idem: Option<Idempotency>,
+) -> ApiResult<Receipt> {
+    if let Some(i) = &idem
+        && let Some(receipt) = replay(state, i).await?
+    {
+        return Ok(receipt);
+    }
+    let routing = state.routing().await?;
+    if let Some(site) = tip.site_id
+        && !routing.sites.contains_key(&site)
+    {
+        return Err(ApiError::Invalid(domain::FieldError::new(
+            "site_id",
+            "is not a registered site",
+        )));
+    }
+    let assessment = assess(&tip, &routing);
+    let now = state.now();
+    for _attempt in 0..5 {
+        let passphrase = match &idem {
+            Some(i) => state.secrets.idempotent_passphrase(&i.key),
+            None => secrets::new_passphrase(),
+        };
+        let reference = secrets::new_reference();
+        let record = decide(
+            &state.secrets,
+            &tip,
+            &assessment,
+            &routing,
+            &reference,
+            &passphrase,
+            idem.as_ref(),
+            now,
+        );
+        match state.store.insert_tip(record).await {
+            Ok(tip_id) => {
+                state.jobs.notify_one();
+                return Ok(Receipt {
+                    tip_id,
+                    reference,
+                    passphrase,
+                });
+            }
+            Err(StoreError::Conflict(_)) => {
+                // Either a concurrent retry with the same key won (answer as it did), or the
+                // random reference collided (draw another).
+                if let Some(i) = &idem
+                    && let Some(receipt) = replay(state, i).await?
+                {
+                    return Ok(receipt);
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::Internal(anyhow::anyhow!(
+        "could not draw a free tip reference in five attempts"
+    )))
+}
+
+async fn replay(state: &AppState, idem: &Idempotency) -> ApiResult<Option<Receipt>> {
+    let key_hash = secrets::sha256_hex(idem.key.as_bytes());
+    let Some((tip_id, request_hash)) = state.store.tip_for_idempotency_key(&key_hash).await? else {
+        return Ok(None);
+    };
+    if request_hash != idem.request_hash {
+        return Err(ApiError::Conflict(
+            "this Idempotency-Key was already used for a different tip".into(),
+        ));
+    }
+    let tip = state.store.get_tip(tip_id).await?;
+    Ok(Some(Receipt {
+        tip_id,
+        reference: tip.reference,
+        passphrase: state.secrets.idempotent_passphrase(&idem.key),
+    }))
+}
+
+pub fn assess(tip: &NewTip, routing: &RoutingData) -> Assessment {
+    let input = triage::TriageInput {
+        category: tip.category,
+        narrative: tip.narrative.as_str(),
+        language: tip.language,
+        named_subject: tip.subjects.iter().any(|s| s.name.is_some()),
+        registered_site: tip
+            .site_id
+            .is_some_and(|id| routing.sites.contains_key(&id)),
+    };
+    triage::assess(&input)
+}
+
+/// Every decision about a new tip, as data.
+#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename these
+fn decide(
+    secrets: &Secrets,
+    tip: &NewTip,
+    assessment: &Assessment,
+    routing: &RoutingData,
+    reference: &str,
+    passphrase: &str,
+    idem: Option<&Idempotency>,
+    now: i64,
+) -> NewTipRecord {
+    let (lat, lon, location_text) = match &tip.location {
+        Some(Location::Point(p)) => (Some(p.lat()), Some(p.lon()), None),
+        Some(Location::Text(t)) => (None, None, Some(t.clone())),
+        None => (None, None, None),
+    };
+    let site = tip.site_id.and_then(|id| routing.sites.get(&id));
+    let routes = match routing.fallback_agency_id {
+        Some(fallback) => {
+            domain::routing::route(&routing.agencies, site, lon.zip(lat), fallback, &[])
+        }
+        None => Vec::new(),
+    };
+    let tier = assessment.tier;
+    let window = routes
+        .iter()
+        .map(|r| routing.policy(r.agency_id).window(tier))
+        .min()
+        .unwrap_or_else(|| domain::sla::AckPolicy::default().window(tier));
+    let ack_due_at = now + window;
+    let language = tip
+        .language
+        .unwrap_or_else(|| triage::detect_language(tip.narrative.as_str()));
+    let notifications = intake_notifications(reference, tier, assessment, &routes, routing, now);
+    let mut audit = vec![
+        NewAudit::new(now, "tipster", AuditAction::TipReceived, NEW_TIP_OBJECT.into()).detail(json!({
+            "reference": reference,
+            "category": tip.category.code(),
+            "channel": "web",
+            "subjects": tip.subjects.len(),
+            "contact_given": tip.contact.is_some(),
+        })),
+        NewAudit::new(now, "system", AuditAction::TipTriaged, NEW_TIP_OBJECT.into()).detail(json!({
+            "tier": tier.code(),
+            "rule": assessment.rule,
+            "factors": assessment.factors.iter().map(|f| f.kind.code()).collect::<Vec<_>>(),
+        })),
+        NewAudit::new(now, "system", AuditAction::TipRouted, NEW_TIP_OBJECT.into()).detail(json!({
+            "routes": routes.iter().map(|r| json!({"agency_id": r.agency_id, "reason": r.reason})).collect::<Vec<_>>(),
+            "ack_due_at": ack_due_at,
+        })),
+    ];
+    if !notifications.is_empty() {
+        audit.push(
+            NewAudit::new(
+                now,
+                "system",
+                AuditAction::NotificationQueued,
+                NEW_TIP_OBJECT.into(),
+            )
+            .detail(json!({"count": notifications.len(), "kind": "new_tip"})),
+        );
+    }
+    NewTipRecord {
+        reference: reference.to_owned(),
+        passphrase_hash: passphrase_hash(secrets, passphrase),
+        category: tip.category.code().to_owned(),
+        narrative: tip.narrative.as_str().to_owned(),
+        language: language.code().to_owned(),
+        location_text,
+        lat,
+        lon,
+        site_id: tip.site_id,
+        tier,
+        tier_rule: assessment.rule.clone(),
+        tier_rule_text: assessment.rule_text.clone(),
+        factors: assessment.factors.iter().map(factor_row).collect(),
+        subjects: tip
+            .subjects
+            .iter()
+            .map(|s| SubjectRow {
+                name: s.name.clone(),
+                age: s.age.map(i64::from),
+                dob: s.dob.clone(),
+                school: s.school.clone(),
+                phone: s.phone.clone(),
+                email: s.email.clone(),
+                handles: s.handles.clone(),
+            })
+            .collect(),
+        contact: tip.contact.as_ref().map(|c| ContactRow {
+            name: c.name.clone(),
+            phone: c.phone.clone(),
+            email: c.email.clone(),
+        }),
+        routes: routes
+            .iter()
+            .map(|r| NewRoute {
+                agency_id: r.agency_id,
+                reason: r.reason.clone(),
+            })
+            .collect(),
+        ack_due_at,
+        next_escalation_at: ack_due_at,
+        notifications,
+        idempotency: idem.map(|i| {
+            (
+                secrets::sha256_hex(i.key.as_bytes()),
+                i.request_hash.clone(),
+            )
+        }),
+        received_at: now,
+        audit,
+    }
+}
+
+pub fn passphrase_hash(secrets: &Secrets, passphrase: &str) -> String {
+    secrets.keyed_hash("passphrase", &secrets::normalise_code(passphrase))
+}
+
+pub fn factor_row(f: &domain::urgency::Factor) -> FactorRow {
+    let spans: Vec<_> = f
+        .evidence
+        .iter()
+        .map(|s| json!({"start": s.start, "end": s.end, "text": s.text}))
+        .collect();
+    FactorRow {
+        kind: f.kind.code().to_owned(),
+        evidence: serde_json::Value::Array(spans).to_string(),
+    }
+}
+
+/// Life-safety and urgent tips page the on-call contacts of every receiving agency at once;
+/// the rest wait in the queue.
+fn intake_notifications(
+    reference: &str,
+    tier: Tier,
+    assessment: &Assessment,
+    routes: &[domain::routing::Route],
+    routing: &RoutingData,
+    now: i64,
+) -> Vec<NewNotification> {
+    if tier > Tier::Urgent {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for r in routes {
+        for c in routing.contacts(r.agency_id, ContactRole::OnCall) {
+            out.push(NewNotification {
+                agency_id: Some(r.agency_id),
+                contact_id: Some(c.id),
+                kind: "new_tip".into(),
+                url: c.webhook_url.clone(),
+                payload: json!({
+                    "event": "new_tip",
+                    "reference": reference,
+                    "tier": tier.code(),
+                    "rule": assessment.rule_text,
+                    "agency_id": r.agency_id,
+                    "acknowledge_required": true,
+                    "at": now,
+                })
+                .to_string(),
+            });
+        }
+    }
+    out
+}
+
+/// What a tipster is told the status is.
+pub fn tipster_status(status: Status) -> &'static str {
+    status.tipster_words()
+}

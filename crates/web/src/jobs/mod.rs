@@ -1,0 +1,46 @@
+//! Background work: escalating overdue tips and delivering the notification outbox.
+//!
+//! The loop wakes at the earliest deadline in the database, at least once a second, and
+//! whenever a request commits new work. All claiming goes through the database, so any
+//! number of server processes may run this loop against one PostgreSQL.
+
+pub mod escalate;
+pub mod outbox;
+
+use crate::state::AppState;
+use std::time::Duration;
+
+/// Runs everything due at the clock's present moment, until nothing is left. Tests call
+/// this after moving their manual clock.
+pub async fn run_pending(state: &AppState) -> anyhow::Result<()> {
+    loop {
+        let escalated = escalate::run(state).await?;
+        let delivered = outbox::run(state).await?;
+        if escalated == 0 && delivered == 0 {
+            return Ok(());
+        }
+    }
+}
+
+/// The scheduler loop, until `shutdown` resolves.
+pub async fn scheduler(state: AppState, shutdown: tokio::sync::watch::Receiver<bool>) {
+    let mut shutdown = shutdown;
+    loop {
+        if let Err(e) = run_pending(&state).await {
+            tracing::error!(error.cause_chain = ?e, "background jobs failed; retrying");
+        }
+        let wait = match state.store.next_wakeup().await {
+            Ok(Some(at)) => (at - state.now()).clamp(0, 1_000),
+            Ok(None) => 1_000,
+            Err(e) => {
+                tracing::error!(error.cause_chain = ?e, "cannot read the next deadline");
+                1_000
+            }
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(wait as u64)) => {}
+            _ = state.jobs.notified() => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}

@@ -1,0 +1,419 @@
+//! `spawn_app` and the user-level helpers the tests speak in.
+
+use axum::routing::post;
+use domain::staff::Role;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use store::Store;
+use store::model::*;
+use web::clock::ManualClock;
+use web::secrets::{Secrets, new_token, token_hash};
+use web::state::{AppState, Options};
+
+pub const T0: i64 = 1_790_000_000_000;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub clock: ManualClock,
+    pub http: reqwest::Client,
+    pub world: World,
+    pub hooks: Hooks,
+    _dir: tempfile::TempDir,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+pub struct World {
+    pub fusion: i64,
+    pub sheriff: i64,
+    pub city: i64,
+    pub district: i64,
+    pub high_school: i64,
+    pub analyst: Staff,
+    pub analyst2: Staff,
+    pub supervisor: Staff,
+    pub city_analyst: Staff,
+    pub district_analyst: Staff,
+    pub auditor: Staff,
+}
+
+pub struct Staff {
+    pub id: i64,
+    pub token: String,
+}
+
+/// Webhook deliveries received: (headers, body).
+#[derive(Clone, Default)]
+pub struct Hooks {
+    pub url: String,
+    pub received: Arc<Mutex<Vec<(axum::http::HeaderMap, String)>>>,
+}
+
+impl Hooks {
+    pub fn bodies(&self) -> Vec<Value> {
+        self.received
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, b)| serde_json::from_str(b).unwrap())
+            .collect()
+    }
+}
+
+async fn webhook_receiver() -> Hooks {
+    let hooks = Hooks::default();
+    let received = hooks.received.clone();
+    let app = axum::Router::new().route(
+        "/hook/{name}",
+        post(move |headers: axum::http::HeaderMap, body: String| {
+            let received = received.clone();
+            async move {
+                received.lock().unwrap().push((headers, body));
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Hooks { url, ..hooks }
+}
+
+async fn open_store(dir: &std::path::Path) -> Arc<dyn Store> {
+    if let Ok(url) = std::env::var("SIGHTLINE_TEST_PG_URL") {
+        use sqlx::{Connection, Executor};
+        sqlx::any::install_default_drivers();
+        let db = format!("api_{}_{}", std::process::id(), unique());
+        let mut admin = sqlx::AnyConnection::connect(&url).await.unwrap();
+        admin
+            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+            .await
+            .unwrap();
+        let base = url.rsplit_once('/').map(|(b, _)| b).unwrap();
+        Arc::new(
+            store::SqlStore::open_postgres(&format!("{base}/{db}"))
+                .await
+                .unwrap(),
+        )
+    } else {
+        Arc::new(store::SqlStore::open_sqlite(dir).await.unwrap())
+    }
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
+    nanos * 1000 + N.fetch_add(1, Ordering::Relaxed)
+}
+
+fn square(lon0: f64, lat0: f64, lon1: f64, lat1: f64) -> String {
+    format!(
+        r#"{{"type":"Polygon","coordinates":[[[{lon0},{lat0}],[{lon1},{lat0}],[{lon1},{lat1}],[{lon0},{lat1}],[{lon0},{lat0}]]]}}"#
+    )
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(dir.path()).await;
+    let clock = ManualClock::at(domain::time::Millis(T0));
+    let options = Options {
+        fast_password_hash: true,
+        run_jobs: false,
+        ..Options::default()
+    };
+    let state = AppState::new(
+        store.clone(),
+        Arc::new(clock.clone()),
+        Secrets::from_key([7; 32]),
+        options,
+    )
+    .unwrap();
+    let hooks = webhook_receiver().await;
+    let world = build_world(store.as_ref(), &hooks).await;
+    let app = web::App::bind("127.0.0.1:0".parse().unwrap(), state.clone())
+        .await
+        .unwrap();
+    let addr = app.local_addr();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        addr,
+        state,
+        clock,
+        http: reqwest::Client::new(),
+        world,
+        hooks,
+        _dir: dir,
+        _stop: stop,
+    }
+}
+
+async fn build_world(s: &dyn Store, hooks: &Hooks) -> World {
+    let agency = |name: &str, kind, j: Option<String>, partner| NewAgency {
+        name: name.into(),
+        kind,
+        jurisdiction: j,
+        partner_agency_id: partner,
+        ack_policy: None,
+    };
+    use domain::routing::AgencyKind::*;
+    let fusion = s
+        .create_agency(agency("Fusion", FusionCentre, None, None), "t", T0)
+        .await
+        .unwrap()
+        .id;
+    let sheriff = s
+        .create_agency(
+            agency(
+                "Sheriff",
+                LawEnforcement,
+                Some(square(0.0, 0.0, 10.0, 10.0)),
+                Some(fusion),
+            ),
+            "t",
+            T0,
+        )
+        .await
+        .unwrap()
+        .id;
+    let city = s
+        .create_agency(
+            agency(
+                "City PD",
+                LawEnforcement,
+                Some(square(2.0, 2.0, 4.0, 4.0)),
+                None,
+            ),
+            "t",
+            T0,
+        )
+        .await
+        .unwrap()
+        .id;
+    let district = s
+        .create_agency(
+            agency("District", SchoolDistrict, None, Some(sheriff)),
+            "t",
+            T0,
+        )
+        .await
+        .unwrap()
+        .id;
+    s.set_setting(web::state::FALLBACK_SETTING, &fusion.to_string())
+        .await
+        .unwrap();
+    let high_school = s
+        .create_site(
+            NewSite {
+                name: "Pine High".into(),
+                kind: "school".into(),
+                owner_agency_id: district,
+                lat: Some(3.0),
+                lon: Some(3.0),
+                address: None,
+            },
+            "t",
+            T0,
+        )
+        .await
+        .unwrap()
+        .id;
+    for (agency, role, name) in [
+        (sheriff, ContactRole::OnCall, "sheriff-oncall"),
+        (sheriff, ContactRole::Supervisor, "sheriff-sup"),
+        (fusion, ContactRole::OnCall, "fusion-oncall"),
+        (district, ContactRole::OnCall, "district-oncall"),
+    ] {
+        s.create_contact(
+            NewContact {
+                agency_id: agency,
+                role,
+                name: name.into(),
+                webhook_url: format!("{}/{name}", hooks.url),
+            },
+            "t",
+            T0,
+        )
+        .await
+        .unwrap();
+    }
+    let mut n = 0;
+    let mut staff = |agency: i64, role: Role| {
+        n += 1;
+        let email = format!("user{n}@test");
+        async move {
+            let u = s
+                .create_user(
+                    NewUser {
+                        agency_id: agency,
+                        email,
+                        display_name: "Test".into(),
+                        roles: vec![role],
+                        password_hash: "x".into(),
+                    },
+                    "t",
+                    T0,
+                )
+                .await
+                .unwrap();
+            let token = new_token("slt");
+            s.create_token(
+                NewToken {
+                    user_id: u.id,
+                    token_hash: token_hash(&token),
+                    label: "t".into(),
+                    expires_at: None,
+                },
+                "t",
+                T0,
+            )
+            .await
+            .unwrap();
+            Staff { id: u.id, token }
+        }
+    };
+    let analyst = staff(sheriff, Role::Analyst).await;
+    let analyst2 = staff(sheriff, Role::Analyst).await;
+    let supervisor = staff(sheriff, Role::Supervisor).await;
+    let city_analyst = staff(city, Role::Analyst).await;
+    let district_analyst = staff(district, Role::Analyst).await;
+    let auditor = staff(sheriff, Role::Auditor).await;
+    World {
+        fusion,
+        sheriff,
+        city,
+        district,
+        high_school,
+        analyst,
+        analyst2,
+        supervisor,
+        city_analyst,
+        district_analyst,
+        auditor,
+    }
+}
+
+pub struct Resp {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> Resp {
+        let r = req.send().await.unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Resp { status, body }
+    }
+
+    pub async fn post_tip(&self, body: Value) -> Resp {
+        self.send(self.http.post(self.url("/api/v1/tips")).json(&body))
+            .await
+    }
+
+    pub async fn post_tip_with_key(&self, body: Value, key: &str) -> Resp {
+        self.send(
+            self.http
+                .post(self.url("/api/v1/tips"))
+                .header("idempotency-key", key)
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Resp {
+        self.send(
+            self.http
+                .post(self.url(path))
+                .header("content-type", content_type)
+                .body(body),
+        )
+        .await
+    }
+
+    /// Files a tip and returns (id, reference, passphrase).
+    pub async fn file(&self, category: &str, narrative: &str) -> (i64, String, String) {
+        self.file_json(json!({"category": category, "narrative": narrative, "location": {"lat": 5.0, "lon": 5.0}})).await
+    }
+
+    pub async fn file_json(&self, body: Value) -> (i64, String, String) {
+        let r = self.post_tip(body).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let reference = r.body["reference"].as_str().unwrap().to_owned();
+        let (id, _) = self
+            .state
+            .store
+            .tip_credentials(&reference)
+            .await
+            .unwrap()
+            .unwrap();
+        (
+            id,
+            reference,
+            r.body["passphrase"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    pub async fn get_as(&self, who: &Staff, path: &str) -> Resp {
+        self.send(self.http.get(self.url(path)).bearer_auth(&who.token))
+            .await
+    }
+
+    pub async fn post_as(&self, who: &Staff, path: &str, body: Value) -> Resp {
+        self.send(
+            self.http
+                .post(self.url(path))
+                .bearer_auth(&who.token)
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn get_with_token(&self, token: &str, path: &str) -> Resp {
+        self.send(self.http.get(self.url(path)).bearer_auth(token))
+            .await
+    }
+
+    pub async fn post_with_token(&self, token: &str, path: &str, body: Value) -> Resp {
+        self.send(
+            self.http
+                .post(self.url(path))
+                .bearer_auth(token)
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn tip_count(&self) -> i64 {
+        self.state.store.metrics(0).await.unwrap().tips_total
+    }
+
+    /// Moves time and runs the background jobs due at the new moment.
+    pub async fn advance(&self, millis: i64) {
+        self.clock.advance(millis);
+        web::jobs::run_pending(&self.state).await.unwrap();
+    }
+
+    pub async fn audit_actions(&self, tip_id: i64) -> Vec<String> {
+        self.state
+            .store
+            .audit_for_object(&format!("tip:{tip_id}"))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect()
+    }
+}
