@@ -2,6 +2,7 @@
 
 mod admin;
 mod audit;
+mod dedupe;
 mod serve;
 
 use clap::{Args, Parser, Subcommand};
@@ -66,6 +67,8 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Deduplicate a CSV of person records: which rows are the same person.
+    Resolve(dedupe::ResolveArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -102,6 +105,7 @@ fn main() -> std::process::ExitCode {
             Command::Token(c) => admin::token(c).await,
             Command::Settings(c) => admin::settings(c).await,
             Command::Audit(c) => audit::run(c).await,
+            Command::Resolve(args) => dedupe::run(args),
         }
     });
     match result {

@@ -220,7 +220,13 @@ fn audit_verify_names_the_first_bad_event() {
     let db = d.join("sightline.db");
 
     let copy = tempfile::tempdir().unwrap();
-    std::fs::copy(&db, copy.path().join("sightline.db")).unwrap();
+    // A copy of a WAL database is the file and its write-ahead log together.
+    for suffix in ["", "-wal", "-shm"] {
+        let from = d.join(format!("sightline.db{suffix}"));
+        if from.exists() {
+            std::fs::copy(&from, copy.path().join(format!("sightline.db{suffix}"))).unwrap();
+        }
+    }
     tamper(
         &copy.path().join("sightline.db"),
         "UPDATE audit_events SET reason = 'nothing happened' WHERE seq = 3",
@@ -237,4 +243,57 @@ fn audit_verify_names_the_first_bad_event() {
     tamper(&db, "DELETE FROM audit_events WHERE seq = 2");
     let (good, _, err) = sightline(d, &["audit", "verify"]);
     assert!(!good && err.contains("audit event 3"), "{err}");
+}
+
+#[test]
+fn resolve_deduplicates_a_csv_and_reports_bad_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("records.csv");
+    let output = dir.path().join("clusters.csv");
+    std::fs::write(
+        &input,
+        "record_id,source,first_name,last_name,dob,phone,email,handle,street,city,state,postcode,national_id\n\
+         a1,hotline,William,Turner,2007-03-14,(555) 201-3344,will.turner@gmail.com,@wturner07,,,,,\n\
+         a2,webform,Bill,Turner,03/14/2007,555-201-3344,willturner+tips@gmail.com,,,,,,\n\
+         a3,police,Maria,Lopez,2008-11-02,,maria.lopez@example.org,,12 Oak St,Millbrook,IL,60601,\n\
+         a4,only,three,columns\n\
+         ,webform,No,Id,,,,,,,,,\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args(["resolve", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("skipped line 5") && stderr.contains("skipped line 6"),
+        "{stderr}"
+    );
+    let clusters = std::fs::read_to_string(&output).unwrap();
+    let cluster_of = |id: &str| {
+        clusters
+            .lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .map(|l| l.split(',').nth(1).unwrap().to_owned())
+    };
+    assert_eq!(
+        cluster_of("a1"),
+        cluster_of("a2"),
+        "William and Bill Turner are one person:\n{clusters}"
+    );
+    assert_ne!(cluster_of("a1"), cluster_of("a3"));
+    let missing = Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args(["resolve", "--input", "no-such-file.csv", "--output"])
+        .arg(dir.path().join("x.csv"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        !missing.status.success() && err.contains("no-such-file.csv"),
+        "{err}"
+    );
 }
