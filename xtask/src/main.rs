@@ -4,7 +4,9 @@
 //!   PostgreSQL on 127.0.0.1, then runs formatting, clippy and every test against SQLite and
 //!   that PostgreSQL.
 //! - `pg`: starts the throwaway PostgreSQL and prints its URL, for running tests by hand.
+//! - `bench er`: the entity-resolution benchmark against Splink; writes `BENCHMARKS.md`.
 
+mod bench_er;
 mod pg;
 
 use anyhow::{Context, bail};
@@ -21,8 +23,9 @@ fn main() -> anyhow::Result<()> {
             let _ = std::io::stdin().read_line(&mut String::new());
             Ok(())
         }
+        Some("bench") if args.get(1).map(String::as_str) == Some("er") => bench_er::main(&args[2..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|pg>");
+            eprintln!("usage: cargo xtask <ci|pg|bench er>");
             std::process::exit(2);
         }
     }
@@ -45,27 +48,14 @@ fn ci() -> anyhow::Result<()> {
     let root = project_root();
     std::env::set_current_dir(&root)?;
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
-    run(cargo().args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     let server = pg::Server::start()?;
-    run(cargo()
-        .args(["test", "--workspace"])
-        .env("SIGHTLINE_TEST_PG_URL", server.url())
-        .env("CI", "true"))?;
+    run(cargo().args(["test", "--workspace"]).env("SIGHTLINE_TEST_PG_URL", server.url()).env("CI", "true"))?;
     drop(server);
     eprintln!("ci: all checks passed");
     Ok(())
 }
 
 fn project_root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }

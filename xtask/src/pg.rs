@@ -31,29 +31,17 @@ fn install() -> anyhow::Result<PathBuf> {
     eprintln!("PostgreSQL server not found: installing it from Debian's packages");
     run(Command::new("apt-get").arg("update").arg("-q"))?;
     run(Command::new("apt-get")
-        .args([
-            "install",
-            "-y",
-            "-q",
-            "--no-install-recommends",
-            "postgresql",
-        ])
+        .args(["install", "-y", "-q", "--no-install-recommends", "postgresql"])
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     find_bin().context("postgresql installed but initdb was not found under /usr/lib/postgresql")
 }
 
 fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
 }
 
 fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 impl Server {
@@ -68,41 +56,12 @@ impl Server {
             run(Command::new("chown").arg("postgres").arg(&dir))?;
         }
         let port = free_port()?;
-        let server = Server {
-            bin,
-            dir,
-            port,
-            as_postgres,
-        };
+        let server = Server { bin, dir, port, as_postgres };
         let data = server.dir.join("data");
-        server.pg(&[
-            "initdb",
-            "-D",
-            path(&data),
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-            "--no-sync",
-            "-E",
-            "UTF8",
-        ])?;
-        let opts = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=400",
-            path(&server.dir)
-        );
+        server.pg(&["initdb", "-D", path(&data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"])?;
+        let opts = format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=400", path(&server.dir));
         let log = server.dir.join("log");
-        server.pg(&[
-            "pg_ctl",
-            "-D",
-            path(&data),
-            "-o",
-            &opts,
-            "-l",
-            path(&log),
-            "-w",
-            "start",
-        ])?;
+        server.pg(&["pg_ctl", "-D", path(&data), "-o", &opts, "-l", path(&log), "-w", "start"])?;
         Ok(server)
     }
 
@@ -125,8 +84,7 @@ impl Server {
 }
 
 fn path(p: &Path) -> &str {
-    p.to_str()
-        .unwrap_or_else(|| panic!("non-UTF-8 path {}", p.display()))
+    p.to_str().unwrap_or_else(|| panic!("non-UTF-8 path {}", p.display()))
 }
 
 impl Drop for Server {

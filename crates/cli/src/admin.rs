@@ -45,21 +45,13 @@ pub enum AgencyCommand {
 
 pub async fn agency(c: AgencyCommand) -> anyhow::Result<()> {
     match c {
-        AgencyCommand::Add {
-            at,
-            name,
-            kind,
-            jurisdiction,
-            partner,
-            ack_minutes,
-        } => {
-            let kind = AgencyKind::parse(&kind)
-                .ok_or_else(|| anyhow::anyhow!("--kind: unknown agency kind {kind:?}"))?;
+        AgencyCommand::Add { at, name, kind, jurisdiction, partner, ack_minutes } => {
+            let kind =
+                AgencyKind::parse(&kind).ok_or_else(|| anyhow::anyhow!("--kind: unknown agency kind {kind:?}"))?;
             let jurisdiction = match jurisdiction {
                 Some(path) => {
                     let text = std::fs::read_to_string(&path)?;
-                    web::geo::parse_jurisdiction(&text)
-                        .map_err(|e| anyhow::anyhow!("--jurisdiction: {e}"))?;
+                    web::geo::parse_jurisdiction(&text).map_err(|e| anyhow::anyhow!("--jurisdiction: {e}"))?;
                     Some(text)
                 }
                 None => None,
@@ -71,14 +63,8 @@ pub async fn agency(c: AgencyCommand) -> anyhow::Result<()> {
                         .split(',')
                         .map(|s| s.trim().parse::<i64>())
                         .collect::<Result<_, _>>()
-                        .map_err(|_| {
-                            anyhow::anyhow!(
-                                "--ack-minutes: four whole numbers, e.g. 5,60,1440,4320"
-                            )
-                        })?;
-                    let [a, b, c, d] = v[..] else {
-                        anyhow::bail!("--ack-minutes: exactly four numbers")
-                    };
+                        .map_err(|_| anyhow::anyhow!("--ack-minutes: four whole numbers, e.g. 5,60,1440,4320"))?;
+                    let [a, b, c, d] = v[..] else { anyhow::bail!("--ack-minutes: exactly four numbers") };
                     if v.iter().any(|m| *m <= 0) {
                         anyhow::bail!("--ack-minutes: every window must be at least one minute");
                     }
@@ -88,13 +74,7 @@ pub async fn agency(c: AgencyCommand) -> anyhow::Result<()> {
             let store = at.open().await?;
             let a = store
                 .create_agency(
-                    NewAgency {
-                        name,
-                        kind,
-                        jurisdiction,
-                        partner_agency_id: partner,
-                        ack_policy,
-                    },
+                    NewAgency { name, kind, jurisdiction, partner_agency_id: partner, ack_policy },
                     "cli",
                     now(),
                 )
@@ -135,33 +115,12 @@ pub enum SiteCommand {
 }
 
 pub async fn site(c: SiteCommand) -> anyhow::Result<()> {
-    let SiteCommand::Add {
-        at,
-        name,
-        kind,
-        agency,
-        lat,
-        lon,
-        address,
-    } = c;
+    let SiteCommand::Add { at, name, kind, agency, lat, lon, address } = c;
     if let (Some(lat), Some(lon)) = (lat, lon) {
         domain::tip::GeoPoint::parse(lat, lon)?;
     }
     let store = at.open().await?;
-    let s = store
-        .create_site(
-            NewSite {
-                name,
-                kind,
-                owner_agency_id: agency,
-                lat,
-                lon,
-                address,
-            },
-            "cli",
-            now(),
-        )
-        .await?;
+    let s = store.create_site(NewSite { name, kind, owner_agency_id: agency, lat, lon, address }, "cli", now()).await?;
     println!("{}", s.id);
     Ok(())
 }
@@ -186,31 +145,14 @@ pub enum ContactCommand {
 }
 
 pub async fn contact(c: ContactCommand) -> anyhow::Result<()> {
-    let ContactCommand::Add {
-        at,
-        agency,
-        role,
-        name,
-        webhook,
-    } = c;
-    let role = ContactRole::parse(&role)
-        .ok_or_else(|| anyhow::anyhow!("--role: on_call or supervisor"))?;
+    let ContactCommand::Add { at, agency, role, name, webhook } = c;
+    let role = ContactRole::parse(&role).ok_or_else(|| anyhow::anyhow!("--role: on_call or supervisor"))?;
     if !(webhook.starts_with("https://") || webhook.starts_with("http://")) {
         anyhow::bail!("--webhook: must be an http(s) URL");
     }
     let store = at.open().await?;
-    let c = store
-        .create_contact(
-            NewContact {
-                agency_id: agency,
-                role,
-                name,
-                webhook_url: webhook,
-            },
-            "cli",
-            now(),
-        )
-        .await?;
+    let c =
+        store.create_contact(NewContact { agency_id: agency, role, name, webhook_url: webhook }, "cli", now()).await?;
     println!("{}", c.id);
     Ok(())
 }
@@ -234,17 +176,8 @@ pub enum UserCommand {
 }
 
 pub async fn user(c: UserCommand) -> anyhow::Result<()> {
-    let UserCommand::Add {
-        at,
-        agency,
-        role,
-        email,
-        name,
-    } = c;
-    let roles: Vec<Role> = role
-        .iter()
-        .map(|r| Role::parse(r.trim()))
-        .collect::<Result<_, _>>()?;
+    let UserCommand::Add { at, agency, role, email, name } = c;
+    let roles: Vec<Role> = role.iter().map(|r| Role::parse(r.trim())).collect::<Result<_, _>>()?;
     if !email.contains('@') || email.len() > 254 {
         anyhow::bail!("--email: not an e-mail address");
     }
@@ -266,10 +199,7 @@ pub async fn user(c: UserCommand) -> anyhow::Result<()> {
             now(),
         )
         .await?;
-    println!(
-        "user {} created; password (shown once): {password}",
-        user.id
-    );
+    println!("user {} created; password (shown once): {password}", user.id);
     Ok(())
 }
 
@@ -291,20 +221,12 @@ pub enum TokenCommand {
 }
 
 pub async fn token(c: TokenCommand) -> anyhow::Result<()> {
-    let TokenCommand::Create {
-        at,
-        user,
-        expires_days,
-        label,
-    } = c;
+    let TokenCommand::Create { at, user, expires_days, label } = c;
     if !(1..=366).contains(&expires_days) {
         anyhow::bail!("--expires-days: from 1 to 366");
     }
     let store = at.open().await?;
-    let user = store
-        .user_by_email(&user)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("--user: no such user"))?;
+    let user = store.user_by_email(&user).await?.ok_or_else(|| anyhow::anyhow!("--user: no such user"))?;
     let token = new_token("slt");
     let now = now();
     store
@@ -340,9 +262,7 @@ pub async fn settings(c: SettingsCommand) -> anyhow::Result<()> {
     if !store.list_agencies().await?.iter().any(|a| a.id == agency) {
         anyhow::bail!("--agency: no agency with id {agency}");
     }
-    store
-        .set_setting(web::state::FALLBACK_SETTING, &agency.to_string())
-        .await?;
+    store.set_setting(web::state::FALLBACK_SETTING, &agency.to_string()).await?;
     println!("fallback agency set to {agency}");
     Ok(())
 }

@@ -23,15 +23,11 @@ pub async fn run(c: AuditCommand) -> anyhow::Result<()> {
         let Some(last) = page.last() else { break };
         after = last.seq;
         for e in &page {
-            verifier
-                .push(e)
-                .map_err(|e| anyhow::anyhow!("audit chain broken: {e}"))?;
+            verifier.push(e).map_err(|e| anyhow::anyhow!("audit chain broken: {e}"))?;
         }
     }
     let (head_seq, head_hash) = store.audit_head().await?;
-    let n = verifier
-        .finish(head_seq, &head_hash)
-        .map_err(|e| anyhow::anyhow!("audit chain broken: {e}"))?;
+    let n = verifier.finish(head_seq, &head_hash).map_err(|e| anyhow::anyhow!("audit chain broken: {e}"))?;
     println!("audit chain intact: {n} events");
     Ok(())
 }

@@ -29,9 +29,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         if logins.is_empty() {
             println!("demo: the store already holds agencies; nothing loaded");
         } else {
-            println!(
-                "demo: loaded agencies, schools, staff and 30 tips. Staff logins (shown once):"
-            );
+            println!("demo: loaded agencies, schools, staff and 30 tips. Staff logins (shown once):");
             for l in &logins {
                 println!(
                     "  {:<32} {:<36} {:<11} password {}  token {}",
@@ -51,8 +49,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

@@ -30,10 +30,17 @@ pub enum AuditAction {
     UserCreated,
     TokenCreated,
     ContactCreated,
+    LinkSuggested,
+    LinkConfirmed,
+    LinkRejected,
+    LinkUndone,
+    AccessRequested,
+    AccessGranted,
+    AccessRefused,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 24] = [
+    pub const ALL: [AuditAction; 31] = [
         AuditAction::TipReceived,
         AuditAction::TipTriaged,
         AuditAction::TipRouted,
@@ -58,6 +65,13 @@ impl AuditAction {
         AuditAction::UserCreated,
         AuditAction::TokenCreated,
         AuditAction::ContactCreated,
+        AuditAction::LinkSuggested,
+        AuditAction::LinkConfirmed,
+        AuditAction::LinkRejected,
+        AuditAction::LinkUndone,
+        AuditAction::AccessRequested,
+        AuditAction::AccessGranted,
+        AuditAction::AccessRefused,
     ];
 
     pub fn code(self) -> &'static str {
@@ -86,6 +100,13 @@ impl AuditAction {
             AuditAction::UserCreated => "user.created",
             AuditAction::TokenCreated => "token.created",
             AuditAction::ContactCreated => "contact.created",
+            AuditAction::LinkSuggested => "link.suggested",
+            AuditAction::LinkConfirmed => "link.confirmed",
+            AuditAction::LinkRejected => "link.rejected",
+            AuditAction::LinkUndone => "link.undone",
+            AuditAction::AccessRequested => "access.requested",
+            AuditAction::AccessGranted => "access.granted",
+            AuditAction::AccessRefused => "access.refused",
         }
     }
 
@@ -118,16 +139,7 @@ pub fn chain_hash(prev_hash: &str, event: &AuditRecord<'_>) -> String {
     let mut h = Sha256::new();
     let seq = event.seq.to_string();
     let at = event.at_ms.to_string();
-    for part in [
-        prev_hash,
-        &seq,
-        &at,
-        event.actor,
-        event.action,
-        event.object,
-        event.reason,
-        event.detail,
-    ] {
+    for part in [prev_hash, &seq, &at, event.actor, event.action, event.object, event.reason, event.detail] {
         h.update((part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
     }
@@ -153,9 +165,7 @@ pub struct StoredAudit {
 pub enum ChainError {
     #[error("audit event {seq}: its contents do not match its hash (altered)")]
     Altered { seq: i64 },
-    #[error(
-        "audit event {seq}: it does not follow the event before it (an event was removed or reordered)"
-    )]
+    #[error("audit event {seq}: it does not follow the event before it (an event was removed or reordered)")]
     Broken { seq: i64 },
     #[error("audit event {seq}: expected sequence number {expected} (an event was removed)")]
     Gap { seq: i64, expected: i64 },
@@ -173,20 +183,14 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        ChainVerifier {
-            prev: GENESIS_HASH.to_owned(),
-            expected: 1,
-        }
+        ChainVerifier { prev: GENESIS_HASH.to_owned(), expected: 1 }
     }
 }
 
 impl ChainVerifier {
     pub fn push(&mut self, e: &StoredAudit) -> Result<(), ChainError> {
         if e.seq != self.expected {
-            return Err(ChainError::Gap {
-                seq: e.seq,
-                expected: self.expected,
-            });
+            return Err(ChainError::Gap { seq: e.seq, expected: self.expected });
         }
         if e.prev_hash != self.prev {
             return Err(ChainError::Broken { seq: e.seq });
@@ -217,19 +221,14 @@ impl ChainVerifier {
     /// removal of the newest events.
     pub fn finish(&self, head_seq: i64, head_hash: &str) -> Result<u64, ChainError> {
         if head_seq != self.expected - 1 || head_hash != self.prev {
-            return Err(ChainError::Truncated {
-                head_seq,
-                last_seq: self.expected - 1,
-            });
+            return Err(ChainError::Truncated { head_seq, last_seq: self.expected - 1 });
         }
         Ok(self.count())
     }
 }
 
 /// Checks events in sequence order. Returns how many were checked.
-pub fn verify_chain<'a>(
-    events: impl IntoIterator<Item = &'a StoredAudit>,
-) -> Result<u64, ChainError> {
+pub fn verify_chain<'a>(events: impl IntoIterator<Item = &'a StoredAudit>) -> Result<u64, ChainError> {
     let mut v = ChainVerifier::default();
     for e in events {
         v.push(e)?;
@@ -281,20 +280,10 @@ mod tests {
         assert_eq!(verify_chain(&altered), Err(ChainError::Altered { seq: 3 }));
         let mut removed = good.clone();
         removed.remove(1);
-        assert_eq!(
-            verify_chain(&removed),
-            Err(ChainError::Gap {
-                seq: 3,
-                expected: 2
-            })
-        );
+        assert_eq!(verify_chain(&removed), Err(ChainError::Gap { seq: 3, expected: 2 }));
         let mut last_removed = good.clone();
         last_removed.pop();
-        assert_eq!(
-            verify_chain(&last_removed),
-            Ok(4),
-            "tail truncation is caught by the stored head, not the chain"
-        );
+        assert_eq!(verify_chain(&last_removed), Ok(4), "tail truncation is caught by the stored head, not the chain");
     }
 
     #[test]

@@ -10,10 +10,12 @@
 //! - [`sla`]: acknowledge-by deadlines and the escalation ladder.
 //! - [`routing`]: which agencies receive a tip, and why.
 //! - [`staff`]: roles and the access decision.
+//! - [`link`]: suggested links between mentions of a person, and their human decisions.
 //! - [`audit`]: audit actions with stable codes and the hash chain.
 //! - [`time`]: the millisecond timestamp every layer uses.
 
 pub mod audit;
+pub mod link;
 pub mod routing;
 pub mod sla;
 pub mod staff;
@@ -32,9 +34,6 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            reason: reason.into(),
-        }
+        FieldError { field: field.into(), reason: reason.into() }
     }
 }

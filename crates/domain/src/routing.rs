@@ -100,15 +100,9 @@ pub fn route(
     };
     if let Some((lon, lat)) = at {
         let p = Point::new(lon, lat);
-        for agency in agencies
-            .iter()
-            .filter(|a| a.kind == AgencyKind::LawEnforcement)
-        {
+        for agency in agencies.iter().filter(|a| a.kind == AgencyKind::LawEnforcement) {
             if agency.jurisdiction.as_ref().is_some_and(|j| j.contains(&p)) {
-                push(
-                    agency.id,
-                    format!("law enforcement with jurisdiction over {where_from}"),
-                );
+                push(agency.id, format!("law enforcement with jurisdiction over {where_from}"));
             }
         }
     }
@@ -120,10 +114,7 @@ pub fn route(
         } else {
             "fallback agency: no site owner or jurisdiction matched".to_owned()
         };
-        routes.push(Route {
-            agency_id: fallback_agency_id,
-            reason,
-        });
+        routes.push(Route { agency_id: fallback_agency_id, reason });
     }
     routes
 }
@@ -158,31 +149,17 @@ mod tests {
                 kind: AgencyKind::SchoolDistrict,
                 jurisdiction: Some(square(0.0, 0.0, 10.0, 10.0)),
             },
-            RoutingAgency {
-                id: 4,
-                name: "Fusion".into(),
-                kind: AgencyKind::FusionCentre,
-                jurisdiction: None,
-            },
+            RoutingAgency { id: 4, name: "Fusion".into(), kind: AgencyKind::FusionCentre, jurisdiction: None },
         ]
     }
 
     fn show(routes: &[Route]) -> String {
-        routes
-            .iter()
-            .map(|r| format!("{}: {}", r.agency_id, r.reason))
-            .collect::<Vec<_>>()
-            .join("\n")
+        routes.iter().map(|r| format!("{}: {}", r.agency_id, r.reason)).collect::<Vec<_>>().join("\n")
     }
 
     #[test]
     fn site_owner_and_police_of_the_site() {
-        let site = RoutingSite {
-            id: 9,
-            name: "Pine High".into(),
-            owner_agency_id: 3,
-            location: Some((3.0, 3.0)),
-        };
+        let site = RoutingSite { id: 9, name: "Pine High".into(), owner_agency_id: 3, location: Some((3.0, 3.0)) };
         let r = route(&agencies(), Some(&site), None, 4, &[]);
         assert_eq!(
             show(&r),
@@ -193,19 +170,13 @@ mod tests {
     #[test]
     fn nothing_matches_goes_to_fallback() {
         let r = route(&agencies(), None, Some((50.0, 50.0)), 4, &[]);
-        assert_eq!(
-            show(&r),
-            "4: fallback agency: no site owner or jurisdiction matched"
-        );
+        assert_eq!(show(&r), "4: fallback agency: no site owner or jurisdiction matched");
     }
 
     #[test]
     fn declined_agency_is_not_chosen_again() {
         let r = route(&agencies(), None, Some((5.0, 5.0)), 4, &[1]);
-        assert_eq!(
-            show(&r),
-            "4: fallback agency: no site owner or jurisdiction matched"
-        );
+        assert_eq!(show(&r), "4: fallback agency: no site owner or jurisdiction matched");
         let r = route(&agencies(), None, Some((5.0, 5.0)), 4, &[1, 4]);
         assert_eq!(show(&r), "4: fallback agency: every other agency declined");
     }

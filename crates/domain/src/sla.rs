@@ -100,16 +100,7 @@ mod tests {
             rung = rung.next();
             seen.push(rung.code());
         }
-        assert_eq!(
-            seen,
-            [
-                "on_call",
-                "supervisor",
-                "partner_agency",
-                "partner_agency",
-                "partner_agency"
-            ]
-        );
+        assert_eq!(seen, ["on_call", "supervisor", "partner_agency", "partner_agency", "partner_agency"]);
     }
 
     #[test]

@@ -26,9 +26,7 @@ impl Role {
         Role::ALL
             .into_iter()
             .find(|r| r.code() == code)
-            .ok_or_else(|| {
-                FieldError::new("role", "must be one of analyst, supervisor, admin, auditor")
-            })
+            .ok_or_else(|| FieldError::new("role", "must be one of analyst, supervisor, admin, auditor"))
     }
 }
 
@@ -63,16 +61,25 @@ pub enum Access {
     Deny,
 }
 
-/// The access decision for a tip. `routed_to` lists the agencies the tip is or was routed
-/// to; only those agencies' staff see it. Auditors read but never work.
-pub fn tip_access(viewer: &Viewer, routed_to: &[i64], action: TipAction) -> Access {
-    if !routed_to.contains(&viewer.agency_id) {
-        return Access::Deny;
-    }
+/// Which agencies a tip reaches.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Audience {
+    /// Agencies that hold the tip now (a pending or accepted route): they work it.
+    pub holders: Vec<i64>,
+    /// Agencies that may read it: every agency it was ever routed to, and those granted
+    /// access on request. Holders are readers too.
+    pub readers: Vec<i64>,
+}
+
+/// The access decision for a tip. Readers read; holders' analysts and supervisors work;
+/// holders' supervisors review. Auditors and admins read, never work.
+pub fn tip_access(viewer: &Viewer, audience: &Audience, action: TipAction) -> Access {
+    let holder = audience.holders.contains(&viewer.agency_id);
+    let reader = holder || audience.readers.contains(&viewer.agency_id);
     let allowed = match action {
-        TipAction::Read => true,
-        TipAction::Work => viewer.has(Role::Analyst) || viewer.has(Role::Supervisor),
-        TipAction::Review => viewer.has(Role::Supervisor),
+        TipAction::Read => reader,
+        TipAction::Work => holder && (viewer.has(Role::Analyst) || viewer.has(Role::Supervisor)),
+        TipAction::Review => holder && viewer.has(Role::Supervisor),
     };
     if allowed { Access::Allow } else { Access::Deny }
 }
@@ -82,36 +89,37 @@ mod tests {
     use super::*;
     use expect_test::expect;
 
-    /// Every role × (own agency, other agency) × action.
+    /// Every role × agency relation (holds the tip, may read it, neither) × action.
     #[test]
     fn access_matrix() {
         let mut out = String::new();
         for role in Role::ALL {
-            for (relation, routed) in [("routed", vec![1]), ("other", vec![2])] {
-                let viewer = Viewer {
-                    user_id: 1,
-                    agency_id: 1,
-                    roles: vec![role],
-                };
+            let relations = [
+                ("holder", Audience { holders: vec![1], readers: vec![1] }),
+                ("reader", Audience { holders: vec![2], readers: vec![1, 2] }),
+                ("other", Audience { holders: vec![2], readers: vec![2] }),
+            ];
+            for (relation, audience) in relations {
+                let viewer = Viewer { user_id: 1, agency_id: 1, roles: vec![role] };
                 let cells: Vec<String> = [TipAction::Read, TipAction::Work, TipAction::Review]
                     .into_iter()
-                    .map(|a| format!("{a:?}={:?}", tip_access(&viewer, &routed, a)))
+                    .map(|a| format!("{a:?}={:?}", tip_access(&viewer, &audience, a)))
                     .collect();
-                out.push_str(&format!(
-                    "{:<10} {relation:<6} {}\n",
-                    role.code(),
-                    cells.join(" ")
-                ));
+                out.push_str(&format!("{:<10} {relation:<6} {}\n", role.code(), cells.join(" ")));
             }
         }
         expect![[r#"
-            analyst    routed Read=Allow Work=Allow Review=Deny
+            analyst    holder Read=Allow Work=Allow Review=Deny
+            analyst    reader Read=Allow Work=Deny Review=Deny
             analyst    other  Read=Deny Work=Deny Review=Deny
-            supervisor routed Read=Allow Work=Allow Review=Allow
+            supervisor holder Read=Allow Work=Allow Review=Allow
+            supervisor reader Read=Allow Work=Deny Review=Deny
             supervisor other  Read=Deny Work=Deny Review=Deny
-            admin      routed Read=Allow Work=Deny Review=Deny
+            admin      holder Read=Allow Work=Deny Review=Deny
+            admin      reader Read=Allow Work=Deny Review=Deny
             admin      other  Read=Deny Work=Deny Review=Deny
-            auditor    routed Read=Allow Work=Deny Review=Deny
+            auditor    holder Read=Allow Work=Deny Review=Deny
+            auditor    reader Read=Allow Work=Deny Review=Deny
             auditor    other  Read=Deny Work=Deny Review=Deny
         "#]]
         .assert_eq(&out);

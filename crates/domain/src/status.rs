@@ -63,9 +63,7 @@ impl Status {
             Status::Acknowledged | Status::InProgress | Status::AwaitingReview => {
                 "Being worked on. Someone responsible has your tip and is looking into it."
             }
-            Status::Closed => {
-                "Closed. The people responsible have finished their work on your tip. Thank you."
-            }
+            Status::Closed => "Closed. The people responsible have finished their work on your tip. Thank you.",
         }
     }
 }
@@ -115,10 +113,7 @@ impl Disposition {
     /// Dispositions that end work without acting: on a tip with a threat factor they need a
     /// second person with the supervisor role (the Parkland rule).
     pub fn ends_without_action(self) -> bool {
-        matches!(
-            self,
-            Disposition::NoAction | Disposition::NoLeadValue | Disposition::Unfounded
-        )
+        matches!(self, Disposition::NoAction | Disposition::NoLeadValue | Disposition::Unfounded)
     }
 }
 
@@ -136,16 +131,10 @@ impl Reason {
         let trimmed = raw.trim();
         let chars = trimmed.chars().count();
         if chars < REASON_MIN_CHARS {
-            return Err(FieldError::new(
-                "reason",
-                format!("must say why, in at least {REASON_MIN_CHARS} characters"),
-            ));
+            return Err(FieldError::new("reason", format!("must say why, in at least {REASON_MIN_CHARS} characters")));
         }
         if chars > REASON_MAX_CHARS {
-            return Err(FieldError::new(
-                "reason",
-                format!("is longer than {REASON_MAX_CHARS} characters"),
-            ));
+            return Err(FieldError::new("reason", format!("is longer than {REASON_MAX_CHARS} characters")));
         }
         Ok(Reason(trimmed.to_owned()))
     }
@@ -203,21 +192,13 @@ pub fn transition(from: Status, event: Event) -> Result<Status, TransitionError>
         (Routed, Event::Acknowledge) => Acknowledged,
         (Routed | Acknowledged | InProgress, Event::Reroute) => Routed,
         (Acknowledged | InProgress, Event::StartWork) => InProgress,
-        (
-            Acknowledged | InProgress,
-            Event::Close {
-                needs_review: false,
-            },
-        ) => Closed,
+        (Acknowledged | InProgress, Event::Close { needs_review: false }) => Closed,
         (Acknowledged | InProgress, Event::Close { needs_review: true }) => AwaitingReview,
         (AwaitingReview, Event::ApproveClose) => Closed,
         (AwaitingReview, Event::RejectClose) => InProgress,
         (Closed, Event::Reopen) => InProgress,
         _ => {
-            return Err(TransitionError {
-                from,
-                action: event_name(event),
-            });
+            return Err(TransitionError { from, action: event_name(event) });
         }
     };
     Ok(to)
@@ -237,9 +218,7 @@ mod tests {
             Event::Acknowledge,
             Event::StartWork,
             Event::Reroute,
-            Event::Close {
-                needs_review: false,
-            },
+            Event::Close { needs_review: false },
             Event::Close { needs_review: true },
             Event::ApproveClose,
             Event::RejectClose,
@@ -275,13 +254,7 @@ mod tests {
 
     #[test]
     fn closing_from_routed_is_refused_in_words() {
-        let err = transition(
-            Status::Routed,
-            Event::Close {
-                needs_review: false,
-            },
-        )
-        .unwrap_err();
+        let err = transition(Status::Routed, Event::Close { needs_review: false }).unwrap_err();
         assert_eq!(err.to_string(), "a tip that is routed cannot be closed");
     }
 

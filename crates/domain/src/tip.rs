@@ -120,16 +120,10 @@ pub struct GeoPoint {
 impl GeoPoint {
     pub fn parse(lat: f64, lon: f64) -> Result<GeoPoint, FieldError> {
         if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
-            return Err(FieldError::new(
-                "location.lat",
-                "must be a number from -90 to 90",
-            ));
+            return Err(FieldError::new("location.lat", "must be a number from -90 to 90"));
         }
         if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
-            return Err(FieldError::new(
-                "location.lon",
-                "must be a number from -180 to 180",
-            ));
+            return Err(FieldError::new("location.lon", "must be a number from -180 to 180"));
         }
         Ok(GeoPoint { lat, lon })
     }
@@ -202,10 +196,7 @@ pub fn short_text(field: &str, raw: Option<&str>) -> Result<Option<String>, Fiel
         return Ok(None);
     }
     if trimmed.chars().count() > SHORT_TEXT_MAX_CHARS {
-        return Err(FieldError::new(
-            field,
-            format!("is longer than {SHORT_TEXT_MAX_CHARS} characters"),
-        ));
+        return Err(FieldError::new(field, format!("is longer than {SHORT_TEXT_MAX_CHARS} characters")));
     }
     Ok(Some(trimmed.to_owned()))
 }

@@ -10,12 +10,7 @@ pub enum Tier {
 }
 
 impl Tier {
-    pub const ALL: [Tier; 4] = [
-        Tier::LifeSafety,
-        Tier::Urgent,
-        Tier::Standard,
-        Tier::Informational,
-    ];
+    pub const ALL: [Tier; 4] = [Tier::LifeSafety, Tier::Urgent, Tier::Standard, Tier::Informational];
 
     /// Stable code, used in storage and the API.
     pub fn code(self) -> &'static str {

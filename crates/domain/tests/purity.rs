@@ -7,17 +7,11 @@ use std::process::Command;
 fn domain_depends_on_no_io_crate() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
-        .args([
-            "tree", "-p", "domain", "-e", "normal", "--prefix", "none", "--format", "{p}",
-        ])
+        .args(["tree", "-p", "domain", "-e", "normal", "--prefix", "none", "--format", "{p}"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo tree runs");
-    assert!(
-        out.status.success(),
-        "cargo tree failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "cargo tree failed: {}", String::from_utf8_lossy(&out.stderr));
     let tree = String::from_utf8_lossy(&out.stdout);
     let forbidden = [
         "tokio",
@@ -36,13 +30,7 @@ fn domain_depends_on_no_io_crate() {
     ];
     for line in tree.lines() {
         let name = line.split_whitespace().next().unwrap_or("");
-        assert!(
-            !forbidden.contains(&name),
-            "domain depends on the IO crate `{name}`:\n{tree}"
-        );
+        assert!(!forbidden.contains(&name), "domain depends on the IO crate `{name}`:\n{tree}");
     }
-    assert!(
-        tree.lines().any(|l| l.starts_with("domain ")),
-        "cargo tree printed no domain: {tree}"
-    );
+    assert!(tree.lines().any(|l| l.starts_with("domain ")), "cargo tree printed no domain: {tree}");
 }

@@ -14,10 +14,7 @@ fn main() {
         eprintln!("usage: bench INPUT.csv OUTPUT.csv [threshold]");
         std::process::exit(2);
     }
-    let mut cfg = BatchConfig {
-        progress: true,
-        ..BatchConfig::default()
-    };
+    let mut cfg = BatchConfig { progress: true, ..BatchConfig::default() };
     if let Some(t) = args.get(3) {
         cfg.threshold = Some(t.parse().expect("threshold"));
     }
@@ -42,10 +39,7 @@ fn main() {
         eprintln!("  {s:<12} {secs:>7.2}s");
     }
     for s in &r.train.sessions {
-        eprintln!(
-            "  session {:<14} pairs={:<10} lambda={:.4} iterations={}",
-            s.0, s.1, s.2, s.3
-        );
+        eprintln!("  session {:<14} pairs={:<10} lambda={:.4} iterations={}", s.0, s.1, s.2, s.3);
     }
     let m = &r.model;
     eprintln!(
@@ -68,11 +62,7 @@ fn main() {
             .collect();
         eprintln!("  {:<13} {}", f.label(), ws.join(" "));
     }
-    let stages: Vec<String> = r
-        .timings
-        .iter()
-        .map(|(s, secs)| format!("{s}_s={secs:.2}"))
-        .collect();
+    let stages: Vec<String> = r.timings.iter().map(|(s, secs)| format!("{s}_s={secs:.2}")).collect();
     println!(
         "records={} candidate_pairs={} linked_pairs={} clusters={} threads={} wall_s={wall:.2} {}",
         r.records,

@@ -56,9 +56,7 @@ fn main() {
     }
     for (k, f) in FIELDS.iter().enumerate() {
         let t: u64 = m[k][1..].iter().sum();
-        let v: Vec<String> = (1..f.n_levels())
-            .map(|l| format!("{:.3}", m[k][l] as f64 / t as f64))
-            .collect();
+        let v: Vec<String> = (1..f.n_levels()).map(|l| format!("{:.3}", m[k][l] as f64 / t as f64)).collect();
         println!("true m {:<14} {}", f.label(), v.join(" "));
     }
     println!("false edges {fp} of {}", res.edges.len());

@@ -47,10 +47,7 @@ fn main() {
         .step_by((recs.len() / queries).max(1))
         .take(queries)
         .enumerate()
-        .map(|(q, r)| Record {
-            id: format!("new-mention-{q}"),
-            ..r.clone()
-        })
+        .map(|(q, r)| Record { id: format!("new-mention-{q}"), ..r.clone() })
         .collect();
     let mut times: Vec<f64> = Vec::with_capacity(mentions.len());
     let mut found = 0;

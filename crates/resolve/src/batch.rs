@@ -170,9 +170,7 @@ fn for_each_record<S: Send>(
                 })
             })
             .collect();
-        hs.into_iter()
-            .map(|h| h.join().expect("worker panicked"))
-            .collect()
+        hs.into_iter().map(|h| h.join().expect("worker panicked")).collect()
     })
 }
 
@@ -193,19 +191,11 @@ pub fn resolve(records: &[NormRecord], rank: &[u32], cfg: &BatchConfig) -> Resol
     // records (all of them up to 200,000 records)
     let t = Instant::now();
     let modulus = n.div_ceil(200_000).max(1) as u64;
-    let in_sample =
-        |r: u32| (u64::from(r).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % modulus == 0;
+    let in_sample = |r: u32| (u64::from(r).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % modulus == 0;
     let pb = bar(cfg.progress, n as u64, "comparing");
     let parts = for_each_record(
         n,
-        || {
-            (
-                Scratch::new(n),
-                Vec::new(),
-                Counts::default(),
-                vec![Counts::default(); SESSIONS.len()],
-            )
-        },
+        || (Scratch::new(n), Vec::new(), Counts::default(), vec![Counts::default(); SESSIONS.len()]),
         |(scratch, cand, all, sess), i| {
             if !in_sample(rank[i as usize]) {
                 return;
@@ -216,10 +206,7 @@ pub fn resolve(records: &[NormRecord], rank: &[u32], cfg: &BatchConfig) -> Resol
                 *all.entry(p).or_default() += 1;
                 for (s, counts) in SESSIONS.iter().zip(sess.iter_mut()) {
                     if mask & s.keys != 0 {
-                        let q = s
-                            .held_out
-                            .iter()
-                            .fold(p, |q, f| compare::with_level(q, *f as usize, 0));
+                        let q = s.held_out.iter().fold(p, |q, f| compare::with_level(q, *f as usize, 0));
                         *counts.entry(q).or_default() += 1;
                     }
                 }
@@ -240,15 +227,7 @@ pub fn resolve(records: &[NormRecord], rank: &[u32], cfg: &BatchConfig) -> Resol
 
     let t = Instant::now();
     let (mut model, report) = if n >= cfg.min_train_records {
-        train::train(
-            records,
-            rank,
-            &all,
-            &sess,
-            modulus,
-            &cfg.train,
-            cfg.normalizer,
-        )
+        train::train(records, rank, &all, &sess, modulus, &cfg.train, cfg.normalizer)
     } else {
         let mut m = Model::default_prior();
         m.normalizer = cfg.normalizer;
@@ -266,23 +245,13 @@ pub fn resolve(records: &[NormRecord], rank: &[u32], cfg: &BatchConfig) -> Resol
 
     // pass 2: score and keep the links
     let t = Instant::now();
-    let tf_adj: Vec<[f32; 2]> = records
-        .par_iter()
-        .map(|r| model.tf_adjustments(r))
-        .collect();
+    let tf_adj: Vec<[f32; 2]> = records.par_iter().map(|r| model.tf_adjustments(r)).collect();
     let tw = model.threshold_weight();
     let veto = cfg.clustering == Clustering::AverageLinkage;
     let pb = bar(cfg.progress, n as u64, "scoring");
     let parts = for_each_record(
         n,
-        || {
-            (
-                Scratch::new(n),
-                Vec::new(),
-                Vec::<(f32, u32, u32)>::new(),
-                0u64,
-            )
-        },
+        || (Scratch::new(n), Vec::new(), Vec::<(f32, u32, u32)>::new(), 0u64),
         |(scratch, cand, edges, count), i| {
             index.candidates(i, scratch, cand);
             *count += cand.len() as u64;
@@ -320,11 +289,7 @@ pub fn resolve(records: &[NormRecord], rank: &[u32], cfg: &BatchConfig) -> Resol
                 &mut edges,
                 rank,
                 |a, b| {
-                    let (c, w) = model.score_cached(
-                        &records[a as usize],
-                        &records[b as usize],
-                        tf_adj[a as usize],
-                    );
+                    let (c, w) = model.score_cached(&records[a as usize], &records[b as usize], tf_adj[a as usize]);
                     (w, compare::conflict(c.pattern))
                 },
                 bar,
@@ -333,15 +298,7 @@ pub fn resolve(records: &[NormRecord], rank: &[u32], cfg: &BatchConfig) -> Resol
         }
     };
     timings.push(("clustering", t.elapsed().as_secs_f64()));
-    Resolution {
-        labels,
-        model,
-        train: report,
-        candidate_pairs,
-        linked_pairs: edges.len() as u64,
-        timings,
-        edges,
-    }
+    Resolution { labels, model, train: report, candidate_pairs, linked_pairs: edges.len() as u64, timings, edges }
 }
 
 /// Rank of every id in sorted order.
@@ -370,29 +327,17 @@ pub type ReadOutcome = (Vec<Box<str>>, Vec<NormRecord>, Vec<BadRow>);
 
 /// Reads and normalises the input: ids, normalised records, bad rows.
 pub fn read_records(input: &Path, normalizer: &Normalizer) -> Result<ReadOutcome, Error> {
-    let csv_err = |source| Error::Csv {
-        path: input.to_path_buf(),
-        source,
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(input)
-        .map_err(csv_err)?;
+    let csv_err = |source| Error::Csv { path: input.to_path_buf(), source };
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_path(input).map_err(csv_err)?;
     let header = rdr.headers().map_err(csv_err)?.clone();
     let mut col = [usize::MAX; 13];
     for (i, h) in header.iter().enumerate() {
-        if let Some(c) = COLUMNS
-            .iter()
-            .position(|c| *c == h.trim().trim_start_matches('\u{feff}'))
-        {
+        if let Some(c) = COLUMNS.iter().position(|c| *c == h.trim().trim_start_matches('\u{feff}')) {
             col[c] = i;
         }
     }
     if col[0] == usize::MAX {
-        return Err(Error::Header {
-            path: input.to_path_buf(),
-            message: "no record_id column".into(),
-        });
+        return Err(Error::Header { path: input.to_path_buf(), message: "no record_id column".into() });
     }
     let width = header.len();
     let mut ids = Vec::new();
@@ -409,39 +354,23 @@ pub fn read_records(input: &Path, normalizer: &Normalizer) -> Result<ReadOutcome
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                bad.push(BadRow {
-                    line,
-                    reason: format!("unreadable row: {e}"),
-                });
+                bad.push(BadRow { line, reason: format!("unreadable row: {e}") });
                 continue;
             }
         };
         let line = row.position().map_or(0, |p| p.line());
         if row.len() != width {
-            bad.push(BadRow {
-                line,
-                reason: format!("{} columns, expected {width}", row.len()),
-            });
+            bad.push(BadRow { line, reason: format!("{} columns, expected {width}", row.len()) });
             continue;
         }
-        let get = |c: usize| {
-            (col[c] != usize::MAX)
-                .then(|| row[col[c]].trim())
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
+        let get =
+            |c: usize| (col[c] != usize::MAX).then(|| row[col[c]].trim()).filter(|s| !s.is_empty()).map(str::to_owned);
         let Some(id) = get(0) else {
-            bad.push(BadRow {
-                line,
-                reason: "empty record_id".into(),
-            });
+            bad.push(BadRow { line, reason: "empty record_id".into() });
             continue;
         };
         if !seen.insert(id.as_str().into()) {
-            bad.push(BadRow {
-                line,
-                reason: format!("duplicate record_id {id}"),
-            });
+            bad.push(BadRow { line, reason: format!("duplicate record_id {id}") });
             continue;
         }
         let r = Record {
@@ -473,22 +402,11 @@ pub fn read_records(input: &Path, normalizer: &Normalizer) -> Result<ReadOutcome
 /// and writes `record_id,cluster_id` for every good row to `output`. Bad rows
 /// (wrong column count, empty or duplicate record_id) are reported and skipped.
 pub fn run_batch(input: &Path, output: &Path, progress: bool) -> Result<BatchReport, Error> {
-    run_batch_with(
-        input,
-        output,
-        &BatchConfig {
-            progress,
-            ..BatchConfig::default()
-        },
-    )
+    run_batch_with(input, output, &BatchConfig { progress, ..BatchConfig::default() })
 }
 
 /// [`run_batch`] with explicit settings.
-pub fn run_batch_with(
-    input: &Path,
-    output: &Path,
-    cfg: &BatchConfig,
-) -> Result<BatchReport, Error> {
+pub fn run_batch_with(input: &Path, output: &Path, cfg: &BatchConfig) -> Result<BatchReport, Error> {
     let t = Instant::now();
     let (ids, records, bad_rows) = read_records(input, &cfg.normalizer)?;
     let read_s = t.elapsed().as_secs_f64();
@@ -496,23 +414,16 @@ pub fn run_batch_with(
     let res = resolve(&records, &rank, cfg);
     drop(records);
     let t = Instant::now();
-    let out_err = |source| Error::Csv {
-        path: PathBuf::from(output),
-        source,
-    };
+    let out_err = |source| Error::Csv { path: PathBuf::from(output), source };
     let mut w = csv::Writer::from_path(output).map_err(out_err)?;
-    w.write_record(["record_id", "cluster_id"])
-        .map_err(out_err)?;
+    w.write_record(["record_id", "cluster_id"]).map_err(out_err)?;
     let mut clusters = 0;
     for (i, id) in ids.iter().enumerate() {
         let l = res.labels[i] as usize;
         clusters += usize::from(l == i);
         w.write_record([&**id, &*ids[l]]).map_err(out_err)?;
     }
-    w.flush().map_err(|source| Error::Io {
-        path: PathBuf::from(output),
-        source,
-    })?;
+    w.flush().map_err(|source| Error::Io { path: PathBuf::from(output), source })?;
     let mut timings = vec![("read", read_s)];
     timings.extend(res.timings);
     timings.push(("write", t.elapsed().as_secs_f64()));

@@ -121,10 +121,7 @@ pub struct Scratch {
 impl Scratch {
     /// Scratch for `n` records.
     pub fn new(n: usize) -> Self {
-        Scratch {
-            stamp: vec![NONE; n],
-            mask: vec![0; n],
-        }
+        Scratch { stamp: vec![NONE; n], mask: vec![0; n] }
     }
 }
 
@@ -133,19 +130,11 @@ impl BlockIndex {
     pub fn build(records: &[NormRecord], max_block: usize) -> Self {
         let n = records.len();
         let flat: Vec<[u64; NK]> = records.par_iter().map(keys).collect();
-        let mut idx = BlockIndex {
-            rec_block: Vec::with_capacity(NK),
-            offsets: vec![0],
-            members: Vec::new(),
-            skipped: [0; NK],
-        };
+        let mut idx =
+            BlockIndex { rec_block: Vec::with_capacity(NK), offsets: vec![0], members: Vec::new(), skipped: [0; NK] };
         for k in 0..NK {
-            let mut entries: Vec<(u64, u32)> = flat
-                .iter()
-                .enumerate()
-                .filter(|(_, ks)| ks[k] != 0)
-                .map(|(i, ks)| (ks[k], i as u32))
-                .collect();
+            let mut entries: Vec<(u64, u32)> =
+                flat.iter().enumerate().filter(|(_, ks)| ks[k] != 0).map(|(i, ks)| (ks[k], i as u32)).collect();
             entries.par_sort_unstable();
             let mut rb = vec![NONE; n];
             for group in entries.chunk_by(|a, b| a.0 == b.0) {
@@ -176,8 +165,7 @@ impl BlockIndex {
             if b == NONE {
                 continue;
             }
-            let ms = &self.members
-                [self.offsets[b as usize] as usize..self.offsets[b as usize + 1] as usize];
+            let ms = &self.members[self.offsets[b as usize] as usize..self.offsets[b as usize + 1] as usize];
             for &j in ms {
                 if j >= i {
                     break;

@@ -10,10 +10,7 @@ pub struct UnionFind {
 impl UnionFind {
     /// `n` singletons.
     pub fn new(n: usize) -> Self {
-        UnionFind {
-            parent: (0..n as u32).collect(),
-            size: vec![1; n],
-        }
+        UnionFind { parent: (0..n as u32).collect(), size: vec![1; n] }
     }
 
     /// Representative of `x`'s set.
@@ -132,9 +129,6 @@ mod tests {
 
     #[test]
     fn components() {
-        assert_eq!(
-            connected_components(5, &[(3, 1), (4, 3)]),
-            vec![0, 1, 2, 1, 1]
-        );
+        assert_eq!(connected_components(5, &[(3, 1), (4, 3)]), vec![0, 1, 2, 1, 1]);
     }
 }

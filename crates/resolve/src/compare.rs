@@ -47,16 +47,8 @@ pub const FIELDS: [Field; NF] = [
 impl Field {
     /// Name as a detective reads it.
     pub fn label(self) -> &'static str {
-        [
-            "first name",
-            "last name",
-            "date of birth",
-            "phone",
-            "e-mail",
-            "handle",
-            "address",
-            "national id",
-        ][self as usize]
+        ["first name", "last name", "date of birth", "phone", "e-mail", "handle", "address", "national id"]
+            [self as usize]
     }
 
     /// Level names; index 0 is "missing" (one side or both lack the field),
@@ -91,27 +83,9 @@ impl Field {
                 "different, within 5 years",
                 "different by more than 5 years",
             ],
-            Field::Phone => &[
-                "missing",
-                "exact",
-                "same local number",
-                "one digit differs",
-                "different",
-            ],
-            Field::Email => &[
-                "missing",
-                "exact",
-                "same user name, other domain",
-                "similar user name",
-                "different",
-            ],
-            Field::Handle => &[
-                "missing",
-                "exact",
-                "same apart from trailing digits",
-                "similar",
-                "different",
-            ],
+            Field::Phone => &["missing", "exact", "same local number", "one digit differs", "different"],
+            Field::Email => &["missing", "exact", "same user name, other domain", "similar user name", "different"],
+            Field::Handle => &["missing", "exact", "same apart from trailing digits", "similar", "different"],
             Field::Address => &[
                 "missing",
                 "same street address",
@@ -174,11 +148,7 @@ const DIFF: u8 = 7;
 
 fn name_level(a: &NameNorm, b: &NameNorm, nick: bool) -> u8 {
     if a.initial_only || b.initial_only {
-        return if a.initial() == b.initial() {
-            INITIAL
-        } else {
-            DIFF
-        };
+        return if a.initial() == b.initial() { INITIAL } else { DIFF };
     }
     if a.text == b.text {
         return EXACT;
@@ -220,9 +190,8 @@ fn names(a: &NormRecord, b: &NormRecord) -> (u64, u64, bool) {
         && !bf.initial_only
     {
         {
-            let close = |x: &NameNorm, y: &NameNorm| {
-                x.text == y.text || x.dm.iter().any(|&c| c != 0 && y.dm.contains(&c))
-            };
+            let close =
+                |x: &NameNorm, y: &NameNorm| x.text == y.text || x.dm.iter().any(|&c| c != 0 && y.dm.contains(&c));
             if close(af, bl) && close(al, bf) {
                 let s1 = name_level(af, bl, true);
                 let s2 = name_level(al, bf, true);
@@ -256,11 +225,7 @@ fn dob_level(a: &PartialDate, b: &PartialDate) -> u64 {
             far(a, b)
         };
     }
-    let year = if a.approx || b.approx {
-        a.year.abs_diff(b.year) <= 1
-    } else {
-        a.year == b.year
-    };
+    let year = if a.approx || b.approx { a.year.abs_diff(b.year) <= 1 } else { a.year == b.year };
     let month = a.month == 0 || b.month == 0 || a.month == b.month;
     if year && month { 4 } else { far(a, b) }
 }
@@ -290,11 +255,7 @@ fn address_level(a: &NormRecord, b: &NormRecord) -> u64 {
     };
     let zip = a.postcode.zip(b.postcode).map(|(x, y)| x == y);
     let state_ok = !matches!((&a.state, &b.state), (Some(x), Some(y)) if x != y);
-    let city = a
-        .city
-        .as_ref()
-        .zip(b.city.as_ref())
-        .map(|(x, y)| state_ok && (x == y || jw(x, y) >= 0.92));
+    let city = a.city.as_ref().zip(b.city.as_ref()).map(|(x, y)| state_ok && (x == y || jw(x, y) >= 0.92));
     match (street, zip, city) {
         (None, None, None) => 0,
         (Some(true), Some(true) | None, _) | (Some(true), _, Some(true)) => 3,
@@ -339,23 +300,16 @@ pub fn compare(a: &NormRecord, b: &NormRecord) -> Comparison {
         }
     });
     let address = address_level(a, b);
-    let nid = opt(
-        a.national_id.as_deref(),
-        b.national_id.as_deref(),
-        |x, y| {
-            if x == y {
-                1
-            } else if strsim::damerau_levenshtein(x, y) <= 1 {
-                2
-            } else {
-                3
-            }
-        },
-    );
+    let nid = opt(a.national_id.as_deref(), b.national_id.as_deref(), |x, y| {
+        if x == y {
+            1
+        } else if strsim::damerau_levenshtein(x, y) <= 1 {
+            2
+        } else {
+            3
+        }
+    });
     let levels = [fl, ll, dob, phone, email, handle, address, nid];
-    let pattern = levels
-        .iter()
-        .enumerate()
-        .fold(0u64, |p, (i, &l)| p | l << (4 * i));
+    let pattern = levels.iter().enumerate().fold(0u64, |p, (i, &l)| p | l << (4 * i));
     Comparison { pattern, swapped }
 }

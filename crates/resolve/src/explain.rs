@@ -36,11 +36,7 @@ pub struct Explanation {
 }
 
 fn signed(w: f64) -> String {
-    if w < -0.05 {
-        format!("\u{2212}{:.1}", -w)
-    } else {
-        format!("+{:.1}", w.abs())
-    }
+    if w < -0.05 { format!("\u{2212}{:.1}", -w) } else { format!("+{:.1}", w.abs()) }
 }
 
 fn value(r: &NormRecord, f: Field) -> Option<String> {
@@ -64,14 +60,7 @@ fn value(r: &NormRecord, f: Field) -> Option<String> {
             (!parts.is_empty()).then(|| parts.join(", "))
         }
         Field::NationalId => r.national_id.as_ref().map(|n| {
-            let tail: String = n
-                .chars()
-                .rev()
-                .take(4)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
+            let tail: String = n.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
             format!("…{tail}")
         }),
     }
@@ -110,19 +99,12 @@ pub fn explain_norm(a: &NormRecord, b: &NormRecord, model: &Model) -> Explanatio
             } else {
                 values
             };
-            Contribution {
-                field: f,
-                level: f.levels()[l],
-                weight: w,
-                values,
-            }
+            Contribution { field: f, level: f.levels()[l], weight: w, values }
         })
         .collect();
     contributions.sort_by(|x, y| {
         let missing = |c: &Contribution| c.level == "missing";
-        missing(x)
-            .cmp(&missing(y))
-            .then(y.weight.abs().total_cmp(&x.weight.abs()))
+        missing(x).cmp(&missing(y)).then(y.weight.abs().total_cmp(&x.weight.abs()))
     });
     let prior = model.prior_weight();
     let probability = probability(prior + weight);
@@ -138,11 +120,7 @@ pub fn explain_norm(a: &NormRecord, b: &NormRecord, model: &Model) -> Explanatio
 
 /// Explains the comparison of two raw records (normalised with the model's settings).
 pub fn explain(a: &Record, b: &Record, model: &Model) -> Explanation {
-    explain_norm(
-        &a.normalise(&model.normalizer),
-        &b.normalise(&model.normalizer),
-        model,
-    )
+    explain_norm(&a.normalise(&model.normalizer), &b.normalise(&model.normalizer), model)
 }
 
 impl fmt::Display for Explanation {
@@ -156,29 +134,16 @@ impl fmt::Display for Explanation {
             signed(self.prior)
         )?;
         if self.swapped {
-            writeln!(
-                f,
-                "  note: first and last name appear swapped on one record"
-            )?;
+            writeln!(f, "  note: first and last name appear swapped on one record")?;
         }
         for c in &self.contributions {
             if c.level == "missing" {
                 writeln!(f, "  {}: missing on one side, 0", c.field.label())?;
                 continue;
             }
-            write!(
-                f,
-                "  {}: {}, {}",
-                c.field.label(),
-                c.level,
-                signed(c.weight)
-            )?;
+            write!(f, "  {}: {}, {}", c.field.label(), c.level, signed(c.weight))?;
             if let Some((x, y)) = &c.values {
-                if x == y {
-                    write!(f, " ({x})")?
-                } else {
-                    write!(f, " ({x} vs {y})")?
-                }
+                if x == y { write!(f, " ({x})")? } else { write!(f, " ({x} vs {y})")? }
             }
             writeln!(f)?;
         }

@@ -12,6 +12,7 @@ pub mod cluster;
 pub mod compare;
 pub mod error;
 pub mod explain;
+pub mod extract;
 pub mod model;
 pub mod normalize;
 pub mod online;

@@ -129,19 +129,10 @@ impl Model {
     pub fn default_prior() -> Self {
         let mut m = [[0.0; MAXL]; NF];
         let mut u = [[0.0; MAXL]; NF];
-        let set =
-            |t: &mut Table, f: Field, v: &[f64]| t[f as usize][1..=v.len()].copy_from_slice(v);
+        let set = |t: &mut Table, f: Field, v: &[f64]| t[f as usize][1..=v.len()].copy_from_slice(v);
         use Field::*;
-        set(
-            &mut m,
-            FirstName,
-            &[0.78, 0.08, 0.03, 0.03, 0.02, 0.03, 0.03],
-        );
-        set(
-            &mut u,
-            FirstName,
-            &[0.01, 0.002, 0.005, 0.005, 0.04, 0.004, 0.934],
-        );
+        set(&mut m, FirstName, &[0.78, 0.08, 0.03, 0.03, 0.02, 0.03, 0.03]);
+        set(&mut u, FirstName, &[0.01, 0.002, 0.005, 0.005, 0.04, 0.004, 0.934]);
         set(&mut m, LastName, &[0.84, 0.04, 0.05, 0.02, 0.005, 0.045]);
         set(&mut u, LastName, &[0.003, 0.003, 0.004, 0.03, 0.002, 0.958]);
         set(&mut m, Dob, &[0.86, 0.02, 0.07, 0.03, 0.015, 0.005]);
@@ -161,11 +152,7 @@ impl Model {
 
     /// Match weight (log2 Bayes factor) of one field at one level; 0 for missing.
     pub fn level_weight(&self, f: Field, level: usize) -> f64 {
-        if level == 0 {
-            0.0
-        } else {
-            self.weights[f as usize][level]
-        }
+        if level == 0 { 0.0 } else { self.weights[f as usize][level] }
     }
 
     /// Prior log2 odds of a match.
@@ -187,25 +174,14 @@ impl Model {
     /// Term-frequency adjustments of `a`'s given name and surname, to cache per
     /// record (see [`Self::score_cached`]).
     pub fn tf_adjustments(&self, a: &NormRecord) -> [f32; 2] {
-        let f = a
-            .first
-            .as_ref()
-            .map_or(0.0, |n| self.tf_adjustment(Field::FirstName, &n.text));
-        let l = a
-            .last
-            .as_ref()
-            .map_or(0.0, |n| self.tf_adjustment(Field::LastName, &n.text));
+        let f = a.first.as_ref().map_or(0.0, |n| self.tf_adjustment(Field::FirstName, &n.text));
+        let l = a.last.as_ref().map_or(0.0, |n| self.tf_adjustment(Field::LastName, &n.text));
         [f as f32, l as f32]
     }
 
     /// [`Self::score`] with `a`'s term-frequency adjustments given (from
     /// [`Self::tf_adjustments`]) instead of looked up.
-    pub fn score_cached(
-        &self,
-        a: &NormRecord,
-        b: &NormRecord,
-        tf_a: [f32; 2],
-    ) -> (Comparison, f64) {
+    pub fn score_cached(&self, a: &NormRecord, b: &NormRecord, tf_a: [f32; 2]) -> (Comparison, f64) {
         let c = compare::compare(a, b);
         let mut w = self.raw_weight(c.pattern);
         if !c.swapped {

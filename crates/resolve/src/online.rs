@@ -97,11 +97,7 @@ impl OnlineIndex {
         let mut seen = FxHashSet::default();
         let mut scored: Vec<(f64, u32)> = Vec::new();
         for k in keys(&q) {
-            let Some(members) = self
-                .blocks
-                .get(&k)
-                .filter(|m| k != 0 && m.len() <= self.max_block)
-            else {
+            let Some(members) = self.blocks.get(&k).filter(|m| k != 0 && m.len() <= self.max_block) else {
                 continue;
             };
             for &j in members {

@@ -42,9 +42,7 @@ pub struct Normalizer {
 
 impl Default for Normalizer {
     fn default() -> Self {
-        Normalizer {
-            reference_date: RefDate::today(),
-        }
+        Normalizer { reference_date: RefDate::today() }
     }
 }
 
@@ -77,20 +75,13 @@ pub struct NormRecord {
 }
 
 fn field<T>(v: &Option<String>, f: impl FnOnce(&str) -> Option<T>) -> Option<T> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .and_then(f)
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).and_then(f)
 }
 
 impl Record {
     /// A record with the given id and source and no fields.
     pub fn new(id: impl Into<String>, source: impl Into<String>) -> Self {
-        Record {
-            id: id.into(),
-            source: source.into(),
-            ..Record::default()
-        }
+        Record { id: id.into(), source: source.into(), ..Record::default() }
     }
 
     /// Computes the normalised form.
@@ -107,11 +98,7 @@ impl Record {
             state: field(&self.state, normalize::normalize_state),
             postcode: field(&self.postcode, normalize::normalize_postcode),
             national_id: field(&self.national_id, |s| {
-                let t: String = s
-                    .chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .collect::<String>()
-                    .to_lowercase();
+                let t: String = s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase();
                 (t.len() >= 4 && !t.bytes().all(|b| b == t.as_bytes()[0])).then(|| t.into())
             }),
         }

@@ -25,21 +25,9 @@ pub struct Session {
 /// The default sessions: pairs blocked on names (estimates everything but
 /// names), on dates of birth (estimates names and the rest), on e-mail.
 pub const SESSIONS: [Session; 3] = [
-    Session {
-        name: "names",
-        keys: 1 << 9,
-        held_out: &[Field::FirstName, Field::LastName],
-    },
-    Session {
-        name: "date of birth",
-        keys: 1 << 7 | 1 << 8,
-        held_out: &[Field::Dob],
-    },
-    Session {
-        name: "e-mail",
-        keys: 1 << 0,
-        held_out: &[Field::Email],
-    },
+    Session { name: "names", keys: 1 << 9, held_out: &[Field::FirstName, Field::LastName] },
+    Session { name: "date of birth", keys: 1 << 7 | 1 << 8, held_out: &[Field::Dob] },
+    Session { name: "e-mail", keys: 1 << 0, held_out: &[Field::Email] },
 ];
 
 /// Training settings.
@@ -55,11 +43,7 @@ pub struct TrainConfig {
 
 impl Default for TrainConfig {
     fn default() -> Self {
-        TrainConfig {
-            u_pairs: 2_000_000,
-            em_iterations: 30,
-            seed: 1,
-        }
+        TrainConfig { u_pairs: 2_000_000, em_iterations: 30, seed: 1 }
     }
 }
 
@@ -110,9 +94,7 @@ pub fn estimate_u(records: &[NormRecord], rank: &[u32], pairs: usize, seed: u64)
     let prior = Model::default_prior().u;
     for f in FIELDS {
         let i = f as usize;
-        let seen: u64 = (1..f.n_levels())
-            .map(|l| counts.iter().map(|t| t[i][l]).sum::<u64>())
-            .sum();
+        let seen: u64 = (1..f.n_levels()).map(|l| counts.iter().map(|t| t[i][l]).sum::<u64>()).sum();
         if seen < 1000 {
             u[i] = prior[i]; // too few pairs have the field: keep the hand-set values
             continue;
@@ -236,15 +218,7 @@ pub fn train(
         }
         let mut m = init.m;
         let mut lambda = 0.3;
-        let it = em(
-            &list,
-            &mut m,
-            &u,
-            &mut lambda,
-            free,
-            true,
-            cfg.em_iterations,
-        );
+        let it = em(&list, &mut m, &u, &mut lambda, free, true, cfg.em_iterations);
         report.sessions.push((s.name, pairs, lambda, it));
         for f in 0..NF {
             if free[f] {
@@ -265,15 +239,7 @@ pub fn train(
     let list: Vec<(Pattern, f64)> = all.iter().map(|(&p, &c)| (p, c as f64)).collect();
     let cand: u64 = all.values().sum::<u64>() * sample_modulus;
     let mut lb = 0.1;
-    em(
-        &list,
-        &mut m,
-        &u,
-        &mut lb,
-        [true; NF],
-        false,
-        cfg.em_iterations,
-    );
+    em(&list, &mut m, &u, &mut lb, [true; NF], false, cfg.em_iterations);
     report.lambda_candidates = lb;
     report.candidate_pairs = cand;
     let n = records.len() as f64;

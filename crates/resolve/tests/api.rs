@@ -7,13 +7,7 @@ use resolve::{OnlineIndex, Record, explain, run_batch};
 
 fn rec(id: &str, first: &str, last: &str, dob: &str, phone: &str) -> Record {
     let f = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-    Record {
-        first_name: f(first),
-        last_name: f(last),
-        dob: f(dob),
-        phone: f(phone),
-        ..Record::new(id, "test")
-    }
+    Record { first_name: f(first), last_name: f(last), dob: f(dob), phone: f(phone), ..Record::new(id, "test") }
 }
 
 #[test]
@@ -69,11 +63,7 @@ fn batch_reports_bad_rows() {
     )
     .expect("write");
     let report = run_batch(&input, &output, false).expect("batch");
-    let bad: Vec<String> = report
-        .bad_rows
-        .iter()
-        .map(|b| format!("{}: {}", b.line, b.reason))
-        .collect();
+    let bad: Vec<String> = report.bad_rows.iter().map(|b| format!("{}: {}", b.line, b.reason)).collect();
     expect![[r#"
         [
             "4: empty record_id",

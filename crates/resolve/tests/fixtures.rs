@@ -25,29 +25,28 @@ fn check(records_csv: &str, expected: Expect) {
                     .take(3)
                     .map(|c| format!("{} {} {:+.1}", c.field.label(), c.level, c.weight))
                     .collect();
-                out.push_str(&format!(
-                    "  {a}~{b} p={:.3}: {}\n",
-                    e.probability,
-                    top.join("; ")
-                ));
+                out.push_str(&format!("  {a}~{b} p={:.3}: {}\n", e.probability, top.join("; ")));
             }
         }
     }
     expected.assert_eq(&out);
 }
 
-const HEADER: &str = "record_id,source,first_name,last_name,dob,phone,email,handle,street,city,state,postcode,national_id\n";
+const HEADER: &str =
+    "record_id,source,first_name,last_name,dob,phone,email,handle,street,city,state,postcode,national_id\n";
 
 #[test]
 fn nickname_and_formats() {
     check(
-        &format!("{HEADER}
+        &format!(
+            "{HEADER}
             a1,hotline,William,Smith,03/14/2007,(212) 555-0134,,,12 Oak Street,New York,NY,10001,
             a2,police,Bill,SMITH,14.03.2007,+1 212 555 0134,,,12 oak st apt 4,new york,ny,10001-1234,
             a3,web,Liam,Smith,2007-03-14,,bill.smith+tips@gmail.com,,,,,,
             a4,web,Wm,Smith,,,billsmith@googlemail.com,@bill_smith,,,,,
             b1,web,Mary,Smith,1980-01-02,(212) 555-0134,,,12 Oak Street,New York,NY,10001,
-        "),
+        "
+        ),
         expect![[r#"
             cluster: a1 a2 a3 a4
               a1~a2 p=1.000: phone exact +19.4; address same street address +14.9; date of birth exact +14.4

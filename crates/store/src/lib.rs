@@ -51,13 +51,7 @@ pub trait Store: Send + Sync + 'static {
     /// The tip an idempotency key created, with the hash of the request that created it.
     async fn tip_for_idempotency_key(&self, key_hash: &str) -> Result<Option<(i64, String)>>;
     async fn tip_credentials(&self, reference: &str) -> Result<Option<(i64, String)>>;
-    async fn create_tipster_session(
-        &self,
-        token_hash: &str,
-        tip_id: i64,
-        expires_at: i64,
-        now: i64,
-    ) -> Result<()>;
+    async fn create_tipster_session(&self, token_hash: &str, tip_id: i64, expires_at: i64, now: i64) -> Result<()>;
     async fn tipster_session(&self, token_hash: &str, now: i64) -> Result<Option<i64>>;
 
     // --- the desk ----------------------------------------------------------------------
@@ -67,26 +61,53 @@ pub trait Store: Send + Sync + 'static {
     /// Applies a change to a tip if its version still matches, with its audit events.
     async fn commit_tip_change(&self, change: TipChange) -> Result<()>;
 
+    // --- entity resolution -------------------------------------------------------------
+    /// Mentions with an id above `after_id`, oldest first (for keeping an index in sync).
+    async fn mentions_after(&self, after_id: i64, limit: i64) -> Result<Vec<Mention>>;
+    /// Mentions not yet matched, oldest first.
+    async fn unmatched_mentions(&self, limit: i64) -> Result<Vec<Mention>>;
+    /// Stores the matcher's suggestions for one mention and marks it matched. A pair that
+    /// exists already (in any state, rejected included) is left as it is.
+    async fn record_matches(
+        &self,
+        mention_id: i64,
+        links: Vec<NewLink>,
+        audit: Vec<NewAudit>,
+        now: i64,
+    ) -> Result<usize>;
+    /// Links where the tip is either side.
+    async fn links_for_tip(&self, tip_id: i64) -> Result<Vec<LinkRow>>;
+    async fn get_link(&self, id: i64) -> Result<LinkRow>;
+    /// Moves a link from `from` to `to`; `Conflict` when someone decided meanwhile.
+    async fn decide_link(
+        &self,
+        id: i64,
+        from: domain::link::LinkState,
+        to: domain::link::LinkState,
+        by: i64,
+        reason: &str,
+        audit: NewAudit,
+    ) -> Result<()>;
+    /// Who holds and who may read a tip.
+    async fn tip_audience(&self, tip_id: i64) -> Result<domain::staff::Audience>;
+    async fn create_access_request(&self, request: NewAccessRequest, audit: NewAudit) -> Result<i64>;
+    async fn get_access_request(&self, id: i64) -> Result<AccessRequestRow>;
+    /// Requests made by `agency_id`, and requests for tips `agency_id` holds.
+    async fn access_requests(&self, agency_id: i64) -> Result<Vec<AccessRequestRow>>;
+    /// Grants (sharing the tip with the requesting agency) or refuses a pending request.
+    async fn decide_access_request(&self, id: i64, grant: bool, by: i64, reason: &str, audit: NewAudit) -> Result<()>;
+
     // --- background work ---------------------------------------------------------------
     /// Claims tips whose escalation time has come, lets `plan` decide each change, and
     /// commits them. Several processes may call this at once: each tip is claimed by one.
     async fn escalate_due(&self, now: i64, limit: i64, plan: &EscalationPlan) -> Result<usize>;
     /// Leases up to `limit` due notifications for `lease_ms`; nobody else gets them meanwhile.
-    async fn claim_notifications(
-        &self,
-        now: i64,
-        lease_ms: i64,
-        limit: i64,
-    ) -> Result<Vec<Notification>>;
+    async fn claim_notifications(&self, now: i64, lease_ms: i64, limit: i64) -> Result<Vec<Notification>>;
     async fn finish_notification(&self, id: i64, outcome: DeliveryOutcome, now: i64) -> Result<()>;
     async fn next_wakeup(&self) -> Result<Option<i64>>;
 
     // --- audit and metrics -------------------------------------------------------------
-    async fn audit_events(
-        &self,
-        after_seq: i64,
-        limit: i64,
-    ) -> Result<Vec<domain::audit::StoredAudit>>;
+    async fn audit_events(&self, after_seq: i64, limit: i64) -> Result<Vec<domain::audit::StoredAudit>>;
     async fn audit_head(&self) -> Result<(i64, String)>;
     async fn audit_for_object(&self, object: &str) -> Result<Vec<domain::audit::StoredAudit>>;
     async fn append_audit(&self, event: NewAudit) -> Result<()>;

@@ -30,12 +30,9 @@ pub struct Agency {
 impl Agency {
     pub fn policy(&self) -> domain::sla::AckPolicy {
         match self.ack_policy {
-            Some([life_safety, urgent, standard, informational]) => domain::sla::AckPolicy {
-                life_safety,
-                urgent,
-                standard,
-                informational,
-            },
+            Some([life_safety, urgent, standard, informational]) => {
+                domain::sla::AckPolicy { life_safety, urgent, standard, informational }
+            }
             None => domain::sla::AckPolicy::default(),
         }
     }
@@ -126,21 +123,13 @@ pub struct User {
 impl std::fmt::Debug for User {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print the password hash.
-        f.debug_struct("User")
-            .field("id", &self.id)
-            .field("email", &self.email)
-            .field("roles", &self.roles)
-            .finish()
+        f.debug_struct("User").field("id", &self.id).field("email", &self.email).field("roles", &self.roles).finish()
     }
 }
 
 impl User {
     pub fn viewer(&self) -> domain::staff::Viewer {
-        domain::staff::Viewer {
-            user_id: self.id,
-            agency_id: self.agency_id,
-            roles: self.roles.clone(),
-        }
+        domain::staff::Viewer { user_id: self.id, agency_id: self.agency_id, roles: self.roles.clone() }
     }
 }
 
@@ -165,20 +154,8 @@ pub struct NewAudit {
 }
 
 impl NewAudit {
-    pub fn new(
-        at_ms: i64,
-        actor: &str,
-        action: domain::audit::AuditAction,
-        object: String,
-    ) -> NewAudit {
-        NewAudit {
-            at_ms,
-            actor: actor.to_owned(),
-            action,
-            object,
-            reason: String::new(),
-            detail: "{}".into(),
-        }
+    pub fn new(at_ms: i64, actor: &str, action: domain::audit::AuditAction, object: String) -> NewAudit {
+        NewAudit { at_ms, actor: actor.to_owned(), action, object, reason: String::new(), detail: "{}".into() }
     }
 
     pub fn reason(mut self, reason: &str) -> NewAudit {
@@ -252,6 +229,7 @@ pub struct NewTipRecord {
     pub tier_rule_text: String,
     pub factors: Vec<FactorRow>,
     pub subjects: Vec<SubjectRow>,
+    pub mentions: Vec<MentionRow>,
     pub contact: Option<ContactRow>,
     pub routes: Vec<NewRoute>,
     pub ack_due_at: i64,
@@ -326,15 +304,18 @@ pub struct TipDetail {
     pub has_contact: bool,
     pub routes: Vec<RouteRow>,
     pub messages: Vec<MessageRow>,
+    /// Agencies granted read access on request.
+    pub shared_with: Vec<i64>,
 }
 
 impl TipDetail {
-    /// Every agency the tip is or ever was routed to.
-    pub fn all_agencies(&self) -> Vec<i64> {
-        let mut ids: Vec<i64> = self.routes.iter().map(|r| r.agency_id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
+    /// Who holds the tip and who may read it.
+    pub fn audience(&self) -> domain::staff::Audience {
+        let mut readers: Vec<i64> =
+            self.routes.iter().map(|r| r.agency_id).chain(self.shared_with.iter().copied()).collect();
+        readers.sort_unstable();
+        readers.dedup();
+        domain::staff::Audience { holders: self.tip.active_agencies.clone(), readers }
     }
 }
 
@@ -421,3 +402,71 @@ pub struct Metrics {
 
 /// Decides the change for one overdue tip; called by the store inside the claiming transaction.
 pub type EscalationPlan = dyn Fn(&TipRow) -> TipChange + Send + Sync;
+
+/// A mention of a person, as stored with a new tip.
+#[derive(Debug, Clone, Default)]
+pub struct MentionRow {
+    /// `subject` (the tipster's structured fields) or `narrative` (found in the text).
+    pub source: String,
+    pub name: Option<String>,
+    pub dob: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub handle: Option<String>,
+    pub school: Option<String>,
+    /// For narrative mentions: the span of text it came from, as JSON.
+    pub evidence: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Mention {
+    pub id: i64,
+    pub tip_id: i64,
+    pub row: MentionRow,
+}
+
+/// A suggested link found by the matcher.
+#[derive(Debug, Clone)]
+pub struct NewLink {
+    /// The newer mention and its tip.
+    pub mention_id: i64,
+    pub tip_id: i64,
+    /// The earlier mention and its tip.
+    pub other_mention_id: i64,
+    pub other_tip_id: i64,
+    pub weight: f64,
+    pub probability: f64,
+    /// JSON: `{"lines": [...], "weight": .., "probability": ..}`.
+    pub explanation: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct LinkRow {
+    pub id: i64,
+    pub link: NewLink,
+    pub state: domain::link::LinkState,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<i64>,
+    pub reason: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAccessRequest {
+    pub tip_id: i64,
+    pub link_id: Option<i64>,
+    pub requesting_agency_id: i64,
+    pub requested_by: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AccessRequestRow {
+    pub id: i64,
+    pub request: NewAccessRequest,
+    pub state: domain::link::RequestState,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<i64>,
+    pub decision_reason: Option<String>,
+    pub created_at: i64,
+}

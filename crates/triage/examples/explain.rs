@@ -24,19 +24,10 @@ fn main() {
             registered_site: false,
         };
         let a = assess(&input);
-        println!(
-            "{} [{}] {} ({})",
-            a.tier.code(),
-            detect_language(text).code(),
-            a.rule,
-            a.rule_text
-        );
+        println!("{} [{}] {} ({})", a.tier.code(), detect_language(text).code(), a.rule, a.rule_text);
         for f in &a.factors {
-            let spans: Vec<String> = f
-                .evidence
-                .iter()
-                .map(|s| format!("{}..{} {:?}", s.start, s.end, s.text))
-                .collect();
+            let spans: Vec<String> =
+                f.evidence.iter().map(|s| format!("{}..{} {:?}", s.start, s.end, s.text)).collect();
             println!("  {}: {}", f.kind.code(), spans.join(", "));
         }
     }

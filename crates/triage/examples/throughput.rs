@@ -10,10 +10,8 @@ use triage::{TriageInput, assess};
 const CORPUS: &str = include_str!("../tests/corpus/tips.txt");
 
 fn main() {
-    let sentences: Vec<&str> = CORPUS
-        .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("==="))
-        .collect();
+    let sentences: Vec<&str> =
+        CORPUS.lines().filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("===")).collect();
     let mut narratives = Vec::new();
     for start in 0..sentences.len() {
         let mut text = String::new();

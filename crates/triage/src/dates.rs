@@ -16,12 +16,7 @@ pub fn find_dates(doc: &Doc<'_>, months: &WordSet) -> Vec<(usize, usize)> {
             found.push((token.start, end));
             continue;
         }
-        let next_same_clause = |k: usize| {
-            doc.tokens
-                .get(k)
-                .filter(|t| t.clause == token.clause)
-                .map(|_| doc.word(k))
-        };
+        let next_same_clause = |k: usize| doc.tokens.get(k).filter(|t| t.clause == token.clause).map(|_| doc.word(k));
         // march 3 / march 3rd
         if months.contains(word)
             && let Some(day) = next_same_clause(i + 1)
@@ -48,9 +43,7 @@ pub fn find_dates(doc: &Doc<'_>, months: &WordSet) -> Vec<(usize, usize)> {
 
 /// A day of the month, written `3`, `03`, `3rd` or `14th`.
 fn day_number(word: &str) -> Option<u32> {
-    let digits_end = word
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(word.len());
+    let digits_end = word.find(|c: char| !c.is_ascii_digit()).unwrap_or(word.len());
     let (digits, suffix) = word.split_at(digits_end);
     if digits.is_empty() || digits.len() > 2 || !matches!(suffix, "" | "st" | "nd" | "rd" | "th") {
         return None;
@@ -72,9 +65,7 @@ fn numeric_date(text: &str, start: usize, end: usize) -> Option<usize> {
         return None;
     }
     if let Some(after) = text[stop..].strip_prefix('/') {
-        let year_len = after
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(after.len());
+        let year_len = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
         if year_len == 2 || year_len == 4 {
             stop += 1 + year_len;
         }
@@ -87,9 +78,7 @@ fn numeric_date(text: &str, start: usize, end: usize) -> Option<usize> {
 
 fn slash_number(text: &str, at: usize) -> Option<(u32, usize)> {
     let after = text[at..].strip_prefix('/')?;
-    let len = after
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(after.len());
+    let len = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
     Some((small_number(&after[..len])?, at + 1 + len))
 }
 
@@ -107,18 +96,12 @@ mod tests {
 
     fn dates(text: &str) -> Vec<String> {
         let doc = Doc::scan(text, &LEXICON, &LEXICON.en);
-        find_dates(&doc, &LEXICON.months)
-            .into_iter()
-            .map(|(s, e)| doc.folded.text[s..e].to_owned())
-            .collect()
+        find_dates(&doc, &LEXICON.months).into_iter().map(|(s, e)| doc.folded.text[s..e].to_owned()).collect()
     }
 
     #[test]
     fn finds_dates() {
-        assert_eq!(
-            dates("on 3/14 and 14/3/2025, not 45/99"),
-            ["3/14", "14/3/2025"]
-        );
+        assert_eq!(dates("on 3/14 and 14/3/2025, not 45/99"), ["3/14", "14/3/2025"]);
         assert_eq!(dates("March 3rd or the 14th"), ["march 3rd", "the 14th"]);
         assert_eq!(dates("el 3 de Marzo"), ["3 de marzo"]);
         assert!(dates("room 12 in march").is_empty());

@@ -27,10 +27,7 @@ impl Folded {
 
 /// Folds `src`; see the module docs.
 pub fn fold(src: &str) -> Folded {
-    let mut out = Folded {
-        text: String::with_capacity(src.len()),
-        origin: Vec::with_capacity(src.len()),
-    };
+    let mut out = Folded { text: String::with_capacity(src.len()), origin: Vec::with_capacity(src.len()) };
     // The source range of the first separator in a pending run, emitted as one space lazily.
     let mut pending: Option<(usize, usize)> = None;
     for (i, c) in src.char_indices() {
@@ -111,10 +108,7 @@ mod tests {
 
     #[test]
     fn folds_case_accents_and_apostrophes() {
-        assert_eq!(
-            fold("MAÑANA  él—Don’t  shoot-up!").text,
-            "manana el don t shoot up!"
-        );
+        assert_eq!(fold("MAÑANA  él—Don’t  shoot-up!").text, "manana el don t shoot up!");
         assert_eq!(fold("  leading").text, "leading");
     }
 

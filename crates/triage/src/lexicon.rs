@@ -14,10 +14,8 @@ use crate::concept::{Concept, ConceptSet};
 use crate::fold::fold;
 use crate::wordset::WordSet;
 
-const SOURCES: [(&str, &str); 2] = [
-    ("en.toml", include_str!("../lexicons/en.toml")),
-    ("es.toml", include_str!("../lexicons/es.toml")),
-];
+const SOURCES: [(&str, &str); 2] =
+    [("en.toml", include_str!("../lexicons/en.toml")), ("es.toml", include_str!("../lexicons/es.toml"))];
 
 /// The compiled lexicons, built on first use.
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| match Lexicon::build(&SOURCES) {
@@ -73,18 +71,13 @@ impl Lexicon {
 
         for (name, text) in sources {
             let file: File = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
-            let language = Language::parse(&file.language)
-                .ok_or_else(|| format!("{name}: unknown language"))?;
+            let language = Language::parse(&file.language).ok_or_else(|| format!("{name}: unknown language"))?;
             let words = match language {
                 Language::En => &mut en,
                 Language::Es => &mut es,
             };
-            words
-                .negators
-                .extend(file.words.negators.iter().map(|w| folded_word(w)));
-            words
-                .stopwords
-                .extend(file.words.stopwords.iter().map(|w| folded_word(w)));
+            words.negators.extend(file.words.negators.iter().map(|w| folded_word(w)));
+            words.stopwords.extend(file.words.stopwords.iter().map(|w| folded_word(w)));
             clause_breaks.extend(file.words.clause_breaks.iter().map(|w| folded_word(w)));
             months.extend(file.words.months.iter().map(|w| folded_word(w)));
 
@@ -100,10 +93,7 @@ impl Lexicon {
                     }
                     let index = *keys.entry((folded.clone(), star)).or_insert_with(|| {
                         strings.push(folded);
-                        patterns.push(Pattern {
-                            concepts: ConceptSet::default(),
-                            star,
-                        });
+                        patterns.push(Pattern { concepts: ConceptSet::default(), star });
                         patterns.len() - 1
                     });
                     patterns[index].concepts.insert(concept);
@@ -116,14 +106,7 @@ impl Lexicon {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&strings)
             .map_err(|e| format!("automaton: {e}"))?;
-        Ok(Lexicon {
-            automaton,
-            patterns,
-            en,
-            es,
-            clause_breaks,
-            months,
-        })
+        Ok(Lexicon { automaton, patterns, en, es, clause_breaks, months })
     }
 }
 

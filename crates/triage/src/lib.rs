@@ -47,9 +47,7 @@ pub struct TriageInput<'a> {
 /// Scores a tip. Never panics; bounded, linear-ish time in the narrative's length.
 pub fn assess(input: &TriageInput<'_>) -> Assessment {
     let folded = fold::fold(input.narrative);
-    let language = input
-        .language
-        .unwrap_or_else(|| language::detect_folded(input.narrative, &folded.text));
+    let language = input.language.unwrap_or_else(|| language::detect_folded(input.narrative, &folded.text));
     let lexicon = &*LEXICON;
     let words = lexicon.words(language);
     let doc = Doc::scan_folded(input.narrative, folded, lexicon, words);
@@ -60,12 +58,7 @@ pub fn assess(input: &TriageInput<'_>) -> Assessment {
     };
     let (signals, factors) = collect(&doc, lexicon, words, flags);
     let decision = rules::decide(&signals, input.category);
-    Assessment {
-        tier: decision.tier,
-        rule: decision.rule,
-        rule_text: decision.text,
-        factors,
-    }
+    Assessment { tier: decision.tier, rule: decision.rule, rule_text: decision.text, factors }
 }
 
 /// Guesses the narrative's language (English or Spanish) by counting stopwords.

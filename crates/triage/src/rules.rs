@@ -194,9 +194,7 @@ pub static RULES: &[Rule] = &[
 /// The tier a category never goes below, whatever the words say.
 pub fn category_floor(category: Category) -> Tier {
     match category {
-        Category::PlannedAttack | Category::Weapon | Category::SelfHarm | Category::Abuse => {
-            Tier::Urgent
-        }
+        Category::PlannedAttack | Category::Weapon | Category::SelfHarm | Category::Abuse => Tier::Urgent,
         Category::Threat
         | Category::Bullying
         | Category::Drugs
@@ -218,11 +216,7 @@ pub struct Decision {
 /// Applies the table, then the category floor.
 pub fn decide(s: &Signals, category: Category) -> Decision {
     let discounted = s.joke && !s.planning;
-    let mut decision = Decision {
-        tier: Tier::Informational,
-        rule: "no_factors".into(),
-        text: String::new(),
-    };
+    let mut decision = Decision { tier: Tier::Informational, rule: "no_factors".into(), text: String::new() };
     for rule in RULES {
         if !(rule.when)(s) {
             continue;
@@ -239,13 +233,7 @@ pub fn decide(s: &Signals, category: Category) -> Decision {
                     ),
                 };
             }
-            _ => {
-                decision = Decision {
-                    tier: rule.tier,
-                    rule: rule.id.into(),
-                    text: rule.text.into(),
-                }
-            }
+            _ => decision = Decision { tier: rule.tier, rule: rule.id.into(), text: rule.text.into() },
         }
         break;
     }
@@ -290,32 +278,16 @@ mod tests {
     fn floor_raises_but_never_lowers() {
         let nothing = Signals::default();
         let d = decide(&nothing, Category::PlannedAttack);
-        assert_eq!(
-            (d.tier, d.rule.as_str()),
-            (Tier::Urgent, "category_floor:planned_attack")
-        );
-        let armed = Signals {
-            intent: true,
-            weapon: true,
-            ..Signals::default()
-        };
+        assert_eq!((d.tier, d.rule.as_str()), (Tier::Urgent, "category_floor:planned_attack"));
+        let armed = Signals { intent: true, weapon: true, ..Signals::default() };
         assert_eq!(decide(&armed, Category::Other).tier, Tier::LifeSafety);
     }
 
     #[test]
     fn jokes_step_down_unless_planned() {
-        let joke = Signals {
-            intent: true,
-            intent_lethal: true,
-            weapon: true,
-            joke: true,
-            ..Signals::default()
-        };
+        let joke = Signals { intent: true, intent_lethal: true, weapon: true, joke: true, ..Signals::default() };
         assert_eq!(decide(&joke, Category::Other).rule, "joke:intent+weapon");
-        let planned = Signals {
-            planning: true,
-            ..joke
-        };
+        let planned = Signals { planning: true, ..joke };
         assert_eq!(decide(&planned, Category::Other).tier, Tier::LifeSafety);
     }
 }

@@ -12,9 +12,7 @@ use crate::lexicon::{Lexicon, Words};
 /// Words looked back over for a negator.
 pub const NEGATION_WINDOW: usize = 3;
 /// Abbreviations whose full stop does not end a clause ("Mr. Dalton", "Sra. Gómez").
-const ABBREVIATIONS: [&str; 11] = [
-    "mr", "mrs", "ms", "dr", "st", "sr", "sra", "srta", "prof", "jr", "coach",
-];
+const ABBREVIATIONS: [&str; 11] = ["mr", "mrs", "ms", "dr", "st", "sr", "sra", "srta", "prof", "jr", "coach"];
 
 /// A word of the folded text.
 #[derive(Debug, Clone, Copy)]
@@ -50,19 +48,9 @@ impl<'a> Doc<'a> {
     }
 
     /// [`Doc::scan`] with the folding already done.
-    pub fn scan_folded(
-        original: &'a str,
-        folded: Folded,
-        lexicon: &Lexicon,
-        words: &Words,
-    ) -> Doc<'a> {
+    pub fn scan_folded(original: &'a str, folded: Folded, lexicon: &Lexicon, words: &Words) -> Doc<'a> {
         let tokens = tokenize(&folded.text, lexicon);
-        let mut doc = Doc {
-            original,
-            folded,
-            tokens,
-            hits: Vec::new(),
-        };
+        let mut doc = Doc { original, folded, tokens, hits: Vec::new() };
         doc.hits = doc.find_hits(lexicon);
         for hit in &mut doc.hits {
             hit.negated = negated_before(&doc.folded.text, &doc.tokens, hit.first_tok, words);
@@ -73,9 +61,7 @@ impl<'a> Doc<'a> {
 
     /// The folded text of token `i`.
     pub fn word(&self, i: usize) -> &str {
-        self.tokens
-            .get(i)
-            .map_or("", |t| &self.folded.text[t.start..t.end])
+        self.tokens.get(i).map_or("", |t| &self.folded.text[t.start..t.end])
     }
 
     /// The original text of token `i`.
@@ -88,9 +74,7 @@ impl<'a> Doc<'a> {
 
     /// Is any token in `range` (folded token indices) a negator?
     pub fn any_negator(&self, range: std::ops::Range<usize>, words: &Words) -> bool {
-        range
-            .into_iter()
-            .any(|i| words.negators.contains(self.word(i)))
+        range.into_iter().any(|i| words.negators.contains(self.word(i)))
     }
 
     /// Is there a negator within the window before token `first`, in its clause?
@@ -109,21 +93,12 @@ impl<'a> Doc<'a> {
             if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
                 continue;
             }
-            if text[..start]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric)
-            {
+            if text[..start].chars().next_back().is_some_and(char::is_alphanumeric) {
                 continue;
             }
-            let next_is_word = text[end..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric);
+            let next_is_word = text[end..].chars().next().is_some_and(char::is_alphanumeric);
             if pattern.star {
-                end += text[end..]
-                    .find(|c: char| !c.is_alphanumeric())
-                    .unwrap_or(text.len() - end);
+                end += text[end..].find(|c: char| !c.is_alphanumeric()).unwrap_or(text.len() - end);
             } else if next_is_word {
                 continue;
             }
@@ -155,11 +130,7 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
             clause += 1;
             *broke = false;
         }
-        tokens.push(Token {
-            start: s,
-            end: e,
-            clause,
-        });
+        tokens.push(Token { start: s, end: e, clause });
     };
     for (i, c) in text.char_indices() {
         if c.is_alphanumeric() {
@@ -172,10 +143,7 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
                 continue;
             }
         }
-        if matches!(
-            c,
-            '.' | ',' | ';' | ':' | '!' | '?' | '¿' | '¡' | '…' | '(' | ')' | '\n'
-        ) {
+        if matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '¿' | '¡' | '…' | '(' | ')' | '\n') {
             broke = true;
         }
     }
@@ -187,12 +155,7 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
 
 /// Drops concepts of hits that lie inside longer (or equal, earlier-sorted) hits; see module docs.
 fn suppress_contained(hits: &mut Vec<Hit>) {
-    hits.sort_by(|a, b| {
-        a.start
-            .cmp(&b.start)
-            .then(b.end.cmp(&a.end))
-            .then(b.exact.cmp(&a.exact))
-    });
+    hits.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(b.exact.cmp(&a.exact)));
     let originals: Vec<ConceptSet> = hits.iter().map(|h| h.concepts).collect();
     let mut active: Vec<usize> = Vec::new();
     for i in 0..hits.len() {
@@ -220,10 +183,7 @@ fn inherit_negation(hits: &mut [Hit]) {
     for i in 0..hits.len() {
         let (start, end) = (hits[i].start, hits[i].end);
         active.retain(|&j| hits[j].end > start);
-        if active
-            .iter()
-            .any(|&j| hits[j].end >= end && hits[j].negated)
-        {
+        if active.iter().any(|&j| hits[j].end >= end && hits[j].negated) {
             hits[i].negated = true;
         }
         active.push(i);

@@ -68,15 +68,8 @@ impl Live {
 }
 
 /// Reads `doc` into signals and factors.
-pub fn collect(
-    doc: &Doc<'_>,
-    lexicon: &Lexicon,
-    words: &Words,
-    flags: Flags,
-) -> (Signals, Vec<Factor>) {
-    let mut live = Live {
-        spans: vec![Vec::new(); Concept::WarningSigns as usize + 1],
-    };
+pub fn collect(doc: &Doc<'_>, lexicon: &Lexicon, words: &Words, flags: Flags) -> (Signals, Vec<Factor>) {
+    let mut live = Live { spans: vec![Vec::new(); Concept::WarningSigns as usize + 1] };
     for hit in &doc.hits {
         for c in ALL_CONCEPTS {
             let blocked = hit.negated && Concept::NEGATABLE.has(c);
@@ -101,8 +94,7 @@ pub fn collect(
         intent_lethal,
         weapon: live.any(Concept::Weapon),
         self_harm: live.any(Concept::SelfHarm)
-            || (flags.self_harm_category
-                && (live.any(Concept::ShMethod) || live.any(Concept::ShImminent))),
+            || (flags.self_harm_category && (live.any(Concept::ShMethod) || live.any(Concept::ShImminent))),
         child_abuse: live.any(Concept::ChildAbuse),
         trafficking: live.any(Concept::Trafficking) || weak_trafficking >= 2,
         danger_now: live.any(Concept::DangerNow),
@@ -119,59 +111,29 @@ pub fn collect(
     let mut factors = Vec::new();
     let mut add = |kind: FactorKind, parts: &[&[(usize, usize)]], present: bool| {
         if present {
-            factors.push(Factor {
-                kind,
-                evidence: spans(doc, parts),
-            });
+            factors.push(Factor { kind, evidence: spans(doc, parts) });
         }
         present
     };
     add(FactorKind::IntentToHarm, &[&intent], s.intent);
     add(FactorKind::Weapon, &[live.of(Concept::Weapon)], s.weapon);
-    let target_text = [
-        live.of(Concept::TargetPlace),
-        live.of(Concept::TargetPerson),
-        &names,
-    ];
+    let target_text = [live.of(Concept::TargetPlace), live.of(Concept::TargetPerson), &names];
     let has_target_text = target_text.iter().any(|p| !p.is_empty());
     let flagged = flags.named_subject || flags.registered_site;
-    s.target = add(
-        FactorKind::SpecificTarget,
-        &target_text,
-        (s.intent || s.weapon) && (has_target_text || flagged),
-    );
+    s.target = add(FactorKind::SpecificTarget, &target_text, (s.intent || s.weapon) && (has_target_text || flagged));
     s.place = s.target && (live.any(Concept::TargetPlace) || flags.registered_site);
-    s.time = add(
-        FactorKind::TimeFrame,
-        &[live.of(Concept::Time)],
-        primary && live.any(Concept::Time),
-    );
-    s.planning = add(
-        FactorKind::Planning,
-        &[live.of(Concept::Planning)],
-        primary && live.any(Concept::Planning),
-    );
+    s.time = add(FactorKind::TimeFrame, &[live.of(Concept::Time)], primary && live.any(Concept::Time));
+    s.planning = add(FactorKind::Planning, &[live.of(Concept::Planning)], primary && live.any(Concept::Planning));
     let leaks = (s.intent || s.weapon || s.self_harm) && live.any(Concept::Leakage);
     let weapons = live.of(Concept::Weapon);
     s.preparation = s.planning
-        && live
-            .of(Concept::Planning)
-            .iter()
-            .any(|&(ps, pe)| !weapons.iter().any(|&(ws, we)| ps < we && ws < pe));
+        && live.of(Concept::Planning).iter().any(|&(ps, pe)| !weapons.iter().any(|&(ws, we)| ps < we && ws < pe));
     s.leakage = add(FactorKind::Leakage, &[live.of(Concept::Leakage)], leaks);
-    let sh_parts = [
-        live.of(Concept::SelfHarm),
-        live.of(Concept::ShMethod),
-        live.of(Concept::ShImminent),
-    ];
+    let sh_parts = [live.of(Concept::SelfHarm), live.of(Concept::ShMethod), live.of(Concept::ShImminent)];
     add(FactorKind::SelfHarm, &sh_parts, s.self_harm);
     let abuse_parts = [live.of(Concept::ChildAbuse), live.of(Concept::DangerNow)];
     add(FactorKind::ChildAbuse, &abuse_parts, s.child_abuse);
-    let traffic_parts = [
-        live.of(Concept::Trafficking),
-        live.of(Concept::TraffickingWeak),
-        live.of(Concept::DangerNow),
-    ];
+    let traffic_parts = [live.of(Concept::Trafficking), live.of(Concept::TraffickingWeak), live.of(Concept::DangerNow)];
     add(FactorKind::Trafficking, &traffic_parts, s.trafficking);
 
     // Lethal means only (pills, rope, a firearm, a height): a blade used for cutting is not one.
@@ -220,20 +182,12 @@ fn volition_combos(doc: &Doc<'_>, words: &Words) -> (Vec<(usize, usize)>, bool) 
     verbs.sort_by_key(|h| h.first_tok);
     let mut found = Vec::new();
     let mut lethal = false;
-    for v in doc
-        .hits
-        .iter()
-        .filter(|h| h.concepts.has(Concept::Volition))
-    {
+    for v in doc.hits.iter().filter(|h| h.concepts.has(Concept::Volition)) {
         let clause = doc.tokens.get(v.first_tok).map(|t| t.clause);
         let from = verbs.partition_point(|h| h.first_tok <= v.last_tok);
-        for h in verbs[from..]
-            .iter()
-            .take_while(|h| h.first_tok <= v.last_tok + 1 + VOLITION_GAP)
-        {
+        for h in verbs[from..].iter().take_while(|h| h.first_tok <= v.last_tok + 1 + VOLITION_GAP) {
             let same_clause = doc.tokens.get(h.first_tok).map(|t| t.clause) == clause;
-            let negated = doc.negated_before(v.first_tok, words)
-                || doc.any_negator(v.last_tok + 1..h.first_tok, words);
+            let negated = doc.negated_before(v.first_tok, words) || doc.any_negator(v.last_tok + 1..h.first_tok, words);
             if same_clause && !negated {
                 found.push((v.start, h.end));
                 lethal |= h.concepts.has(Concept::HarmLethal);
@@ -264,8 +218,7 @@ fn named_people(doc: &Doc<'_>, after: &[(usize, usize)]) -> Vec<(usize, usize)> 
                 break;
             }
             let word = doc.original_word(i);
-            let capitalised =
-                word.chars().next().is_some_and(char::is_uppercase) && word.chars().count() > 1;
+            let capitalised = word.chars().next().is_some_and(char::is_uppercase) && word.chars().count() > 1;
             if capitalised && !covered[i] {
                 names.push((doc.tokens[i].start, doc.tokens[i].end));
                 break;
@@ -277,11 +230,8 @@ fn named_people(doc: &Doc<'_>, after: &[(usize, usize)]) -> Vec<(usize, usize)> 
 
 /// Folded ranges to original spans: merged where they overlap, sorted.
 fn spans(doc: &Doc<'_>, parts: &[&[(usize, usize)]]) -> Vec<Span> {
-    let mut ranges: Vec<(usize, usize)> = parts
-        .iter()
-        .flat_map(|p| p.iter())
-        .filter_map(|&(s, e)| doc.folded.original_range(s, e))
-        .collect();
+    let mut ranges: Vec<(usize, usize)> =
+        parts.iter().flat_map(|p| p.iter()).filter_map(|&(s, e)| doc.folded.original_range(s, e)).collect();
     ranges.sort_unstable();
     let mut merged: Vec<(usize, usize)> = Vec::new();
     for (s, e) in ranges {
@@ -292,12 +242,6 @@ fn spans(doc: &Doc<'_>, parts: &[&[(usize, usize)]]) -> Vec<Span> {
     }
     merged
         .into_iter()
-        .filter_map(|(s, e)| {
-            doc.original.get(s..e).map(|text| Span {
-                start: s,
-                end: e,
-                text: text.to_owned(),
-            })
-        })
+        .filter_map(|(s, e)| doc.original.get(s..e).map(|text| Span { start: s, end: e, text: text.to_owned() }))
         .collect()
 }

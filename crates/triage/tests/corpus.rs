@@ -32,10 +32,8 @@ fn parse(text: &str) -> Vec<Entry> {
             let flags = fields.get(4).copied().unwrap_or("");
             entries.push(Entry {
                 id: fields[0].to_owned(),
-                category: Category::parse(fields[1])
-                    .unwrap_or_else(|| panic!("bad category: {line}")),
-                language: Language::parse(fields[2])
-                    .unwrap_or_else(|| panic!("bad language: {line}")),
+                category: Category::parse(fields[1]).unwrap_or_else(|| panic!("bad category: {line}")),
+                language: Language::parse(fields[2]).unwrap_or_else(|| panic!("bad language: {line}")),
                 expected: Tier::parse(fields[3]).unwrap_or_else(|| panic!("bad tier: {line}")),
                 site: flags.split(',').any(|f| f.trim() == "site"),
                 subject: flags.split(',').any(|f| f.trim() == "subject"),
@@ -49,10 +47,7 @@ fn parse(text: &str) -> Vec<Entry> {
                 entry.narrative.push_str(line.trim());
             }
         } else {
-            assert!(
-                line.trim().is_empty(),
-                "text before the first entry: {line}"
-            );
+            assert!(line.trim().is_empty(), "text before the first entry: {line}");
         }
     }
     entries
@@ -98,29 +93,15 @@ fn check(entries: &[Entry]) -> Outcome {
         }
     }
     let agreement = (entries.len() - mismatches.len()) as f64 / entries.len().max(1) as f64;
-    writeln!(
-        summary,
-        "agreement: {}/{} = {:.1}%",
-        entries.len() - mismatches.len(),
-        entries.len(),
-        agreement * 100.0
-    )
-    .unwrap_or(());
-    Outcome {
-        summary,
-        mismatches,
-        agreement,
-        life_safety_missed,
-    }
+    writeln!(summary, "agreement: {}/{} = {:.1}%", entries.len() - mismatches.len(), entries.len(), agreement * 100.0)
+        .unwrap_or(());
+    Outcome { summary, mismatches, agreement, life_safety_missed }
 }
 
 #[test]
 fn corpus_is_large_and_bilingual() {
     let entries = parse(CORPUS);
-    let spanish = entries
-        .iter()
-        .filter(|e| e.language == Language::Es)
-        .count();
+    let spanish = entries.iter().filter(|e| e.language == Language::Es).count();
     assert!(entries.len() >= 90, "{} entries", entries.len());
     assert!(spanish >= 30, "{spanish} Spanish entries");
     let mut ids: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
@@ -142,19 +123,12 @@ fn corpus_tiers_match_analysts() {
         "life-safety tips scored below urgent: {:#?}",
         outcome.life_safety_missed
     );
-    assert!(
-        outcome.agreement >= MIN_AGREEMENT,
-        "agreement {:.1}% is below 90%",
-        outcome.agreement * 100.0
-    );
+    assert!(outcome.agreement >= MIN_AGREEMENT, "agreement {:.1}% is below 90%", outcome.agreement * 100.0);
 }
 
 #[test]
 fn corpus_languages_are_detected() {
-    let wrong: Vec<String> = parse(CORPUS)
-        .iter()
-        .filter(|e| detect_language(&e.narrative) != e.language)
-        .map(|e| e.id.clone())
-        .collect();
+    let wrong: Vec<String> =
+        parse(CORPUS).iter().filter(|e| detect_language(&e.narrative) != e.language).map(|e| e.id.clone()).collect();
     assert!(wrong.is_empty(), "language misdetected: {wrong:?}");
 }

@@ -15,22 +15,13 @@ fn run(text: &str) -> Assessment {
 }
 
 fn evidence(a: &Assessment, kind: FactorKind) -> Vec<&str> {
-    a.factors
-        .iter()
-        .filter(|f| f.kind == kind)
-        .flat_map(|f| f.evidence.iter().map(|s| s.text.as_str()))
-        .collect()
+    a.factors.iter().filter(|f| f.kind == kind).flat_map(|f| f.evidence.iter().map(|s| s.text.as_str())).collect()
 }
 
 fn assert_spans_slice(text: &str, a: &Assessment) {
     for f in &a.factors {
         for s in &f.evidence {
-            assert_eq!(
-                text.get(s.start..s.end),
-                Some(s.text.as_str()),
-                "{:?} in {text:?}",
-                f.kind
-            );
+            assert_eq!(text.get(s.start..s.end), Some(s.text.as_str()), "{:?} in {text:?}", f.kind);
         }
     }
 }
@@ -44,10 +35,7 @@ fn spans_slice_the_original_with_accents_and_case() {
     assert_eq!(evidence(&a, FactorKind::TimeFrame), ["MAÑANA"]);
     assert_eq!(evidence(&a, FactorKind::IntentToHarm), ["va a matar"]);
     assert_eq!(evidence(&a, FactorKind::Weapon), ["la pistola de su papá"]);
-    assert_eq!(
-        evidence(&a, FactorKind::SpecificTarget),
-        ["Carlos", "CAFETERÍA"]
-    );
+    assert_eq!(evidence(&a, FactorKind::SpecificTarget), ["Carlos", "CAFETERÍA"]);
 }
 
 #[test]
@@ -55,10 +43,7 @@ fn spans_survive_curly_apostrophes_and_emoji() {
     let text = "😡 he’s gonna SHOOT UP the skool tmrw 🔫 don’t tell";
     let a = run(text);
     assert_spans_slice(text, &a);
-    assert_eq!(
-        evidence(&a, FactorKind::IntentToHarm),
-        ["gonna SHOOT UP the skool"]
-    );
+    assert_eq!(evidence(&a, FactorKind::IntentToHarm), ["gonna SHOOT UP the skool"]);
     assert_eq!(evidence(&a, FactorKind::TimeFrame), ["tmrw"]);
 }
 
@@ -118,30 +103,17 @@ fn self_harm_slang_in_both_languages() {
 
 #[test]
 fn weapon_slang_in_both_languages() {
-    for text in [
-        "he's strapped",
-        "he got a glizzy",
-        "said he would bring a piece",
-        "trae un cuete",
-        "tiene una fusca",
-    ] {
+    for text in ["he's strapped", "he got a glizzy", "said he would bring a piece", "trae un cuete", "tiene una fusca"]
+    {
         assert!(run(text).has(FactorKind::Weapon), "{text:?}");
     }
 }
 
 #[test]
 fn benign_uses_are_not_threats() {
-    for text in [
-        "we are going to kill it at the game friday",
-        "bring a nerf gun to the party",
-        "he shot a video",
-    ] {
+    for text in ["we are going to kill it at the game friday", "bring a nerf gun to the party", "he shot a video"] {
         let a = run(text);
-        assert!(
-            !a.has(FactorKind::IntentToHarm) && !a.has(FactorKind::Weapon),
-            "{text:?}: {:?}",
-            a.factors
-        );
+        assert!(!a.has(FactorKind::IntentToHarm) && !a.has(FactorKind::Weapon), "{text:?}: {:?}", a.factors);
     }
 }
 
@@ -165,10 +137,7 @@ fn flags_give_a_target_without_a_span() {
         named_subject: false,
         registered_site: true,
     });
-    let target = a
-        .factors
-        .iter()
-        .find(|f| f.kind == FactorKind::SpecificTarget);
+    let target = a.factors.iter().find(|f| f.kind == FactorKind::SpecificTarget);
     assert!(target.is_some_and(|f| f.evidence.is_empty()));
     assert_eq!(a.rule, "weapon_at_target");
 }
@@ -182,12 +151,6 @@ fn context_alone_is_not_a_factor() {
 
 #[test]
 fn language_detection() {
-    assert_eq!(
-        detect_language("he is going to the school with his friends"),
-        Language::En
-    );
-    assert_eq!(
-        detect_language("él va a la escuela con sus amigos"),
-        Language::Es
-    );
+    assert_eq!(detect_language("he is going to the school with his friends"), Language::En);
+    assert_eq!(detect_language("él va a la escuela con sus amigos"), Language::Es);
 }

@@ -40,13 +40,8 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
         partner_agency_id: partner,
         ack_policy: None,
     };
-    let fusion = store
-        .create_agency(
-            agency("State Fusion Center", AgencyKind::FusionCentre, None, None),
-            actor,
-            now,
-        )
-        .await?;
+    let fusion =
+        store.create_agency(agency("State Fusion Center", AgencyKind::FusionCentre, None, None), actor, now).await?;
     let sheriff = store
         .create_agency(
             agency(
@@ -83,9 +78,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
             now,
         )
         .await?;
-    store
-        .set_setting(FALLBACK_SETTING, &fusion.id.to_string())
-        .await?;
+    store.set_setting(FALLBACK_SETTING, &fusion.id.to_string()).await?;
     let site = |name: &str, lat, lon, address: &str| NewSite {
         name: name.into(),
         kind: "school".into(),
@@ -95,66 +88,20 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
         address: Some(address.into()),
     };
     let high = store
-        .create_site(
-            site(
-                "Millbrook High School",
-                41.80,
-                -87.60,
-                "400 Lincoln Ave, Millbrook",
-            ),
-            actor,
-            now,
-        )
+        .create_site(site("Millbrook High School", 41.80, -87.60, "400 Lincoln Ave, Millbrook"), actor, now)
         .await?;
-    let middle = store
-        .create_site(
-            site(
-                "Jefferson Middle School",
-                41.76,
-                -87.62,
-                "12 Oak St, Millbrook",
-            ),
-            actor,
-            now,
-        )
-        .await?;
+    let middle =
+        store.create_site(site("Jefferson Middle School", 41.76, -87.62, "12 Oak St, Millbrook"), actor, now).await?;
     let elementary = store
-        .create_site(
-            site(
-                "Cedar Creek Elementary",
-                41.60,
-                -87.80,
-                "90 Creek Rd, Harlan County",
-            ),
-            actor,
-            now,
-        )
+        .create_site(site("Cedar Creek Elementary", 41.60, -87.80, "90 Creek Rd, Harlan County"), actor, now)
         .await?;
     state.invalidate_routing().await;
 
     let mut logins = Vec::new();
     let people = [
-        (
-            "analyst@fusion.demo",
-            "Dana Reyes",
-            fusion.id,
-            "State Fusion Center",
-            vec![Role::Analyst],
-        ),
-        (
-            "supervisor@fusion.demo",
-            "Sam Okafor",
-            fusion.id,
-            "State Fusion Center",
-            vec![Role::Supervisor],
-        ),
-        (
-            "analyst@sheriff.demo",
-            "Lee Carter",
-            sheriff.id,
-            "Harlan County Sheriff's Office",
-            vec![Role::Analyst],
-        ),
+        ("analyst@fusion.demo", "Dana Reyes", fusion.id, "State Fusion Center", vec![Role::Analyst]),
+        ("supervisor@fusion.demo", "Sam Okafor", fusion.id, "State Fusion Center", vec![Role::Supervisor]),
+        ("analyst@sheriff.demo", "Lee Carter", sheriff.id, "Harlan County Sheriff's Office", vec![Role::Analyst]),
         (
             "supervisor@sheriff.demo",
             "Morgan Diaz",
@@ -162,13 +109,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
             "Harlan County Sheriff's Office",
             vec![Role::Supervisor],
         ),
-        (
-            "officer@millbrookpd.demo",
-            "Jordan Kim",
-            city.id,
-            "Millbrook Police Department",
-            vec![Role::Analyst],
-        ),
+        ("officer@millbrookpd.demo", "Jordan Kim", city.id, "Millbrook Police Department", vec![Role::Analyst]),
         (
             "threat-team@millbrook-usd.demo",
             "Avery Patel",
@@ -183,20 +124,8 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
             "Millbrook Unified School District",
             vec![Role::Supervisor],
         ),
-        (
-            "admin@fusion.demo",
-            "Casey Nguyen",
-            fusion.id,
-            "State Fusion Center",
-            vec![Role::Admin],
-        ),
-        (
-            "auditor@fusion.demo",
-            "Quinn Baker",
-            fusion.id,
-            "State Fusion Center",
-            vec![Role::Auditor],
-        ),
+        ("admin@fusion.demo", "Casey Nguyen", fusion.id, "State Fusion Center", vec![Role::Admin]),
+        ("auditor@fusion.demo", "Quinn Baker", fusion.id, "State Fusion Center", vec![Role::Auditor]),
     ];
     for (email, name, agency_id, agency_name, roles) in people {
         let password = new_token("pw").chars().skip(3).take(16).collect::<String>();
@@ -216,12 +145,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
         let token = new_token("slt");
         store
             .create_token(
-                NewToken {
-                    user_id: user.id,
-                    token_hash: token_hash(&token),
-                    label: "demo".into(),
-                    expires_at: None,
-                },
+                NewToken { user_id: user.id, token_hash: token_hash(&token), label: "demo".into(), expires_at: None },
                 actor,
                 now,
             )
@@ -239,41 +163,25 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
     for (i, (category, narrative, site, subject)) in DEMO_TIPS.iter().enumerate() {
         let tip = NewTip {
             category: Category::parse(category).unwrap_or(Category::Other),
-            narrative: Narrative::parse(narrative)
-                .map_err(|e| anyhow::anyhow!("demo tip {i}: {e}"))?,
+            narrative: Narrative::parse(narrative).map_err(|e| anyhow::anyhow!("demo tip {i}: {e}"))?,
             language: None,
             location: if site.is_none() && i % 3 == 0 {
-                Some(Location::Point(GeoPoint::parse(
-                    41.8 + (i as f64) * 0.001,
-                    -87.6,
-                )?))
+                Some(Location::Point(GeoPoint::parse(41.8 + (i as f64) * 0.001, -87.6)?))
             } else {
                 None
             },
             site_id: site.map(|s| sites[s]),
             subjects: subject
-                .map(|name| {
-                    vec![SubjectMention {
-                        name: Some(name.into()),
-                        ..Default::default()
-                    }]
-                })
+                .map(|name| vec![SubjectMention { name: Some(name.into()), ..Default::default() }])
                 .unwrap_or_default(),
             contact: None,
         };
-        intake::file_tip(state, tip, None)
-            .await
-            .map_err(|e| anyhow::anyhow!("demo tip {i}: {e}"))?;
+        intake::file_tip(state, tip, None).await.map_err(|e| anyhow::anyhow!("demo tip {i}: {e}"))?;
     }
     Ok(logins)
 }
 
-type DemoTip = (
-    &'static str,
-    &'static str,
-    Option<usize>,
-    Option<&'static str>,
-);
+type DemoTip = (&'static str, &'static str, Option<usize>, Option<&'static str>);
 
 /// Thirty invented tips, from life-safety to informational, in English and Spanish.
 const DEMO_TIPS: [DemoTip; 30] = [
@@ -349,12 +257,7 @@ const DEMO_TIPS: [DemoTip; 30] = [
         Some(2),
         None,
     ),
-    (
-        "drugs",
-        "Kids are selling vapes and edibles in the back of the bus after school.",
-        Some(0),
-        None,
-    ),
+    ("drugs", "Kids are selling vapes and edibles in the back of the bus after school.", Some(0), None),
     (
         "bullying",
         "Están molestando a mi hermano en la escuela todos los días y le dicen cosas feas por su acento.",
@@ -373,12 +276,7 @@ const DEMO_TIPS: [DemoTip; 30] = [
         Some(0),
         None,
     ),
-    (
-        "cyber",
-        "Someone hacked the school's Discord server and posted the home addresses of teachers.",
-        Some(0),
-        None,
-    ),
+    ("cyber", "Someone hacked the school's Discord server and posted the home addresses of teachers.", Some(0), None),
     (
         "other",
         "The fence behind the football field has a big hole and people from outside walk onto campus during practice.",
@@ -403,58 +301,23 @@ const DEMO_TIPS: [DemoTip; 30] = [
         Some(0),
         None,
     ),
-    (
-        "bullying",
-        "Kids keep calling a girl names on the bus. It's not physical but it is every day.",
-        Some(2),
-        None,
-    ),
+    ("bullying", "Kids keep calling a girl names on the bus. It's not physical but it is every day.", Some(2), None),
     (
         "other",
         "Just letting you know there was a loud argument between parents at pickup today. No one was hurt.",
         Some(2),
         None,
     ),
-    (
-        "drugs",
-        "Found an empty bottle of alcohol in the bleachers after the game.",
-        Some(0),
-        None,
-    ),
-    (
-        "other",
-        "I want to say thank you to the counselor who helped my son last month.",
-        None,
-        None,
-    ),
+    ("drugs", "Found an empty bottle of alcohol in the bleachers after the game.", Some(0), None),
+    ("other", "I want to say thank you to the counselor who helped my son last month.", None, None),
     (
         "cyber",
         "My son got a weird message from someone claiming to be a classmate asking for photos. We blocked them.",
         None,
         None,
     ),
-    (
-        "suspicious_activity",
-        "There were some teenagers skateboarding on the school roof on Sunday.",
-        Some(1),
-        None,
-    ),
-    (
-        "other",
-        "The crosswalk guard wasn't there this morning and cars were going fast.",
-        Some(2),
-        None,
-    ),
-    (
-        "bullying",
-        "Mi hija dice que unas compañeras la excluyen en el recreo.",
-        Some(2),
-        None,
-    ),
-    (
-        "other",
-        "Someone left a bag of old clothes by the gym door, probably for donation.",
-        Some(0),
-        None,
-    ),
+    ("suspicious_activity", "There were some teenagers skateboarding on the school roof on Sunday.", Some(1), None),
+    ("other", "The crosswalk guard wasn't there this morning and cars were going fast.", Some(2), None),
+    ("bullying", "Mi hija dice que unas compañeras la excluyen en el recreo.", Some(2), None),
+    ("other", "Someone left a bag of old clothes by the gym door, probably for donation.", Some(0), None),
 ];

@@ -12,18 +12,16 @@ use store::model::*;
 
 /// Loads a tip the viewer may act on. A tip of another agency is "not found", never
 /// "forbidden": its existence is not disclosed.
-pub async fn load(
-    state: &AppState,
-    viewer: &Viewer,
-    tip_id: i64,
-    action: TipAction,
-) -> ApiResult<TipDetail> {
+pub async fn load(state: &AppState, viewer: &Viewer, tip_id: i64, action: TipAction) -> ApiResult<TipDetail> {
     let detail = state.store.tip_detail(tip_id).await?;
-    let agencies = detail.all_agencies();
-    if tip_access(viewer, &agencies, TipAction::Read) == Access::Deny {
+    let audience = detail.audience();
+    if tip_access(viewer, &audience, TipAction::Read) == Access::Deny {
         return Err(ApiError::NotFound);
     }
-    if tip_access(viewer, &agencies, action) == Access::Deny {
+    if tip_access(viewer, &audience, action) == Access::Deny {
+        if !audience.holders.contains(&viewer.agency_id) {
+            return Err(ApiError::Forbidden("your agency may read this tip but does not hold it".into()));
+        }
         let need = match action {
             TipAction::Review => "the supervisor role",
             _ => "the analyst or supervisor role",
@@ -38,12 +36,7 @@ pub async fn read(state: &AppState, viewer: &Viewer, tip_id: i64) -> ApiResult<T
     let detail = load(state, viewer, tip_id, TipAction::Read).await?;
     state
         .store
-        .append_audit(NewAudit::new(
-            state.now(),
-            &actor(viewer),
-            AuditAction::TipRead,
-            format!("tip:{tip_id}"),
-        ))
+        .append_audit(NewAudit::new(state.now(), &actor(viewer), AuditAction::TipRead, format!("tip:{tip_id}")))
         .await?;
     Ok(detail)
 }
@@ -53,19 +46,11 @@ pub fn actor(viewer: &Viewer) -> String {
 }
 
 fn base(detail: &TipDetail, now: i64) -> TipChange {
-    TipChange {
-        tip_id: detail.tip.id,
-        expected_version: detail.tip.version,
-        now,
-        ..Default::default()
-    }
+    TipChange { tip_id: detail.tip.id, expected_version: detail.tip.version, now, ..Default::default() }
 }
 
 fn own_route_active(detail: &TipDetail, viewer: &Viewer) -> bool {
-    detail
-        .routes
-        .iter()
-        .any(|r| r.agency_id == viewer.agency_id && (r.state == "pending" || r.state == "accepted"))
+    detail.routes.iter().any(|r| r.agency_id == viewer.agency_id && (r.state == "pending" || r.state == "accepted"))
 }
 
 async fn commit(state: &AppState, change: TipChange) -> ApiResult<()> {
@@ -78,9 +63,7 @@ async fn commit(state: &AppState, change: TipChange) -> ApiResult<()> {
 pub async fn acknowledge(state: &AppState, viewer: &Viewer, tip_id: i64) -> ApiResult<()> {
     let d = load(state, viewer, tip_id, TipAction::Work).await?;
     if !own_route_active(&d, viewer) {
-        return Err(ApiError::Conflict(
-            "the tip is no longer routed to your agency".into(),
-        ));
+        return Err(ApiError::Conflict("the tip is no longer routed to your agency".into()));
     }
     let now = state.now();
     let mut c = base(&d, now);
@@ -112,26 +95,12 @@ fn acknowledge_into(c: &mut TipChange, d: &TipDetail, viewer: &Viewer, now: i64)
 /// acknowledged by the same step.
 pub async fn assign(state: &AppState, viewer: &Viewer, tip_id: i64, user_id: i64) -> ApiResult<()> {
     let d = load(state, viewer, tip_id, TipAction::Work).await?;
-    let user = state
-        .store
-        .user_by_id(user_id)
-        .await?
-        .filter(|u| u.agency_id == viewer.agency_id && !u.disabled);
+    let user = state.store.user_by_id(user_id).await?.filter(|u| u.agency_id == viewer.agency_id && !u.disabled);
     let Some(user) = user else {
-        return Err(ApiError::Invalid(domain::FieldError::new(
-            "user_id",
-            "is not an active user of your agency",
-        )));
+        return Err(ApiError::Invalid(domain::FieldError::new("user_id", "is not an active user of your agency")));
     };
-    if !user
-        .roles
-        .iter()
-        .any(|r| matches!(r, Role::Analyst | Role::Supervisor))
-    {
-        return Err(ApiError::Invalid(domain::FieldError::new(
-            "user_id",
-            "must be an analyst or a supervisor",
-        )));
+    if !user.roles.iter().any(|r| matches!(r, Role::Analyst | Role::Supervisor)) {
+        return Err(ApiError::Invalid(domain::FieldError::new("user_id", "must be an analyst or a supervisor")));
     }
     let now = state.now();
     let mut c = base(&d, now);
@@ -149,84 +118,48 @@ pub async fn assign(state: &AppState, viewer: &Viewer, tip_id: i64, user_id: i64
     c.status = Some(transition(status, Event::StartWork)?);
     c.assignee = Some(Some(user.id));
     c.audit.push(
-        NewAudit::new(
-            now,
-            &actor(viewer),
-            AuditAction::TipAssigned,
-            format!("tip:{tip_id}"),
-        )
-        .detail(json!({"assignee": user.id})),
+        NewAudit::new(now, &actor(viewer), AuditAction::TipAssigned, format!("tip:{tip_id}"))
+            .detail(json!({"assignee": user.id})),
     );
     commit(state, c).await
 }
 
 /// Staff write to the tipster; the tipster reads it at follow-up.
-pub async fn message_tipster(
-    state: &AppState,
-    viewer: &Viewer,
-    tip_id: i64,
-    body: &str,
-) -> ApiResult<()> {
+pub async fn message_tipster(state: &AppState, viewer: &Viewer, tip_id: i64, body: &str) -> ApiResult<()> {
     let body = message_body(body)?;
     let d = load(state, viewer, tip_id, TipAction::Work).await?;
     let now = state.now();
     let mut c = base(&d, now);
-    c.messages
-        .push(("staff".into(), Some(viewer.user_id), body));
-    c.audit.push(NewAudit::new(
-        now,
-        &actor(viewer),
-        AuditAction::MessageToTipster,
-        format!("tip:{tip_id}"),
-    ));
+    c.messages.push(("staff".into(), Some(viewer.user_id), body));
+    c.audit.push(NewAudit::new(now, &actor(viewer), AuditAction::MessageToTipster, format!("tip:{tip_id}")));
     commit(state, c).await
 }
 
 pub fn message_body(body: &str) -> ApiResult<String> {
     let body = body.trim();
     if body.is_empty() {
-        return Err(ApiError::Invalid(domain::FieldError::new(
-            "body",
-            "must not be empty",
-        )));
+        return Err(ApiError::Invalid(domain::FieldError::new("body", "must not be empty")));
     }
     if body.chars().count() > 10_000 {
-        return Err(ApiError::Invalid(domain::FieldError::new(
-            "body",
-            "is longer than 10000 characters",
-        )));
+        return Err(ApiError::Invalid(domain::FieldError::new("body", "is longer than 10000 characters")));
     }
     Ok(body.to_owned())
 }
 
 /// Hands the tip to another agency: the viewer's route is closed as transferred, the other
 /// agency gets a route, and the acknowledge clock starts again on its policy.
-pub async fn transfer(
-    state: &AppState,
-    viewer: &Viewer,
-    tip_id: i64,
-    to_agency: i64,
-    reason: &str,
-) -> ApiResult<()> {
+pub async fn transfer(state: &AppState, viewer: &Viewer, tip_id: i64, to_agency: i64, reason: &str) -> ApiResult<()> {
     let reason = Reason::parse(reason)?;
     let d = load(state, viewer, tip_id, TipAction::Work).await?;
     let routing = state.routing().await?;
     let Some(name) = routing.names.get(&to_agency) else {
-        return Err(ApiError::Invalid(domain::FieldError::new(
-            "agency_id",
-            "is not a known agency",
-        )));
+        return Err(ApiError::Invalid(domain::FieldError::new("agency_id", "is not a known agency")));
     };
     if to_agency == viewer.agency_id {
-        return Err(ApiError::Invalid(domain::FieldError::new(
-            "agency_id",
-            "is your own agency",
-        )));
+        return Err(ApiError::Invalid(domain::FieldError::new("agency_id", "is your own agency")));
     }
     if !own_route_active(&d, viewer) {
-        return Err(ApiError::Conflict(
-            "the tip is no longer routed to your agency".into(),
-        ));
+        return Err(ApiError::Conflict("the tip is no longer routed to your agency".into()));
     }
     let now = state.now();
     let mut c = base(&d, now);
@@ -239,33 +172,20 @@ pub async fn transfer(
     if !d.tip.active_agencies.contains(&to_agency) {
         c.new_routes.push(NewRoute {
             agency_id: to_agency,
-            reason: format!(
-                "transferred by {}: {}",
-                agency_name(&routing, viewer.agency_id),
-                reason.as_str()
-            ),
+            reason: format!("transferred by {}: {}", agency_name(&routing, viewer.agency_id), reason.as_str()),
         });
     }
     restart_clock(&mut c, &d, &routing, &[to_agency], now)?;
     c.audit.push(
-        NewAudit::new(
-            now,
-            &actor(viewer),
-            AuditAction::TipTransferred,
-            format!("tip:{tip_id}"),
-        )
-        .reason(reason.as_str())
-        .detail(json!({"from": viewer.agency_id, "to": to_agency, "to_name": name})),
+        NewAudit::new(now, &actor(viewer), AuditAction::TipTransferred, format!("tip:{tip_id}"))
+            .reason(reason.as_str())
+            .detail(json!({"from": viewer.agency_id, "to": to_agency, "to_name": name})),
     );
     commit(state, c).await
 }
 
 fn agency_name(routing: &crate::state::RoutingData, id: i64) -> String {
-    routing
-        .names
-        .get(&id)
-        .cloned()
-        .unwrap_or_else(|| format!("agency {id}"))
+    routing.names.get(&id).cloned().unwrap_or_else(|| format!("agency {id}"))
 }
 
 /// When the viewer's agency leaves a tip that nobody else holds, the tip goes back to
@@ -277,11 +197,7 @@ fn restart_clock(
     receivers: &[i64],
     now: i64,
 ) -> ApiResult<()> {
-    let others_hold = d
-        .tip
-        .active_agencies
-        .iter()
-        .any(|a| !c.route_decisions.iter().any(|r| r.agency_id == *a));
+    let others_hold = d.tip.active_agencies.iter().any(|a| !c.route_decisions.iter().any(|r| r.agency_id == *a));
     if others_hold && !d.tip.status.awaits_acknowledgement() {
         return Ok(());
     }
@@ -301,18 +217,11 @@ fn restart_clock(
 
 /// The viewer's agency declines the tip with a reason. If no other agency holds it, it is
 /// routed again, away from every agency that declined or transferred it: never dropped.
-pub async fn decline(
-    state: &AppState,
-    viewer: &Viewer,
-    tip_id: i64,
-    reason: &str,
-) -> ApiResult<()> {
+pub async fn decline(state: &AppState, viewer: &Viewer, tip_id: i64, reason: &str) -> ApiResult<()> {
     let reason = Reason::parse(reason)?;
     let d = load(state, viewer, tip_id, TipAction::Work).await?;
     if !own_route_active(&d, viewer) {
-        return Err(ApiError::Conflict(
-            "the tip is no longer routed to your agency".into(),
-        ));
+        return Err(ApiError::Conflict("the tip is no longer routed to your agency".into()));
     }
     let routing = state.routing().await?;
     let now = state.now();
@@ -323,13 +232,7 @@ pub async fn decline(
         decided_by: Some(viewer.user_id),
         reason: Some(reason.as_str().to_owned()),
     });
-    let remaining: Vec<i64> = d
-        .tip
-        .active_agencies
-        .iter()
-        .copied()
-        .filter(|a| *a != viewer.agency_id)
-        .collect();
+    let remaining: Vec<i64> = d.tip.active_agencies.iter().copied().filter(|a| *a != viewer.agency_id).collect();
     let mut receivers = remaining.clone();
     if remaining.is_empty() {
         let mut left: Vec<i64> = d
@@ -341,50 +244,29 @@ pub async fn decline(
         left.push(viewer.agency_id);
         let site = d.tip.site_id.and_then(|id| routing.sites.get(&id));
         let fallback = routing.fallback_agency_id.unwrap_or(viewer.agency_id);
-        let routes = domain::routing::route(
-            &routing.agencies,
-            site,
-            d.tip.lon.zip(d.tip.lat),
-            fallback,
-            &left,
-        );
+        let routes = domain::routing::route(&routing.agencies, site, d.tip.lon.zip(d.tip.lat), fallback, &left);
         for r in routes {
             receivers.push(r.agency_id);
-            c.new_routes.push(NewRoute {
-                agency_id: r.agency_id,
-                reason: format!("re-routed after a decline: {}", r.reason),
-            });
+            c.new_routes
+                .push(NewRoute { agency_id: r.agency_id, reason: format!("re-routed after a decline: {}", r.reason) });
         }
     }
     restart_clock(&mut c, &d, &routing, &receivers, now)?;
     c.audit.push(
-        NewAudit::new(
-            now,
-            &actor(viewer),
-            AuditAction::TipDeclined,
-            format!("tip:{tip_id}"),
-        )
-        .reason(reason.as_str())
-        .detail(json!({"agency_id": viewer.agency_id, "now_with": receivers})),
+        NewAudit::new(now, &actor(viewer), AuditAction::TipDeclined, format!("tip:{tip_id}"))
+            .reason(reason.as_str())
+            .detail(json!({"agency_id": viewer.agency_id, "now_with": receivers})),
     );
     commit(state, c).await
 }
 
 /// Sets the tier by hand with a reason; the tier triage gave is kept beside it. A tip still
 /// waiting for acknowledgement gets the deadline of its new tier, counted from receipt.
-pub async fn override_tier(
-    state: &AppState,
-    viewer: &Viewer,
-    tip_id: i64,
-    tier: Tier,
-    reason: &str,
-) -> ApiResult<()> {
+pub async fn override_tier(state: &AppState, viewer: &Viewer, tip_id: i64, tier: Tier, reason: &str) -> ApiResult<()> {
     let reason = Reason::parse(reason)?;
     let d = load(state, viewer, tip_id, TipAction::Work).await?;
     if d.tip.status == Status::Closed {
-        return Err(ApiError::Conflict(
-            "reopen the tip before changing its tier".into(),
-        ));
+        return Err(ApiError::Conflict("reopen the tip before changing its tier".into()));
     }
     let routing = state.routing().await?;
     let now = state.now();
@@ -400,10 +282,7 @@ pub async fn override_tier(
             .unwrap_or_else(|| domain::sla::AckPolicy::default().window(tier));
         let due = d.tip.received_at + window;
         c.ack_due_at = Some(Some(due));
-        c.escalation = Some((
-            d.tip.escalation_level,
-            Some(d.tip.next_escalation_at.map_or(due, |next| next.min(due))),
-        ));
+        c.escalation = Some((d.tip.escalation_level, Some(d.tip.next_escalation_at.map_or(due, |next| next.min(due)))));
     }
     c.audit.push(
         NewAudit::new(now, &actor(viewer), AuditAction::TipTierOverridden, format!("tip:{tip_id}"))
@@ -416,10 +295,7 @@ pub async fn override_tier(
 /// Whether closing this tip with this disposition needs a second person (the Parkland rule):
 /// any threat factor, closed without action.
 pub fn needs_second_review(d: &TipDetail, disposition: Disposition) -> bool {
-    let threat = d
-        .factors
-        .iter()
-        .any(|f| FactorKind::parse(&f.kind).is_some_and(FactorKind::is_threat));
+    let threat = d.factors.iter().any(|f| FactorKind::parse(&f.kind).is_some_and(FactorKind::is_threat));
     disposition.ends_without_action() && (threat || d.tip.tier <= Tier::Urgent)
 }
 
@@ -431,9 +307,25 @@ pub async fn close(
     tip_id: i64,
     disposition: Disposition,
     reason: &str,
+    prior_tips_reviewed: bool,
 ) -> ApiResult<bool> {
     let reason = Reason::parse(reason)?;
     let d = load(state, viewer, tip_id, TipAction::Work).await?;
+    // The Parkland rule, second half: nobody closes a tip without looking at the other tips
+    // about the same person.
+    let links = crate::links::close_check(state, viewer, tip_id).await?;
+    if !links.undecided.is_empty() {
+        return Err(ApiError::Conflict(format!(
+            "this tip may be about the same person as {}: confirm or reject those links before closing",
+            links.undecided.join(", ")
+        )));
+    }
+    if !links.confirmed.is_empty() && !prior_tips_reviewed {
+        return Err(ApiError::Conflict(format!(
+            "this tip is about the same person as {}: review them, then close with prior_tips_reviewed set",
+            links.confirmed.join(", ")
+        )));
+    }
     let needs_review = needs_second_review(&d, disposition);
     let now = state.now();
     let mut c = base(&d, now);
@@ -442,17 +334,14 @@ pub async fn close(
     let object = format!("tip:{tip_id}");
     if needs_review {
         let routing = state.routing().await?;
-        let window = routing
-            .policy(viewer.agency_id)
-            .window(d.tip.tier)
-            .max(domain::time::Millis::HOUR);
+        let window = routing.policy(viewer.agency_id).window(d.tip.tier).max(domain::time::Millis::HOUR);
         c.close_requested_by = Some(Some(viewer.user_id));
         c.ack_due_at = Some(Some(now + window));
         c.escalation = Some((2, Some(now + window)));
         c.audit.push(
             NewAudit::new(now, &actor(viewer), AuditAction::TipCloseRequested, object)
                 .reason(reason.as_str())
-                .detail(json!({"disposition": disposition.code(), "second_review": true})),
+                .detail(json!({"disposition": disposition.code(), "second_review": true, "linked_tips_reviewed": links.confirmed})),
         );
     } else {
         c.closed = Some(Some((viewer.user_id, now)));
@@ -460,7 +349,7 @@ pub async fn close(
         c.audit.push(
             NewAudit::new(now, &actor(viewer), AuditAction::TipClosed, object)
                 .reason(reason.as_str())
-                .detail(json!({"disposition": disposition.code()})),
+                .detail(json!({"disposition": disposition.code(), "linked_tips_reviewed": links.confirmed})),
         );
     }
     commit(state, c).await?;
@@ -468,19 +357,11 @@ pub async fn close(
 }
 
 /// A supervisor other than the person who asked approves or rejects a close.
-pub async fn review(
-    state: &AppState,
-    viewer: &Viewer,
-    tip_id: i64,
-    approve: bool,
-    reason: &str,
-) -> ApiResult<()> {
+pub async fn review(state: &AppState, viewer: &Viewer, tip_id: i64, approve: bool, reason: &str) -> ApiResult<()> {
     let reason = Reason::parse(reason)?;
     let d = load(state, viewer, tip_id, TipAction::Review).await?;
     if d.tip.close_requested_by == Some(viewer.user_id) {
-        return Err(ApiError::Forbidden(
-            "the second review must be done by a different person".into(),
-        ));
+        return Err(ApiError::Forbidden("the second review must be done by a different person".into()));
     }
     let now = state.now();
     let mut c = base(&d, now);
@@ -491,13 +372,7 @@ pub async fn review(
         c.ack_due_at = Some(None);
         c.escalation = Some((d.tip.escalation_level, None));
         c.audit.push(
-            NewAudit::new(
-                now,
-                &actor(viewer),
-                AuditAction::TipCloseApproved,
-                object.clone(),
-            )
-            .reason(reason.as_str()),
+            NewAudit::new(now, &actor(viewer), AuditAction::TipCloseApproved, object.clone()).reason(reason.as_str()),
         );
         c.audit.push(
             NewAudit::new(now, &actor(viewer), AuditAction::TipClosed, object)
@@ -510,10 +385,7 @@ pub async fn review(
         c.close_requested_by = Some(None);
         c.ack_due_at = Some(None);
         c.escalation = Some((d.tip.escalation_level, None));
-        c.audit.push(
-            NewAudit::new(now, &actor(viewer), AuditAction::TipCloseRejected, object)
-                .reason(reason.as_str()),
-        );
+        c.audit.push(NewAudit::new(now, &actor(viewer), AuditAction::TipCloseRejected, object).reason(reason.as_str()));
     }
     commit(state, c).await
 }
@@ -529,13 +401,7 @@ pub async fn reopen(state: &AppState, viewer: &Viewer, tip_id: i64, reason: &str
     c.closed = Some(None);
     c.close_requested_by = Some(None);
     c.audit.push(
-        NewAudit::new(
-            now,
-            &actor(viewer),
-            AuditAction::TipReopened,
-            format!("tip:{tip_id}"),
-        )
-        .reason(reason.as_str()),
+        NewAudit::new(now, &actor(viewer), AuditAction::TipReopened, format!("tip:{tip_id}")).reason(reason.as_str()),
     );
     commit(state, c).await
 }

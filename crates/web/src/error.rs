@@ -74,45 +74,21 @@ impl From<domain::status::TransitionError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, field, reason) = match &self {
-            ApiError::Invalid(e) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(e.field.clone()),
-                e.reason.clone(),
-            ),
-            ApiError::Malformed(e) => (
-                StatusCode::BAD_REQUEST,
-                Some(e.field.clone()),
-                e.reason.clone(),
-            ),
-            ApiError::TooLarge { limit } => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                None,
-                format!("the request body is larger than {limit} bytes"),
-            ),
-            ApiError::Unauthorized => (
-                StatusCode::UNAUTHORIZED,
-                None,
-                "valid credentials are required".into(),
-            ),
+            ApiError::Invalid(e) => (StatusCode::UNPROCESSABLE_ENTITY, Some(e.field.clone()), e.reason.clone()),
+            ApiError::Malformed(e) => (StatusCode::BAD_REQUEST, Some(e.field.clone()), e.reason.clone()),
+            ApiError::TooLarge { limit } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, None, format!("the request body is larger than {limit} bytes"))
+            }
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, None, "valid credentials are required".into()),
             ApiError::Forbidden(why) => (StatusCode::FORBIDDEN, None, why.clone()),
             ApiError::NotFound => (StatusCode::NOT_FOUND, None, "not found".into()),
             ApiError::Conflict(why) => (StatusCode::CONFLICT, None, why.clone()),
             ApiError::Internal(cause) => {
                 tracing::error!(error.cause_chain = ?cause, "internal error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    None,
-                    "something went wrong on our side".into(),
-                )
+                (StatusCode::INTERNAL_SERVER_ERROR, None, "something went wrong on our side".into())
             }
         };
-        (
-            status,
-            Json(ErrorBody {
-                error: ErrorDetail { field, reason },
-            }),
-        )
-            .into_response()
+        (status, Json(ErrorBody { error: ErrorDetail { field, reason } })).into_response()
     }
 }
 

@@ -28,11 +28,7 @@ pub struct Idempotency {
 
 /// Files a tip: returns only once it is committed. With an idempotency key, a retry of the
 /// same request returns the same reference and passphrase, never a second tip.
-pub async fn file_tip(
-    state: &AppState,
-    tip: NewTip,
-    idem: Option<Idempotency>,
-) -> ApiResult<Receipt> {
+pub async fn file_tip(state: &AppState, tip: NewTip, idem: Option<Idempotency>) -> ApiResult<Receipt> {
     if let Some(i) = &idem
         && let Some(receipt) = replay(state, i).await?
     {
@@ -42,10 +38,7 @@ pub async fn file_tip(
     if let Some(site) = tip.site_id
         && !routing.sites.contains_key(&site)
     {
-        return Err(ApiError::Invalid(domain::FieldError::new(
-            "site_id",
-            "is not a registered site",
-        )));
+        return Err(ApiError::Invalid(domain::FieldError::new("site_id", "is not a registered site")));
     }
     let assessment = assess(&tip, &routing);
     let now = state.now();
@@ -55,24 +48,11 @@ pub async fn file_tip(
             None => secrets::new_passphrase(),
         };
         let reference = secrets::new_reference();
-        let record = decide(
-            &state.secrets,
-            &tip,
-            &assessment,
-            &routing,
-            &reference,
-            &passphrase,
-            idem.as_ref(),
-            now,
-        );
+        let record = decide(&state.secrets, &tip, &assessment, &routing, &reference, &passphrase, idem.as_ref(), now);
         match state.store.insert_tip(record).await {
             Ok(tip_id) => {
                 state.jobs.notify_one();
-                return Ok(Receipt {
-                    tip_id,
-                    reference,
-                    passphrase,
-                });
+                return Ok(Receipt { tip_id, reference, passphrase });
             }
             Err(StoreError::Conflict(_)) => {
                 // Either a concurrent retry with the same key won (answer as it did), or the
@@ -86,9 +66,7 @@ pub async fn file_tip(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::Internal(anyhow::anyhow!(
-        "could not draw a free tip reference in five attempts"
-    )))
+    Err(ApiError::Internal(anyhow::anyhow!("could not draw a free tip reference in five attempts")))
 }
 
 async fn replay(state: &AppState, idem: &Idempotency) -> ApiResult<Option<Receipt>> {
@@ -97,16 +75,10 @@ async fn replay(state: &AppState, idem: &Idempotency) -> ApiResult<Option<Receip
         return Ok(None);
     };
     if request_hash != idem.request_hash {
-        return Err(ApiError::Conflict(
-            "this Idempotency-Key was already used for a different tip".into(),
-        ));
+        return Err(ApiError::Conflict("this Idempotency-Key was already used for a different tip".into()));
     }
     let tip = state.store.get_tip(tip_id).await?;
-    Ok(Some(Receipt {
-        tip_id,
-        reference: tip.reference,
-        passphrase: state.secrets.idempotent_passphrase(&idem.key),
-    }))
+    Ok(Some(Receipt { tip_id, reference: tip.reference, passphrase: state.secrets.idempotent_passphrase(&idem.key) }))
 }
 
 pub fn assess(tip: &NewTip, routing: &RoutingData) -> Assessment {
@@ -115,9 +87,7 @@ pub fn assess(tip: &NewTip, routing: &RoutingData) -> Assessment {
         narrative: tip.narrative.as_str(),
         language: tip.language,
         named_subject: tip.subjects.iter().any(|s| s.name.is_some()),
-        registered_site: tip
-            .site_id
-            .is_some_and(|id| routing.sites.contains_key(&id)),
+        registered_site: tip.site_id.is_some_and(|id| routing.sites.contains_key(&id)),
     };
     triage::assess(&input)
 }
@@ -141,9 +111,7 @@ fn decide(
     };
     let site = tip.site_id.and_then(|id| routing.sites.get(&id));
     let routes = match routing.fallback_agency_id {
-        Some(fallback) => {
-            domain::routing::route(&routing.agencies, site, lon.zip(lat), fallback, &[])
-        }
+        Some(fallback) => domain::routing::route(&routing.agencies, site, lon.zip(lat), fallback, &[]),
         None => Vec::new(),
     };
     let tier = assessment.tier;
@@ -153,9 +121,7 @@ fn decide(
         .min()
         .unwrap_or_else(|| domain::sla::AckPolicy::default().window(tier));
     let ack_due_at = now + window;
-    let language = tip
-        .language
-        .unwrap_or_else(|| triage::detect_language(tip.narrative.as_str()));
+    let language = tip.language.unwrap_or_else(|| triage::detect_language(tip.narrative.as_str()));
     let notifications = intake_notifications(reference, tier, assessment, &routes, routing, now);
     let mut audit = vec![
         NewAudit::new(now, "tipster", AuditAction::TipReceived, NEW_TIP_OBJECT.into()).detail(json!({
@@ -177,13 +143,8 @@ fn decide(
     ];
     if !notifications.is_empty() {
         audit.push(
-            NewAudit::new(
-                now,
-                "system",
-                AuditAction::NotificationQueued,
-                NEW_TIP_OBJECT.into(),
-            )
-            .detail(json!({"count": notifications.len(), "kind": "new_tip"})),
+            NewAudit::new(now, "system", AuditAction::NotificationQueued, NEW_TIP_OBJECT.into())
+                .detail(json!({"count": notifications.len(), "kind": "new_tip"})),
         );
     }
     NewTipRecord {
@@ -200,6 +161,7 @@ fn decide(
         tier_rule: assessment.rule.clone(),
         tier_rule_text: assessment.rule_text.clone(),
         factors: assessment.factors.iter().map(factor_row).collect(),
+        mentions: crate::resolution::mentions_of(tip),
         subjects: tip
             .subjects
             .iter()
@@ -218,22 +180,11 @@ fn decide(
             phone: c.phone.clone(),
             email: c.email.clone(),
         }),
-        routes: routes
-            .iter()
-            .map(|r| NewRoute {
-                agency_id: r.agency_id,
-                reason: r.reason.clone(),
-            })
-            .collect(),
+        routes: routes.iter().map(|r| NewRoute { agency_id: r.agency_id, reason: r.reason.clone() }).collect(),
         ack_due_at,
         next_escalation_at: ack_due_at,
         notifications,
-        idempotency: idem.map(|i| {
-            (
-                secrets::sha256_hex(i.key.as_bytes()),
-                i.request_hash.clone(),
-            )
-        }),
+        idempotency: idem.map(|i| (secrets::sha256_hex(i.key.as_bytes()), i.request_hash.clone())),
         received_at: now,
         audit,
     }
@@ -244,15 +195,8 @@ pub fn passphrase_hash(secrets: &Secrets, passphrase: &str) -> String {
 }
 
 pub fn factor_row(f: &domain::urgency::Factor) -> FactorRow {
-    let spans: Vec<_> = f
-        .evidence
-        .iter()
-        .map(|s| json!({"start": s.start, "end": s.end, "text": s.text}))
-        .collect();
-    FactorRow {
-        kind: f.kind.code().to_owned(),
-        evidence: serde_json::Value::Array(spans).to_string(),
-    }
+    let spans: Vec<_> = f.evidence.iter().map(|s| json!({"start": s.start, "end": s.end, "text": s.text})).collect();
+    FactorRow { kind: f.kind.code().to_owned(), evidence: serde_json::Value::Array(spans).to_string() }
 }
 
 /// Life-safety and urgent tips page the on-call contacts of every receiving agency at once;

@@ -19,6 +19,8 @@ pub mod error;
 pub mod geo;
 pub mod intake;
 pub mod jobs;
+pub mod links;
+pub mod resolution;
 pub mod secrets;
 pub mod state;
 
@@ -41,9 +43,7 @@ impl App {
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("a bound listener has an address")
+        self.listener.local_addr().expect("a bound listener has an address")
     }
 
     pub fn state(&self) -> &AppState {
@@ -71,11 +71,7 @@ impl App {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let jobs = self
-            .state
-            .options
-            .run_jobs
-            .then(|| tokio::spawn(jobs::scheduler(self.state.clone(), stop_rx)));
+        let jobs = self.state.options.run_jobs.then(|| tokio::spawn(jobs::scheduler(self.state.clone(), stop_rx)));
         // Deliberately no ConnectInfo: the server never learns or logs a tipster's address.
         let router = App::router(self.state);
         axum::serve(self.listener, router)

@@ -29,20 +29,16 @@ impl std::fmt::Debug for Secrets {
 impl Secrets {
     /// Loads `instance.key` from `data_dir`, creating it (mode 0600) when absent.
     pub fn load_or_create(data_dir: &Path) -> anyhow::Result<Secrets> {
-        std::fs::create_dir_all(data_dir)
-            .with_context(|| format!("creating {}", data_dir.display()))?;
+        std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
         let path = data_dir.join("instance.key");
         if !path.exists() {
             let mut key = [0u8; 32];
             rand::rng().fill_bytes(&mut key);
             write_private(&path, hex::encode(key).as_bytes())?;
         }
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         let bytes = hex::decode(text.trim()).context("instance.key is not hex")?;
-        let key: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| anyhow::anyhow!("instance.key must hold 32 bytes"))?;
+        let key: [u8; 32] = bytes.try_into().map_err(|_| anyhow::anyhow!("instance.key must hold 32 bytes"))?;
         Ok(Secrets { key })
     }
 
@@ -85,9 +81,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut f = options
-        .open(path)
-        .with_context(|| format!("creating {}", path.display()))?;
+    let mut f = options.open(path).with_context(|| format!("creating {}", path.display()))?;
     f.write_all(bytes)?;
     f.sync_all()?;
     Ok(())
@@ -108,10 +102,7 @@ pub fn new_token(prefix: &str) -> String {
     use base64::Engine;
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    format!(
-        "{prefix}_{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    )
+    format!("{prefix}_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
 fn base32(bytes: &[u8], chars: usize) -> String {
@@ -130,11 +121,7 @@ fn base32(bytes: &[u8], chars: usize) -> String {
 }
 
 fn grouped(s: &str, size: usize) -> String {
-    s.as_bytes()
-        .chunks(size)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join("-")
+    s.as_bytes().chunks(size).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
 }
 
 /// A tip reference: 8 base32 characters (40 bits) in two groups, e.g. `K7QM-2XHD`. It
@@ -184,18 +171,11 @@ pub fn hash_password(password: &str, fast: bool) -> anyhow::Result<String> {
     } else {
         argon2::Argon2::default()
     };
-    Ok(argon
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .to_string())
+    Ok(argon.hash_password(password.as_bytes(), &salt).map_err(|e| anyhow::anyhow!("{e}"))?.to_string())
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        argon2::Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 #[cfg(test)]
@@ -206,10 +186,7 @@ mod tests {
     fn codes_read_back() {
         let p = new_passphrase();
         assert_eq!(p.len(), 24, "{p}");
-        assert_eq!(
-            normalise_code(&p.to_lowercase().replace('-', " ")),
-            p.replace('-', "")
-        );
+        assert_eq!(normalise_code(&p.to_lowercase().replace('-', " ")), p.replace('-', ""));
         assert_eq!(normalise_code("k7qm-2xhd"), "K7QM2XHD");
         assert_eq!(normalise_code("O1L"), "011");
         let r = new_reference();

@@ -24,11 +24,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            fast_password_hash: false,
-            tipster_session_ms: 2 * 60 * 60 * 1000,
-            run_jobs: true,
-        }
+        Options { fast_password_hash: false, tipster_session_ms: 2 * 60 * 60 * 1000, run_jobs: true }
     }
 }
 
@@ -42,6 +38,8 @@ pub struct AppState {
     pub jobs: Arc<Notify>,
     routing: Arc<RwLock<Option<CachedRouting>>>,
     pub http: reqwest::Client,
+    /// The online index of people mentioned in tips.
+    pub resolver: Arc<std::sync::Mutex<crate::resolution::Resolver>>,
 }
 
 /// Routing data and when it was read.
@@ -65,11 +63,7 @@ impl RoutingData {
     }
 
     pub fn contacts(&self, agency_id: i64, role: ContactRole) -> impl Iterator<Item = &Contact> {
-        self.contacts
-            .get(&agency_id)
-            .into_iter()
-            .flatten()
-            .filter(move |c| c.role == role)
+        self.contacts.get(&agency_id).into_iter().flatten().filter(move |c| c.role == role)
     }
 }
 
@@ -98,6 +92,7 @@ impl AppState {
             jobs: Arc::new(Notify::new()),
             routing: Arc::new(RwLock::new(None)),
             http,
+            resolver: Arc::default(),
         })
     }
 
@@ -130,45 +125,23 @@ impl AppState {
                 Some(text) => crate::geo::parse_jurisdiction(text).ok(),
                 None => None,
             };
-            data.agencies.push(RoutingAgency {
-                id: a.id,
-                name: a.name.clone(),
-                kind: a.kind,
-                jurisdiction,
-            });
+            data.agencies.push(RoutingAgency { id: a.id, name: a.name.clone(), kind: a.kind, jurisdiction });
             data.policies.insert(a.id, a.policy());
             data.names.insert(a.id, a.name.clone());
             if let Some(p) = a.partner_agency_id {
                 data.partners.insert(a.id, p);
             }
-            data.contacts
-                .insert(a.id, self.store.list_contacts(a.id).await?);
+            data.contacts.insert(a.id, self.store.list_contacts(a.id).await?);
         }
         for s in sites {
             let location = s.lat.zip(s.lon).map(|(lat, lon)| (lon, lat));
-            data.sites.insert(
-                s.id,
-                RoutingSite {
-                    id: s.id,
-                    name: s.name,
-                    owner_agency_id: s.owner_agency_id,
-                    location,
-                },
-            );
+            data.sites
+                .insert(s.id, RoutingSite { id: s.id, name: s.name, owner_agency_id: s.owner_agency_id, location });
         }
-        let configured = self
-            .store
-            .get_setting(FALLBACK_SETTING)
-            .await?
-            .and_then(|v| v.parse::<i64>().ok());
+        let configured = self.store.get_setting(FALLBACK_SETTING).await?.and_then(|v| v.parse::<i64>().ok());
         data.fallback_agency_id = configured
             .filter(|id| data.names.contains_key(id))
-            .or_else(|| {
-                agencies
-                    .iter()
-                    .find(|a| a.kind == domain::routing::AgencyKind::FusionCentre)
-                    .map(|a| a.id)
-            })
+            .or_else(|| agencies.iter().find(|a| a.kind == domain::routing::AgencyKind::FusionCentre).map(|a| a.id))
             .or_else(|| agencies.first().map(|a| a.id));
         Ok(data)
     }

@@ -54,15 +54,9 @@ fn serve(data: &Path, demo: bool) -> (Child, String) {
 struct Http;
 
 impl Http {
-    fn send(
-        req: impl FnOnce(reqwest::Client) -> reqwest::RequestBuilder,
-        token: Option<&str>,
-    ) -> (u16, Value) {
+    fn send(req: impl FnOnce(reqwest::Client) -> reqwest::RequestBuilder, token: Option<&str>) -> (u16, Value) {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
             let mut req = req(reqwest::Client::new());
             if let Some(t) = token {
@@ -87,37 +81,11 @@ impl Http {
 fn users_and_tokens_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let agency = ok(
-        d,
-        &[
-            "agency",
-            "add",
-            "--name",
-            "County Sheriff",
-            "--kind",
-            "law_enforcement",
-        ],
-    );
-    let (bad, _, err) = sightline(
-        d,
-        &[
-            "user", "add", "--agency", &agency, "--role", "janitor", "--email", "x@y.test",
-        ],
-    );
+    let agency = ok(d, &["agency", "add", "--name", "County Sheriff", "--kind", "law_enforcement"]);
+    let (bad, _, err) = sightline(d, &["user", "add", "--agency", &agency, "--role", "janitor", "--email", "x@y.test"]);
     assert!(!bad && err.contains("role"), "{err}");
-    let created = ok(
-        d,
-        &[
-            "user",
-            "add",
-            "--agency",
-            &agency,
-            "--role",
-            "analyst,supervisor",
-            "--email",
-            "lee@sheriff.test",
-        ],
-    );
+    let created =
+        ok(d, &["user", "add", "--agency", &agency, "--role", "analyst,supervisor", "--email", "lee@sheriff.test"]);
     assert!(created.contains("password (shown once)"), "{created}");
     let token = ok(d, &["token", "create", "--user", "lee@sheriff.test"]);
     assert!(token.starts_with("slt_"));
@@ -170,50 +138,23 @@ fn receipted_tips_survive_sigkill_and_restart() {
 }
 
 fn tamper(db: &Path, sql: &'static str) {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(async {
-            use sqlx::Connection;
-            sqlx::any::install_default_drivers();
-            let mut c = sqlx::AnyConnection::connect(&format!("sqlite://{}", db.display()))
-                .await
-                .unwrap();
-            sqlx::query(sql).execute(&mut c).await.unwrap();
-        });
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let mut c = sqlx::AnyConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        sqlx::query(sql).execute(&mut c).await.unwrap();
+    });
 }
 
 #[test]
 fn audit_verify_names_the_first_bad_event() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let agency = ok(
-        d,
-        &[
-            "agency",
-            "add",
-            "--name",
-            "Fusion",
-            "--kind",
-            "fusion_centre",
-        ],
-    );
+    let agency = ok(d, &["agency", "add", "--name", "Fusion", "--kind", "fusion_centre"]);
     for i in 0..4 {
         ok(
             d,
-            &[
-                "site",
-                "add",
-                "--name",
-                &format!("School {i}"),
-                "--agency",
-                &agency,
-                "--lat",
-                "41.8",
-                "--lon",
-                "-87.6",
-            ],
+            &["site", "add", "--name", &format!("School {i}"), "--agency", &agency, "--lat", "41.8", "--lon", "-87.6"],
         );
     }
     assert_eq!(ok(d, &["audit", "verify"]), "audit chain intact: 5 events");
@@ -227,10 +168,7 @@ fn audit_verify_names_the_first_bad_event() {
             std::fs::copy(&from, copy.path().join(format!("sightline.db{suffix}"))).unwrap();
         }
     }
-    tamper(
-        &copy.path().join("sightline.db"),
-        "UPDATE audit_events SET reason = 'nothing happened' WHERE seq = 3",
-    );
+    tamper(&copy.path().join("sightline.db"), "UPDATE audit_events SET reason = 'nothing happened' WHERE seq = 3");
     let (good, _, err) = sightline(copy.path(), &["audit", "verify"]);
     assert!(!good, "an altered row must fail");
     assert!(err.contains("audit event 3"), "{err}");
@@ -269,22 +207,12 @@ fn resolve_deduplicates_a_csv_and_reports_bad_rows() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert!(
-        stderr.contains("skipped line 5") && stderr.contains("skipped line 6"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("skipped line 5") && stderr.contains("skipped line 6"), "{stderr}");
     let clusters = std::fs::read_to_string(&output).unwrap();
     let cluster_of = |id: &str| {
-        clusters
-            .lines()
-            .find(|l| l.starts_with(&format!("{id},")))
-            .map(|l| l.split(',').nth(1).unwrap().to_owned())
+        clusters.lines().find(|l| l.starts_with(&format!("{id},"))).map(|l| l.split(',').nth(1).unwrap().to_owned())
     };
-    assert_eq!(
-        cluster_of("a1"),
-        cluster_of("a2"),
-        "William and Bill Turner are one person:\n{clusters}"
-    );
+    assert_eq!(cluster_of("a1"), cluster_of("a2"), "William and Bill Turner are one person:\n{clusters}");
     assert_ne!(cluster_of("a1"), cluster_of("a3"));
     let missing = Command::new(env!("CARGO_BIN_EXE_sightline"))
         .args(["resolve", "--input", "no-such-file.csv", "--output"])
@@ -292,8 +220,5 @@ fn resolve_deduplicates_a_csv_and_reports_bad_rows() {
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&missing.stderr);
-    assert!(
-        !missing.status.success() && err.contains("no-such-file.csv"),
-        "{err}"
-    );
+    assert!(!missing.status.success() && err.contains("no-such-file.csv"), "{err}");
 }

@@ -56,50 +56,26 @@ const SUFFIXES: &[(&str, &str)] = &[
     ("walk", "walk"),
 ];
 const ABBRS: &[&str] = &[
-    "st", "ave", "rd", "dr", "ln", "ct", "blvd", "pl", "cir", "ter", "pkwy", "hwy", "sq", "trl",
-    "way", "aly", "cres", "expy", "fwy", "plz", "pt", "rte", "tpke", "row", "loop", "run", "path",
-    "pike", "walk",
+    "st", "ave", "rd", "dr", "ln", "ct", "blvd", "pl", "cir", "ter", "pkwy", "hwy", "sq", "trl", "way", "aly", "cres",
+    "expy", "fwy", "plz", "pt", "rte", "tpke", "row", "loop", "run", "path", "pike", "walk",
 ];
-const UNIT_WORDS: &[&str] = &[
-    "apt",
-    "apartment",
-    "unit",
-    "suite",
-    "ste",
-    "no",
-    "number",
-    "flat",
-    "rm",
-    "room",
-    "fl",
-    "floor",
-];
+const UNIT_WORDS: &[&str] =
+    &["apt", "apartment", "unit", "suite", "ste", "no", "number", "flat", "rm", "room", "fl", "floor"];
 
 /// Normalises a street line: folded, suffix abbreviated (USPS style), unit split off.
 pub fn normalize_street(raw: &str) -> Option<Street> {
     let s = super::fold(&raw.replace('#', " apt "));
     let mut words: Vec<&str> = s.split(' ').filter(|w| !w.is_empty()).collect();
     let mut unit = None;
-    if let Some(i) = words
-        .iter()
-        .position(|w| UNIT_WORDS.contains(w))
-        .filter(|&i| i > 0)
-    {
+    if let Some(i) = words.iter().position(|w| UNIT_WORDS.contains(w)).filter(|&i| i > 0) {
         let u = words[i + 1..].join(" ");
         if !u.is_empty() {
             unit = Some(u.into_boxed_str());
         }
         words.truncate(i);
     }
-    let mut out: Vec<&str> = words
-        .iter()
-        .map(|w| {
-            SUFFIXES
-                .iter()
-                .find(|(f, _)| f == w)
-                .map_or(*w, |(_, a)| *a)
-        })
-        .collect();
+    let mut out: Vec<&str> =
+        words.iter().map(|w| SUFFIXES.iter().find(|(f, _)| f == w).map_or(*w, |(_, a)| *a)).collect();
     if out.is_empty() {
         return None;
     }
@@ -111,11 +87,7 @@ pub fn normalize_street(raw: &str) -> Option<Street> {
     } else {
         text.len()
     };
-    Some(Street {
-        core_len: core_len.min(255) as u8,
-        text: text.into(),
-        unit,
-    })
+    Some(Street { core_len: core_len.min(255) as u8, text: text.into(), unit })
 }
 
 /// Folds a city name ("St. Louis" → "st louis").
@@ -146,16 +118,10 @@ mod tests {
     #[test]
     fn streets() {
         let s = normalize_street("12 Oak Street, Apt 5").unwrap();
-        assert_eq!(
-            (&*s.text, s.core(), s.unit.as_deref()),
-            ("12 oak st", "12 oak", Some("5"))
-        );
+        assert_eq!((&*s.text, s.core(), s.unit.as_deref()), ("12 oak st", "12 oak", Some("5")));
         let t = normalize_street("12 OAK ST #5").unwrap();
         assert_eq!((&*t.text, t.unit.as_deref()), ("12 oak st", Some("5")));
-        assert_eq!(
-            normalize_street("7 North Avenue").unwrap().text.as_ref(),
-            "7 north ave"
-        );
+        assert_eq!(normalize_street("7 North Avenue").unwrap().text.as_ref(), "7 north ave");
         assert_eq!(normalize_street("7 North").unwrap().core(), "7 north");
     }
 

@@ -45,10 +45,7 @@ pub struct RefDate {
 impl RefDate {
     /// Today's date (UTC) from the system clock.
     pub fn today() -> Self {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         // civil-from-days (Howard Hinnant)
         let z = (secs / 86_400) as i64 + 719_468;
         let era = z.div_euclid(146_097);
@@ -63,25 +60,18 @@ impl RefDate {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
+const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
 fn month_of(word: &str) -> Option<u8> {
     if word.len() < 3 {
         return None;
     }
-    MONTHS
-        .iter()
-        .position(|m| word.starts_with(m))
-        .map(|i| i as u8 + 1)
+    MONTHS.iter().position(|m| word.starts_with(m)).map(|i| i as u8 + 1)
 }
 
 fn days_in(month: u8, year: u16) -> u8 {
     match month {
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
-            29
-        }
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -92,23 +82,14 @@ fn full(year: u16, month: u8, day: u8, r: RefDate) -> Option<PartialDate> {
     (1880..=r.year).contains(&year).then_some(())?;
     (1..=12).contains(&month).then_some(())?;
     (1..=days_in(month, year)).contains(&day).then_some(())?;
-    Some(PartialDate {
-        year,
-        month,
-        day,
-        approx: false,
-    })
+    Some(PartialDate { year, month, day, approx: false })
 }
 
 fn year4(s: &str, r: RefDate) -> Option<u16> {
     let y: u16 = s.parse().ok()?;
     match s.len() {
         4 => Some(y),
-        2 => Some(if y <= r.year % 100 {
-            2000 + y
-        } else {
-            1900 + y
-        }),
+        2 => Some(if y <= r.year % 100 { 2000 + y } else { 1900 + y }),
         _ => None,
     }
 }
@@ -125,10 +106,7 @@ pub fn parse_dob(raw: &str, r: RefDate) -> Option<PartialDate> {
         return None;
     }
     let dots = s.contains('.') && !s.contains('/') && !s.contains('-');
-    let toks: Vec<&str> = s
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .collect();
+    let toks: Vec<&str> = s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).collect();
     // split tokens like "17yo" / "17yrs"
     let mut nums: Vec<&str> = Vec::new();
     let mut month_word = None;
@@ -138,10 +116,7 @@ pub fn parse_dob(raw: &str, r: RefDate) -> Option<PartialDate> {
         if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
             nums.push(digits);
             let suffix = &t[digits.len()..];
-            if matches!(
-                suffix,
-                "y" | "yo" | "yr" | "yrs" | "years" | "st" | "nd" | "rd" | "th"
-            ) {
+            if matches!(suffix, "y" | "yo" | "yr" | "yrs" | "years" | "st" | "nd" | "rd" | "th") {
                 age_word |= suffix.starts_with('y');
             } else if !suffix.is_empty() {
                 return None;
@@ -150,10 +125,7 @@ pub fn parse_dob(raw: &str, r: RefDate) -> Option<PartialDate> {
             month_word = Some(m);
         } else if matches!(*t, "age" | "aged" | "years" | "year" | "yrs" | "yo" | "old") {
             age_word = true;
-        } else if !matches!(
-            *t,
-            "of" | "the" | "born" | "dob" | "about" | "approx" | "ca" | "circa"
-        ) {
+        } else if !matches!(*t, "of" | "the" | "born" | "dob" | "about" | "approx" | "ca" | "circa") {
             return None;
         }
     }
@@ -163,12 +135,7 @@ pub fn parse_dob(raw: &str, r: RefDate) -> Option<PartialDate> {
             [a, b] => full(year4(b, r)?, m, a.parse().ok()?, r),
             [y] if y.len() == 4 => {
                 let year = y.parse().ok()?;
-                (1880..=r.year).contains(&year).then_some(PartialDate {
-                    year,
-                    month: m,
-                    day: 0,
-                    approx: false,
-                })
+                (1880..=r.year).contains(&year).then_some(PartialDate { year, month: m, day: 0, approx: false })
             }
             _ => None,
         };
@@ -179,21 +146,11 @@ pub fn parse_dob(raw: &str, r: RefDate) -> Option<PartialDate> {
             if age > 120 {
                 return None;
             }
-            Some(PartialDate {
-                year: r.year.checked_sub(age + 1)? + 1,
-                month: 0,
-                day: 0,
-                approx: true,
-            })
+            Some(PartialDate { year: r.year.checked_sub(age + 1)? + 1, month: 0, day: 0, approx: true })
         }
         [one] if one.len() == 4 => {
             let year = one.parse().ok()?;
-            (1880..=r.year).contains(&year).then_some(PartialDate {
-                year,
-                month: 0,
-                day: 0,
-                approx: false,
-            })
+            (1880..=r.year).contains(&year).then_some(PartialDate { year, month: 0, day: 0, approx: false })
         }
         [one] if one.len() == 8 => {
             let (a, b, c) = (&one[..4], &one[4..6], &one[6..]);
@@ -208,11 +165,7 @@ pub fn parse_dob(raw: &str, r: RefDate) -> Option<PartialDate> {
         [a, b, c] => {
             let y = year4(c, r)?;
             let (a, b): (u8, u8) = (a.parse().ok()?, b.parse().ok()?);
-            if dots || a > 12 {
-                full(y, b, a, r)
-            } else {
-                full(y, a, b, r).or_else(|| full(y, b, a, r))
-            }
+            if dots || a > 12 { full(y, b, a, r) } else { full(y, a, b, r).or_else(|| full(y, b, a, r)) }
         }
         [a, b] => {
             let (m, y) = if a.len() == 4 { (b, a) } else { (a, b) };
@@ -232,16 +185,10 @@ pub fn parse_dob(raw: &str, r: RefDate) -> Option<PartialDate> {
 mod tests {
     use super::*;
 
-    const R: RefDate = RefDate {
-        year: 2024,
-        month: 6,
-        day: 1,
-    };
+    const R: RefDate = RefDate { year: 2024, month: 6, day: 1 };
 
     fn p(s: &str) -> String {
-        parse_dob(s, R)
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| "-".into())
+        parse_dob(s, R).map(|d| d.to_string()).unwrap_or_else(|| "-".into())
     }
 
     #[test]

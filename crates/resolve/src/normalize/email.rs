@@ -34,18 +34,12 @@ pub fn normalize_email(raw: &str) -> Option<Email> {
     if user.is_empty() || domain.is_empty() || !domain.contains('.') || user.len() > 200 {
         return None;
     }
-    let (user, domain) = if DOTLESS.contains(&domain) {
-        (user.replace('.', ""), "gmail.com")
-    } else {
-        (user.to_owned(), domain)
-    };
+    let (user, domain) =
+        if DOTLESS.contains(&domain) { (user.replace('.', ""), "gmail.com") } else { (user.to_owned(), domain) };
     if user.is_empty() {
         return None;
     }
-    Some(Email {
-        user_len: user.len() as u8,
-        full: format!("{user}@{domain}").into(),
-    })
+    Some(Email { user_len: user.len() as u8, full: format!("{user}@{domain}").into() })
 }
 
 #[cfg(test)]
@@ -54,11 +48,7 @@ mod tests {
 
     #[test]
     fn providers() {
-        let e = |s| {
-            normalize_email(s)
-                .map(|e| e.full.to_string())
-                .unwrap_or_default()
-        };
+        let e = |s| normalize_email(s).map(|e| e.full.to_string()).unwrap_or_default();
         assert_eq!(e(" John.Smith+tips@GoogleMail.com "), "johnsmith@gmail.com");
         assert_eq!(e("john.smith+x@yahoo.com"), "john.smith@yahoo.com");
         assert_eq!(e("not an email"), "");

@@ -24,27 +24,17 @@ pub fn normalize_handle(raw: &str) -> Option<Handle> {
         let path = s.split_once("://").map_or(s, |(_, rest)| rest);
         let mut parts = path.split('/').filter(|p| !p.is_empty());
         let first = parts.next().unwrap_or("");
-        if first.contains('.') {
-            parts.next().unwrap_or("")
-        } else {
-            first
-        }
+        if first.contains('.') { parts.next().unwrap_or("") } else { first }
     } else {
         s
     };
-    let text: String = s
-        .trim_start_matches('@')
-        .chars()
-        .filter(|c| !matches!(c, '.' | '_' | '-' | ' ' | '@'))
-        .collect();
+    let text: String =
+        s.trim_start_matches('@').chars().filter(|c| !matches!(c, '.' | '_' | '-' | ' ' | '@')).collect();
     if text.is_empty() || text.len() > 100 {
         return None;
     }
     let stem_len = text.trim_end_matches(|c: char| c.is_ascii_digit()).len() as u8;
-    Some(Handle {
-        stem_len,
-        text: text.into(),
-    })
+    Some(Handle { stem_len, text: text.into() })
 }
 
 #[cfg(test)]
@@ -53,16 +43,9 @@ mod tests {
 
     #[test]
     fn handles() {
-        let h = |s| {
-            normalize_handle(s)
-                .map(|h| h.text.to_string())
-                .unwrap_or_default()
-        };
+        let h = |s| normalize_handle(s).map(|h| h.text.to_string()).unwrap_or_default();
         assert_eq!(h("@John.Smith_99"), "johnsmith99");
-        assert_eq!(
-            h("https://www.instagram.com/john_smith99/?hl=en"),
-            "johnsmith99"
-        );
+        assert_eq!(h("https://www.instagram.com/john_smith99/?hl=en"), "johnsmith99");
         assert_eq!(h("tiktok.com/@john-smith99"), "johnsmith99");
         assert_eq!(normalize_handle("jsmith1987").unwrap().stem(), "jsmith");
         assert_eq!(h(" @ "), "");

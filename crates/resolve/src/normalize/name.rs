@@ -31,19 +31,13 @@ impl NameNorm {
     /// A key that is shared by nickname-equivalent names: the first group's
     /// formal name id, else the phonetic code.
     pub fn canon_key(&self) -> u64 {
-        if self.nick[0] != 0 {
-            u64::from(self.nick[0]) << 32
-        } else {
-            u64::from(self.dm[0]) | 1 << 63
-        }
+        if self.nick[0] != 0 { u64::from(self.nick[0]) << 32 } else { u64::from(self.dm[0]) | 1 << 63 }
     }
 }
 
 /// Packs a phonetic code of at most 4 ASCII bytes into a `u32` (0 = empty).
 pub fn pack_code(code: &str) -> u32 {
-    code.bytes()
-        .take(4)
-        .fold(0u32, |acc, b| acc << 8 | u32::from(b))
+    code.bytes().take(4).fold(0u32, |acc, b| acc << 8 | u32::from(b))
 }
 
 /// The Double Metaphone primary and alternate codes of a folded word, packed.
@@ -66,12 +60,7 @@ pub fn normalize_first_name(raw: &str) -> Option<NameNorm> {
     let w = words(raw);
     let first = w.first()?;
     if first.chars().count() == 1 {
-        return Some(NameNorm {
-            text: first.as_str().into(),
-            dm: [0, 0],
-            nick: [0; 3],
-            initial_only: true,
-        });
+        return Some(NameNorm { text: first.as_str().into(), dm: [0, 0], nick: [0; 3], initial_only: true });
     }
     Some(NameNorm {
         dm: phonetic(first),
@@ -111,10 +100,7 @@ mod tests {
 
     #[test]
     fn last_names_and_phonetics() {
-        assert_eq!(
-            &*normalize_last_name("Smith-Jones Jr.").unwrap().text,
-            "smithjones"
-        );
+        assert_eq!(&*normalize_last_name("Smith-Jones Jr.").unwrap().text, "smithjones");
         let a = normalize_last_name("Smith").unwrap();
         let b = normalize_last_name("Smyth").unwrap();
         assert_eq!(a.dm[0], b.dm[0]);

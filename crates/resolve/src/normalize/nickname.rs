@@ -3,8 +3,7 @@
 use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
-static TABLE: LazyLock<Nicknames> =
-    LazyLock::new(|| Nicknames::parse(include_str!("../../data/nicknames.txt")));
+static TABLE: LazyLock<Nicknames> = LazyLock::new(|| Nicknames::parse(include_str!("../../data/nicknames.txt")));
 
 /// The built-in table.
 pub fn nicknames() -> &'static Nicknames {
@@ -72,9 +71,7 @@ impl Nicknames {
 
     /// The formal name of a group id.
     pub fn formal(&self, id: u16) -> Option<&str> {
-        self.formal
-            .get(usize::from(id).checked_sub(1)?)
-            .map(String::as_str)
+        self.formal.get(usize::from(id).checked_sub(1)?).map(String::as_str)
     }
 
     /// True when the two folded names are listed as equivalent.

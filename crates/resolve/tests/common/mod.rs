@@ -9,13 +9,7 @@ use std::collections::BTreeMap;
 
 /// Normalisation with a fixed reference date, so ages give stable years.
 pub fn normalizer() -> Normalizer {
-    Normalizer {
-        reference_date: RefDate {
-            year: 2024,
-            month: 6,
-            day: 1,
-        },
-    }
+    Normalizer { reference_date: RefDate { year: 2024, month: 6, day: 1 } }
 }
 
 /// The cold-start model with the fixed reference date.
@@ -27,22 +21,12 @@ pub fn model() -> Model {
 
 /// Parses records from CSV text with the batch header (leading spaces trimmed per line).
 pub fn parse(csv_text: &str) -> Vec<Record> {
-    let text: String = csv_text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let text: String = csv_text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n");
     let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     rdr.records()
         .map(|r| {
             let r = r.expect("fixture row");
-            let g = |i: usize| {
-                r.get(i)
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-            };
+            let g = |i: usize| r.get(i).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
             Record {
                 id: g(0).expect("id"),
                 source: g(1).unwrap_or_default(),
@@ -64,14 +48,8 @@ pub fn parse(csv_text: &str) -> Vec<Record> {
 
 /// Resolves records (cold-start model) and returns clusters as sorted id lists, sorted.
 pub fn clusters(records: &[Record]) -> Vec<Vec<String>> {
-    let cfg = BatchConfig {
-        normalizer: normalizer(),
-        ..BatchConfig::default()
-    };
-    let norm: Vec<_> = records
-        .iter()
-        .map(|r| r.normalise(&cfg.normalizer))
-        .collect();
+    let cfg = BatchConfig { normalizer: normalizer(), ..BatchConfig::default() };
+    let norm: Vec<_> = records.iter().map(|r| r.normalise(&cfg.normalizer)).collect();
     let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
     let res = resolve(&norm, &id_ranks(&ids), &cfg);
     let mut by: BTreeMap<u32, Vec<String>> = BTreeMap::new();

@@ -7,16 +7,9 @@ use domain::audit::AuditAction;
 use sqlx::Row;
 
 impl SqlStore {
-    pub(super) async fn insert_agency(
-        &self,
-        a: NewAgency,
-        actor: &str,
-        now: i64,
-    ) -> Result<Agency> {
+    pub(super) async fn insert_agency(&self, a: NewAgency, actor: &str, now: i64) -> Result<Agency> {
         let mut tx = self.write.begin().await?;
-        let policy = a
-            .ack_policy
-            .map(|p| serde_json::to_string(&p).unwrap_or_default());
+        let policy = a.ack_policy.map(|p| serde_json::to_string(&p).unwrap_or_default());
         let id: i64 = sqlx::query(self.sql(
             "INSERT INTO agencies (name, kind, jurisdiction, partner_agency_id, ack_policy, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -31,13 +24,8 @@ impl SqlStore {
         .await
         .map_err(|e| StoreError::from_write(e, "an agency with this name exists"))?
         .try_get("id")?;
-        let event = NewAudit::new(
-            now,
-            actor,
-            AuditAction::AgencyCreated,
-            format!("agency:{id}"),
-        )
-        .detail(serde_json::json!({"name": a.name, "kind": a.kind.code()}));
+        let event = NewAudit::new(now, actor, AuditAction::AgencyCreated, format!("agency:{id}"))
+            .detail(serde_json::json!({"name": a.name, "kind": a.kind.code()}));
         self.append_audit_in(&mut tx, &[event]).await?;
         tx.commit().await?;
         Ok(Agency {
@@ -51,9 +39,10 @@ impl SqlStore {
     }
 
     pub(super) async fn agencies(&self) -> Result<Vec<Agency>> {
-        let rows = sqlx::query("SELECT id, name, kind, jurisdiction, partner_agency_id, ack_policy FROM agencies ORDER BY id")
-            .fetch_all(&self.read)
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, name, kind, jurisdiction, partner_agency_id, ack_policy FROM agencies ORDER BY id")
+                .fetch_all(&self.read)
+                .await?;
         rows.iter().map(rows::agency).collect()
     }
 
@@ -90,11 +79,9 @@ impl SqlStore {
     }
 
     pub(super) async fn sites(&self) -> Result<Vec<Site>> {
-        let rows = sqlx::query(
-            "SELECT id, name, kind, owner_agency_id, lat, lon, address FROM sites ORDER BY name",
-        )
-        .fetch_all(&self.read)
-        .await?;
+        let rows = sqlx::query("SELECT id, name, kind, owner_agency_id, lat, lon, address FROM sites ORDER BY name")
+            .fetch_all(&self.read)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(Site {
@@ -110,16 +97,11 @@ impl SqlStore {
             .collect()
     }
 
-    pub(super) async fn insert_contact(
-        &self,
-        c: NewContact,
-        actor: &str,
-        now: i64,
-    ) -> Result<Contact> {
+    pub(super) async fn insert_contact(&self, c: NewContact, actor: &str, now: i64) -> Result<Contact> {
         let mut tx = self.write.begin().await?;
-        let id: i64 = sqlx::query(self.sql(
-            "INSERT INTO contacts (agency_id, role, name, webhook_url) VALUES ($1, $2, $3, $4) RETURNING id",
-        ))
+        let id: i64 = sqlx::query(
+            self.sql("INSERT INTO contacts (agency_id, role, name, webhook_url) VALUES ($1, $2, $3, $4) RETURNING id"),
+        )
         .bind(c.agency_id)
         .bind(c.role.code())
         .bind(&c.name)
@@ -127,29 +109,20 @@ impl SqlStore {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        let event = NewAudit::new(
-            now,
-            actor,
-            AuditAction::ContactCreated,
-            format!("contact:{id}"),
-        )
-        .detail(serde_json::json!({"agency_id": c.agency_id, "role": c.role.code()}));
+        let event = NewAudit::new(now, actor, AuditAction::ContactCreated, format!("contact:{id}"))
+            .detail(serde_json::json!({"agency_id": c.agency_id, "role": c.role.code()}));
         self.append_audit_in(&mut tx, &[event]).await?;
         tx.commit().await?;
-        Ok(Contact {
-            id,
-            agency_id: c.agency_id,
-            role: c.role,
-            name: c.name,
-            webhook_url: c.webhook_url,
-        })
+        Ok(Contact { id, agency_id: c.agency_id, role: c.role, name: c.name, webhook_url: c.webhook_url })
     }
 
     pub(super) async fn contacts(&self, agency_id: i64) -> Result<Vec<Contact>> {
-        let rows = sqlx::query(self.sql("SELECT id, agency_id, role, name, webhook_url FROM contacts WHERE agency_id = $1 ORDER BY id"))
-            .bind(agency_id)
-            .fetch_all(&self.read)
-            .await?;
+        let rows = sqlx::query(
+            self.sql("SELECT id, agency_id, role, name, webhook_url FROM contacts WHERE agency_id = $1 ORDER BY id"),
+        )
+        .bind(agency_id)
+        .fetch_all(&self.read)
+        .await?;
         rows.iter()
             .map(|r| {
                 let role: String = r.try_get("role")?;
@@ -184,9 +157,7 @@ impl SqlStore {
         .map_err(|e| StoreError::from_write(e, "a user with this e-mail exists"))?
         .try_get("id")?;
         let event = NewAudit::new(now, actor, AuditAction::UserCreated, format!("user:{id}"))
-            .detail(
-                serde_json::json!({"email": u.email, "agency_id": u.agency_id, "roles": roles}),
-            );
+            .detail(serde_json::json!({"email": u.email, "agency_id": u.agency_id, "roles": roles}));
         self.append_audit_in(&mut tx, &[event]).await?;
         tx.commit().await?;
         Ok(User {
@@ -200,20 +171,12 @@ impl SqlStore {
         })
     }
 
-    pub(super) async fn user_by(
-        &self,
-        email: Option<&str>,
-        id: Option<i64>,
-    ) -> Result<Option<User>> {
+    pub(super) async fn user_by(&self, email: Option<&str>, id: Option<i64>) -> Result<Option<User>> {
         let sql = self.sql(
             "SELECT id, agency_id, email, display_name, roles, password_hash, disabled FROM users \
              WHERE ($1 IS NULL OR lower(email) = lower($1)) AND ($2 IS NULL OR id = $2)",
         );
-        let row = sqlx::query(sql.clone())
-            .bind(email)
-            .bind(id)
-            .fetch_optional(&self.read)
-            .await?;
+        let row = sqlx::query(sql.clone()).bind(email).bind(id).fetch_optional(&self.read).await?;
         row.as_ref().map(rows::user).transpose()
     }
 
@@ -240,13 +203,8 @@ impl SqlStore {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        let event = NewAudit::new(
-            now,
-            actor,
-            AuditAction::TokenCreated,
-            format!("user:{}", t.user_id),
-        )
-        .detail(serde_json::json!({"token_id": id, "label": t.label, "expires_at": t.expires_at}));
+        let event = NewAudit::new(now, actor, AuditAction::TokenCreated, format!("user:{}", t.user_id))
+            .detail(serde_json::json!({"token_id": id, "label": t.label, "expires_at": t.expires_at}));
         self.append_audit_in(&mut tx, &[event]).await?;
         tx.commit().await?;
         Ok(id)
@@ -258,11 +216,7 @@ impl SqlStore {
              FROM api_tokens t JOIN users u ON u.id = t.user_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled = 0",
         );
-        let row = sqlx::query(sql.clone())
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(&self.read)
-            .await?;
+        let row = sqlx::query(sql.clone()).bind(token_hash).bind(now).fetch_optional(&self.read).await?;
         row.as_ref().map(rows::user).transpose()
     }
 

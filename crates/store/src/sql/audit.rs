@@ -11,11 +11,7 @@ use domain::audit::{AuditRecord, StoredAudit, chain_hash};
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 impl SqlStore {
-    pub(super) async fn append_audit_in(
-        &self,
-        conn: &mut AnyConnection,
-        events: &[NewAudit],
-    ) -> Result<()> {
+    pub(super) async fn append_audit_in(&self, conn: &mut AnyConnection, events: &[NewAudit]) -> Result<()> {
         if events.is_empty() {
             return Ok(());
         }
@@ -89,9 +85,7 @@ impl SqlStore {
     }
 
     pub(super) async fn head(&self) -> Result<(i64, String)> {
-        let r = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(&self.read)
-            .await?;
+        let r = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.read).await?;
         Ok((r.try_get("seq")?, r.try_get("hash")?))
     }
 }

@@ -11,12 +11,7 @@ use sqlx::{AssertSqlSafe, Row, SqlSafeStr, SqlStr};
 const AWAITING: &str = "('received','triaged','routed','awaiting_review')";
 
 impl SqlStore {
-    pub(super) async fn escalate(
-        &self,
-        now: i64,
-        limit: i64,
-        plan: &EscalationPlan,
-    ) -> Result<usize> {
+    pub(super) async fn escalate(&self, now: i64, limit: i64, plan: &EscalationPlan) -> Result<usize> {
         let mut tx = self.write.begin().await?;
         let ids: Vec<i64> = sqlx::query(self.sql(&format!(
             "SELECT id FROM tips WHERE next_escalation_at IS NOT NULL AND next_escalation_at <= $1 AND status IN {AWAITING} \
@@ -39,12 +34,7 @@ impl SqlStore {
         Ok(ids.len())
     }
 
-    pub(super) async fn claim(
-        &self,
-        now: i64,
-        lease_ms: i64,
-        limit: i64,
-    ) -> Result<Vec<Notification>> {
+    pub(super) async fn claim(&self, now: i64, lease_ms: i64, limit: i64) -> Result<Vec<Notification>> {
         let sql = self.sql(&format!(
             "UPDATE notifications SET claimed_until = $1 WHERE id IN (\
                SELECT id FROM notifications WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 \
@@ -52,12 +42,7 @@ impl SqlStore {
              RETURNING id, tip_id, kind, url, payload, attempts",
             self.backend.skip_locked()
         ));
-        let rows = sqlx::query(sql.clone())
-            .bind(now + lease_ms)
-            .bind(now)
-            .bind(limit)
-            .fetch_all(&self.write)
-            .await?;
+        let rows = sqlx::query(sql.clone()).bind(now + lease_ms).bind(now).bind(limit).fetch_all(&self.write).await?;
         rows.iter()
             .map(|r| {
                 Ok(Notification {
@@ -90,12 +75,7 @@ impl SqlStore {
                 Some(error),
             ),
         };
-        sqlx::query(self.sql(sql))
-            .bind(id)
-            .bind(at)
-            .bind(error)
-            .execute(&self.write)
-            .await?;
+        sqlx::query(self.sql(sql)).bind(id).bind(at).bind(error).execute(&self.write).await?;
         Ok(())
     }
 
@@ -122,9 +102,16 @@ impl SqlStore {
         let mut m = Metrics {
             tips_total: one(sql_static("SELECT COUNT(*) AS n FROM tips")).await?,
             open: one(sql_static("SELECT COUNT(*) AS n FROM tips WHERE status <> 'closed'")).await?,
-            overdue: one(self.sql(&format!("SELECT COUNT(*) AS n FROM tips WHERE status IN {AWAITING} AND ack_due_at < {now}"))).await?,
-            escalations: one(sql_static("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'tip.escalated'")).await?,
-            notification_failures: one(sql_static("SELECT COUNT(*) AS n FROM notifications WHERE failed_at IS NOT NULL")).await?,
+            overdue: one(
+                self.sql(&format!("SELECT COUNT(*) AS n FROM tips WHERE status IN {AWAITING} AND ack_due_at < {now}"))
+            )
+            .await?,
+            escalations: one(sql_static("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'tip.escalated'"))
+                .await?,
+            notification_failures: one(sql_static(
+                "SELECT COUNT(*) AS n FROM notifications WHERE failed_at IS NOT NULL",
+            ))
+            .await?,
             notifications_pending: one(sql_static(
                 "SELECT COUNT(*) AS n FROM notifications WHERE delivered_at IS NULL AND failed_at IS NULL",
             ))

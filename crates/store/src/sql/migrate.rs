@@ -7,15 +7,23 @@ use super::{Backend, SqlStore};
 use crate::Result;
 use sqlx::Row;
 
-const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
-const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+const SQLITE: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_init.sql")),
+    (2, include_str!("../migrations/sqlite/0002_resolution.sql")),
+];
+const POSTGRES: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_init.sql")),
+    (2, include_str!("../migrations/postgres/0002_resolution.sql")),
+];
 
 impl SqlStore {
     pub(crate) async fn migrate(&self) -> Result<()> {
         use sqlx::Executor;
         let mut conn = self.write.acquire().await?;
-        conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
-            .await?;
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+        )
+        .await?;
         let files = match self.backend {
             Backend::Sqlite => SQLITE,
             Backend::Postgres => POSTGRES,
@@ -25,33 +33,27 @@ impl SqlStore {
             let mut tx = self.write.begin().await?;
             if self.backend == Backend::Postgres {
                 // Two servers starting at once must not both migrate.
-                tx.execute("LOCK TABLE schema_migrations IN EXCLUSIVE MODE")
-                    .await?;
+                tx.execute("LOCK TABLE schema_migrations IN EXCLUSIVE MODE").await?;
             }
-            let done =
-                sqlx::query(self.sql("SELECT version FROM schema_migrations WHERE version = $1"))
-                    .bind(*version)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let done = sqlx::query(self.sql("SELECT version FROM schema_migrations WHERE version = $1"))
+                .bind(*version)
+                .fetch_optional(&mut *tx)
+                .await?;
             if done.is_some() {
                 tx.commit().await?;
                 continue;
             }
             tx.execute(*text).await?;
-            sqlx::query(
-                self.sql("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)"),
-            )
-            .bind(*version)
-            .bind(0_i64)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(self.sql("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)"))
+                .bind(*version)
+                .bind(0_i64)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
             tracing::info!(version, "applied migration");
         }
-        let applied: i64 = sqlx::query("SELECT COUNT(*) AS n FROM schema_migrations")
-            .fetch_one(&self.read)
-            .await?
-            .try_get("n")?;
+        let applied: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM schema_migrations").fetch_one(&self.read).await?.try_get("n")?;
         debug_assert!(applied >= files.len() as i64);
         Ok(())
     }

@@ -11,6 +11,7 @@ mod admin;
 mod audit;
 mod background;
 mod migrate;
+mod resolution;
 mod rows;
 mod tips;
 
@@ -62,18 +63,15 @@ pub struct SqlStore {
 impl std::fmt::Debug for SqlStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // No URL here: it may carry credentials.
-        f.debug_struct("SqlStore")
-            .field("backend", &self.backend)
-            .finish()
+        f.debug_struct("SqlStore").field("backend", &self.backend).finish()
     }
 }
 
 impl SqlStore {
     /// Opens (creating if missing) `sightline.db` in `data_dir` and migrates it.
     pub async fn open_sqlite(data_dir: &Path) -> Result<SqlStore> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            StoreError::Corrupt(format!("cannot create {}: {e}", data_dir.display()))
-        })?;
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| StoreError::Corrupt(format!("cannot create {}: {e}", data_dir.display())))?;
         let file = data_dir.join("sightline.db");
         let url = format!("sqlite://{}?mode=rwc", file.display());
         sqlx::any::install_default_drivers();
@@ -83,16 +81,8 @@ impl SqlStore {
             .after_connect(sqlite_pragmas)
             .connect(&url)
             .await?;
-        let read = AnyPoolOptions::new()
-            .max_connections(8)
-            .after_connect(sqlite_pragmas)
-            .connect(&url)
-            .await?;
-        let store = SqlStore {
-            backend: Backend::Sqlite,
-            write,
-            read,
-        };
+        let read = AnyPoolOptions::new().max_connections(8).after_connect(sqlite_pragmas).connect(&url).await?;
+        let store = SqlStore { backend: Backend::Sqlite, write, read };
         store.migrate().await?;
         Ok(store)
     }
@@ -100,16 +90,9 @@ impl SqlStore {
     /// Connects to PostgreSQL at `url` and migrates it.
     pub async fn open_postgres(url: &str) -> Result<SqlStore> {
         sqlx::any::install_default_drivers();
-        let pool = AnyPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(Duration::from_secs(30))
-            .connect(url)
-            .await?;
-        let store = SqlStore {
-            backend: Backend::Postgres,
-            write: pool.clone(),
-            read: pool,
-        };
+        let pool =
+            AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(30)).connect(url).await?;
+        let store = SqlStore { backend: Backend::Postgres, write: pool.clone(), read: pool };
         store.migrate().await?;
         Ok(store)
     }
@@ -140,19 +123,17 @@ impl SqlStore {
     }
 }
 
-type SetupFuture<'c> =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), sqlx::Error>> + Send + 'c>>;
+type SetupFuture<'c> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), sqlx::Error>> + Send + 'c>>;
 
 /// Durability and integrity settings for every SQLite connection: WAL, a full fsync at each
 /// commit, foreign keys enforced, and a wait rather than an error when another process writes.
-fn sqlite_pragmas(
-    conn: &mut sqlx::AnyConnection,
-    _: sqlx::pool::PoolConnectionMetadata,
-) -> SetupFuture<'_> {
+fn sqlite_pragmas(conn: &mut sqlx::AnyConnection, _: sqlx::pool::PoolConnectionMetadata) -> SetupFuture<'_> {
     Box::pin(async move {
         use sqlx::Executor;
-        conn.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;")
-            .await?;
+        conn.execute(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
+        )
+        .await?;
         Ok(())
     })
 }
@@ -180,10 +161,7 @@ mod tests {
 
     #[test]
     fn placeholders_for_sqlite() {
-        assert_eq!(
-            placeholders(Backend::Sqlite, "a = $1 AND b = $12 AND c = '$'"),
-            "a = ?1 AND b = ?12 AND c = '$'"
-        );
+        assert_eq!(placeholders(Backend::Sqlite, "a = $1 AND b = $12 AND c = '$'"), "a = ?1 AND b = ?12 AND c = '$'");
         assert_eq!(placeholders(Backend::Postgres, "a = $1"), "a = $1");
     }
 }

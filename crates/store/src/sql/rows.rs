@@ -12,11 +12,7 @@ pub(super) fn tier(code: &str) -> Result<Tier> {
 }
 
 pub(super) fn ids(joined: Option<String>) -> Vec<i64> {
-    let mut ids: Vec<i64> = joined
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
+    let mut ids: Vec<i64> = joined.unwrap_or_default().split(',').filter_map(|s| s.trim().parse().ok()).collect();
     ids.sort_unstable();
     ids.dedup();
     ids
@@ -46,8 +42,7 @@ pub(super) fn tip(r: &AnyRow) -> Result<TipRow> {
         tier_rule_text: r.try_get("tier_rule_text")?,
         original_tier: tier(&r.try_get::<String, _>("original_tier")?)?,
         tier_override_reason: r.try_get("tier_override_reason")?,
-        status: Status::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("unknown status {status:?}")))?,
+        status: Status::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("unknown status {status:?}")))?,
         assignee_id: r.try_get("assignee_id")?,
         ack_due_at: r.try_get("ack_due_at")?,
         acknowledged_at: r.try_get("acknowledged_at")?,
@@ -55,10 +50,9 @@ pub(super) fn tip(r: &AnyRow) -> Result<TipRow> {
         next_escalation_at: r.try_get("next_escalation_at")?,
         disposition: match disposition {
             None => None,
-            Some(d) => Some(
-                Disposition::parse(&d)
-                    .ok_or_else(|| StoreError::Corrupt(format!("unknown disposition {d:?}")))?,
-            ),
+            Some(d) => {
+                Some(Disposition::parse(&d).ok_or_else(|| StoreError::Corrupt(format!("unknown disposition {d:?}")))?)
+            }
         },
         disposition_reason: r.try_get("disposition_reason")?,
         close_requested_by: r.try_get("close_requested_by")?,
@@ -83,10 +77,7 @@ pub(super) fn agency(r: &AnyRow) -> Result<Agency> {
         partner_agency_id: r.try_get("partner_agency_id")?,
         ack_policy: match policy {
             None => None,
-            Some(p) => Some(
-                serde_json::from_str(&p)
-                    .map_err(|e| StoreError::Corrupt(format!("ack_policy: {e}")))?,
-            ),
+            Some(p) => Some(serde_json::from_str(&p).map_err(|e| StoreError::Corrupt(format!("ack_policy: {e}")))?),
         },
     })
 }

@@ -5,6 +5,8 @@ use crate::model::*;
 use crate::{Result, Store};
 use async_trait::async_trait;
 use domain::audit::StoredAudit;
+use domain::link::LinkState;
+use domain::staff::Audience;
 
 #[async_trait]
 impl Store for SqlStore {
@@ -62,15 +64,8 @@ impl Store for SqlStore {
     async fn tip_credentials(&self, reference: &str) -> Result<Option<(i64, String)>> {
         self.credentials(reference).await
     }
-    async fn create_tipster_session(
-        &self,
-        token_hash: &str,
-        tip_id: i64,
-        expires_at: i64,
-        now: i64,
-    ) -> Result<()> {
-        self.new_tipster_session(token_hash, tip_id, expires_at, now)
-            .await
+    async fn create_tipster_session(&self, token_hash: &str, tip_id: i64, expires_at: i64, now: i64) -> Result<()> {
+        self.new_tipster_session(token_hash, tip_id, expires_at, now).await
     }
     async fn tipster_session(&self, token_hash: &str, now: i64) -> Result<Option<i64>> {
         self.tipster_tip(token_hash, now).await
@@ -87,15 +82,57 @@ impl Store for SqlStore {
     async fn commit_tip_change(&self, change: TipChange) -> Result<()> {
         self.commit_change(change).await
     }
+    async fn mentions_after(&self, after_id: i64, limit: i64) -> Result<Vec<Mention>> {
+        self.mentions_page(after_id, limit, false).await
+    }
+    async fn unmatched_mentions(&self, limit: i64) -> Result<Vec<Mention>> {
+        self.mentions_page(0, limit, true).await
+    }
+    async fn record_matches(
+        &self,
+        mention_id: i64,
+        links: Vec<NewLink>,
+        audit: Vec<NewAudit>,
+        now: i64,
+    ) -> Result<usize> {
+        self.store_matches(mention_id, links, audit, now).await
+    }
+    async fn links_for_tip(&self, tip_id: i64) -> Result<Vec<LinkRow>> {
+        self.tip_links(tip_id).await
+    }
+    async fn get_link(&self, id: i64) -> Result<LinkRow> {
+        self.link_by_id(id).await
+    }
+    async fn decide_link(
+        &self,
+        id: i64,
+        from: LinkState,
+        to: LinkState,
+        by: i64,
+        reason: &str,
+        audit: NewAudit,
+    ) -> Result<()> {
+        self.set_link_state(id, from, to, by, reason, audit).await
+    }
+    async fn tip_audience(&self, tip_id: i64) -> Result<Audience> {
+        self.audience_of(tip_id).await
+    }
+    async fn create_access_request(&self, request: NewAccessRequest, audit: NewAudit) -> Result<i64> {
+        self.new_access_request(request, audit).await
+    }
+    async fn get_access_request(&self, id: i64) -> Result<AccessRequestRow> {
+        self.access_request_by_id(id).await
+    }
+    async fn access_requests(&self, agency_id: i64) -> Result<Vec<AccessRequestRow>> {
+        self.requests_of(agency_id).await
+    }
+    async fn decide_access_request(&self, id: i64, grant: bool, by: i64, reason: &str, audit: NewAudit) -> Result<()> {
+        self.settle_access_request(id, grant, by, reason, audit).await
+    }
     async fn escalate_due(&self, now: i64, limit: i64, plan: &EscalationPlan) -> Result<usize> {
         self.escalate(now, limit, plan).await
     }
-    async fn claim_notifications(
-        &self,
-        now: i64,
-        lease_ms: i64,
-        limit: i64,
-    ) -> Result<Vec<Notification>> {
+    async fn claim_notifications(&self, now: i64, lease_ms: i64, limit: i64) -> Result<Vec<Notification>> {
         self.claim(now, lease_ms, limit).await
     }
     async fn finish_notification(&self, id: i64, outcome: DeliveryOutcome, now: i64) -> Result<()> {

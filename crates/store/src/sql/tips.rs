@@ -47,15 +47,9 @@ impl SqlStore {
             .await
             .map_err(|e| StoreError::from_write(e, "idempotency key"))?;
         }
-        let factor_sql =
-            self.sql("INSERT INTO tip_factors (tip_id, kind, evidence) VALUES ($1, $2, $3)");
+        let factor_sql = self.sql("INSERT INTO tip_factors (tip_id, kind, evidence) VALUES ($1, $2, $3)");
         for f in &t.factors {
-            sqlx::query(factor_sql.clone())
-                .bind(id)
-                .bind(&f.kind)
-                .bind(&f.evidence)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(factor_sql.clone()).bind(id).bind(&f.kind).bind(&f.evidence).execute(&mut *tx).await?;
         }
         let subject_sql = self.sql(
             "INSERT INTO tip_subjects (tip_id, name, age, dob, school, phone, email, handles) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -74,20 +68,17 @@ impl SqlStore {
                 .await?;
         }
         if let Some(c) = &t.contact {
-            sqlx::query(self.sql(
-                "INSERT INTO tip_contacts (tip_id, name, phone, email) VALUES ($1, $2, $3, $4)",
-            ))
-            .bind(id)
-            .bind(&c.name)
-            .bind(&c.phone)
-            .bind(&c.email)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(self.sql("INSERT INTO tip_contacts (tip_id, name, phone, email) VALUES ($1, $2, $3, $4)"))
+                .bind(id)
+                .bind(&c.name)
+                .bind(&c.phone)
+                .bind(&c.email)
+                .execute(&mut *tx)
+                .await?;
         }
-        self.add_routes(&mut tx, id, &t.routes, t.received_at)
-            .await?;
-        self.add_notifications(&mut tx, id, &t.notifications, t.received_at)
-            .await?;
+        self.insert_mentions(&mut tx, id, &t.mentions, t.received_at).await?;
+        self.add_routes(&mut tx, id, &t.routes, t.received_at).await?;
+        self.add_notifications(&mut tx, id, &t.notifications, t.received_at).await?;
         let audit: Vec<NewAudit> = t
             .audit
             .into_iter()
@@ -103,13 +94,7 @@ impl SqlStore {
         Ok(id)
     }
 
-    async fn add_routes(
-        &self,
-        conn: &mut AnyConnection,
-        tip_id: i64,
-        routes: &[NewRoute],
-        now: i64,
-    ) -> Result<()> {
+    async fn add_routes(&self, conn: &mut AnyConnection, tip_id: i64, routes: &[NewRoute], now: i64) -> Result<()> {
         let sql = self.sql(
             "INSERT INTO tip_routes (tip_id, agency_id, reason, state, created_at) VALUES ($1, $2, $3, 'pending', $4)",
         );
@@ -152,12 +137,10 @@ impl SqlStore {
     }
 
     pub(super) async fn idempotent_tip(&self, key_hash: &str) -> Result<Option<(i64, String)>> {
-        let row = sqlx::query(
-            self.sql("SELECT tip_id, request_hash FROM idempotency_keys WHERE key_hash = $1"),
-        )
-        .bind(key_hash)
-        .fetch_optional(&self.write)
-        .await?;
+        let row = sqlx::query(self.sql("SELECT tip_id, request_hash FROM idempotency_keys WHERE key_hash = $1"))
+            .bind(key_hash)
+            .fetch_optional(&self.write)
+            .await?;
         Ok(match row {
             Some(r) => Some((r.try_get("tip_id")?, r.try_get("request_hash")?)),
             None => None,
@@ -165,11 +148,10 @@ impl SqlStore {
     }
 
     pub(super) async fn credentials(&self, reference: &str) -> Result<Option<(i64, String)>> {
-        let row =
-            sqlx::query(self.sql("SELECT id, passphrase_hash FROM tips WHERE reference = $1"))
-                .bind(reference)
-                .fetch_optional(&self.read)
-                .await?;
+        let row = sqlx::query(self.sql("SELECT id, passphrase_hash FROM tips WHERE reference = $1"))
+            .bind(reference)
+            .fetch_optional(&self.read)
+            .await?;
         Ok(match row {
             Some(r) => Some((r.try_get("id")?, r.try_get("passphrase_hash")?)),
             None => None,
@@ -189,20 +171,13 @@ impl SqlStore {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(self.sql(
-            "INSERT INTO tipster_sessions (token_hash, tip_id, expires_at) VALUES ($1, $2, $3)",
-        ))
-        .bind(token_hash)
-        .bind(tip_id)
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await?;
-        let event = NewAudit::new(
-            now,
-            "tipster",
-            domain::audit::AuditAction::TipsterSignedIn,
-            format!("tip:{tip_id}"),
-        );
+        sqlx::query(self.sql("INSERT INTO tipster_sessions (token_hash, tip_id, expires_at) VALUES ($1, $2, $3)"))
+            .bind(token_hash)
+            .bind(tip_id)
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await?;
+        let event = NewAudit::new(now, "tipster", domain::audit::AuditAction::TipsterSignedIn, format!("tip:{tip_id}"));
         self.append_audit_in(&mut tx, &[event]).await?;
         tx.commit().await?;
         Ok(())
@@ -210,13 +185,11 @@ impl SqlStore {
 
     pub(super) async fn tipster_tip(&self, token_hash: &str, now: i64) -> Result<Option<i64>> {
         let row =
-            sqlx::query(self.sql(
-                "SELECT tip_id FROM tipster_sessions WHERE token_hash = $1 AND expires_at > $2",
-            ))
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(&self.read)
-            .await?;
+            sqlx::query(self.sql("SELECT tip_id FROM tipster_sessions WHERE token_hash = $1 AND expires_at > $2"))
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&self.read)
+                .await?;
         Ok(row.map(|r| r.try_get("tip_id")).transpose()?)
     }
 
@@ -228,11 +201,7 @@ impl SqlStore {
         )
     }
 
-    pub(super) async fn tip_by_id(
-        &self,
-        conn: Option<&mut AnyConnection>,
-        id: i64,
-    ) -> Result<TipRow> {
+    pub(super) async fn tip_by_id(&self, conn: Option<&mut AnyConnection>, id: i64) -> Result<TipRow> {
         let sql = self.sql(&format!("{} WHERE t.id = $1", self.tip_select()));
         let q = sqlx::query(sql.clone()).bind(id);
         let row = match conn {
@@ -244,20 +213,13 @@ impl SqlStore {
 
     pub(super) async fn detail(&self, id: i64) -> Result<TipDetail> {
         let tip = self.tip_by_id(None, id).await?;
-        let factors = sqlx::query(
-            self.sql("SELECT kind, evidence FROM tip_factors WHERE tip_id = $1 ORDER BY id"),
-        )
-        .bind(id)
-        .fetch_all(&self.read)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(FactorRow {
-                kind: r.try_get("kind")?,
-                evidence: r.try_get("evidence")?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+        let factors = sqlx::query(self.sql("SELECT kind, evidence FROM tip_factors WHERE tip_id = $1 ORDER BY id"))
+            .bind(id)
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|r| Ok(FactorRow { kind: r.try_get("kind")?, evidence: r.try_get("evidence")? }))
+            .collect::<Result<Vec<_>>>()?;
         let subjects = sqlx::query(self.sql(
             "SELECT name, age, dob, school, phone, email, handles FROM tip_subjects WHERE tip_id = $1 ORDER BY id",
         ))
@@ -278,12 +240,11 @@ impl SqlStore {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-        let has_contact =
-            sqlx::query(self.sql("SELECT tip_id FROM tip_contacts WHERE tip_id = $1"))
-                .bind(id)
-                .fetch_optional(&self.read)
-                .await?
-                .is_some();
+        let has_contact = sqlx::query(self.sql("SELECT tip_id FROM tip_contacts WHERE tip_id = $1"))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .is_some();
         let routes = sqlx::query(self.sql(
             "SELECT r.id, r.agency_id, a.name AS agency_name, r.reason, r.state, r.decided_by, r.decision_reason, r.created_at, r.decided_at \
              FROM tip_routes r JOIN agencies a ON a.id = r.agency_id WHERE r.tip_id = $1 ORDER BY r.id",
@@ -306,9 +267,9 @@ impl SqlStore {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-        let messages = sqlx::query(self.sql(
-            "SELECT id, author, user_id, body, created_at FROM tip_messages WHERE tip_id = $1 ORDER BY id",
-        ))
+        let messages = sqlx::query(
+            self.sql("SELECT id, author, user_id, body, created_at FROM tip_messages WHERE tip_id = $1 ORDER BY id"),
+        )
         .bind(id)
         .fetch_all(&self.read)
         .await?
@@ -323,25 +284,15 @@ impl SqlStore {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-        Ok(TipDetail {
-            tip,
-            factors,
-            subjects,
-            has_contact,
-            routes,
-            messages,
-        })
+        let shared_with = self.shares_of(id).await?;
+        Ok(TipDetail { tip, factors, subjects, has_contact, routes, messages, shared_with })
     }
 
     pub(super) async fn queue_rows(&self, f: &QueueFilter, _now: i64) -> Result<Vec<TipRow>> {
         // Filters are closed enums rendered from their own stable codes: no user text here.
         let mut clauses: Vec<String> = Vec::new();
         if !f.statuses.is_empty() {
-            let codes: Vec<String> = f
-                .statuses
-                .iter()
-                .map(|s| format!("'{}'", s.code()))
-                .collect();
+            let codes: Vec<String> = f.statuses.iter().map(|s| format!("'{}'", s.code())).collect();
             clauses.push(format!("t.status IN ({})", codes.join(",")));
         } else if !f.include_closed {
             clauses.push(format!("t.status <> '{}'", Status::Closed.code()));
@@ -356,11 +307,7 @@ impl SqlStore {
                     .into(),
             );
         }
-        let filter = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", clauses.join(" AND "))
-        };
+        let filter = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
         let limit = if f.limit <= 0 { 500 } else { f.limit.min(5000) };
         let sql = self.sql(&format!(
             "{}{filter} ORDER BY t.tier_rank, CASE WHEN t.ack_due_at IS NULL THEN 1 ELSE 0 END, t.ack_due_at, t.received_at LIMIT {limit}",
@@ -388,11 +335,7 @@ impl SqlStore {
         if let Some((tier, reason, by)) = &c.tier_override {
             push("tier", Arg::Text(Some(tier.code().into())), &mut args);
             push("tier_rank", Arg::Int(Some(tier.rank())), &mut args);
-            push(
-                "tier_override_reason",
-                Arg::Text(Some(reason.clone())),
-                &mut args,
-            );
+            push("tier_override_reason", Arg::Text(Some(reason.clone())), &mut args);
             push("tier_overridden_by", Arg::Int(Some(*by)), &mut args);
         }
         if let Some(a) = c.assignee {
@@ -409,16 +352,8 @@ impl SqlStore {
             push("next_escalation_at", Arg::Int(next), &mut args);
         }
         if let Some(d) = &c.disposition {
-            push(
-                "disposition",
-                Arg::Text(d.as_ref().map(|(d, _)| d.code().to_owned())),
-                &mut args,
-            );
-            push(
-                "disposition_reason",
-                Arg::Text(d.as_ref().map(|(_, r)| r.clone())),
-                &mut args,
-            );
+            push("disposition", Arg::Text(d.as_ref().map(|(d, _)| d.code().to_owned())), &mut args);
+            push("disposition_reason", Arg::Text(d.as_ref().map(|(_, r)| r.clone())), &mut args);
         }
         if let Some(by) = c.close_requested_by {
             push("close_requested_by", Arg::Int(by), &mut args);
@@ -427,14 +362,8 @@ impl SqlStore {
             push("closed_by", Arg::Int(closed.map(|(by, _)| by)), &mut args);
             push("closed_at", Arg::Int(closed.map(|(_, at)| at)), &mut args);
         }
-        let sql = self.sql(&format!(
-            "UPDATE tips SET {} WHERE id = $1 AND version = $2",
-            sets.join(", ")
-        ));
-        let mut q = sqlx::query(sql.clone())
-            .bind(c.tip_id)
-            .bind(c.expected_version)
-            .bind(c.now);
+        let sql = self.sql(&format!("UPDATE tips SET {} WHERE id = $1 AND version = $2", sets.join(", ")));
+        let mut q = sqlx::query(sql.clone()).bind(c.tip_id).bind(c.expected_version).bind(c.now);
         for a in args {
             q = match a {
                 Arg::Int(v) => q.bind(v),
@@ -443,9 +372,7 @@ impl SqlStore {
         }
         let done = q.execute(&mut *conn).await?;
         if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict(
-                "the tip changed meanwhile; reload and try again".into(),
-            ));
+            return Err(StoreError::Conflict("the tip changed meanwhile; reload and try again".into()));
         }
         for d in &c.route_decisions {
             sqlx::query(self.sql(
@@ -461,9 +388,9 @@ impl SqlStore {
             .execute(&mut *conn)
             .await?;
         }
-        self.add_routes(conn, c.tip_id, &c.new_routes, c.now)
-            .await?;
-        let msg_sql = self.sql("INSERT INTO tip_messages (tip_id, author, user_id, body, created_at) VALUES ($1, $2, $3, $4, $5)");
+        self.add_routes(conn, c.tip_id, &c.new_routes, c.now).await?;
+        let msg_sql = self
+            .sql("INSERT INTO tip_messages (tip_id, author, user_id, body, created_at) VALUES ($1, $2, $3, $4, $5)");
         for (author, user, body) in &c.messages {
             sqlx::query(msg_sql.clone())
                 .bind(c.tip_id)
@@ -474,8 +401,7 @@ impl SqlStore {
                 .execute(&mut *conn)
                 .await?;
         }
-        self.add_notifications(conn, c.tip_id, &c.notifications, c.now)
-            .await?;
+        self.add_notifications(conn, c.tip_id, &c.notifications, c.now).await?;
         self.append_audit_in(conn, &c.audit).await?;
         Ok(())
     }

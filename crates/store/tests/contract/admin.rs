@@ -24,53 +24,28 @@ async fn agencies_users_and_tokens() {
                 2,
             )
             .await;
-        assert!(
-            matches!(dup, Err(StoreError::Conflict(_))),
-            "{}: duplicate agency name must conflict",
-            t.name
-        );
+        assert!(matches!(dup, Err(StoreError::Conflict(_))), "{}: duplicate agency name must conflict", t.name);
 
-        let by_email = s
-            .user_by_email("ANA@sheriff.test")
-            .await
-            .unwrap()
-            .expect("case-insensitive e-mail");
+        let by_email = s.user_by_email("ANA@sheriff.test").await.unwrap().expect("case-insensitive e-mail");
         assert_eq!(by_email.id, w.analyst);
         assert_eq!(by_email.roles, vec![domain::staff::Role::Analyst]);
         assert!(s.user_by_email("nobody@x.test").await.unwrap().is_none());
 
         s.create_token(
-            NewToken {
-                user_id: w.analyst,
-                token_hash: "h1".into(),
-                label: "cli".into(),
-                expires_at: Some(5_000),
-            },
+            NewToken { user_id: w.analyst, token_hash: "h1".into(), label: "cli".into(), expires_at: Some(5_000) },
             "test",
             3,
         )
         .await
         .unwrap();
-        assert_eq!(
-            s.user_for_token("h1", 4_999).await.unwrap().map(|u| u.id),
-            Some(w.analyst)
-        );
-        assert!(
-            s.user_for_token("h1", 5_000).await.unwrap().is_none(),
-            "{}: expired token",
-            t.name
-        );
+        assert_eq!(s.user_for_token("h1", 4_999).await.unwrap().map(|u| u.id), Some(w.analyst));
+        assert!(s.user_for_token("h1", 5_000).await.unwrap().is_none(), "{}: expired token", t.name);
         assert!(s.user_for_token("nope", 1).await.unwrap().is_none());
 
         assert_eq!(s.get_setting("fallback_agency_id").await.unwrap(), None);
         s.set_setting("fallback_agency_id", "7").await.unwrap();
-        s.set_setting("fallback_agency_id", &w.fusion.to_string())
-            .await
-            .unwrap();
-        assert_eq!(
-            s.get_setting("fallback_agency_id").await.unwrap(),
-            Some(w.fusion.to_string())
-        );
+        s.set_setting("fallback_agency_id", &w.fusion.to_string()).await.unwrap();
+        assert_eq!(s.get_setting("fallback_agency_id").await.unwrap(), Some(w.fusion.to_string()));
         assert_eq!(s.list_sites().await.unwrap()[0].owner_agency_id, w.district);
     })
     .await;

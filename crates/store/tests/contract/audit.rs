@@ -9,9 +9,7 @@ async fn chain_is_intact_after_writes_and_breaks_when_altered() {
     on_each_backend(|t| async move {
         let s = t.store.as_ref();
         let w = world(s).await;
-        s.insert_tip(new_tip("AUD-0001", &[w.sheriff], Tier::Urgent, 10_000))
-            .await
-            .unwrap();
+        s.insert_tip(new_tip("AUD-0001", &[w.sheriff], Tier::Urgent, 10_000)).await.unwrap();
         let events = s.audit_events(0, 10_000).await.unwrap();
         assert_eq!(verify_chain(&events), Ok(events.len() as u64), "{}", t.name);
         let (head_seq, head_hash) = s.audit_head().await.unwrap();

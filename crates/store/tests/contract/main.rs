@@ -5,6 +5,7 @@
 mod admin;
 mod audit;
 mod background;
+mod resolution;
 mod tips;
 
 use std::future::Future;
@@ -26,45 +27,26 @@ impl Drop for TestStore {
 
 async fn sqlite() -> TestStore {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqlStore::open_sqlite(dir.path())
-        .await
-        .expect("open sqlite");
-    TestStore {
-        store: Arc::new(store),
-        name: "sqlite",
-        _dir: Some(dir),
-    }
+    let store = SqlStore::open_sqlite(dir.path()).await.expect("open sqlite");
+    TestStore { store: Arc::new(store), name: "sqlite", _dir: Some(dir) }
 }
 
 async fn postgres(url: &str) -> TestStore {
     use sqlx::{Connection, Executor};
     sqlx::any::install_default_drivers();
     let db = format!("contract_{}_{}", std::process::id(), rand_suffix());
-    let mut admin = sqlx::AnyConnection::connect(url)
-        .await
-        .expect("connect to the test PostgreSQL");
-    admin
-        .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
-        .await
-        .expect("create test database");
+    let mut admin = sqlx::AnyConnection::connect(url).await.expect("connect to the test PostgreSQL");
+    admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}"))).await.expect("create test database");
     let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
-    let store = SqlStore::open_postgres(&format!("{base}/{db}"))
-        .await
-        .expect("open postgres");
-    TestStore {
-        store: Arc::new(store),
-        name: "postgres",
-        _dir: None,
-    }
+    let store = SqlStore::open_postgres(&format!("{base}/{db}")).await.expect("open postgres");
+    TestStore { store: Arc::new(store), name: "postgres", _dir: None }
 }
 
 fn rand_suffix() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     format!("{}_{}", nanos, N.fetch_add(1, Ordering::Relaxed))
 }
 
@@ -78,9 +60,7 @@ where
     if let Ok(url) = std::env::var("SIGHTLINE_TEST_PG_URL") {
         story(postgres(&url).await).await;
     } else if std::env::var("CI").is_ok() {
-        panic!(
-            "CI is set but SIGHTLINE_TEST_PG_URL is not: the PostgreSQL half of the contract would be skipped"
-        );
+        panic!("CI is set but SIGHTLINE_TEST_PG_URL is not: the PostgreSQL half of the contract would be skipped");
     }
 }
 
@@ -103,30 +83,10 @@ pub async fn world(store: &dyn Store) -> World {
         partner_agency_id: None,
         ack_policy: None,
     };
-    let fusion = store
-        .create_agency(
-            agency("State Fusion Centre", AgencyKind::FusionCentre),
-            "test",
-            1,
-        )
-        .await
-        .unwrap();
-    let sheriff = store
-        .create_agency(
-            agency("County Sheriff", AgencyKind::LawEnforcement),
-            "test",
-            1,
-        )
-        .await
-        .unwrap();
-    let district = store
-        .create_agency(
-            agency("Unified School District", AgencyKind::SchoolDistrict),
-            "test",
-            1,
-        )
-        .await
-        .unwrap();
+    let fusion = store.create_agency(agency("State Fusion Centre", AgencyKind::FusionCentre), "test", 1).await.unwrap();
+    let sheriff = store.create_agency(agency("County Sheriff", AgencyKind::LawEnforcement), "test", 1).await.unwrap();
+    let district =
+        store.create_agency(agency("Unified School District", AgencyKind::SchoolDistrict), "test", 1).await.unwrap();
     let school = store
         .create_site(
             NewSite {
@@ -156,22 +116,11 @@ pub async fn world(store: &dyn Store) -> World {
         )
         .await
         .unwrap();
-    World {
-        sheriff: sheriff.id,
-        district: district.id,
-        fusion: fusion.id,
-        school: school.id,
-        analyst: analyst.id,
-    }
+    World { sheriff: sheriff.id, district: district.id, fusion: fusion.id, school: school.id, analyst: analyst.id }
 }
 
 /// A decided tip routed to `agencies`, due at `due`.
-pub fn new_tip(
-    reference: &str,
-    agencies: &[i64],
-    tier: domain::urgency::Tier,
-    due: i64,
-) -> store::model::NewTipRecord {
+pub fn new_tip(reference: &str, agencies: &[i64], tier: domain::urgency::Tier, due: i64) -> store::model::NewTipRecord {
     use store::model::*;
     NewTipRecord {
         reference: reference.into(),
@@ -186,33 +135,25 @@ pub fn new_tip(
         tier,
         tier_rule: "intent+weapon".into(),
         tier_rule_text: "Intent with a weapon".into(),
-        factors: vec![FactorRow {
-            kind: "weapon".into(),
-            evidence: r#"[{"start":22,"end":25,"text":"gun"}]"#.into(),
-        }],
+        factors: vec![FactorRow { kind: "weapon".into(), evidence: r#"[{"start":22,"end":25,"text":"gun"}]"#.into() }],
         subjects: vec![SubjectRow {
             name: Some("Jordan Example".into()),
             handles: vec!["@jx".into()],
             ..Default::default()
         }],
+        mentions: vec![MentionRow {
+            source: "subject".into(),
+            name: Some("Jordan Example".into()),
+            handle: Some("@jx".into()),
+            ..Default::default()
+        }],
         contact: None,
-        routes: agencies
-            .iter()
-            .map(|a| NewRoute {
-                agency_id: *a,
-                reason: "test".into(),
-            })
-            .collect(),
+        routes: agencies.iter().map(|a| NewRoute { agency_id: *a, reason: "test".into() }).collect(),
         ack_due_at: due,
         next_escalation_at: due,
         notifications: vec![],
         idempotency: None,
         received_at: 1_000,
-        audit: vec![NewAudit::new(
-            1_000,
-            "tipster",
-            domain::audit::AuditAction::TipReceived,
-            NEW_TIP_OBJECT.into(),
-        )],
+        audit: vec![NewAudit::new(1_000, "tipster", domain::audit::AuditAction::TipReceived, NEW_TIP_OBJECT.into())],
     }
 }

@@ -13,39 +13,15 @@ async fn intake_detail_and_queue() {
         let w = world(s).await;
         let mut first = new_tip("AAAA-1111", &[w.sheriff, w.district], Tier::Urgent, 10_000);
         first.idempotency = Some(("key-1".into(), "req-1".into()));
-        first.contact = Some(ContactRow {
-            name: Some("A parent".into()),
-            ..Default::default()
-        });
+        first.contact = Some(ContactRow { name: Some("A parent".into()), ..Default::default() });
         let id = s.insert_tip(first.clone()).await.unwrap();
 
-        let again = s
-            .insert_tip(NewTipRecord {
-                reference: "BBBB-2222".into(),
-                ..first.clone()
-            })
-            .await;
-        assert!(
-            matches!(again, Err(StoreError::Conflict(_))),
-            "{}: reused idempotency key",
-            t.name
-        );
-        assert_eq!(
-            s.tip_for_idempotency_key("key-1").await.unwrap(),
-            Some((id, "req-1".into()))
-        );
+        let again = s.insert_tip(NewTipRecord { reference: "BBBB-2222".into(), ..first.clone() }).await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "{}: reused idempotency key", t.name);
+        assert_eq!(s.tip_for_idempotency_key("key-1").await.unwrap(), Some((id, "req-1".into())));
         assert_eq!(s.list_agencies().await.unwrap().len(), 3);
-        let dup_ref = s
-            .insert_tip(NewTipRecord {
-                idempotency: None,
-                ..first.clone()
-            })
-            .await;
-        assert!(
-            matches!(dup_ref, Err(StoreError::Conflict(_))),
-            "{}: reused reference",
-            t.name
-        );
+        let dup_ref = s.insert_tip(NewTipRecord { idempotency: None, ..first.clone() }).await;
+        assert!(matches!(dup_ref, Err(StoreError::Conflict(_))), "{}: reused reference", t.name);
 
         let d = s.tip_detail(id).await.unwrap();
         assert_eq!(d.tip.status, Status::Routed);
@@ -54,60 +30,20 @@ async fn intake_detail_and_queue() {
         assert_eq!(d.factors.len(), 1);
         assert_eq!(d.subjects[0].handles, vec!["@jx".to_string()]);
         assert!(d.has_contact);
-        assert_eq!(
-            s.tip_credentials("AAAA-1111").await.unwrap(),
-            Some((id, "hash-of-AAAA-1111".into()))
-        );
+        assert_eq!(s.tip_credentials("AAAA-1111").await.unwrap(), Some((id, "hash-of-AAAA-1111".into())));
         assert_eq!(s.tip_credentials("ZZZZ-9999").await.unwrap(), None);
 
-        let life = s
-            .insert_tip(new_tip("CCCC-3333", &[w.sheriff], Tier::LifeSafety, 20_000))
-            .await
-            .unwrap();
-        let other = s
-            .insert_tip(new_tip("DDDD-4444", &[w.fusion], Tier::LifeSafety, 5_000))
-            .await
-            .unwrap();
+        let life = s.insert_tip(new_tip("CCCC-3333", &[w.sheriff], Tier::LifeSafety, 20_000)).await.unwrap();
+        let other = s.insert_tip(new_tip("DDDD-4444", &[w.fusion], Tier::LifeSafety, 5_000)).await.unwrap();
 
-        let all: Vec<i64> = s
-            .queue(&QueueFilter::default(), 0)
-            .await
-            .unwrap()
-            .iter()
-            .map(|t| t.id)
-            .collect();
-        assert_eq!(
-            all,
-            vec![other, life, id],
-            "{}: tier first, then deadline",
-            t.name
-        );
-        let sheriff = QueueFilter {
-            agency_id: Some(w.sheriff),
-            ..Default::default()
-        };
-        let mine: Vec<i64> = s
-            .queue(&sheriff, 0)
-            .await
-            .unwrap()
-            .iter()
-            .map(|t| t.id)
-            .collect();
-        assert_eq!(
-            mine,
-            vec![life, id],
-            "{}: only tips routed to the agency",
-            t.name
-        );
-        let urgent = QueueFilter {
-            tiers: vec![Tier::Urgent],
-            ..Default::default()
-        };
+        let all: Vec<i64> = s.queue(&QueueFilter::default(), 0).await.unwrap().iter().map(|t| t.id).collect();
+        assert_eq!(all, vec![other, life, id], "{}: tier first, then deadline", t.name);
+        let sheriff = QueueFilter { agency_id: Some(w.sheriff), ..Default::default() };
+        let mine: Vec<i64> = s.queue(&sheriff, 0).await.unwrap().iter().map(|t| t.id).collect();
+        assert_eq!(mine, vec![life, id], "{}: only tips routed to the agency", t.name);
+        let urgent = QueueFilter { tiers: vec![Tier::Urgent], ..Default::default() };
         assert_eq!(s.queue(&urgent, 0).await.unwrap().len(), 1);
-        assert!(matches!(
-            s.get_tip(9_999_999).await,
-            Err(StoreError::NotFound(_))
-        ));
+        assert!(matches!(s.get_tip(9_999_999).await, Err(StoreError::NotFound(_))));
     })
     .await;
 }
@@ -117,10 +53,7 @@ async fn changes_are_versioned_and_audited() {
     on_each_backend(|t| async move {
         let s = t.store.as_ref();
         let w = world(s).await;
-        let id = s
-            .insert_tip(new_tip("EEEE-5555", &[w.sheriff], Tier::Standard, 10_000))
-            .await
-            .unwrap();
+        let id = s.insert_tip(new_tip("EEEE-5555", &[w.sheriff], Tier::Standard, 10_000)).await.unwrap();
         let tip = s.get_tip(id).await.unwrap();
         let ack = TipChange {
             tip_id: id,
@@ -136,11 +69,7 @@ async fn changes_are_versioned_and_audited() {
                 decided_by: Some(w.analyst),
                 reason: None,
             }],
-            messages: vec![(
-                "staff".into(),
-                Some(w.analyst),
-                "Can you tell us which class?".into(),
-            )],
+            messages: vec![("staff".into(), Some(w.analyst), "Can you tell us which class?".into())],
             audit: vec![NewAudit::new(
                 2_000,
                 "user:1",
@@ -151,50 +80,27 @@ async fn changes_are_versioned_and_audited() {
         };
         s.commit_tip_change(ack.clone()).await.unwrap();
         let stale = s.commit_tip_change(ack).await;
-        assert!(
-            matches!(stale, Err(StoreError::Conflict(_))),
-            "{}: stale version must conflict",
-            t.name
-        );
+        assert!(matches!(stale, Err(StoreError::Conflict(_))), "{}: stale version must conflict", t.name);
 
         let d = s.tip_detail(id).await.unwrap();
         assert_eq!(d.tip.status, Status::Acknowledged);
         assert_eq!(d.tip.ack_due_at, None);
         assert_eq!(d.routes[0].state, "accepted");
         assert_eq!(d.messages[0].body, "Can you tell us which class?");
-        let events: Vec<String> = s
-            .audit_for_object(&format!("tip:{id}"))
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|e| e.action)
-            .collect();
-        assert_eq!(
-            events,
-            vec!["tip.received", "tip.acknowledged"],
-            "{}: one audit per committed change",
-            t.name
-        );
+        let events: Vec<String> =
+            s.audit_for_object(&format!("tip:{id}")).await.unwrap().into_iter().map(|e| e.action).collect();
+        assert_eq!(events, vec!["tip.received", "tip.acknowledged"], "{}: one audit per committed change", t.name);
 
         let over = TipChange {
             tip_id: id,
             expected_version: d.tip.version,
             now: 3_000,
-            tier_override: Some((
-                Tier::Urgent,
-                "The tipster added that he has the gun now".into(),
-                w.analyst,
-            )),
+            tier_override: Some((Tier::Urgent, "The tipster added that he has the gun now".into(), w.analyst)),
             ..Default::default()
         };
         s.commit_tip_change(over).await.unwrap();
         let tip = s.get_tip(id).await.unwrap();
-        assert_eq!(
-            (tip.tier, tip.original_tier),
-            (Tier::Urgent, Tier::Standard),
-            "{}: both tiers kept",
-            t.name
-        );
+        assert_eq!((tip.tier, tip.original_tier), (Tier::Urgent, Tier::Standard), "{}: both tiers kept", t.name);
     })
     .await;
 }

@@ -18,31 +18,17 @@ impl Staff {
 }
 
 pub fn bearer(parts: &Parts) -> Option<&str> {
-    let value = parts
-        .headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
+    let value = parts.headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
 }
 
 impl FromRequestParts<AppState> for Staff {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
-        let user = state
-            .store
-            .user_for_token(&token_hash(token), state.now())
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
+        let user = state.store.user_for_token(&token_hash(token), state.now()).await?.ok_or(ApiError::Unauthorized)?;
         Ok(Staff(user))
     }
 }
@@ -53,16 +39,9 @@ pub struct Tipster(pub i64);
 impl FromRequestParts<AppState> for Tipster {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
-        let tip = state
-            .store
-            .tipster_session(&token_hash(token), state.now())
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
+        let tip = state.store.tipster_session(&token_hash(token), state.now()).await?.ok_or(ApiError::Unauthorized)?;
         Ok(Tipster(tip))
     }
 }

@@ -68,12 +68,7 @@ fn summary(t: &TipRow, now: i64) -> TipSummary {
     }
 }
 
-fn list<T>(
-    field: &str,
-    raw: Option<&str>,
-    parse: impl Fn(&str) -> Option<T>,
-    allowed: &str,
-) -> ApiResult<Vec<T>> {
+fn list<T>(field: &str, raw: Option<&str>, parse: impl Fn(&str) -> Option<T>, allowed: &str) -> ApiResult<Vec<T>> {
     let Some(raw) = raw else {
         return Ok(Vec::new());
     };
@@ -81,12 +76,7 @@ fn list<T>(
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| {
-            parse(s).ok_or_else(|| {
-                ApiError::Invalid(FieldError::new(
-                    field,
-                    format!("{s:?} is not one of {allowed}"),
-                ))
-            })
+            parse(s).ok_or_else(|| ApiError::Invalid(FieldError::new(field, format!("{s:?} is not one of {allowed}"))))
         })
         .collect()
 }
@@ -103,36 +93,15 @@ pub async fn queue(
     if let Some(a) = p.agency
         && a != viewer.agency_id
     {
-        return Err(ApiError::Forbidden(
-            "you may list only your own agency's queue".into(),
-        ));
+        return Err(ApiError::Forbidden("you may list only your own agency's queue".into()));
     }
-    let statuses = list(
-        "status",
-        p.status.as_deref(),
-        Status::parse,
-        "the status codes",
-    )?;
-    let tiers = list(
-        "tier",
-        p.tier.as_deref(),
-        Tier::parse,
-        "life_safety, urgent, standard, informational",
-    )?;
+    let statuses = list("status", p.status.as_deref(), Status::parse, "the status codes")?;
+    let tiers = list("tier", p.tier.as_deref(), Tier::parse, "life_safety, urgent, standard, informational")?;
     let limit = p.limit.unwrap_or(500);
     if !(1..=5000).contains(&limit) {
-        return Err(ApiError::Invalid(FieldError::new(
-            "limit",
-            "must be from 1 to 5000",
-        )));
+        return Err(ApiError::Invalid(FieldError::new("limit", "must be from 1 to 5000")));
     }
-    let filter = QueueFilter {
-        agency_id: Some(viewer.agency_id),
-        statuses,
-        tiers,
-        include_closed: false,
-        limit,
-    };
+    let filter = QueueFilter { agency_id: Some(viewer.agency_id), statuses, tiers, include_closed: false, limit };
     let now = state.now();
     let rows = state.store.queue(&filter, now).await?;
     Ok(Json(rows.iter().map(|t| summary(t, now)).collect()))
@@ -221,6 +190,8 @@ pub struct TipDetailView {
     pub contact_given: bool,
     /// Every recorded event on this tip, oldest first.
     pub timeline: Vec<EventView>,
+    /// Other tips that may be about the same person, strongest first, with reasons.
+    pub linked_tips: Vec<super::links::LinkView>,
 }
 
 /// One tip with its triage reasons, routing, conversation and timeline. The read is audited.
@@ -233,6 +204,7 @@ pub async fn detail(
 ) -> ApiResult<Json<TipDetailView>> {
     let d = desk::read(&state, &staff.viewer(), id).await?;
     let timeline = state.store.audit_for_object(&format!("tip:{id}")).await?;
+    let linked = crate::links::linked(&state, &staff.viewer(), id).await?;
     let now = state.now();
     Ok(Json(TipDetailView {
         summary: summary(&d.tip, now),
@@ -304,17 +276,14 @@ pub async fn detail(
                 detail: serde_json::from_str(&e.detail).unwrap_or_default(),
             })
             .collect(),
+        linked_tips: linked.iter().map(|l| super::links::view(id, l)).collect(),
     }))
 }
 
 /// Acknowledge: your agency takes the tip and its acknowledge clock stops.
 #[utoipa::path(post, path = "/api/v1/tips/{id}/acknowledge", tag = "desk", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn acknowledge(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-) -> ApiResult<StatusCode> {
+pub async fn acknowledge(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> ApiResult<StatusCode> {
     desk::acknowledge(&state, &staff.viewer(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -414,10 +383,7 @@ pub async fn tier(
     JsonBody(r, _): JsonBody<TierRequest>,
 ) -> ApiResult<StatusCode> {
     let tier = Tier::parse(&r.tier).ok_or_else(|| {
-        ApiError::Invalid(FieldError::new(
-            "tier",
-            "must be one of life_safety, urgent, standard, informational",
-        ))
+        ApiError::Invalid(FieldError::new("tier", "must be one of life_safety, urgent, standard, informational"))
     })?;
     desk::override_tier(&state, &staff.viewer(), id, tier, &r.reason).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -430,6 +396,9 @@ pub struct CloseRequest {
     pub disposition: String,
     /// Why, in at least 10 characters. Required.
     pub reason: String,
+    /// Required (true) when the tip is linked to other tips on the same person: you looked at them.
+    #[serde(default)]
+    pub prior_tips_reviewed: bool,
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -454,15 +423,9 @@ pub async fn close(
             "must be one of action_taken, referred, duplicate, no_action, no_lead_value, unfounded",
         ))
     })?;
-    let review = desk::close(&state, &staff.viewer(), id, disposition, &r.reason).await?;
-    let status = if review {
-        Status::AwaitingReview
-    } else {
-        Status::Closed
-    };
-    Ok(Json(CloseResponse {
-        status: status.code().into(),
-    }))
+    let review = desk::close(&state, &staff.viewer(), id, disposition, &r.reason, r.prior_tips_reviewed).await?;
+    let status = if review { Status::AwaitingReview } else { Status::Closed };
+    Ok(Json(CloseResponse { status: status.code().into() }))
 }
 
 #[derive(Deserialize, ToSchema)]

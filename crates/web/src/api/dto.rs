@@ -1,10 +1,7 @@
 //! The JSON shapes of the API. These are the web layer's own types: domain types are not
 //! `Serialize`, and every request DTO is parsed into domain types once, here at the edge.
 
-use domain::tip::{
-    Category, Contact, GeoPoint, Language, Location, NewTip, SUBJECTS_MAX, SubjectMention,
-    short_text,
-};
+use domain::tip::{Category, Contact, GeoPoint, Language, Location, NewTip, SUBJECTS_MAX, SubjectMention, short_text};
 use domain::{FieldError, tip::Narrative};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -67,69 +64,31 @@ impl TryFrom<TipRequest> for NewTip {
             FieldError::new("category", format!("must be one of {}", all.join(", ")))
         })?;
         let narrative = Narrative::parse(&r.narrative)?;
-        let language = match r
-            .language
-            .as_deref()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-        {
+        let language = match r.language.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
             None => None,
-            Some(l) => Some(
-                Language::parse(l)
-                    .ok_or_else(|| FieldError::new("language", "must be en or es"))?,
-            ),
+            Some(l) => Some(Language::parse(l).ok_or_else(|| FieldError::new("language", "must be en or es"))?),
         };
         let location = match r.location {
             None => None,
-            Some(LocationRequest {
-                lat: Some(lat),
-                lon: Some(lon),
-                text,
-            }) => {
+            Some(LocationRequest { lat: Some(lat), lon: Some(lon), text }) => {
                 if text.is_some() {
-                    return Err(FieldError::new(
-                        "location",
-                        "give either lat and lon, or text, not both",
-                    ));
+                    return Err(FieldError::new("location", "give either lat and lon, or text, not both"));
                 }
                 Some(Location::Point(GeoPoint::parse(lat, lon)?))
             }
-            Some(LocationRequest {
-                lat: None,
-                lon: None,
-                text: Some(text),
-            }) => short_text("location.text", Some(&text))?.map(Location::Text),
-            Some(LocationRequest {
-                lat: None,
-                lon: None,
-                text: None,
-            }) => None,
-            Some(LocationRequest {
-                lat: Some(_),
-                lon: None,
-                ..
-            }) => {
-                return Err(FieldError::new(
-                    "location.lon",
-                    "is required with location.lat",
-                ));
+            Some(LocationRequest { lat: None, lon: None, text: Some(text) }) => {
+                short_text("location.text", Some(&text))?.map(Location::Text)
             }
-            Some(LocationRequest {
-                lat: None,
-                lon: Some(_),
-                ..
-            }) => {
-                return Err(FieldError::new(
-                    "location.lat",
-                    "is required with location.lon",
-                ));
+            Some(LocationRequest { lat: None, lon: None, text: None }) => None,
+            Some(LocationRequest { lat: Some(_), lon: None, .. }) => {
+                return Err(FieldError::new("location.lon", "is required with location.lat"));
+            }
+            Some(LocationRequest { lat: None, lon: Some(_), .. }) => {
+                return Err(FieldError::new("location.lat", "is required with location.lon"));
             }
         };
         if r.subjects.len() > SUBJECTS_MAX {
-            return Err(FieldError::new(
-                "subjects",
-                format!("at most {SUBJECTS_MAX} people per tip"),
-            ));
+            return Err(FieldError::new("subjects", format!("at most {SUBJECTS_MAX} people per tip")));
         }
         let mut subjects = Vec::new();
         for (i, s) in r.subjects.into_iter().enumerate() {
@@ -169,11 +128,7 @@ impl TryFrom<TipRequest> for NewTip {
                     phone: short_text("contact.phone", c.phone.as_deref())?,
                     email: short_text("contact.email", c.email.as_deref())?,
                 };
-                if c.name.is_none() && c.phone.is_none() && c.email.is_none() {
-                    None
-                } else {
-                    Some(c)
-                }
+                if c.name.is_none() && c.phone.is_none() && c.email.is_none() { None } else { Some(c) }
             }
         };
         if let Some(id) = r.site_id
@@ -181,15 +136,7 @@ impl TryFrom<TipRequest> for NewTip {
         {
             return Err(FieldError::new("site_id", "must be a registered site's id"));
         }
-        Ok(NewTip {
-            category,
-            narrative,
-            language,
-            location,
-            site_id: r.site_id,
-            subjects,
-            contact,
-        })
+        Ok(NewTip { category, narrative, language, location, site_id: r.site_id, subjects, contact })
     }
 }
 

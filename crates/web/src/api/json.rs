@@ -15,20 +15,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.split(';')
-                    .next()
-                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        let is_json =
+            req.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+                v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
             });
         if !is_json {
-            return Err(ApiError::Malformed(FieldError::new(
-                "content-type",
-                "must be application/json",
-            )));
+            return Err(ApiError::Malformed(FieldError::new("content-type", "must be application/json")));
         }
         let bytes = axum::body::to_bytes(req.into_body(), JSON_LIMIT)
             .await
@@ -49,11 +41,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 ("body".to_owned(), format!("is not valid JSON ({inner})"))
             }
             _ => {
-                let field = if path == "." || path == "?" {
-                    "body".to_owned()
-                } else {
-                    path
-                };
+                let field = if path == "." || path == "?" { "body".to_owned() } else { path };
                 (field, strip_position(&inner.to_string()))
             }
         };
@@ -95,13 +83,8 @@ mod tests {
             body: missing field `category`
             body: is not valid JSON (expected ident at line 1 column 2)"#]]
         .assert_eq(
-            &[
-                field_of(r#"{"category":"#),
-                field_of(r#"{"category":"a","n":"x"}"#),
-                field_of("{}"),
-                field_of("nope"),
-            ]
-            .join("\n"),
+            &[field_of(r#"{"category":"#), field_of(r#"{"category":"a","n":"x"}"#), field_of("{}"), field_of("nope")]
+                .join("\n"),
         );
     }
 }

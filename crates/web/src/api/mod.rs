@@ -5,6 +5,7 @@ pub mod desk;
 pub mod dto;
 pub mod intake;
 pub mod json;
+pub mod links;
 pub mod ops;
 pub mod tipster;
 
@@ -21,11 +22,12 @@ use utoipa::OpenApi;
         tipster::sign_in, tipster::view, tipster::post_message,
         desk::queue, desk::detail, desk::acknowledge, desk::assign, desk::message, desk::transfer, desk::decline,
         desk::tier, desk::close, desk::review, desk::reopen,
+        links::list, links::confirm, links::reject, links::undo, links::request_access, links::requests, links::grant, links::refuse,
         ops::healthz, ops::metrics,
     ),
     modifiers(&BearerAuth),
     tags((name = "intake", description = "Public: file a tip"), (name = "tipster", description = "Public: follow up with reference and passphrase"),
-         (name = "desk", description = "Staff: the queue and the work"), (name = "ops", description = "Health and metrics"))
+         (name = "desk", description = "Staff: the queue and the work"), (name = "people", description = "Staff: who tips are about, across tips and agencies"), (name = "ops", description = "Health and metrics"))
 )]
 pub struct ApiDoc;
 
@@ -66,12 +68,19 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/tips/{id}/close", post(desk::close))
         .route("/api/v1/tips/{id}/review", post(desk::review))
         .route("/api/v1/tips/{id}/reopen", post(desk::reopen))
+        .route("/api/v1/tips/{id}/links", get(links::list))
+        .route("/api/v1/links/{id}/confirm", post(links::confirm))
+        .route("/api/v1/links/{id}/reject", post(links::reject))
+        .route("/api/v1/links/{id}/undo", post(links::undo))
+        .route("/api/v1/links/{id}/request-access", post(links::request_access))
+        .route("/api/v1/access-requests", get(links::requests))
+        .route("/api/v1/access-requests/{id}/grant", post(links::grant))
+        .route("/api/v1/access-requests/{id}/refuse", post(links::refuse))
 }
 
 /// RFC 3339 in UTC, to the millisecond.
 pub fn rfc3339(ms: i64) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }

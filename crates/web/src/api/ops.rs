@@ -29,49 +29,26 @@ pub async fn metrics(State(state): State<AppState>) -> ApiResult<impl IntoRespon
             let _ = writeln!(out, "{name}{labels} {v}");
         }
     };
-    metric(
-        "sightline_tips_received_total",
-        "counter",
-        "Tips received.",
-        vec![(String::new(), m.tips_total)],
-    );
+    metric("sightline_tips_received_total", "counter", "Tips received.", vec![(String::new(), m.tips_total)]);
     let mut by_tier: Vec<(String, i64)> = domain::urgency::Tier::ALL
         .iter()
         .map(|t| {
             (
                 format!("{{tier=\"{}\"}}", t.code()),
-                m.tips_by_tier
-                    .iter()
-                    .find(|(c, _)| c == t.code())
-                    .map_or(0, |x| x.1),
+                m.tips_by_tier.iter().find(|(c, _)| c == t.code()).map_or(0, |x| x.1),
             )
         })
         .collect();
     by_tier.sort();
-    metric(
-        "sightline_tips_by_tier_total",
-        "counter",
-        "Tips received, by current tier.",
-        by_tier,
-    );
-    metric(
-        "sightline_tips_open",
-        "gauge",
-        "Tips not closed.",
-        vec![(String::new(), m.open)],
-    );
+    metric("sightline_tips_by_tier_total", "counter", "Tips received, by current tier.", by_tier);
+    metric("sightline_tips_open", "gauge", "Tips not closed.", vec![(String::new(), m.open)]);
     metric(
         "sightline_tips_overdue",
         "gauge",
         "Tips past their acknowledge or review deadline.",
         vec![(String::new(), m.overdue)],
     );
-    metric(
-        "sightline_escalations_total",
-        "counter",
-        "Escalation steps taken.",
-        vec![(String::new(), m.escalations)],
-    );
+    metric("sightline_escalations_total", "counter", "Escalation steps taken.", vec![(String::new(), m.escalations)]);
     metric(
         "sightline_notification_failures_total",
         "counter",
@@ -100,15 +77,5 @@ pub struct SiteView {
 #[utoipa::path(get, path = "/api/v1/sites", tag = "intake", responses((status = 200, body = [SiteView])))]
 pub async fn sites(State(state): State<AppState>) -> ApiResult<Json<Vec<SiteView>>> {
     let sites = state.store.list_sites().await?;
-    Ok(Json(
-        sites
-            .into_iter()
-            .map(|s| SiteView {
-                id: s.id,
-                name: s.name,
-                kind: s.kind,
-                address: s.address,
-            })
-            .collect(),
-    ))
+    Ok(Json(sites.into_iter().map(|s| SiteView { id: s.id, name: s.name, kind: s.kind, address: s.address }).collect()))
 }

@@ -54,12 +54,7 @@ pub async fn sign_in(
     let now = state.now();
     state
         .store
-        .create_tipster_session(
-            &token_hash(&token),
-            tip_id,
-            now + state.options.tipster_session_ms,
-            now,
-        )
+        .create_tipster_session(&token_hash(&token), tip_id, now + state.options.tipster_session_ms, now)
         .await?;
     Ok(Json(SessionResponse { token }))
 }
@@ -95,10 +90,7 @@ pub struct TipsterView {
 /// The tipster's own tip: status in plain words and the conversation.
 #[utoipa::path(get, path = "/api/v1/tipster/tip", tag = "tipster", security(("bearer" = [])),
     responses((status = 200, body = TipsterView), (status = 401, body = ErrorBody)))]
-pub async fn view(
-    State(state): State<AppState>,
-    Tipster(tip_id): Tipster,
-) -> ApiResult<Json<TipsterView>> {
+pub async fn view(State(state): State<AppState>, Tipster(tip_id): Tipster) -> ApiResult<Json<TipsterView>> {
     let d = state.store.tip_detail(tip_id).await?;
     Ok(Json(TipsterView {
         reference: d.tip.reference,
@@ -109,11 +101,7 @@ pub async fn view(
             .messages
             .into_iter()
             .map(|m| TipsterMessage {
-                from: if m.author == "tipster" {
-                    "you".into()
-                } else {
-                    "staff".into()
-                },
+                from: if m.author == "tipster" { "you".into() } else { "staff".into() },
                 body: m.body,
                 at: super::rfc3339(m.created_at),
             })
@@ -144,12 +132,7 @@ pub async fn post_message(
             expected_version: tip.version,
             now,
             messages: vec![("tipster".into(), None, body.clone())],
-            audit: vec![NewAudit::new(
-                now,
-                "tipster",
-                AuditAction::MessageFromTipster,
-                format!("tip:{tip_id}"),
-            )],
+            audit: vec![NewAudit::new(now, "tipster", AuditAction::MessageFromTipster, format!("tip:{tip_id}"))],
             ..Default::default()
         };
         match state.store.commit_tip_change(change).await {
@@ -159,7 +142,5 @@ pub async fn post_message(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::Conflict(
-        "the tip is busy; please send again".into(),
-    ))
+    Err(ApiError::Conflict("the tip is busy; please send again".into()))
 }

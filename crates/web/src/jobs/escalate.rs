@@ -33,17 +33,8 @@ pub async fn run(state: &AppState) -> anyhow::Result<usize> {
 pub fn plan(tip: &TipRow, routing: &RoutingData, now: i64) -> TipChange {
     // A close awaiting second review escalates to supervisors, not to the assignee.
     let current = Rung::from_level(tip.escalation_level);
-    let rung = if tip.status == Status::AwaitingReview {
-        current.max(Rung::OnCall).next()
-    } else {
-        current.next()
-    };
-    let mut change = TipChange {
-        tip_id: tip.id,
-        expected_version: tip.version,
-        now,
-        ..Default::default()
-    };
+    let rung = if tip.status == Status::AwaitingReview { current.max(Rung::OnCall).next() } else { current.next() };
+    let mut change = TipChange { tip_id: tip.id, expected_version: tip.version, now, ..Default::default() };
     let mut called = Vec::new();
     let agencies = if tip.active_agencies.is_empty() {
         routing.fallback_agency_id.into_iter().collect()
@@ -101,26 +92,16 @@ pub fn plan(tip: &TipRow, routing: &RoutingData, now: i64) -> TipChange {
             });
         }
     }
-    let interval = agencies
-        .iter()
-        .map(|a| rung_interval(&routing.policy(*a), tip.tier))
-        .min()
-        .unwrap_or(60_000);
+    let interval = agencies.iter().map(|a| rung_interval(&routing.policy(*a), tip.tier)).min().unwrap_or(60_000);
     change.escalation = Some((rung.level(), Some(now + interval)));
-    change.audit.push(
-        NewAudit::new(
-            now,
-            "system",
-            AuditAction::TipEscalated,
-            format!("tip:{}", tip.id),
-        )
-        .detail(json!({
+    change.audit.push(NewAudit::new(now, "system", AuditAction::TipEscalated, format!("tip:{}", tip.id)).detail(
+        json!({
             "rung": rung.code(),
             "status": tip.status.code(),
             "due": tip.ack_due_at,
             "called": called,
             "next_at": now + interval,
-        })),
-    );
+        }),
+    ));
     change
 }

@@ -6,6 +6,7 @@
 
 pub mod escalate;
 pub mod outbox;
+pub mod resolve;
 
 use crate::state::AppState;
 use std::time::Duration;
@@ -16,7 +17,8 @@ pub async fn run_pending(state: &AppState) -> anyhow::Result<()> {
     loop {
         let escalated = escalate::run(state).await?;
         let delivered = outbox::run(state).await?;
-        if escalated == 0 && delivered == 0 {
+        let matched = resolve::run(state).await?;
+        if escalated == 0 && delivered == 0 && matched == 0 {
             return Ok(());
         }
     }

@@ -29,10 +29,7 @@ pub async fn run(state: &AppState) -> anyhow::Result<usize> {
         if let DeliveryOutcome::Failed { error } = &outcome {
             tracing::warn!(notification = id, error, "notification failed for good");
         }
-        state
-            .store
-            .finish_notification(id, outcome, state.now())
-            .await?;
+        state.store.finish_notification(id, outcome, state.now()).await?;
     }
     Ok(n)
 }
@@ -70,9 +67,6 @@ async fn deliver(state: &AppState, note: &Notification) -> DeliveryOutcome {
     if attempts >= MAX_ATTEMPTS {
         DeliveryOutcome::Failed { error }
     } else {
-        DeliveryOutcome::Retry {
-            at: state.now() + backoff_ms(note.attempts),
-            error,
-        }
+        DeliveryOutcome::Retry { at: state.now() + backoff_ms(note.attempts), error }
     }
 }

@@ -52,12 +52,7 @@ pub struct Hooks {
 
 impl Hooks {
     pub fn bodies(&self) -> Vec<Value> {
-        self.received
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(_, b)| serde_json::from_str(b).unwrap())
-            .collect()
+        self.received.lock().unwrap().iter().map(|(_, b)| serde_json::from_str(b).unwrap()).collect()
     }
 }
 
@@ -86,16 +81,9 @@ async fn open_store(dir: &std::path::Path) -> Arc<dyn Store> {
         sqlx::any::install_default_drivers();
         let db = format!("api_{}_{}", std::process::id(), unique());
         let mut admin = sqlx::AnyConnection::connect(&url).await.unwrap();
-        admin
-            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
-            .await
-            .unwrap();
+        admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}"))).await.unwrap();
         let base = url.rsplit_once('/').map(|(b, _)| b).unwrap();
-        Arc::new(
-            store::SqlStore::open_postgres(&format!("{base}/{db}"))
-                .await
-                .unwrap(),
-        )
+        Arc::new(store::SqlStore::open_postgres(&format!("{base}/{db}")).await.unwrap())
     } else {
         Arc::new(store::SqlStore::open_sqlite(dir).await.unwrap())
     }
@@ -104,10 +92,7 @@ async fn open_store(dir: &std::path::Path) -> Arc<dyn Store> {
 fn unique() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos() as u64;
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() as u64;
     nanos * 1000 + N.fetch_add(1, Ordering::Relaxed)
 }
 
@@ -121,38 +106,17 @@ pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = open_store(dir.path()).await;
     let clock = ManualClock::at(domain::time::Millis(T0));
-    let options = Options {
-        fast_password_hash: true,
-        run_jobs: false,
-        ..Options::default()
-    };
-    let state = AppState::new(
-        store.clone(),
-        Arc::new(clock.clone()),
-        Secrets::from_key([7; 32]),
-        options,
-    )
-    .unwrap();
+    let options = Options { fast_password_hash: true, run_jobs: false, ..Options::default() };
+    let state = AppState::new(store.clone(), Arc::new(clock.clone()), Secrets::from_key([7; 32]), options).unwrap();
     let hooks = webhook_receiver().await;
     let world = build_world(store.as_ref(), &hooks).await;
-    let app = web::App::bind("127.0.0.1:0".parse().unwrap(), state.clone())
-        .await
-        .unwrap();
+    let app = web::App::bind("127.0.0.1:0".parse().unwrap(), state.clone()).await.unwrap();
     let addr = app.local_addr();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    TestApp {
-        addr,
-        state,
-        clock,
-        http: reqwest::Client::new(),
-        world,
-        hooks,
-        _dir: dir,
-        _stop: stop,
-    }
+    TestApp { addr, state, clock, http: reqwest::Client::new(), world, hooks, _dir: dir, _stop: stop }
 }
 
 async fn build_world(s: &dyn Store, hooks: &Hooks) -> World {
@@ -164,51 +128,19 @@ async fn build_world(s: &dyn Store, hooks: &Hooks) -> World {
         ack_policy: None,
     };
     use domain::routing::AgencyKind::*;
-    let fusion = s
-        .create_agency(agency("Fusion", FusionCentre, None, None), "t", T0)
-        .await
-        .unwrap()
-        .id;
+    let fusion = s.create_agency(agency("Fusion", FusionCentre, None, None), "t", T0).await.unwrap().id;
     let sheriff = s
-        .create_agency(
-            agency(
-                "Sheriff",
-                LawEnforcement,
-                Some(square(0.0, 0.0, 10.0, 10.0)),
-                Some(fusion),
-            ),
-            "t",
-            T0,
-        )
+        .create_agency(agency("Sheriff", LawEnforcement, Some(square(0.0, 0.0, 10.0, 10.0)), Some(fusion)), "t", T0)
         .await
         .unwrap()
         .id;
     let city = s
-        .create_agency(
-            agency(
-                "City PD",
-                LawEnforcement,
-                Some(square(2.0, 2.0, 4.0, 4.0)),
-                None,
-            ),
-            "t",
-            T0,
-        )
+        .create_agency(agency("City PD", LawEnforcement, Some(square(2.0, 2.0, 4.0, 4.0)), None), "t", T0)
         .await
         .unwrap()
         .id;
-    let district = s
-        .create_agency(
-            agency("District", SchoolDistrict, None, Some(sheriff)),
-            "t",
-            T0,
-        )
-        .await
-        .unwrap()
-        .id;
-    s.set_setting(web::state::FALLBACK_SETTING, &fusion.to_string())
-        .await
-        .unwrap();
+    let district = s.create_agency(agency("District", SchoolDistrict, None, Some(sheriff)), "t", T0).await.unwrap().id;
+    s.set_setting(web::state::FALLBACK_SETTING, &fusion.to_string()).await.unwrap();
     let high_school = s
         .create_site(
             NewSite {
@@ -232,12 +164,7 @@ async fn build_world(s: &dyn Store, hooks: &Hooks) -> World {
         (district, ContactRole::OnCall, "district-oncall"),
     ] {
         s.create_contact(
-            NewContact {
-                agency_id: agency,
-                role,
-                name: name.into(),
-                webhook_url: format!("{}/{name}", hooks.url),
-            },
+            NewContact { agency_id: agency, role, name: name.into(), webhook_url: format!("{}/{name}", hooks.url) },
             "t",
             T0,
         )
@@ -265,12 +192,7 @@ async fn build_world(s: &dyn Store, hooks: &Hooks) -> World {
                 .unwrap();
             let token = new_token("slt");
             s.create_token(
-                NewToken {
-                    user_id: u.id,
-                    token_hash: token_hash(&token),
-                    label: "t".into(),
-                    expires_at: None,
-                },
+                NewToken { user_id: u.id, token_hash: token_hash(&token), label: "t".into(), expires_at: None },
                 "t",
                 T0,
             )
@@ -319,81 +241,45 @@ impl TestApp {
     }
 
     pub async fn post_tip(&self, body: Value) -> Resp {
-        self.send(self.http.post(self.url("/api/v1/tips")).json(&body))
-            .await
+        self.send(self.http.post(self.url("/api/v1/tips")).json(&body)).await
     }
 
     pub async fn post_tip_with_key(&self, body: Value, key: &str) -> Resp {
-        self.send(
-            self.http
-                .post(self.url("/api/v1/tips"))
-                .header("idempotency-key", key)
-                .json(&body),
-        )
-        .await
+        self.send(self.http.post(self.url("/api/v1/tips")).header("idempotency-key", key).json(&body)).await
     }
 
     pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Resp {
-        self.send(
-            self.http
-                .post(self.url(path))
-                .header("content-type", content_type)
-                .body(body),
-        )
-        .await
+        self.send(self.http.post(self.url(path)).header("content-type", content_type).body(body)).await
     }
 
     /// Files a tip and returns (id, reference, passphrase).
     pub async fn file(&self, category: &str, narrative: &str) -> (i64, String, String) {
-        self.file_json(json!({"category": category, "narrative": narrative, "location": {"lat": 5.0, "lon": 5.0}})).await
+        self.file_json(json!({"category": category, "narrative": narrative, "location": {"lat": 5.0, "lon": 5.0}}))
+            .await
     }
 
     pub async fn file_json(&self, body: Value) -> (i64, String, String) {
         let r = self.post_tip(body).await;
         assert_eq!(r.status, 201, "{}", r.body);
         let reference = r.body["reference"].as_str().unwrap().to_owned();
-        let (id, _) = self
-            .state
-            .store
-            .tip_credentials(&reference)
-            .await
-            .unwrap()
-            .unwrap();
-        (
-            id,
-            reference,
-            r.body["passphrase"].as_str().unwrap().to_owned(),
-        )
+        let (id, _) = self.state.store.tip_credentials(&reference).await.unwrap().unwrap();
+        (id, reference, r.body["passphrase"].as_str().unwrap().to_owned())
     }
 
     pub async fn get_as(&self, who: &Staff, path: &str) -> Resp {
-        self.send(self.http.get(self.url(path)).bearer_auth(&who.token))
-            .await
+        self.send(self.http.get(self.url(path)).bearer_auth(&who.token)).await
     }
 
     pub async fn post_as(&self, who: &Staff, path: &str, body: Value) -> Resp {
-        self.send(
-            self.http
-                .post(self.url(path))
-                .bearer_auth(&who.token)
-                .json(&body),
-        )
-        .await
+        self.send(self.http.post(self.url(path)).bearer_auth(&who.token).json(&body)).await
     }
 
     pub async fn get_with_token(&self, token: &str, path: &str) -> Resp {
-        self.send(self.http.get(self.url(path)).bearer_auth(token))
-            .await
+        self.send(self.http.get(self.url(path)).bearer_auth(token)).await
     }
 
     pub async fn post_with_token(&self, token: &str, path: &str, body: Value) -> Resp {
-        self.send(
-            self.http
-                .post(self.url(path))
-                .bearer_auth(token)
-                .json(&body),
-        )
-        .await
+        self.send(self.http.post(self.url(path)).bearer_auth(token).json(&body)).await
     }
 
     pub async fn tip_count(&self) -> i64 {

@@ -7,4 +7,5 @@ mod escalation;
 mod helpers;
 mod intake;
 mod lifecycle;
+mod people;
 mod tipster;

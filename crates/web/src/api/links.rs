@@ -1,0 +1,249 @@
+//! Staff endpoints for the people a tip is about: links with reasons, decisions, and access
+//! requests across agencies.
+
+use super::auth::Staff;
+use super::json::JsonBody;
+use super::rfc3339;
+use crate::error::{ApiResult, ErrorBody};
+use crate::links::{self, LinkedTip};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use domain::link::LinkDecision;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The other tip of a link, as far as the viewer may see it.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct OtherTip {
+    /// Absent when another agency holds the record and has not shared it.
+    pub tip_id: Option<i64>,
+    pub reference: Option<String>,
+    pub tier: Option<String>,
+    pub status: Option<String>,
+    pub category: Option<String>,
+    pub received_at: Option<String>,
+    /// True when the other tip arrived before this one.
+    pub earlier: Option<bool>,
+    /// Shown instead of any content when the viewer may not read the other record.
+    pub notice: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct LinkView {
+    pub id: i64,
+    /// suggested, confirmed or rejected.
+    pub state: String,
+    /// Match weight (log2 Bayes factor) and probability; absent for records you may not read.
+    pub weight: Option<f64>,
+    pub probability: Option<f64>,
+    /// One line per field, e.g. "date of birth: exact, +6.1". Absent for records you may not read.
+    pub reasons: Vec<String>,
+    pub summary: Option<String>,
+    pub other: OtherTip,
+    pub decided_at: Option<String>,
+    pub decision_reason: Option<String>,
+}
+
+pub fn view(tip_id: i64, l: &LinkedTip) -> LinkView {
+    match &l.other {
+        Some(other) => {
+            let e: serde_json::Value = serde_json::from_str(&l.link.link.explanation).unwrap_or_default();
+            LinkView {
+                id: l.link.id,
+                state: l.link.state.code().into(),
+                weight: Some(l.link.link.weight),
+                probability: Some(l.link.link.probability),
+                reasons: e["reasons"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r.as_str().map(str::to_owned))
+                    .collect(),
+                summary: e["summary"].as_str().map(str::to_owned),
+                other: OtherTip {
+                    tip_id: Some(other.id),
+                    reference: Some(other.reference.clone()),
+                    tier: Some(other.tier.code().into()),
+                    status: Some(other.status.code().into()),
+                    category: Some(other.category.clone()),
+                    received_at: Some(rfc3339(other.received_at)),
+                    earlier: Some(other.id < tip_id),
+                    notice: None,
+                },
+                decided_at: l.link.decided_at.map(rfc3339),
+                decision_reason: l.link.reason.clone(),
+            }
+        }
+        None => LinkView {
+            id: l.link.id,
+            state: l.link.state.code().into(),
+            weight: None,
+            probability: None,
+            reasons: Vec::new(),
+            summary: None,
+            other: OtherTip {
+                tip_id: None,
+                reference: None,
+                tier: None,
+                status: None,
+                category: None,
+                received_at: None,
+                earlier: None,
+                notice: Some(
+                    "Another agency may hold a related record. Request access to see it; the agency decides.".into(),
+                ),
+            },
+            decided_at: None,
+            decision_reason: None,
+        },
+    }
+}
+
+/// Tips that may be about the same person, with the reasons, strongest first.
+#[utoipa::path(get, path = "/api/v1/tips/{id}/links", tag = "people", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = [LinkView]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> ApiResult<Json<Vec<LinkView>>> {
+    let viewer = staff.viewer();
+    crate::desk::load(&state, &viewer, id, domain::staff::TipAction::Read).await?;
+    let linked = links::linked(&state, &viewer, id).await?;
+    Ok(Json(linked.iter().map(|l| view(id, l)).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    /// Why (at least 10 characters); optional when confirming.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Confirm: the two mentions are the same person.
+#[utoipa::path(post, path = "/api/v1/links/{id}/confirm", tag = "people", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DecisionRequest,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn confirm(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    JsonBody(r, _): JsonBody<DecisionRequest>,
+) -> ApiResult<StatusCode> {
+    links::decide_link(&state, &staff.viewer(), id, LinkDecision::Confirm, &r.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Reject: not the same person. The pair is never suggested again.
+#[utoipa::path(post, path = "/api/v1/links/{id}/reject", tag = "people", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DecisionRequest,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reject(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    JsonBody(r, _): JsonBody<DecisionRequest>,
+) -> ApiResult<StatusCode> {
+    links::decide_link(&state, &staff.viewer(), id, LinkDecision::Reject, &r.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Undo a confirmation or rejection: the link is a suggestion again.
+#[utoipa::path(post, path = "/api/v1/links/{id}/undo", tag = "people", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DecisionRequest,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn undo(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    JsonBody(r, _): JsonBody<DecisionRequest>,
+) -> ApiResult<StatusCode> {
+    links::decide_link(&state, &staff.viewer(), id, LinkDecision::Undo, &r.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessRequestBody {
+    /// Why your agency needs the record (at least 10 characters).
+    pub reason: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct AccessRequestCreated {
+    pub request_id: i64,
+}
+
+/// Ask the agency holding the other side of a link for access to it.
+#[utoipa::path(post, path = "/api/v1/links/{id}/request-access", tag = "people", security(("bearer" = [])), params(("id" = i64, Path)), request_body = AccessRequestBody,
+    responses((status = 201, body = AccessRequestCreated), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn request_access(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    JsonBody(r, _): JsonBody<AccessRequestBody>,
+) -> ApiResult<(StatusCode, Json<AccessRequestCreated>)> {
+    let request_id = links::request_access(&state, &staff.viewer(), id, &r.reason).await?;
+    Ok((StatusCode::CREATED, Json(AccessRequestCreated { request_id })))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct AccessRequestView {
+    pub id: i64,
+    /// `incoming` (for a record your agency holds) or `outgoing` (your agency asked).
+    pub direction: String,
+    /// The record asked for; shown to the holding agency only.
+    pub tip_id: Option<i64>,
+    pub requesting_agency_id: i64,
+    pub reason: String,
+    pub state: String,
+    pub created_at: String,
+    pub decision_reason: Option<String>,
+}
+
+/// Access requests your agency made or must decide.
+#[utoipa::path(get, path = "/api/v1/access-requests", tag = "people", security(("bearer" = [])),
+    responses((status = 200, body = [AccessRequestView]), (status = 401, body = ErrorBody)))]
+pub async fn requests(State(state): State<AppState>, staff: Staff) -> ApiResult<Json<Vec<AccessRequestView>>> {
+    let viewer = staff.viewer();
+    let rows = state.store.access_requests(viewer.agency_id).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| {
+                let outgoing = r.request.requesting_agency_id == viewer.agency_id;
+                AccessRequestView {
+                    id: r.id,
+                    direction: if outgoing { "outgoing" } else { "incoming" }.into(),
+                    tip_id: (!outgoing || r.state == domain::link::RequestState::Granted).then_some(r.request.tip_id),
+                    requesting_agency_id: r.request.requesting_agency_id,
+                    reason: r.request.reason,
+                    state: r.state.code().into(),
+                    created_at: rfc3339(r.created_at),
+                    decision_reason: r.decision_reason,
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// Grant a request: the requesting agency may read the record from now on.
+#[utoipa::path(post, path = "/api/v1/access-requests/{id}/grant", tag = "people", security(("bearer" = [])), params(("id" = i64, Path)), request_body = AccessRequestBody,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn grant(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    JsonBody(r, _): JsonBody<AccessRequestBody>,
+) -> ApiResult<StatusCode> {
+    links::decide_access(&state, &staff.viewer(), id, true, &r.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Refuse a request, with a reason.
+#[utoipa::path(post, path = "/api/v1/access-requests/{id}/refuse", tag = "people", security(("bearer" = [])), params(("id" = i64, Path)), request_body = AccessRequestBody,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn refuse(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    JsonBody(r, _): JsonBody<AccessRequestBody>,
+) -> ApiResult<StatusCode> {
+    links::decide_access(&state, &staff.viewer(), id, false, &r.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,66 @@
+//! Matching new mentions against everything stored: the index is brought up to date from the
+//! database (so several server processes each see every mention), then each unmatched mention
+//! is queried and its suggestions stored with their reasons.
+
+use crate::resolution::{SUGGEST_MAX, SUGGEST_PROBABILITY, explanation_json, record_of};
+use crate::state::AppState;
+use domain::audit::AuditAction;
+use serde_json::json;
+use store::model::{NewAudit, NewLink};
+
+pub async fn run(state: &AppState) -> anyhow::Result<usize> {
+    let pending = state.store.unmatched_mentions(200).await?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    sync(state).await?;
+    let now = state.now();
+    let mut suggested = 0;
+    for m in &pending {
+        let links: Vec<NewLink> = {
+            let resolver = state.resolver.lock().map_err(|_| anyhow::anyhow!("resolver lock poisoned"))?;
+            resolver
+                .index
+                .query(&record_of(m))
+                .into_iter()
+                .filter_map(|c| {
+                    let other: i64 = c.id.parse().ok()?;
+                    let other_tip = *resolver.tip_of.get(&other)?;
+                    // Earlier mentions of other tips only: each pair is suggested once, by the newer side.
+                    (other < m.id && other_tip != m.tip_id && c.probability >= SUGGEST_PROBABILITY).then(|| NewLink {
+                        mention_id: m.id,
+                        tip_id: m.tip_id,
+                        other_mention_id: other,
+                        other_tip_id: other_tip,
+                        weight: c.weight,
+                        probability: c.probability,
+                        explanation: explanation_json(&c.explanation),
+                    })
+                })
+                .take(SUGGEST_MAX)
+                .collect()
+        };
+        let others: Vec<i64> = links.iter().map(|l| l.other_tip_id).collect();
+        let audit = vec![
+            NewAudit::new(now, "system", AuditAction::LinkSuggested, format!("tip:{}", m.tip_id))
+                .detail(json!({"mention_id": m.id, "other_tips": others})),
+        ];
+        suggested += state.store.record_matches(m.id, links, audit, now).await?;
+    }
+    Ok(pending.len() + suggested)
+}
+
+/// Adds every mention stored since the last sync to the index.
+pub async fn sync(state: &AppState) -> anyhow::Result<()> {
+    loop {
+        let after = state.resolver.lock().map_err(|_| anyhow::anyhow!("resolver lock poisoned"))?.last_id;
+        let page = state.store.mentions_after(after, 5_000).await?;
+        if page.is_empty() {
+            return Ok(());
+        }
+        let mut resolver = state.resolver.lock().map_err(|_| anyhow::anyhow!("resolver lock poisoned"))?;
+        for m in &page {
+            resolver.add(m);
+        }
+    }
+}

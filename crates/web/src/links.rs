@@ -1,0 +1,166 @@
+//! The people a tip is about, across tips and agencies: suggested links with their reasons,
+//! human decisions on them, and requests for records another agency holds.
+//!
+//! A link to a tip the viewer may not read shows only that another agency may hold a related
+//! record, and offers a request for access — never the other record's content, nor the
+//! matching values that would reveal it.
+
+use crate::desk::{actor, load};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use domain::audit::AuditAction;
+use domain::link::{LinkDecision, LinkState, decide};
+use domain::staff::{Access, TipAction, Viewer, tip_access};
+use domain::status::Reason;
+use serde_json::json;
+use store::model::{LinkRow, NewAccessRequest, NewAudit, TipRow};
+
+/// A link seen from one tip.
+pub struct LinkedTip {
+    pub link: LinkRow,
+    /// The tip on the other side.
+    pub other_tip_id: i64,
+    /// The other tip, when the viewer may read it.
+    pub other: Option<TipRow>,
+}
+
+/// Every link of a tip the viewer may read, strongest first, with what the viewer may see
+/// of the other side.
+pub async fn linked(state: &AppState, viewer: &Viewer, tip_id: i64) -> ApiResult<Vec<LinkedTip>> {
+    let links = state.store.links_for_tip(tip_id).await?;
+    let mut out = Vec::new();
+    for link in links {
+        let other_tip_id = if link.link.tip_id == tip_id { link.link.other_tip_id } else { link.link.tip_id };
+        let audience = state.store.tip_audience(other_tip_id).await?;
+        let other = if tip_access(viewer, &audience, TipAction::Read) == Access::Allow {
+            Some(state.store.get_tip(other_tip_id).await?)
+        } else {
+            None
+        };
+        out.push(LinkedTip { link, other_tip_id, other });
+    }
+    Ok(out)
+}
+
+/// Confirm, reject or undo a link. The decider must work one side and read both.
+pub async fn decide_link(
+    state: &AppState,
+    viewer: &Viewer,
+    link_id: i64,
+    decision: LinkDecision,
+    reason: &str,
+) -> ApiResult<()> {
+    let link = state.store.get_link(link_id).await?;
+    let (a, b) = (link.link.tip_id, link.link.other_tip_id);
+    let readable = |audience: &domain::staff::Audience| tip_access(viewer, audience, TipAction::Read) == Access::Allow;
+    let (aa, ba) = (state.store.tip_audience(a).await?, state.store.tip_audience(b).await?);
+    if !readable(&aa) && !readable(&ba) {
+        return Err(ApiError::NotFound);
+    }
+    if !(readable(&aa) && readable(&ba)) {
+        return Err(ApiError::Forbidden("request access to the other record before deciding this link".into()));
+    }
+    let works = tip_access(viewer, &aa, TipAction::Work) == Access::Allow
+        || tip_access(viewer, &ba, TipAction::Work) == Access::Allow;
+    if !works {
+        return Err(ApiError::Forbidden(
+            "this needs the analyst or supervisor role in an agency holding one of the tips".into(),
+        ));
+    }
+    let reason = match decision {
+        // Confirming needs no essay; rejecting and undoing say why, so the pair's history reads.
+        LinkDecision::Confirm if reason.trim().is_empty() => String::new(),
+        _ => Reason::parse(reason)?.as_str().to_owned(),
+    };
+    let to = decide(link.state, decision).map_err(|e| ApiError::Conflict(e.to_string()))?;
+    let action = match decision {
+        LinkDecision::Confirm => AuditAction::LinkConfirmed,
+        LinkDecision::Reject => AuditAction::LinkRejected,
+        LinkDecision::Undo => AuditAction::LinkUndone,
+    };
+    let audit = NewAudit::new(state.now(), &actor(viewer), action, format!("tip:{a}"))
+        .reason(&reason)
+        .detail(json!({"link_id": link_id, "other_tip_id": b, "from": link.state.code(), "to": to.code()}));
+    state.store.decide_link(link_id, link.state, to, viewer.user_id, &reason, audit).await?;
+    Ok(())
+}
+
+/// Ask the agencies holding the other side of a link for read access to it.
+pub async fn request_access(state: &AppState, viewer: &Viewer, link_id: i64, reason: &str) -> ApiResult<i64> {
+    let reason = Reason::parse(reason)?;
+    let link = state.store.get_link(link_id).await?;
+    let (a, b) = (link.link.tip_id, link.link.other_tip_id);
+    let (aa, ba) = (state.store.tip_audience(a).await?, state.store.tip_audience(b).await?);
+    let can_read = |x: &domain::staff::Audience| tip_access(viewer, x, TipAction::Read) == Access::Allow;
+    let target = match (can_read(&aa), can_read(&ba)) {
+        (true, false) => b,
+        (false, true) => a,
+        (true, true) => return Err(ApiError::Conflict("you can already read both records".into())),
+        (false, false) => return Err(ApiError::NotFound),
+    };
+    let audit = NewAudit::new(state.now(), &actor(viewer), AuditAction::AccessRequested, format!("tip:{target}"))
+        .reason(reason.as_str());
+    let id = state
+        .store
+        .create_access_request(
+            NewAccessRequest {
+                tip_id: target,
+                link_id: Some(link_id),
+                requesting_agency_id: viewer.agency_id,
+                requested_by: viewer.user_id,
+                reason: reason.as_str().to_owned(),
+            },
+            audit,
+        )
+        .await?;
+    Ok(id)
+}
+
+/// A supervisor of an agency holding the record grants or refuses a request, with a reason.
+pub async fn decide_access(
+    state: &AppState,
+    viewer: &Viewer,
+    request_id: i64,
+    grant: bool,
+    reason: &str,
+) -> ApiResult<()> {
+    let reason = Reason::parse(reason)?;
+    let request = state.store.get_access_request(request_id).await?;
+    let is_requester = request.request.requesting_agency_id == viewer.agency_id;
+    let detail = match load(state, viewer, request.request.tip_id, TipAction::Review).await {
+        Ok(d) => d,
+        Err(ApiError::NotFound) if !is_requester => return Err(ApiError::NotFound),
+        Err(ApiError::NotFound) => return Err(ApiError::Forbidden("the agency holding the record decides".into())),
+        Err(e) => return Err(e),
+    };
+    let action = if grant { AuditAction::AccessGranted } else { AuditAction::AccessRefused };
+    let audit = NewAudit::new(state.now(), &actor(viewer), action, format!("tip:{}", detail.tip.id))
+        .reason(reason.as_str())
+        .detail(json!({"request_id": request_id, "agency_id": request.request.requesting_agency_id}));
+    state.store.decide_access_request(request_id, grant, viewer.user_id, reason.as_str(), audit).await?;
+    Ok(())
+}
+
+/// Links that stand in the way of closing: undecided suggestions the viewer can judge, and
+/// confirmed links to other tips on the same person.
+pub struct CloseCheck {
+    pub undecided: Vec<String>,
+    pub confirmed: Vec<String>,
+}
+
+pub async fn close_check(state: &AppState, viewer: &Viewer, tip_id: i64) -> ApiResult<CloseCheck> {
+    let mut check = CloseCheck { undecided: Vec::new(), confirmed: Vec::new() };
+    for l in linked(state, viewer, tip_id).await? {
+        let Some(other) = &l.other else { continue };
+        match l.link.state {
+            LinkState::Suggested => check.undecided.push(other.reference.clone()),
+            LinkState::Confirmed => check.confirmed.push(other.reference.clone()),
+            LinkState::Rejected => {}
+        }
+    }
+    for v in [&mut check.undecided, &mut check.confirmed] {
+        v.sort();
+        v.dedup();
+    }
+    Ok(check)
+}
