@@ -80,3 +80,37 @@ async fn auditors_read_but_do_not_work() {
     assert_eq!(ack.status, 403);
     assert!(app.audit_actions(id).await.contains(&"tip.read".to_string()), "reads are audited");
 }
+
+#[tokio::test]
+async fn the_openapi_document_covers_every_route() {
+    let app = spawn_app().await;
+    let doc: serde_json::Value =
+        app.http.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+    let paths = doc["paths"].as_object().unwrap();
+    let mut routes: Vec<(&str, String)> = STAFF_ROUTES.iter().map(|(m, p, _)| (*m, p.to_string())).collect();
+    for (m, p) in [
+        ("POST", "/api/v1/tips"),
+        ("GET", "/api/v1/sites"),
+        ("POST", "/api/v1/tipster/session"),
+        ("GET", "/api/v1/tipster/tip"),
+        ("POST", "/api/v1/tipster/messages"),
+        ("GET", "/api/v1/tips/{id}/links"),
+        ("POST", "/api/v1/links/{id}/confirm"),
+        ("POST", "/api/v1/links/{id}/reject"),
+        ("POST", "/api/v1/links/{id}/undo"),
+        ("POST", "/api/v1/links/{id}/request-access"),
+        ("GET", "/api/v1/access-requests"),
+        ("POST", "/api/v1/access-requests/{id}/grant"),
+        ("POST", "/api/v1/access-requests/{id}/refuse"),
+        ("GET", "/healthz"),
+        ("GET", "/metrics"),
+    ] {
+        routes.push((m, p.to_string()));
+    }
+    for (method, path) in routes {
+        let op = &paths.get(&path).unwrap_or_else(|| panic!("{path} is not documented"))[method.to_lowercase()];
+        assert!(op.is_object(), "{method} {path} is not documented");
+        assert!(op["responses"].as_object().is_some_and(|r| !r.is_empty()), "{method} {path} has no responses");
+    }
+}
