@@ -242,6 +242,8 @@ fn generate(python: &Path, kit: &Path, work: &Path, n: usize, seed: u64) -> anyh
 struct Measured {
     wall_s: f64,
     peak_mib: Option<f64>,
+    /// User plus system CPU seconds.
+    cpu_s: Option<f64>,
     stdout: String,
 }
 
@@ -275,17 +277,12 @@ fn measure(argv: &[OsString], timer: Option<&Path>, log: &Path) -> anyhow::Resul
         let tail: Vec<&str> = err.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
         bail!("{:?} failed with {}:\n{}", argv[0], out.status, tail.join("\n"));
     }
-    let peak_mib = timer.and_then(|_| {
-        let s = std::fs::read_to_string(&time_out).ok()?;
-        let kib: f64 = s
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))?
-            .trim()
-            .parse()
-            .ok()?;
-        Some(kib / 1024.0)
-    });
-    Ok(Measured { wall_s, peak_mib, stdout: String::from_utf8_lossy(&out.stdout).into_owned() })
+    let report = timer.and_then(|_| std::fs::read_to_string(&time_out).ok()).unwrap_or_default();
+    let field =
+        |name: &str| -> Option<f64> { report.lines().find_map(|l| l.trim().strip_prefix(name))?.trim().parse().ok() };
+    let peak_mib = field("Maximum resident set size (kbytes):").map(|kib| kib / 1024.0);
+    let cpu_s = field("User time (seconds):").zip(field("System time (seconds):")).map(|(u, s)| u + s);
+    Ok(Measured { wall_s, peak_mib, cpu_s, stdout: String::from_utf8_lossy(&out.stdout).into_owned() })
 }
 
 /// The `key=value` pairs of the last line of `stdout` that has any.
@@ -304,6 +301,7 @@ fn key_values(stdout: &str) -> BTreeMap<String, String> {
 struct ToolRun {
     wall_s: f64,
     peak_mib: Option<f64>,
+    cpu_s: Option<f64>,
     scores: Scores,
     /// Details: stage timings, threads, versions.
     info: BTreeMap<String, String>,
@@ -373,8 +371,13 @@ fn bench_size(
     let m =
         measure(&[bench_bin.into(), records.clone().into(), clusters.clone().into()], timer, &ours.join("stderr.log"))?;
     let info = key_values(&m.stdout);
-    let sightline =
-        ToolRun { wall_s: m.wall_s, peak_mib: m.peak_mib, scores: score(python, kit, &truth, &clusters)?, info };
+    let sightline = ToolRun {
+        wall_s: m.wall_s,
+        peak_mib: m.peak_mib,
+        cpu_s: m.cpu_s,
+        scores: score(python, kit, &truth, &clusters)?,
+        info,
+    };
     eprintln!(
         "sightline n={n}: {:.1}s, {} MiB, F1 {:.4}",
         sightline.wall_s,
@@ -415,6 +418,7 @@ fn bench_size(
         let s = ToolRun {
             wall_s: m.wall_s,
             peak_mib: m.peak_mib,
+            cpu_s: m.cpu_s,
             scores: score(python, kit, &truth, &dir.join("clusters.csv"))?,
             info,
         };
@@ -652,6 +656,12 @@ impl Report {
             row(&mut s, "B-cubed F1", &|t| format!("{:.4}", t.scores.b3_f1));
             row(&mut s, "clusters", &|t| thousands(t.scores.clusters));
             row(&mut s, "wall time", &|t| format!("{:.1} s", t.wall_s));
+            row(&mut s, "CPU time (user + system)", &|t| {
+                t.cpu_s.map_or_else(|| "unknown".into(), |c| format!("{c:.1} s"))
+            });
+            row(&mut s, "cores kept busy (CPU time / wall time)", &|t| {
+                t.cpu_s.map_or_else(|| "unknown".into(), |c| format!("{:.2}", c / t.wall_s))
+            });
             row(&mut s, "peak memory", &|t| format!("{} MiB", mib(t.peak_mib)));
             let per_million = |t: &ToolRun| t.peak_mib.map(|p| p / (r.records as f64 / 1e6));
             row(&mut s, "peak memory per million records", &|t| format!("{} MiB", mib(per_million(t))));
@@ -693,6 +703,14 @@ impl Report {
                         c / o.wall_s
                     ))
                 );
+                if let (Some(a), Some(b)) = (o.cpu_s, sp.cpu_s) {
+                    let _ = writeln!(
+                        s,
+                        "In CPU time, which depends less on what else the machine is doing, the ratio is {:.1}× \
+                         ({a:.1} s against {b:.1} s).",
+                        b / a
+                    );
+                }
             }
             let _ = writeln!(s);
         }

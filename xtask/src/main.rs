@@ -3,11 +3,17 @@
 //! - `ci`: installs what the tests need when it is missing (PostgreSQL), starts a throwaway
 //!   PostgreSQL on 127.0.0.1, then runs formatting, clippy and every test against SQLite and
 //!   that PostgreSQL.
+//! - `e2e`: the browser tests of the HTML pages in Chromium (`e2e/`), against a demo server.
 //! - `pg`: starts the throwaway PostgreSQL and prints its URL, for running tests by hand.
 //! - `bench er`: the entity-resolution benchmark against Splink; writes `BENCHMARKS.md`.
 
 mod bench_er;
+mod crash;
+mod e2e;
+mod load;
 mod pg;
+mod report;
+mod serve;
 
 use anyhow::{Context, bail};
 use std::process::Command;
@@ -24,8 +30,11 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Some("bench") if args.get(1).map(String::as_str) == Some("er") => bench_er::main(&args[2..]),
+        Some("crash") => crash::main(&args[1..]),
+        Some("load") => load::main(&args[1..]),
+        Some("e2e") => e2e::main(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|pg|bench er>");
+            eprintln!("usage: cargo xtask <ci|pg|e2e|bench er>");
             std::process::exit(2);
         }
     }
@@ -52,6 +61,7 @@ fn ci() -> anyhow::Result<()> {
     let server = pg::Server::start()?;
     run(cargo().args(["test", "--workspace"]).env("SIGHTLINE_TEST_PG_URL", server.url()).env("CI", "true"))?;
     drop(server);
+    e2e::main(&[])?;
     eprintln!("ci: all checks passed");
     Ok(())
 }

@@ -61,6 +61,9 @@ pub trait Store: Send + Sync + 'static {
     /// Applies a change to a tip if its version still matches, with its audit events.
     async fn commit_tip_change(&self, change: TipChange) -> Result<()>;
 
+    async fn attachments(&self, tip_id: i64) -> Result<Vec<AttachmentMeta>>;
+    async fn attachment(&self, id: i64) -> Result<(AttachmentMeta, Vec<u8>)>;
+
     // --- entity resolution -------------------------------------------------------------
     /// Mentions with an id above `after_id`, oldest first (for keeping an index in sync).
     async fn mentions_after(&self, after_id: i64, limit: i64) -> Result<Vec<Mention>>;

@@ -230,6 +230,7 @@ pub struct NewTipRecord {
     pub factors: Vec<FactorRow>,
     pub subjects: Vec<SubjectRow>,
     pub mentions: Vec<MentionRow>,
+    pub attachments: Vec<NewAttachment>,
     pub contact: Option<ContactRow>,
     pub routes: Vec<NewRoute>,
     pub ack_due_at: i64,
@@ -360,6 +361,7 @@ pub struct TipChange {
     pub route_decisions: Vec<RouteDecision>,
     pub new_routes: Vec<NewRoute>,
     pub messages: Vec<(String, Option<i64>, String)>,
+    pub attachments: Vec<NewAttachment>,
     pub notifications: Vec<NewNotification>,
     pub audit: Vec<NewAudit>,
 }
@@ -468,5 +470,38 @@ pub struct AccessRequestRow {
     pub decided_by: Option<i64>,
     pub decided_at: Option<i64>,
     pub decision_reason: Option<String>,
+    pub created_at: i64,
+}
+
+/// A file to store with a tip (already checked and cleaned of metadata by the caller).
+#[derive(Clone, Default)]
+pub struct NewAttachment {
+    /// `tipster` or `staff`.
+    pub uploader: String,
+    pub filename: String,
+    pub content_type: String,
+    pub sha256: String,
+    /// What was done to it, e.g. "location and camera metadata removed".
+    pub note: String,
+    pub data: Vec<u8>,
+}
+
+impl std::fmt::Debug for NewAttachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAttachment").field("filename", &self.filename).field("size", &self.data.len()).finish()
+    }
+}
+
+/// A stored file's description, without its bytes.
+#[derive(Debug, Clone)]
+pub struct AttachmentMeta {
+    pub id: i64,
+    pub tip_id: i64,
+    pub uploader: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub note: String,
     pub created_at: i64,
 }

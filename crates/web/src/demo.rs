@@ -176,7 +176,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
                 .unwrap_or_default(),
             contact: None,
         };
-        intake::file_tip(state, tip, None).await.map_err(|e| anyhow::anyhow!("demo tip {i}: {e}"))?;
+        intake::file_tip(state, tip, Vec::new(), None).await.map_err(|e| anyhow::anyhow!("demo tip {i}: {e}"))?;
     }
     Ok(logins)
 }

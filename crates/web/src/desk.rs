@@ -54,8 +54,17 @@ fn own_route_active(detail: &TipDetail, viewer: &Viewer) -> bool {
 }
 
 async fn commit(state: &AppState, change: TipChange) -> ApiResult<()> {
+    let tip_id = change.tip_id;
     state.store.commit_tip_change(change).await?;
     state.jobs.notify_one();
+    if let Ok(t) = state.store.get_tip(tip_id).await {
+        state.publish(crate::state::TipEvent {
+            tip_id,
+            kind: "changed",
+            tier: t.tier.code(),
+            agencies: t.active_agencies,
+        });
+    }
     Ok(())
 }
 

@@ -18,6 +18,7 @@ pub struct Receipt {
     pub tip_id: i64,
     pub reference: String,
     pub passphrase: String,
+    pub tier: Tier,
 }
 
 /// An idempotency key and the hash of the request body it came with.
@@ -28,7 +29,12 @@ pub struct Idempotency {
 
 /// Files a tip: returns only once it is committed. With an idempotency key, a retry of the
 /// same request returns the same reference and passphrase, never a second tip.
-pub async fn file_tip(state: &AppState, tip: NewTip, idem: Option<Idempotency>) -> ApiResult<Receipt> {
+pub async fn file_tip(
+    state: &AppState,
+    tip: NewTip,
+    attachments: Vec<NewAttachment>,
+    idem: Option<Idempotency>,
+) -> ApiResult<Receipt> {
     if let Some(i) = &idem
         && let Some(receipt) = replay(state, i).await?
     {
@@ -48,11 +54,15 @@ pub async fn file_tip(state: &AppState, tip: NewTip, idem: Option<Idempotency>) 
             None => secrets::new_passphrase(),
         };
         let reference = secrets::new_reference();
-        let record = decide(&state.secrets, &tip, &assessment, &routing, &reference, &passphrase, idem.as_ref(), now);
+        let mut record =
+            decide(&state.secrets, &tip, &assessment, &routing, &reference, &passphrase, idem.as_ref(), now);
+        record.attachments = attachments.clone();
+        let agencies: Vec<i64> = record.routes.iter().map(|r| r.agency_id).collect();
         match state.store.insert_tip(record).await {
             Ok(tip_id) => {
                 state.jobs.notify_one();
-                return Ok(Receipt { tip_id, reference, passphrase });
+                state.publish(crate::state::TipEvent { tip_id, kind: "new", tier: assessment.tier.code(), agencies });
+                return Ok(Receipt { tip_id, reference, passphrase, tier: assessment.tier });
             }
             Err(StoreError::Conflict(_)) => {
                 // Either a concurrent retry with the same key won (answer as it did), or the
@@ -78,7 +88,12 @@ async fn replay(state: &AppState, idem: &Idempotency) -> ApiResult<Option<Receip
         return Err(ApiError::Conflict("this Idempotency-Key was already used for a different tip".into()));
     }
     let tip = state.store.get_tip(tip_id).await?;
-    Ok(Some(Receipt { tip_id, reference: tip.reference, passphrase: state.secrets.idempotent_passphrase(&idem.key) }))
+    Ok(Some(Receipt {
+        tip_id,
+        reference: tip.reference,
+        passphrase: state.secrets.idempotent_passphrase(&idem.key),
+        tier: tip.tier,
+    }))
 }
 
 pub fn assess(tip: &NewTip, routing: &RoutingData) -> Assessment {
@@ -162,6 +177,7 @@ fn decide(
         tier_rule_text: assessment.rule_text.clone(),
         factors: assessment.factors.iter().map(factor_row).collect(),
         mentions: crate::resolution::mentions_of(tip),
+        attachments: Vec::new(),
         subjects: tip
             .subjects
             .iter()

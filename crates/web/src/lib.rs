@@ -20,6 +20,8 @@ pub mod geo;
 pub mod intake;
 pub mod jobs;
 pub mod links;
+pub mod media;
+pub mod pages;
 pub mod resolution;
 pub mod secrets;
 pub mod state;
@@ -59,10 +61,17 @@ impl App {
             )
         };
         api::router()
+            .merge(pages::router())
             .with_state(state)
             .layer(header("x-content-type-options", "nosniff"))
             .layer(header("referrer-policy", "no-referrer"))
             .layer(header("cache-control", "no-store"))
+            .layer(header("x-frame-options", "DENY"))
+            .layer(header(
+                "content-security-policy",
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+                 form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+            ))
     }
 
     /// Serves until `shutdown` resolves; the scheduler runs beside it when enabled.

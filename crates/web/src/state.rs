@@ -40,6 +40,18 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// The online index of people mentioned in tips.
     pub resolver: Arc<std::sync::Mutex<crate::resolution::Resolver>>,
+    /// Tip changes for live consoles (server-sent events).
+    pub events: tokio::sync::broadcast::Sender<TipEvent>,
+}
+
+/// Something happened to a tip; consoles of these agencies refresh.
+#[derive(Debug, Clone)]
+pub struct TipEvent {
+    pub tip_id: i64,
+    /// `new` or `changed`.
+    pub kind: &'static str,
+    pub tier: &'static str,
+    pub agencies: Vec<i64>,
 }
 
 /// Routing data and when it was read.
@@ -93,7 +105,13 @@ impl AppState {
             routing: Arc::new(RwLock::new(None)),
             http,
             resolver: Arc::default(),
+            events: tokio::sync::broadcast::channel(1024).0,
         })
+    }
+
+    /// Tells open consoles; nobody listening is fine.
+    pub fn publish(&self, event: TipEvent) {
+        let _ = self.events.send(event);
     }
 
     pub fn now(&self) -> i64 {

@@ -10,10 +10,12 @@ use sqlx::Row;
 const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../migrations/sqlite/0002_resolution.sql")),
+    (3, include_str!("../migrations/sqlite/0003_attachments.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
     (2, include_str!("../migrations/postgres/0002_resolution.sql")),
+    (3, include_str!("../migrations/postgres/0003_attachments.sql")),
 ];
 
 impl SqlStore {

@@ -8,6 +8,7 @@
 //! PostgreSQL: one pool; background work is claimed with `FOR UPDATE SKIP LOCKED`.
 
 mod admin;
+mod attachments;
 mod audit;
 mod background;
 mod migrate;

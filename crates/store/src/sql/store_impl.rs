@@ -82,6 +82,12 @@ impl Store for SqlStore {
     async fn commit_tip_change(&self, change: TipChange) -> Result<()> {
         self.commit_change(change).await
     }
+    async fn attachments(&self, tip_id: i64) -> Result<Vec<AttachmentMeta>> {
+        self.attachments_of(tip_id).await
+    }
+    async fn attachment(&self, id: i64) -> Result<(AttachmentMeta, Vec<u8>)> {
+        self.attachment_by_id(id).await
+    }
     async fn mentions_after(&self, after_id: i64, limit: i64) -> Result<Vec<Mention>> {
         self.mentions_page(after_id, limit, false).await
     }

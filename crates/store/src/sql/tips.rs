@@ -77,6 +77,7 @@ impl SqlStore {
                 .await?;
         }
         self.insert_mentions(&mut tx, id, &t.mentions, t.received_at).await?;
+        self.insert_attachments(&mut tx, id, &t.attachments, t.received_at).await?;
         self.add_routes(&mut tx, id, &t.routes, t.received_at).await?;
         self.add_notifications(&mut tx, id, &t.notifications, t.received_at).await?;
         let audit: Vec<NewAudit> = t
@@ -401,6 +402,7 @@ impl SqlStore {
                 .execute(&mut *conn)
                 .await?;
         }
+        self.insert_attachments(conn, c.tip_id, &c.attachments, c.now).await?;
         self.add_notifications(conn, c.tip_id, &c.notifications, c.now).await?;
         self.append_audit_in(conn, &c.audit).await?;
         Ok(())

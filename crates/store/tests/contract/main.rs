@@ -147,6 +147,14 @@ pub fn new_tip(reference: &str, agencies: &[i64], tier: domain::urgency::Tier, d
             handle: Some("@jx".into()),
             ..Default::default()
         }],
+        attachments: vec![NewAttachment {
+            uploader: "tipster".into(),
+            filename: "photo.jpg".into(),
+            content_type: "image/jpeg".into(),
+            sha256: "00".into(),
+            note: "metadata removed".into(),
+            data: vec![0xFF, 0xD8, 0xFF, 0xD9],
+        }],
         contact: None,
         routes: agencies.iter().map(|a| NewRoute { agency_id: *a, reason: "test".into() }).collect(),
         ack_due_at: due,

@@ -30,6 +30,10 @@ async fn intake_detail_and_queue() {
         assert_eq!(d.factors.len(), 1);
         assert_eq!(d.subjects[0].handles, vec!["@jx".to_string()]);
         assert!(d.has_contact);
+        let files = s.attachments(id).await.unwrap();
+        assert_eq!((files.len(), files[0].size), (1, 4), "{}: stored with the tip", t.name);
+        let (meta, bytes) = s.attachment(files[0].id).await.unwrap();
+        assert_eq!((meta.filename.as_str(), bytes), ("photo.jpg", vec![0xFF, 0xD8, 0xFF, 0xD9]));
         assert_eq!(s.tip_credentials("AAAA-1111").await.unwrap(), Some((id, "hash-of-AAAA-1111".into())));
         assert_eq!(s.tip_credentials("ZZZZ-9999").await.unwrap(), None);
 

@@ -202,11 +202,16 @@ pub async fn detail(
     staff: Staff,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<TipDetailView>> {
-    let d = desk::read(&state, &staff.viewer(), id).await?;
+    Ok(Json(detail_view(&state, &staff.viewer(), id).await?))
+}
+
+/// A tip as staff see it (the read is audited); the tip page renders the same view.
+pub async fn detail_view(state: &AppState, viewer: &domain::staff::Viewer, id: i64) -> ApiResult<TipDetailView> {
+    let d = desk::read(state, viewer, id).await?;
     let timeline = state.store.audit_for_object(&format!("tip:{id}")).await?;
-    let linked = crate::links::linked(&state, &staff.viewer(), id).await?;
+    let linked = crate::links::linked(state, viewer, id).await?;
     let now = state.now();
-    Ok(Json(TipDetailView {
+    Ok(TipDetailView {
         summary: summary(&d.tip, now),
         narrative: d.tip.narrative.clone(),
         language: d.tip.language.clone(),
@@ -277,7 +282,7 @@ pub async fn detail(
             })
             .collect(),
         linked_tips: linked.iter().map(|l| super::links::view(id, l)).collect(),
-    }))
+    })
 }
 
 /// Acknowledge: your agency takes the tip and its acknowledge clock stops.

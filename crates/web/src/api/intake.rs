@@ -43,7 +43,7 @@ pub async fn file_tip(
             Some(Idempotency { key: key.to_owned(), request_hash: sha256_hex(&raw) })
         }
     };
-    let receipt = intake::file_tip(&state, tip, idem).await?;
+    let receipt = intake::file_tip(&state, tip, Vec::new(), idem).await?;
     Ok((
         StatusCode::CREATED,
         Json(TipReceipt {

@@ -37,16 +37,21 @@ pub async fn sign_in(
     State(state): State<AppState>,
     JsonBody(req, _): JsonBody<SessionRequest>,
 ) -> ApiResult<Json<SessionResponse>> {
-    let reference = format_reference(&req.reference);
+    let token = open_session(&state, &req.reference, &req.passphrase).await?;
+    Ok(Json(SessionResponse { token }))
+}
+
+/// Checks a reference and passphrase and opens a session: the token, or `Unauthorized`
+/// (the same whether the reference exists or not).
+pub async fn open_session(state: &AppState, reference: &str, passphrase: &str) -> ApiResult<String> {
+    let reference = format_reference(reference);
     // The hash is computed whether or not the reference exists, so timing tells nothing.
-    let offered = passphrase_hash(&state.secrets, &req.passphrase);
+    let offered = passphrase_hash(&state.secrets, passphrase);
     let found = match reference {
         Some(r) => state.store.tip_credentials(&r).await?,
         None => None,
     };
-    let Some((tip_id, stored)) = found else {
-        return Err(ApiError::Unauthorized);
-    };
+    let Some((tip_id, stored)) = found else { return Err(ApiError::Unauthorized) };
     if !constant_time_eq(offered.as_bytes(), stored.as_bytes()) {
         return Err(ApiError::Unauthorized);
     }
@@ -56,7 +61,48 @@ pub async fn sign_in(
         .store
         .create_tipster_session(&token_hash(&token), tip_id, now + state.options.tipster_session_ms, now)
         .await?;
-    Ok(Json(SessionResponse { token }))
+    Ok(token)
+}
+
+/// Adds a tipster's message (and files) to their tip, retrying if staff changed the tip meanwhile.
+pub async fn add_message(
+    state: &AppState,
+    tip_id: i64,
+    body: Option<String>,
+    files: Vec<store::model::NewAttachment>,
+) -> ApiResult<()> {
+    for _ in 0..3 {
+        let tip = state.store.get_tip(tip_id).await?;
+        let now = state.now();
+        let detail = serde_json::json!({"message": body.is_some(), "attachments": files.len()});
+        let change = TipChange {
+            tip_id,
+            expected_version: tip.version,
+            now,
+            messages: body.iter().map(|b| ("tipster".to_owned(), None, b.clone())).collect(),
+            attachments: files.clone(),
+            audit: vec![
+                NewAudit::new(now, "tipster", AuditAction::MessageFromTipster, format!("tip:{tip_id}")).detail(detail),
+            ],
+            ..Default::default()
+        };
+        match state.store.commit_tip_change(change).await {
+            Ok(()) => {
+                let event = crate::state::TipEvent {
+                    tip_id,
+                    kind: "changed",
+                    tier: tip.tier.code(),
+                    agencies: tip.active_agencies,
+                };
+                state.publish(event);
+                return Ok(());
+            }
+            // Staff changed the tip meanwhile: the message must still land.
+            Err(store::StoreError::Conflict(_)) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::Conflict("the tip is busy; please send again".into()))
 }
 
 fn format_reference(typed: &str) -> Option<String> {
@@ -124,23 +170,6 @@ pub async fn post_message(
     JsonBody(req, _): JsonBody<MessageRequest>,
 ) -> ApiResult<StatusCode> {
     let body = crate::desk::message_body(&req.body)?;
-    for _ in 0..3 {
-        let tip = state.store.get_tip(tip_id).await?;
-        let now = state.now();
-        let change = TipChange {
-            tip_id,
-            expected_version: tip.version,
-            now,
-            messages: vec![("tipster".into(), None, body.clone())],
-            audit: vec![NewAudit::new(now, "tipster", AuditAction::MessageFromTipster, format!("tip:{tip_id}"))],
-            ..Default::default()
-        };
-        match state.store.commit_tip_change(change).await {
-            Ok(()) => return Ok(StatusCode::CREATED),
-            // Staff changed the tip meanwhile: the message must still land.
-            Err(store::StoreError::Conflict(_)) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(ApiError::Conflict("the tip is busy; please send again".into()))
+    add_message(&state, tip_id, Some(body), Vec::new()).await?;
+    Ok(StatusCode::CREATED)
 }

@@ -7,5 +7,6 @@ mod escalation;
 mod helpers;
 mod intake;
 mod lifecycle;
+mod pages;
 mod people;
 mod tipster;

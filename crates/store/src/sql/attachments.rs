@@ -1,0 +1,70 @@
+//! Attachments: written in the caller's transaction, read by tip or by id.
+
+use super::SqlStore;
+use crate::model::*;
+use crate::{Result, StoreError};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+const META: &str = "id, tip_id, uploader, filename, content_type, size, sha256, note, created_at";
+
+fn meta(r: &AnyRow) -> Result<AttachmentMeta> {
+    Ok(AttachmentMeta {
+        id: r.try_get("id")?,
+        tip_id: r.try_get("tip_id")?,
+        uploader: r.try_get("uploader")?,
+        filename: r.try_get("filename")?,
+        content_type: r.try_get("content_type")?,
+        size: r.try_get("size")?,
+        sha256: r.try_get("sha256")?,
+        note: r.try_get("note")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+impl SqlStore {
+    pub(super) async fn insert_attachments(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        tip_id: i64,
+        files: &[NewAttachment],
+        now: i64,
+    ) -> Result<()> {
+        let sql = self.sql(
+            "INSERT INTO attachments (tip_id, uploader, filename, content_type, size, sha256, note, data, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        );
+        for f in files {
+            sqlx::query(sql.clone())
+                .bind(tip_id)
+                .bind(&f.uploader)
+                .bind(&f.filename)
+                .bind(&f.content_type)
+                .bind(f.data.len() as i64)
+                .bind(&f.sha256)
+                .bind(&f.note)
+                .bind(f.data.clone())
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn attachments_of(&self, tip_id: i64) -> Result<Vec<AttachmentMeta>> {
+        let rows = sqlx::query(self.sql(&format!("SELECT {META} FROM attachments WHERE tip_id = $1 ORDER BY id")))
+            .bind(tip_id)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(meta).collect()
+    }
+
+    pub(super) async fn attachment_by_id(&self, id: i64) -> Result<(AttachmentMeta, Vec<u8>)> {
+        let row = sqlx::query(self.sql(&format!("SELECT {META}, data FROM attachments WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound("attachment"))?;
+        Ok((meta(&row)?, row.try_get("data")?))
+    }
+}

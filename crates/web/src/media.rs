@@ -1,0 +1,212 @@
+//! Files people attach: what is accepted, and removing what would identify them. A photo's
+//! EXIF block carries GPS coordinates and the camera's serial number: a tipster's photo must
+//! not reveal where they live. Types are read from the bytes, never from the name.
+
+use img_parts::{Bytes, ImageEXIF, ImageICC};
+
+/// Largest single file accepted.
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+/// Most files per submission.
+pub const MAX_FILES: usize = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Jpeg,
+    Png,
+    Webp,
+    Gif,
+    Pdf,
+    Mp4,
+}
+
+impl Kind {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Kind::Jpeg => "image/jpeg",
+            Kind::Png => "image/png",
+            Kind::Webp => "image/webp",
+            Kind::Gif => "image/gif",
+            Kind::Pdf => "application/pdf",
+            Kind::Mp4 => "video/mp4",
+        }
+    }
+}
+
+/// The kind of file, from its first bytes.
+pub fn sniff(bytes: &[u8]) -> Option<Kind> {
+    match bytes {
+        [0xFF, 0xD8, 0xFF, ..] => Some(Kind::Jpeg),
+        [0x89, b'P', b'N', b'G', ..] => Some(Kind::Png),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some(Kind::Webp),
+        [b'G', b'I', b'F', b'8', ..] => Some(Kind::Gif),
+        [b'%', b'P', b'D', b'F', ..] => Some(Kind::Pdf),
+        [_, _, _, _, b'f', b't', b'y', b'p', ..] => Some(Kind::Mp4),
+        _ => None,
+    }
+}
+
+/// Why a file was refused, in words for the person who sent it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("is larger than 10 MB")]
+    TooLarge,
+    #[error("is not a photo (JPEG, PNG, WebP, GIF), a PDF or an MP4 video")]
+    WrongType,
+    #[error("could not be read as the image it claims to be")]
+    Unreadable,
+}
+
+/// A file ready to store: its type, cleaned bytes, and what was done to it.
+#[derive(Debug)]
+pub struct Cleaned {
+    pub kind: Kind,
+    pub bytes: Vec<u8>,
+    pub note: &'static str,
+}
+
+/// Checks a file and strips identifying metadata from photos (EXIF with GPS, XMP, IPTC,
+/// comments). Videos and PDFs are kept as sent; the form says so.
+pub fn clean(bytes: &[u8]) -> Result<Cleaned, Refused> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(Refused::TooLarge);
+    }
+    let kind = sniff(bytes).ok_or(Refused::WrongType)?;
+    let data = Bytes::copy_from_slice(bytes);
+    let (bytes, note) = match kind {
+        Kind::Jpeg => {
+            let mut jpeg = img_parts::jpeg::Jpeg::from_bytes(data).map_err(|_| Refused::Unreadable)?;
+            jpeg.set_exif(None);
+            jpeg.set_icc_profile(None);
+            // APP1 (EXIF, XMP), APP2–APP15 (FlashPix, IPTC, maker data) and comments go; APP0 (JFIF) stays.
+            jpeg.segments_mut().retain(|s| {
+                let m = s.marker();
+                !((0xE1..=0xEF).contains(&m) || m == img_parts::jpeg::markers::COM)
+            });
+            (jpeg.encoder().bytes().to_vec(), "location and camera metadata removed")
+        }
+        Kind::Png => {
+            let mut png = img_parts::png::Png::from_bytes(data).map_err(|_| Refused::Unreadable)?;
+            png.set_exif(None);
+            png.chunks_mut().retain(|c| !matches!(&c.kind(), b"tEXt" | b"iTXt" | b"zTXt" | b"eXIf" | b"tIME"));
+            (png.encoder().bytes().to_vec(), "location and camera metadata removed")
+        }
+        Kind::Webp => {
+            let mut webp = img_parts::webp::WebP::from_bytes(data).map_err(|_| Refused::Unreadable)?;
+            webp.set_exif(None);
+            webp.set_icc_profile(None);
+            webp.chunks_mut().retain(|c| &c.id() != b"XMP ");
+            (webp.encoder().bytes().to_vec(), "location and camera metadata removed")
+        }
+        Kind::Gif => (bytes_vec(&data), "no location metadata in this format"),
+        Kind::Pdf | Kind::Mp4 => (bytes_vec(&data), "kept as sent: this kind of file can carry metadata"),
+    };
+    Ok(Cleaned { kind, bytes, note })
+}
+
+fn bytes_vec(b: &Bytes) -> Vec<u8> {
+    b.to_vec()
+}
+
+/// A name safe to show and to send back in a download header.
+pub fn safe_filename(name: &str, kind: Kind) -> String {
+    let base: String = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .take(80)
+        .collect();
+    let ext = match kind {
+        Kind::Jpeg => "jpg",
+        Kind::Png => "png",
+        Kind::Webp => "webp",
+        Kind::Gif => "gif",
+        Kind::Pdf => "pdf",
+        Kind::Mp4 => "mp4",
+    };
+    let stem = base.rsplit_once('.').map(|(s, _)| s.to_owned()).unwrap_or(base);
+    let stem = if stem.is_empty() { "attachment".to_owned() } else { stem };
+    format!("{stem}.{ext}")
+}
+
+/// Test fixtures (public so integration tests and the browser suite's checks can share them).
+#[doc(hidden)]
+pub mod fixtures {
+    /// A 1×1 JPEG with an EXIF block that holds a GPS position (38°53'N 77°02'W), built by
+    /// hand so the test needs no image library.
+    pub fn jpeg_with_gps() -> Vec<u8> {
+        let mut tiff = Vec::new();
+        tiff.extend_from_slice(b"MM\0\x2a\0\0\0\x08"); // big-endian TIFF, IFD0 at 8
+        tiff.extend_from_slice(&[0, 1]); // one entry
+        tiff.extend_from_slice(&[0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26]); // GPSInfo IFD at 26
+        tiff.extend_from_slice(&[0, 0, 0, 0]); // no next IFD
+        tiff.extend_from_slice(&[0, 2]); // GPS IFD: two entries
+        tiff.extend_from_slice(&[0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0]); // GPSLatitudeRef "N"
+        tiff.extend_from_slice(&[0, 2, 0, 5, 0, 0, 0, 3, 0, 0, 0, 56]); // GPSLatitude at 56
+        tiff.extend_from_slice(&[0, 0, 0, 0]);
+        for (n, d) in [(38u32, 1u32), (53, 1), (0, 1)] {
+            tiff.extend_from_slice(&n.to_be_bytes());
+            tiff.extend_from_slice(&d.to_be_bytes());
+        }
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend_from_slice(&tiff);
+        let mut out = vec![0xFF, 0xD8];
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(&app1);
+        out.extend_from_slice(&[0xFF, 0xFE, 0x00, 0x0B]);
+        out.extend_from_slice(b"home cam\0");
+        out.extend_from_slice(TINY_JPEG_BODY);
+        out
+    }
+
+    /// Quantisation table, frame, Huffman tables and scan of a 1×1 grey JPEG (after SOI).
+    const TINY_JPEG_BODY: &[u8] = &[
+        0xFF, 0xDB, 0x00, 0x43, 0x00, 0x08, 0x06, 0x06, 0x07, 0x06, 0x05, 0x08, 0x07, 0x07, 0x07, 0x09, 0x09, 0x08,
+        0x0A, 0x0C, 0x14, 0x0D, 0x0C, 0x0B, 0x0B, 0x0C, 0x19, 0x12, 0x13, 0x0F, 0x14, 0x1D, 0x1A, 0x1F, 0x1E, 0x1D,
+        0x1A, 0x1C, 0x1C, 0x20, 0x24, 0x2E, 0x27, 0x20, 0x22, 0x2C, 0x23, 0x1C, 0x1C, 0x28, 0x37, 0x29, 0x2C, 0x30,
+        0x31, 0x34, 0x34, 0x34, 0x1F, 0x27, 0x39, 0x3D, 0x38, 0x32, 0x3C, 0x2E, 0x33, 0x34, 0x32, 0xFF, 0xC0, 0x00,
+        0x0B, 0x08, 0x00, 0x01, 0x00, 0x01, 0x01, 0x01, 0x11, 0x00, 0xFF, 0xC4, 0x00, 0x14, 0x00, 0x01, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09, 0xFF, 0xC4, 0x00,
+        0x14, 0x10, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00, 0x2A, 0x9F, 0xFF, 0xD9,
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::jpeg_with_gps;
+    use super::*;
+
+    fn contains(hay: &[u8], needle: &[u8]) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle)
+    }
+
+    #[test]
+    fn gps_is_removed_from_jpeg() {
+        let original = jpeg_with_gps();
+        assert!(contains(&original, b"Exif") && contains(&original, b"home cam"));
+        let cleaned = clean(&original).unwrap();
+        assert_eq!(cleaned.kind, Kind::Jpeg);
+        assert!(cleaned.bytes.starts_with(&[0xFF, 0xD8]), "still a JPEG");
+        assert!(!contains(&cleaned.bytes, b"Exif"), "EXIF (with GPS) removed");
+        assert!(!contains(&cleaned.bytes, b"home cam"), "comments removed");
+        assert!(contains(&cleaned.bytes, &[0xFF, 0xDA]), "the picture itself kept");
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_vouch_for() {
+        assert_eq!(clean(b"MZ\x90\0 not an image").unwrap_err(), Refused::WrongType);
+        assert_eq!(clean(&vec![0xFF; MAX_FILE_BYTES + 1]).unwrap_err(), Refused::TooLarge);
+        assert_eq!(clean(&[0xFF, 0xD8, 0xFF, 0x00]).unwrap_err(), Refused::Unreadable);
+        assert_eq!(clean(b"%PDF-1.7 ...").unwrap().note, "kept as sent: this kind of file can carry metadata");
+    }
+
+    #[test]
+    fn filenames_are_tamed() {
+        assert_eq!(safe_filename("../../etc/passwd", Kind::Pdf), "passwd.pdf");
+        assert_eq!(safe_filename("IMG 0001.HEIC.exe", Kind::Jpeg), "IMG0001.HEIC.jpg");
+        assert_eq!(safe_filename("", Kind::Png), "attachment.png");
+    }
+}

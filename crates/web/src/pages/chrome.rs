@@ -1,0 +1,39 @@
+//! What every public page shares: the language, its words, the path (for the language
+//! switch) and whether crisis resources are shown prominently.
+
+use super::cookies::cookie;
+use super::i18n::{Lang, Text};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
+pub struct Chrome {
+    pub lang: Lang,
+    pub t: &'static Text,
+    pub path: String,
+    pub crisis_prominent: bool,
+}
+
+impl Chrome {
+    pub fn new(lang: Lang, path: &str) -> Chrome {
+        Chrome { lang, t: lang.text(), path: path.to_owned(), crisis_prominent: false }
+    }
+}
+
+/// The visitor's language: `?lang=` first, then the `sl_lang` cookie, then English.
+pub struct PageLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let from_query =
+            parts.uri.query().unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse);
+        let from_cookie = cookie(&parts.headers, "sl_lang").and_then(|v| Lang::parse(&v));
+        Ok(PageLang(from_query.or(from_cookie).unwrap_or(Lang::En)))
+    }
+}
+
+/// Remembers the language choice for a year (not a tracking cookie: only "en" or "es").
+pub fn lang_cookie(lang: Lang) -> (axum::http::HeaderName, String) {
+    (axum::http::header::SET_COOKIE, format!("sl_lang={}; Path=/; Max-Age=31536000; SameSite=Lax; Secure", lang.code()))
+}

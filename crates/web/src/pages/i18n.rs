@@ -1,0 +1,250 @@
+//! The words of the public pages, in English and Spanish. One struct, so a missing
+//! translation is a compile error, not a blank on a frightened student's screen.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Es,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "en" => Some(Lang::En),
+            "es" => Some(Lang::Es),
+            _ => None,
+        }
+    }
+
+    pub fn text(self) -> &'static Text {
+        match self {
+            Lang::En => &EN,
+            Lang::Es => &ES,
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Es,
+            Lang::Es => Lang::En,
+        }
+    }
+}
+
+pub struct Text {
+    pub switch_to: &'static str,
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub crisis_title: &'static str,
+    pub crisis_danger: &'static str,
+    pub crisis_988: &'static str,
+    pub category: &'static str,
+    pub categories: [(&'static str, &'static str); 11],
+    pub narrative: &'static str,
+    pub narrative_hint: &'static str,
+    pub where_: &'static str,
+    pub site: &'static str,
+    pub no_site: &'static str,
+    pub location_text: &'static str,
+    pub who: &'static str,
+    pub subject_name: &'static str,
+    pub subject_age: &'static str,
+    pub subject_school: &'static str,
+    pub subject_handles: &'static str,
+    pub contact: &'static str,
+    pub contact_hint: &'static str,
+    pub contact_name: &'static str,
+    pub contact_phone: &'static str,
+    pub contact_email: &'static str,
+    pub files: &'static str,
+    pub files_hint: &'static str,
+    pub submit: &'static str,
+    pub optional: &'static str,
+    pub fix_errors: &'static str,
+    pub receipt_title: &'static str,
+    pub receipt_keep: &'static str,
+    pub reference: &'static str,
+    pub passphrase: &'static str,
+    pub save: &'static str,
+    pub next_title: &'static str,
+    pub next_steps: &'static str,
+    pub follow_up: &'static str,
+    pub follow_up_intro: &'static str,
+    pub sign_in: &'static str,
+    pub wrong_pair: &'static str,
+    pub status: &'static str,
+    pub conversation: &'static str,
+    pub no_messages: &'static str,
+    pub from_staff: &'static str,
+    pub from_you: &'static str,
+    pub reply: &'static str,
+    pub send: &'static str,
+    pub sent: &'static str,
+    pub new_tip: &'static str,
+}
+
+pub static EN: Text = Text {
+    switch_to: "Español",
+    title: "Report a concern",
+    intro: "Tell us what you saw or heard. You do not have to give your name. We do not record your IP address or your device.",
+    crisis_title: "Need help now?",
+    crisis_danger: "If someone is in danger right now, call 911.",
+    crisis_988: "Thinking about suicide or in crisis? Call or text 988, any time.",
+    category: "What is it about?",
+    categories: [
+        ("planned_attack", "A planned attack"),
+        ("weapon", "A weapon"),
+        ("threat", "A threat"),
+        ("self_harm", "Self-harm or suicide"),
+        ("bullying", "Bullying"),
+        ("abuse", "Abuse"),
+        ("drugs", "Drugs"),
+        ("trafficking", "Trafficking"),
+        ("suspicious_activity", "Suspicious activity"),
+        ("cyber", "Online harm"),
+        ("other", "Something else"),
+    ],
+    narrative: "What happened?",
+    narrative_hint: "Who, what, where, when. Copy the exact words if someone posted or said something.",
+    where_: "Where",
+    site: "School or place",
+    no_site: "Not a registered school or place",
+    location_text: "Or describe the place",
+    who: "Who is it about? (if you know)",
+    subject_name: "Name",
+    subject_age: "Age",
+    subject_school: "School",
+    subject_handles: "Social media accounts (separate with commas)",
+    contact: "How can we reach you? (optional)",
+    contact_hint: "Only if you want to be contacted. Leave empty to stay anonymous.",
+    contact_name: "Your name",
+    contact_phone: "Your phone",
+    contact_email: "Your e-mail",
+    files: "Photos, videos or PDFs (optional)",
+    files_hint: "Up to 5 files, 10 MB each. We remove location data from photos. Videos and PDFs are kept as sent.",
+    submit: "Send report",
+    optional: "optional",
+    fix_errors: "Please check the highlighted answers.",
+    receipt_title: "Your report was received",
+    receipt_keep: "Write these down or save them now. They are shown only once and we cannot show them again.",
+    reference: "Reference",
+    passphrase: "Passphrase",
+    save: "Save as a file",
+    next_title: "What happens next",
+    next_steps: "Your report has been sent to the people responsible. Someone must look at it before a deadline, or it goes to their supervisors. Come back with your reference and passphrase to read their questions and add information.",
+    follow_up: "Follow up on a report",
+    follow_up_intro: "Sign in with the reference and passphrase you got when you sent your report.",
+    sign_in: "Sign in",
+    wrong_pair: "That reference and passphrase do not match a report. Check them and try again.",
+    status: "Status",
+    conversation: "Messages",
+    no_messages: "No messages yet.",
+    from_staff: "From the team",
+    from_you: "You",
+    reply: "Answer or add information",
+    send: "Send",
+    sent: "Sent. Thank you.",
+    new_tip: "Report something else",
+};
+
+pub static ES: Text = Text {
+    switch_to: "English",
+    title: "Reportar una preocupación",
+    intro: "Cuéntenos lo que vio u oyó. No tiene que dar su nombre. No guardamos su dirección IP ni datos de su dispositivo.",
+    crisis_title: "¿Necesita ayuda ahora?",
+    crisis_danger: "Si alguien está en peligro ahora mismo, llame al 911.",
+    crisis_988: "¿Piensa en el suicidio o está en crisis? Llame o envíe un mensaje al 988, a cualquier hora.",
+    category: "¿De qué se trata?",
+    categories: [
+        ("planned_attack", "Un ataque planeado"),
+        ("weapon", "Un arma"),
+        ("threat", "Una amenaza"),
+        ("self_harm", "Autolesión o suicidio"),
+        ("bullying", "Acoso escolar"),
+        ("abuse", "Abuso"),
+        ("drugs", "Drogas"),
+        ("trafficking", "Trata de personas"),
+        ("suspicious_activity", "Actividad sospechosa"),
+        ("cyber", "Daño en línea"),
+        ("other", "Otra cosa"),
+    ],
+    narrative: "¿Qué pasó?",
+    narrative_hint: "Quién, qué, dónde, cuándo. Copie las palabras exactas si alguien publicó o dijo algo.",
+    where_: "Dónde",
+    site: "Escuela o lugar",
+    no_site: "No es una escuela o lugar registrado",
+    location_text: "O describa el lugar",
+    who: "¿Sobre quién es? (si lo sabe)",
+    subject_name: "Nombre",
+    subject_age: "Edad",
+    subject_school: "Escuela",
+    subject_handles: "Cuentas de redes sociales (separadas por comas)",
+    contact: "¿Cómo podemos contactarle? (opcional)",
+    contact_hint: "Solo si quiere que le contacten. Déjelo vacío para seguir en el anonimato.",
+    contact_name: "Su nombre",
+    contact_phone: "Su teléfono",
+    contact_email: "Su correo electrónico",
+    files: "Fotos, videos o PDF (opcional)",
+    files_hint: "Hasta 5 archivos de 10 MB cada uno. Quitamos los datos de ubicación de las fotos. Los videos y PDF se guardan tal como llegan.",
+    submit: "Enviar reporte",
+    optional: "opcional",
+    fix_errors: "Revise las respuestas señaladas.",
+    receipt_title: "Recibimos su reporte",
+    receipt_keep: "Anote o guarde estos datos ahora. Solo se muestran una vez y no podemos volver a mostrarlos.",
+    reference: "Referencia",
+    passphrase: "Contraseña",
+    save: "Guardar como archivo",
+    next_title: "Qué pasa ahora",
+    next_steps: "Su reporte fue enviado a las personas responsables. Alguien debe revisarlo antes de un plazo, o pasa a sus supervisores. Vuelva con su referencia y contraseña para leer sus preguntas y agregar información.",
+    follow_up: "Seguimiento de un reporte",
+    follow_up_intro: "Entre con la referencia y la contraseña que recibió al enviar su reporte.",
+    sign_in: "Entrar",
+    wrong_pair: "Esa referencia y contraseña no corresponden a un reporte. Revíselas e intente de nuevo.",
+    status: "Estado",
+    conversation: "Mensajes",
+    no_messages: "Todavía no hay mensajes.",
+    from_staff: "Del equipo",
+    from_you: "Usted",
+    reply: "Responder o agregar información",
+    send: "Enviar",
+    sent: "Enviado. Gracias.",
+    new_tip: "Reportar otra cosa",
+};
+
+/// Status words for the tipster, in their language.
+pub fn status_words(lang: Lang, status: domain::status::Status) -> &'static str {
+    use domain::status::Status::*;
+    match (lang, status) {
+        (Lang::En, s) => s.tipster_words(),
+        (Lang::Es, Received | Triaged | Routed) => {
+            "Recibido. Su reporte fue enviado a las personas responsables y espera que lo tomen."
+        }
+        (Lang::Es, Acknowledged | InProgress | AwaitingReview) => {
+            "En proceso. Una persona responsable tiene su reporte y lo está revisando."
+        }
+        (Lang::Es, Closed) => "Cerrado. Las personas responsables terminaron su trabajo con su reporte. Gracias.",
+    }
+}
+
+/// Field error reasons in the tipster's language, for the fields the form has.
+pub fn field_label(lang: Lang, field: &str) -> &'static str {
+    let t = lang.text();
+    match field {
+        "category" => t.category,
+        "narrative" => t.narrative,
+        "site_id" => t.site,
+        "location.text" | "location_text" => t.location_text,
+        f if f.starts_with("subjects") && f.ends_with("age") => t.subject_age,
+        f if f.starts_with("subjects") => t.who,
+        f if f.starts_with("contact") => t.contact,
+        "attachments" => t.files,
+        _ => t.fix_errors,
+    }
+}

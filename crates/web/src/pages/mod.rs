@@ -1,0 +1,71 @@
+//! Server-rendered HTML: the tipster's pages and the staff console. Templates (in
+//! `templates/`) auto-escape; pages work without JavaScript, which only adds live updates and
+//! countdowns. Every action a page takes goes through the same `intake`, `desk` and `links`
+//! functions as the JSON API.
+
+pub mod chrome;
+pub mod cookies;
+pub mod i18n;
+pub mod public;
+pub mod staff;
+pub mod staff_actions;
+pub mod upload;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+
+/// Largest form submission (five 10 MB files and the text).
+pub const FORM_LIMIT: usize = 55 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(public::form))
+        .route("/tips", post(public::submit))
+        .route("/follow-up", get(public::follow_up_form).post(public::follow_up_sign_in))
+        .route("/follow-up/tip", get(public::follow_up_tip))
+        .route("/follow-up/messages", post(public::follow_up_message))
+        .route("/staff/login", get(staff::login_form).post(staff::login))
+        .route("/staff/logout", post(staff::logout))
+        .route("/staff", get(staff::queue))
+        .route("/staff/queue/rows", get(staff::queue_rows))
+        .route("/staff/queue.csv", get(staff::queue_csv))
+        .route("/staff/events", get(staff::events))
+        .route("/staff/tips/{id}", get(staff::tip))
+        .route("/staff/tips/{id}/{action}", post(staff_actions::act))
+        .route("/staff/links/{id}/{action}", post(staff_actions::link_act))
+        .route("/staff/attachments/{id}", get(staff::attachment))
+        .route("/staff/dashboard", get(staff::dashboard))
+        .route("/staff/admin", get(staff::admin))
+        .route("/static/app.css", get(css))
+        .route("/static/staff.js", get(staff_js))
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
+}
+
+async fn css() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/app.css"),
+    )
+}
+
+async fn staff_js() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/staff.js"),
+    )
+}
+
+/// Renders a template into an HTML response with the given status.
+pub fn render(status: axum::http::StatusCode, t: &impl askama::Template) -> axum::response::Response {
+    match t.render() {
+        Ok(html) => (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side").into_response()
+        }
+    }
+}

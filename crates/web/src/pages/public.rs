@@ -1,0 +1,380 @@
+//! The tipster's pages: the tip form, the receipt, and follow-up. All work without JavaScript.
+
+use super::chrome::{Chrome, PageLang, lang_cookie};
+use super::cookies::{cookie, session_cookie};
+use super::i18n::{Lang, field_label, status_words};
+use super::render;
+use super::upload;
+use crate::api::dto::{ContactRequest, LocationRequest, SubjectRequest, TipRequest};
+use crate::error::ApiError;
+use crate::intake;
+use crate::secrets::token_hash;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Form, Multipart, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::tip::{Category, NewTip};
+use domain::urgency::Tier;
+use serde::Deserialize;
+use store::model::Site;
+
+/// A field's error as the form shows it.
+pub struct ShownError {
+    pub field: String,
+    pub label: &'static str,
+    pub reason: String,
+}
+
+/// The form's values, kept when it is shown again with errors.
+#[derive(Default)]
+pub struct TipForm {
+    pub category: String,
+    pub narrative: String,
+    pub site_id: String,
+    pub location_text: String,
+    pub subject_name: String,
+    pub subject_age: String,
+    pub subject_school: String,
+    pub subject_handles: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub contact_email: String,
+    pub error_fields: Vec<String>,
+}
+
+impl TipForm {
+    pub fn is_category(&self, code: &str) -> bool {
+        self.category == code
+    }
+    pub fn is_site(&self, id: &i64) -> bool {
+        self.site_id == id.to_string()
+    }
+    pub fn has_error(&self, field: &str) -> bool {
+        self.error_fields.iter().any(|f| f == field)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public/form.html")]
+struct FormPage {
+    chrome: Chrome,
+    sites: Vec<Site>,
+    form: TipForm,
+    errors: Vec<ShownError>,
+}
+
+#[derive(Template)]
+#[template(path = "public/receipt.html")]
+struct ReceiptPage {
+    chrome: Chrome,
+    reference: String,
+    passphrase: String,
+    save_text: String,
+}
+
+pub async fn form(State(state): State<AppState>, PageLang(lang): PageLang) -> Response {
+    let sites = state.store.list_sites().await.unwrap_or_default();
+    let page = FormPage {
+        chrome: Chrome::new(lang, "/"),
+        sites,
+        form: TipForm { category: "threat".into(), ..TipForm::default() },
+        errors: vec![],
+    };
+    let mut resp = render(StatusCode::OK, &page);
+    let (k, v) = lang_cookie(lang);
+    if let Ok(v) = v.parse() {
+        resp.headers_mut().insert(k, v);
+    }
+    resp
+}
+
+fn form_values(d: &upload::FormData) -> TipForm {
+    TipForm {
+        category: d.get("category").to_owned(),
+        narrative: d.get("narrative").to_owned(),
+        site_id: d.get("site_id").to_owned(),
+        location_text: d.get("location_text").to_owned(),
+        subject_name: d.get("subject_name").to_owned(),
+        subject_age: d.get("subject_age").to_owned(),
+        subject_school: d.get("subject_school").to_owned(),
+        subject_handles: d.get("subject_handles").to_owned(),
+        contact_name: d.get("contact_name").to_owned(),
+        contact_phone: d.get("contact_phone").to_owned(),
+        contact_email: d.get("contact_email").to_owned(),
+        error_fields: vec![],
+    }
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+/// The form's fields as the API's request, so both go through one parser.
+fn as_request(f: &TipForm, lang: Lang) -> Result<TipRequest, domain::FieldError> {
+    let site_id = match f.site_id.trim() {
+        "" => None,
+        s => Some(s.parse::<i64>().map_err(|_| domain::FieldError::new("site_id", "is not a registered site"))?),
+    };
+    let age = match f.subject_age.trim() {
+        "" => None,
+        a => Some(a.parse::<i64>().map_err(|_| domain::FieldError::new("subjects[0].age", "must be a number"))?),
+    };
+    let handles: Vec<String> = f.subject_handles.split([',', ' ']).filter_map(opt).collect();
+    let subject = SubjectRequest {
+        name: opt(&f.subject_name),
+        age,
+        school: opt(&f.subject_school),
+        handles,
+        ..SubjectRequest::default()
+    };
+    let contact =
+        ContactRequest { name: opt(&f.contact_name), phone: opt(&f.contact_phone), email: opt(&f.contact_email) };
+    Ok(TipRequest {
+        category: f.category.clone(),
+        narrative: f.narrative.clone(),
+        language: Some(lang.code().to_owned()),
+        location: opt(&f.location_text).map(|text| LocationRequest { lat: None, lon: None, text: Some(text) }),
+        site_id,
+        subjects: vec![subject],
+        contact: Some(contact),
+    })
+}
+
+pub async fn submit(State(state): State<AppState>, PageLang(lang): PageLang, multipart: Multipart) -> Response {
+    let data = match upload::read(multipart, "tipster").await {
+        Ok(d) => d,
+        Err(why) => return (StatusCode::BAD_REQUEST, why).into_response(),
+    };
+    let lang = Lang::parse(data.get("lang")).unwrap_or(lang);
+    let mut values = form_values(&data);
+    let show_errors = |state: AppState, mut values: TipForm, errors: Vec<ShownError>| async move {
+        values.error_fields = errors.iter().map(|e| e.field.clone()).collect();
+        let sites = state.store.list_sites().await.unwrap_or_default();
+        render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &FormPage { chrome: Chrome::new(lang, "/"), sites, form: values, errors },
+        )
+    };
+    if !data.refused.is_empty() {
+        let errors = data
+            .refused
+            .iter()
+            .map(|r| ShownError {
+                field: "attachments".into(),
+                label: field_label(lang, "attachments"),
+                reason: r.clone(),
+            })
+            .collect();
+        return show_errors(state, values, errors).await;
+    }
+    let parsed = as_request(&values, lang).and_then(NewTip::try_from);
+    let tip = match parsed {
+        Ok(t) => t,
+        Err(e) => {
+            let label = field_label(lang, &e.field);
+            return show_errors(state, values, vec![ShownError { field: e.field, label, reason: e.reason }]).await;
+        }
+    };
+    let category = tip.category;
+    match intake::file_tip(&state, tip, data.files, None).await {
+        Ok(receipt) => {
+            let t = lang.text();
+            let mut chrome = Chrome::new(lang, "/");
+            chrome.crisis_prominent = category == Category::SelfHarm || receipt.tier == Tier::LifeSafety;
+            let text = format!(
+                "Sightline\n{}: {}\n{}: {}\n{}\n",
+                t.reference, receipt.reference, t.passphrase, receipt.passphrase, t.next_steps
+            );
+            let page = ReceiptPage {
+                chrome,
+                reference: receipt.reference,
+                passphrase: receipt.passphrase,
+                save_text: percent_encode(&text),
+            };
+            render(StatusCode::OK, &page)
+        }
+        Err(ApiError::Invalid(e)) => {
+            let label = field_label(lang, &e.field);
+            values.narrative = values.narrative.trim().to_owned();
+            show_errors(state, values, vec![ShownError { field: e.field, label, reason: e.reason }]).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Percent-encodes for a `data:` URL.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "public/followup_login.html")]
+struct FollowUpLogin {
+    chrome: Chrome,
+    failed: bool,
+}
+
+pub async fn follow_up_form(PageLang(lang): PageLang) -> Response {
+    render(StatusCode::OK, &FollowUpLogin { chrome: Chrome::new(lang, "/follow-up"), failed: false })
+}
+
+#[derive(Deserialize)]
+pub struct SignIn {
+    reference: String,
+    passphrase: String,
+}
+
+const TIPSTER_COOKIE: &str = "sl_tipster";
+
+pub async fn follow_up_sign_in(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Form(f): Form<SignIn>,
+) -> Response {
+    match crate::api::tipster::open_session(&state, &f.reference, &f.passphrase).await {
+        Ok(token) => {
+            let max_age = state.options.tipster_session_ms / 1000;
+            (
+                [(header::SET_COOKIE, session_cookie(TIPSTER_COOKIE, &token, "/follow-up", max_age))],
+                Redirect::to(&format!("/follow-up/tip?lang={}", lang.code())),
+            )
+                .into_response()
+        }
+        Err(ApiError::Unauthorized) => {
+            render(StatusCode::UNAUTHORIZED, &FollowUpLogin { chrome: Chrome::new(lang, "/follow-up"), failed: true })
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+pub struct ShownMessage {
+    pub from: &'static str,
+    pub who: &'static str,
+    pub body: String,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "public/followup_tip.html")]
+struct FollowUpTip {
+    chrome: Chrome,
+    reference: String,
+    status: &'static str,
+    messages: Vec<ShownMessage>,
+    sent: bool,
+    errors: Vec<ShownError>,
+}
+
+async fn tipster_tip(state: &AppState, headers: &HeaderMap) -> Option<i64> {
+    let token = cookie(headers, TIPSTER_COOKIE)?;
+    state.store.tipster_session(&token_hash(&token), state.now()).await.ok().flatten()
+}
+
+#[derive(Deserialize)]
+pub struct Sent {
+    sent: Option<String>,
+}
+
+async fn show_tip(
+    state: &AppState,
+    lang: Lang,
+    tip_id: i64,
+    sent: bool,
+    errors: Vec<ShownError>,
+    status: StatusCode,
+) -> Response {
+    let d = match state.store.tip_detail(tip_id).await {
+        Ok(d) => d,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let t = lang.text();
+    let messages = d
+        .messages
+        .into_iter()
+        .map(|m| {
+            let staff = m.author == "staff";
+            ShownMessage {
+                from: if staff { "staff" } else { "you" },
+                who: if staff { t.from_staff } else { t.from_you },
+                body: m.body,
+                at: crate::api::rfc3339(m.created_at),
+            }
+        })
+        .collect();
+    let page = FollowUpTip {
+        chrome: Chrome::new(lang, "/follow-up/tip"),
+        reference: d.tip.reference,
+        status: status_words(lang, d.tip.status),
+        messages,
+        sent,
+        errors,
+    };
+    render(status, &page)
+}
+
+pub async fn follow_up_tip(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    headers: HeaderMap,
+    Query(q): Query<Sent>,
+) -> Response {
+    let Some(tip_id) = tipster_tip(&state, &headers).await else {
+        return Redirect::to(&format!("/follow-up?lang={}", lang.code())).into_response();
+    };
+    show_tip(&state, lang, tip_id, q.sent.is_some(), vec![], StatusCode::OK).await
+}
+
+pub async fn follow_up_message(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let Some(tip_id) = tipster_tip(&state, &headers).await else {
+        return Redirect::to(&format!("/follow-up?lang={}", lang.code())).into_response();
+    };
+    let data = match upload::read(multipart, "tipster").await {
+        Ok(d) => d,
+        Err(why) => return (StatusCode::BAD_REQUEST, why).into_response(),
+    };
+    let error =
+        |field: &str, reason: String| ShownError { field: field.into(), label: field_label(lang, field), reason };
+    if !data.refused.is_empty() {
+        let errors = data.refused.iter().map(|r| error("attachments", r.clone())).collect();
+        return show_tip(&state, lang, tip_id, false, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let body = opt(data.get("body"));
+    if body.is_none() && data.files.is_empty() {
+        let errors = vec![error("body", lang.text().fix_errors.into())];
+        return show_tip(&state, lang, tip_id, false, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let body = match body.map(|b| crate::desk::message_body(&b)).transpose() {
+        Ok(b) => b,
+        Err(ApiError::Invalid(e)) => {
+            return show_tip(
+                &state,
+                lang,
+                tip_id,
+                false,
+                vec![error("body", e.reason)],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        Err(e) => return e.into_response(),
+    };
+    match crate::api::tipster::add_message(&state, tip_id, body, data.files).await {
+        Ok(()) => Redirect::to(&format!("/follow-up/tip?lang={}&sent=1", lang.code())).into_response(),
+        Err(e) => e.into_response(),
+    }
+}

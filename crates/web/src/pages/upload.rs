@@ -1,0 +1,60 @@
+//! Multipart forms: text fields and files, within limits, files checked and cleaned of
+//! identifying metadata before anything is stored.
+
+use crate::media::{self, MAX_FILES};
+use axum::extract::Multipart;
+use std::collections::HashMap;
+use store::model::NewAttachment;
+
+pub struct FormData {
+    pub fields: HashMap<String, String>,
+    pub files: Vec<NewAttachment>,
+    /// Files refused, with the reason in words.
+    pub refused: Vec<String>,
+}
+
+impl FormData {
+    pub fn get(&self, name: &str) -> &str {
+        self.fields.get(name).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// Reads a multipart form. A malformed body is an error; a refused file is reported, not fatal.
+pub async fn read(mut multipart: Multipart, uploader: &str) -> Result<FormData, String> {
+    let mut data = FormData { fields: HashMap::new(), files: Vec::new(), refused: Vec::new() };
+    while let Some(field) = multipart.next_field().await.map_err(|e| format!("the form could not be read: {e}"))? {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "attachments" {
+            let filename = field.file_name().unwrap_or("").to_owned();
+            let bytes = field.bytes().await.map_err(|e| format!("a file could not be read: {e}"))?;
+            if bytes.is_empty() && filename.is_empty() {
+                continue; // the empty file input a browser sends when nothing was chosen
+            }
+            if data.files.len() >= MAX_FILES {
+                data.refused.push(format!("{filename}: at most {MAX_FILES} files"));
+                continue;
+            }
+            match media::clean(&bytes) {
+                Ok(c) => data.files.push(NewAttachment {
+                    uploader: uploader.to_owned(),
+                    filename: media::safe_filename(&filename, c.kind),
+                    content_type: c.kind.content_type().to_owned(),
+                    sha256: crate::secrets::sha256_hex(&c.bytes),
+                    note: c.note.to_owned(),
+                    data: c.bytes,
+                }),
+                Err(why) => data.refused.push(format!(
+                    "{}: {why}",
+                    media::safe_filename(&filename, media::Kind::Pdf).trim_end_matches(".pdf")
+                )),
+            }
+        } else {
+            let text = field.text().await.map_err(|e| format!("the form could not be read: {e}"))?;
+            if text.len() > 100_000 {
+                return Err(format!("{name} is too long"));
+            }
+            data.fields.insert(name, text);
+        }
+    }
+    Ok(data)
+}

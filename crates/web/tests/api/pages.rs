@@ -1,0 +1,228 @@
+//! The HTML pages over real HTTP: the no-JavaScript tip form with an upload, follow-up,
+//! the staff console with CSRF-checked forms, and live events.
+
+use crate::helpers::*;
+use reqwest::multipart::{Form, Part};
+use serde_json::json;
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let i = html.find(start).unwrap_or_else(|| panic!("{start} not in page")) + start.len();
+    let j = html[i..].find(end).unwrap() + i;
+    &html[i..j]
+}
+
+#[tokio::test]
+async fn a_tip_filed_with_the_form_keeps_no_gps_in_its_photo() {
+    let app = spawn_app().await;
+    let page = app.http.get(app.url("/?lang=es")).send().await.unwrap();
+    assert!(page.headers()["content-security-policy"].to_str().unwrap().contains("script-src 'self'"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="es">"#) && html.contains("¿Qué pasó?"), "Spanish form");
+    assert!(html.contains(r#"id="tip-form""#) && html.contains(r#"id="crisis-resources""#));
+
+    let photo = web::media::fixtures::jpeg_with_gps();
+    let form = Form::new()
+        .text("lang", "en")
+        .text("category", "weapon")
+        .text("narrative", "I saw a gun in Jake's backpack in the gym locker room.")
+        .text("site_id", app.world.high_school.to_string())
+        .text("subject_name", "Jake Doe")
+        .text("subject_handles", "@jake_d, @jd2")
+        .part("attachments", Part::bytes(photo).file_name("IMG_0042.jpg").mime_str("image/jpeg").unwrap());
+    let r = app.http.post(app.url("/tips")).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    let reference = between(&html, r#"id="reference" class="code">"#, "<").to_owned();
+    assert_eq!(reference.len(), 9, "{html}");
+    assert!(html.contains(r#"id="save-receipt""#));
+
+    let (tip_id, _) = app.state.store.tip_credentials(&reference).await.unwrap().unwrap();
+    let files = app.state.store.attachments(tip_id).await.unwrap();
+    assert_eq!(files.len(), 1);
+    let (meta, bytes) = app.state.store.attachment(files[0].id).await.unwrap();
+    assert!(bytes.starts_with(&[0xFF, 0xD8]), "still a JPEG");
+    assert!(!bytes.windows(4).any(|w| w == b"Exif"), "GPS-bearing EXIF removed before storing");
+    assert_eq!(meta.filename, "IMG_0042.jpg");
+    let d = app.state.store.tip_detail(tip_id).await.unwrap();
+    assert_eq!(d.subjects[0].handles, vec!["@jake_d", "@jd2"]);
+}
+
+#[tokio::test]
+async fn the_form_shows_errors_in_place_and_stores_nothing() {
+    let app = spawn_app().await;
+    let form = Form::new()
+        .text("lang", "en")
+        .text("category", "threat")
+        .text("narrative", "   ")
+        .text("subject_name", "Kept Value");
+    let r = app.http.post(app.url("/tips")).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"class="field-error" data-field="narrative""#), "{html}");
+    assert!(html.contains(r#"value="Kept Value""#), "values are kept");
+    let bad_file = Form::new()
+        .text("category", "threat")
+        .text("narrative", "See the file.")
+        .part("attachments", Part::bytes(b"MZ\x90\0evil".to_vec()).file_name("x.exe"));
+    let r = app.http.post(app.url("/tips")).multipart(bad_file).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains(r#"data-field="attachments""#));
+    assert_eq!(app.tip_count().await, 0);
+}
+
+#[tokio::test]
+async fn follow_up_in_the_browser() {
+    let app = spawn_app().await;
+    let (id, reference, passphrase) = app.file("bullying", "They push him into the lockers every morning.").await;
+    app.post_as(&app.world.analyst, &format!("/api/v1/tips/{id}/messages"), json!({"body": "Which grade is he in?"}))
+        .await;
+    let client = no_redirects();
+    let wrong = client
+        .post(app.url("/follow-up"))
+        .form(&[("reference", reference.as_str()), ("passphrase", "nope")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let ok = client
+        .post(app.url("/follow-up"))
+        .form(&[("reference", reference.as_str()), ("passphrase", passphrase.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 303);
+    let cookie = ok.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Secure"), "{cookie}");
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let html =
+        client.get(app.url("/follow-up/tip")).header("cookie", &session).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains(r#"data-from="staff""#) && html.contains("Which grade is he in?"));
+    assert!(html.contains(r#"id="status">Received"#), "{html}");
+    let reply = Form::new().text("body", "Seventh grade.");
+    let r =
+        client.post(app.url("/follow-up/messages")).header("cookie", &session).multipart(reply).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let d = app.state.store.tip_detail(id).await.unwrap();
+    assert_eq!(d.messages.last().unwrap().body, "Seventh grade.");
+    let anonymous = client.get(app.url("/follow-up/tip")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 303, "no session, back to sign-in");
+}
+
+async fn console_session(app: &TestApp, email: &str, password: &str) -> String {
+    let client = no_redirects();
+    let r =
+        client.post(app.url("/staff/login")).form(&[("email", email), ("password", password)]).send().await.unwrap();
+    assert_eq!(r.status(), 303, "login");
+    r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_console_checks_passwords_and_csrf_and_updates_live() {
+    let app = spawn_app().await;
+    let hash = web::secrets::hash_password("correct horse battery staple", true).unwrap();
+    {
+        use store::model::NewUser;
+        app.state
+            .store
+            .create_user(
+                NewUser {
+                    agency_id: app.world.sheriff,
+                    email: "lee@sheriff.test".into(),
+                    display_name: "Lee".into(),
+                    roles: vec![domain::staff::Role::Analyst],
+                    password_hash: hash,
+                },
+                "t",
+                T0,
+            )
+            .await
+            .unwrap();
+    }
+    let client = no_redirects();
+    let bad = client
+        .post(app.url("/staff/login"))
+        .form(&[("email", "lee@sheriff.test"), ("password", "wrong")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 401);
+    assert_eq!(client.get(app.url("/staff")).send().await.unwrap().status(), 303, "no session: to the sign-in page");
+    let session = console_session(&app, "lee@sheriff.test", "correct horse battery staple").await;
+
+    // Live: subscribe, then a life-safety tip arrives.
+    let mut events = client.get(app.url("/staff/events")).header("cookie", &session).send().await.unwrap();
+    assert_eq!(events.status(), 200);
+    let (id, _, _) =
+        app.file("planned_attack", "He said he will shoot up the school tomorrow with his dad's rifle.").await;
+    let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            let c = events.chunk().await.unwrap().unwrap();
+            let text = String::from_utf8_lossy(&c).into_owned();
+            if text.contains("tip_id") {
+                return text;
+            }
+        }
+    })
+    .await
+    .expect("an event within 10 s");
+    assert!(
+        chunk.contains(&format!("\"tip_id\":{id}")) && chunk.contains("life_safety") && chunk.contains("\"new\""),
+        "{chunk}"
+    );
+
+    let queue = client.get(app.url("/staff")).header("cookie", &session).send().await.unwrap().text().await.unwrap();
+    assert!(queue.contains(&format!(r#"data-id="{id}" data-tier="life_safety""#)), "{queue}");
+    let page = client
+        .get(app.url(&format!("/staff/tips/{id}")))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"<mark class="evidence""#));
+    let csrf = between(&page, r#"name="csrf" value=""#, "\"").to_owned();
+
+    let forged = client
+        .post(app.url(&format!("/staff/tips/{id}/acknowledge")))
+        .header("cookie", &session)
+        .form(&[("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403, "a form from another site is refused");
+    assert_eq!(app.state.store.get_tip(id).await.unwrap().status, domain::status::Status::Routed);
+    let ack = client
+        .post(app.url(&format!("/staff/tips/{id}/acknowledge")))
+        .header("cookie", &session)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ack.status(), 303);
+    assert_eq!(app.state.store.get_tip(id).await.unwrap().status, domain::status::Status::Acknowledged);
+    let close = client
+        .post(app.url(&format!("/staff/tips/{id}/close")))
+        .header("cookie", &session)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("disposition", "no_lead_value"),
+            ("reason", "Looked into it; nothing there."),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let to = close.headers()["location"].to_str().unwrap().to_owned();
+    assert!(to.contains("flash=Sent"), "{to}");
+    let page = client.get(app.url(&to)).header("cookie", &session).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(r#"id="status">awaiting_review"#));
+    for path in ["/staff/dashboard", "/staff/queue.csv"] {
+        let r = client.get(app.url(path)).header("cookie", &session).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+    }
+}

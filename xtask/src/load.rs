@@ -1,0 +1,607 @@
+//! `cargo xtask load [--db sqlite|postgres|both] [--seconds 10] [--release]`: intake under
+//! load. Starts `sightline serve` (the debug build unless `--release`), then for 1, 64 and 512
+//! concurrent clients files tips over HTTP for the given seconds each, recording every latency;
+//! meanwhile one more client samples the staff queue and the server's memory is read from
+//! `/proc`. Beside it, the raw limit: the same kind of rows committed straight into a fresh
+//! SQLite file with the server's settings, in batched transactions. Writes the `load` section
+//! of `BENCHMARKS.md`.
+
+use crate::pg;
+use crate::project_root;
+use crate::report::{self, thousands};
+use crate::serve::{self, Db, Install};
+use anyhow::{Context, bail};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::{AssertSqlSafe, Connection, Executor, Row};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Tips per transaction for the raw limit.
+const RAW_BATCH: usize = 100;
+/// Seconds for each raw measurement.
+const RAW_SECONDS: f64 = 5.0;
+
+struct Opts {
+    dbs: Vec<Db>,
+    seconds: u64,
+    release: bool,
+    levels: Vec<usize>,
+}
+
+fn parse_opts(args: &[String]) -> anyhow::Result<Opts> {
+    let mut opts = Opts { dbs: vec![Db::Sqlite, Db::Postgres], seconds: 10, release: false, levels: vec![1, 64, 512] };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{a} needs a value"));
+        match a.as_str() {
+            "--db" => opts.dbs = Db::parse_list(value()?)?,
+            "--seconds" => opts.seconds = value()?.parse().context("--seconds")?,
+            "--release" => opts.release = true,
+            "--clients" => {
+                opts.levels =
+                    value()?.split(',').map(|c| c.trim().parse()).collect::<Result<_, _>>().context("--clients")?
+            }
+            other => bail!(
+                "unknown option {other:?}; usage: cargo xtask load [--db sqlite|postgres|both] [--seconds 10] [--clients 1,64,512] [--release]"
+            ),
+        }
+    }
+    anyhow::ensure!((1..=600).contains(&opts.seconds), "--seconds must be from 1 to 600");
+    anyhow::ensure!(opts.levels.iter().all(|c| (1..=2000).contains(c)), "--clients: each from 1 to 2000");
+    Ok(opts)
+}
+
+pub fn main(args: &[String]) -> anyhow::Result<()> {
+    let opts = parse_opts(args)?;
+    let bin = serve::build(opts.release)?;
+    let load_before = report::load_average();
+    let started = Instant::now();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let mut runs = Vec::new();
+    for &db in &opts.dbs {
+        let pg = if db == Db::Postgres { Some(pg::Server::start()?) } else { None };
+        let data = serve::scratch(&format!("load-{}", db.code()))?;
+        let install = Install { bin: bin.clone(), data: data.clone(), database_url: pg.as_ref().map(|p| p.url()) };
+        let token = staff_token(&install)?;
+        let server = install.serve()?;
+        eprintln!("load: {} at {} (pid {})", db.name(), server.url, server.pid);
+        let levels = runtime.block_on(async {
+            let mut levels = Vec::new();
+            warm_up(&server.url).await?;
+            for &clients in &opts.levels {
+                let l = level(&server.url, &token, clients, opts.seconds, server.pid).await?;
+                eprintln!("{}", l.line(db));
+                levels.push(l);
+            }
+            anyhow::Ok(levels)
+        })?;
+        server.kill()?;
+        let db_bytes = dir_bytes(&data);
+        serve::clean(&data);
+        runs.push(DbRun { db, levels, db_bytes });
+    }
+    let raw = if opts.dbs.contains(&Db::Sqlite) {
+        let dir = serve::scratch("load-raw")?;
+        let batched = runtime.block_on(raw_limit(&dir, RAW_BATCH, RAW_SECONDS))?;
+        eprintln!("load: raw SQLite, {RAW_BATCH} tips per transaction: {:.0} tips/s", batched.per_second());
+        let single = runtime.block_on(raw_limit(&dir, 1, RAW_SECONDS))?;
+        eprintln!("load: raw SQLite, 1 tip per transaction: {:.0} tips/s", single.per_second());
+        serve::clean(&dir);
+        Some((batched, single))
+    } else {
+        None
+    };
+    let minutes = started.elapsed().as_secs_f64() / 60.0;
+    let md = markdown(&runs, raw.as_ref(), &opts, &load_before, minutes);
+    println!("{md}");
+    report::write_section("load", &md)?;
+    Ok(())
+}
+
+/// Agency, analyst and API token for the staff-queue sampler; the agency is also the fallback,
+/// so every tip lands in its queue.
+fn staff_token(install: &Install) -> anyhow::Result<String> {
+    let agency = install.admin(&["agency", "add", "--name", "Load Test Fusion Centre", "--kind", "fusion_centre"])?;
+    let agency = agency.lines().last().unwrap_or_default().trim().to_owned();
+    install.admin(&["user", "add", "--agency", &agency, "--role", "analyst", "--email", "a@x.test"])?;
+    install.admin(&["settings", "fallback", "--agency", &agency])?;
+    let token = install.admin(&["token", "create", "--user", "a@x.test"])?;
+    Ok(token.lines().last().unwrap_or_default().trim().to_owned())
+}
+
+fn tip_body(n: u64) -> String {
+    json!({
+        "category": "other",
+        "narrative": format!("Load test tip {n}: a bag was left unattended near the north entrance of the library."),
+    })
+    .to_string()
+}
+
+/// A few tips first, so the first level does not measure start-up.
+async fn warm_up(url: &str) -> anyhow::Result<()> {
+    let client = serve::client(2, Duration::from_secs(30))?;
+    for n in 0..20 {
+        let r = client
+            .post(format!("{url}/api/v1/tips"))
+            .header("content-type", "application/json")
+            .header("idempotency-key", format!("warm-{n}-{:x}", rand::random::<u64>()))
+            .body(tip_body(n))
+            .send()
+            .await?;
+        anyhow::ensure!(r.status().as_u16() == 201, "warm-up tip: {}", r.status());
+    }
+    Ok(())
+}
+
+/// Latency figures in milliseconds.
+#[derive(Default)]
+struct Stats {
+    n: usize,
+    p50: f64,
+    p99: f64,
+    p999: f64,
+    max: f64,
+}
+
+impl Stats {
+    fn of(mut ms: Vec<f64>) -> Stats {
+        if ms.is_empty() {
+            return Stats::default();
+        }
+        ms.sort_by(f64::total_cmp);
+        let at = |p: f64| ms[((p * ms.len() as f64).ceil() as usize).clamp(1, ms.len()) - 1];
+        Stats { n: ms.len(), p50: at(0.50), p99: at(0.99), p999: at(0.999), max: ms[ms.len() - 1] }
+    }
+}
+
+struct Level {
+    clients: usize,
+    tips: u64,
+    errors: u64,
+    error_sample: Option<String>,
+    seconds: f64,
+    latency: Stats,
+    queue: Stats,
+    queue_errors: u64,
+    rss_peak_kib: u64,
+    hwm_kib: u64,
+    server_cpu: f64,
+    generator_cpu: f64,
+}
+
+impl Level {
+    fn per_second(&self) -> f64 {
+        self.tips as f64 / self.seconds
+    }
+
+    fn line(&self, db: Db) -> String {
+        format!(
+            "load {} {:>4} clients: {} tips in {:.1} s = {:.0} tips/s; p50 {:.1} ms, p99 {:.1} ms, p99.9 {:.1} ms, max {:.1} ms; {} errors; \
+             queue p50 {:.1} ms p99 {:.1} ms ({} samples, {} errors); RSS peak {} MiB, HWM {} MiB; server CPU {:.2} cores, load generator {:.2} cores",
+            db.name(),
+            self.clients,
+            self.tips,
+            self.seconds,
+            self.per_second(),
+            self.latency.p50,
+            self.latency.p99,
+            self.latency.p999,
+            self.latency.max,
+            self.errors,
+            self.queue.p50,
+            self.queue.p99,
+            self.queue.n,
+            self.queue_errors,
+            self.rss_peak_kib / 1024,
+            self.hwm_kib / 1024,
+            self.server_cpu,
+            self.generator_cpu,
+        )
+    }
+}
+
+/// `clients` tasks file tips back to back for `seconds`; one more samples the staff queue every
+/// 200 ms; the server's memory is read every 100 ms.
+async fn level(url: &str, token: &str, clients: usize, seconds: u64, pid: u32) -> anyhow::Result<Level> {
+    let client = serve::client(clients + 2, Duration::from_secs(60))?;
+    let run: u64 = rand::random();
+    let stop = Arc::new(AtomicBool::new(false));
+    let (server_cpu0, self_cpu0) = (serve::cpu_seconds(&pid.to_string()), serve::cpu_seconds("self"));
+    let start = Instant::now();
+    let end = start + Duration::from_secs(seconds);
+    let workers: Vec<_> = (0..clients)
+        .map(|i| {
+            let (client, url) = (client.clone(), url.to_owned());
+            tokio::spawn(async move {
+                let (mut ms, mut errors, mut sample) = (Vec::new(), 0u64, None);
+                let mut n = 0u64;
+                while Instant::now() < end && n < 10_000_000 {
+                    n += 1;
+                    let t0 = Instant::now();
+                    let r = client
+                        .post(format!("{url}/api/v1/tips"))
+                        .header("content-type", "application/json")
+                        .header("idempotency-key", format!("load-{run:x}-{clients}-{i}-{n}"))
+                        .body(tip_body(n))
+                        .send()
+                        .await;
+                    let outcome = match r {
+                        Ok(r) if r.status().as_u16() == 201 => r.bytes().await.map(|_| ()).map_err(|e| e.to_string()),
+                        Ok(r) => Err(format!("{} {}", r.status(), r.text().await.unwrap_or_default())),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    match outcome {
+                        Ok(()) => ms.push(t0.elapsed().as_secs_f64() * 1e3),
+                        Err(e) => {
+                            errors += 1;
+                            sample.get_or_insert(e);
+                        }
+                    }
+                }
+                (ms, errors, sample)
+            })
+        })
+        .collect();
+    let queue = {
+        let (client, stop, url, token) = (client.clone(), stop.clone(), url.to_owned(), token.to_owned());
+        tokio::spawn(async move {
+            let (mut ms, mut errors) = (Vec::new(), 0u64);
+            for _ in 0..100_000 {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let t0 = Instant::now();
+                let r = client.get(format!("{url}/api/v1/tips")).bearer_auth(&token).send().await;
+                let answered = match r {
+                    Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                    _ => false,
+                };
+                if answered {
+                    ms.push(t0.elapsed().as_secs_f64() * 1e3);
+                } else {
+                    errors += 1;
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            (ms, errors)
+        })
+    };
+    let memory = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            let (mut peak, mut hwm) = (0, 0);
+            for _ in 0..1_000_000 {
+                if let Some((rss, h)) = serve::memory_kib(pid) {
+                    peak = peak.max(rss);
+                    hwm = hwm.max(h);
+                }
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            (peak, hwm)
+        })
+    };
+    let (mut all, mut errors, mut error_sample) = (Vec::new(), 0, None);
+    for w in workers {
+        let (ms, e, s) = w.await?;
+        all.extend(ms);
+        errors += e;
+        if error_sample.is_none() {
+            error_sample = s;
+        }
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let cpu = |before: Option<f64>, now: Option<f64>| before.zip(now).map_or(f64::NAN, |(b, n)| (n - b) / elapsed);
+    let server_cpu = cpu(server_cpu0, serve::cpu_seconds(&pid.to_string()));
+    let generator_cpu = cpu(self_cpu0, serve::cpu_seconds("self"));
+    stop.store(true, Ordering::SeqCst);
+    let (queue_ms, queue_errors) = queue.await?;
+    let (rss_peak_kib, hwm_kib) = memory.await?;
+    Ok(Level {
+        clients,
+        tips: all.len() as u64,
+        errors,
+        error_sample,
+        seconds: elapsed,
+        latency: Stats::of(all),
+        queue: Stats::of(queue_ms),
+        queue_errors,
+        rss_peak_kib,
+        hwm_kib,
+        server_cpu,
+        generator_cpu,
+    })
+}
+
+struct DbRun {
+    db: Db,
+    levels: Vec<Level>,
+    db_bytes: u64,
+}
+
+struct Raw {
+    per_tx: usize,
+    tips: u64,
+    seconds: f64,
+}
+
+impl Raw {
+    fn per_second(&self) -> f64 {
+        self.tips as f64 / self.seconds
+    }
+}
+
+/// The raw limit: the rows a plain tip writes (the tip, its idempotency key, one route, three
+/// chained audit events and the chain head) committed straight into a fresh SQLite file with
+/// the server's schema and settings (WAL, `synchronous=FULL`), `per_tx` tips per transaction,
+/// through the same sqlx driver the server uses.
+async fn raw_limit(dir: &Path, per_tx: usize, seconds: f64) -> anyhow::Result<Raw> {
+    let file = dir.join(format!("raw-{per_tx}.db"));
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&format!("sqlite://{}?mode=rwc", file.display())).await?;
+    conn.execute(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
+    )
+    .await?;
+    let migrations = project_root().join("crates/store/src/migrations/sqlite");
+    let mut files: Vec<_> = std::fs::read_dir(&migrations)
+        .with_context(|| format!("reading {}", migrations.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+        .collect();
+    files.sort();
+    for f in &files {
+        conn.execute(AssertSqlSafe(std::fs::read_to_string(f)?))
+            .await
+            .with_context(|| format!("applying {}", f.display()))?;
+    }
+    conn.execute("INSERT INTO agencies (id, name, kind, created_at) VALUES (1, 'Raw', 'fusion_centre', 0)").await?;
+    let narrative = "Load test tip: a bag was left unattended near the north entrance of the library.";
+    let start = Instant::now();
+    let mut tips = 0u64;
+    while start.elapsed().as_secs_f64() < seconds && tips < 100_000_000 {
+        let mut tx = conn.begin().await?;
+        for _ in 0..per_tx {
+            tips += 1;
+            let now = 1_700_000_000_000 + tips as i64;
+            let reference = format!("R{tips:07}");
+            let id: i64 = sqlx::query(
+                "INSERT INTO tips (reference, passphrase_hash, category, narrative, language, location_text, lat, lon, site_id, \
+                 tier, tier_rank, tier_rule, tier_rule_text, original_tier, status, ack_due_at, escalation_level, \
+                 next_escalation_at, received_at, updated_at, version) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?10, 'routed', ?14, 0, ?15, ?16, ?16, 1) RETURNING id",
+            )
+            .bind(&reference)
+            .bind(hex::encode(Sha256::digest(reference.as_bytes())))
+            .bind("other")
+            .bind(narrative)
+            .bind("en")
+            .bind(None::<String>)
+            .bind(None::<f64>)
+            .bind(None::<f64>)
+            .bind(None::<i64>)
+            .bind("standard")
+            .bind(2_i64)
+            .bind("category_floor")
+            .bind("The category sets the floor.")
+            .bind(now + 86_400_000)
+            .bind(now + 86_400_000)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("id")?;
+            sqlx::query(
+                "INSERT INTO idempotency_keys (key_hash, tip_id, request_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .bind(hex::encode(Sha256::digest(format!("key-{tips}").as_bytes())))
+            .bind(id)
+            .bind(hex::encode(Sha256::digest(narrative.as_bytes())))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO tip_routes (tip_id, agency_id, reason, state, created_at) VALUES (?1, 1, 'fallback agency', 'pending', ?2)",
+            )
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
+            let mut seq: i64 = head.try_get("seq")?;
+            let mut prev: String = head.try_get("hash")?;
+            for (actor, action) in [("tipster", "tip.received"), ("system", "tip.triaged"), ("system", "tip.routed")] {
+                seq += 1;
+                let object = format!("tip:{id}");
+                let detail = json!({"reference": reference, "category": "other", "channel": "web"}).to_string();
+                let mut h = Sha256::new();
+                for part in [prev.as_str(), &seq.to_string(), &now.to_string(), actor, action, &object, "", &detail] {
+                    h.update((part.len() as u64).to_be_bytes());
+                    h.update(part.as_bytes());
+                }
+                let hash = hex::encode(h.finalize());
+                sqlx::query(
+                    "INSERT INTO audit_events (seq, at_ms, actor, action, object, reason, detail, prev_hash, hash) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7, ?8)",
+                )
+                .bind(seq)
+                .bind(now)
+                .bind(actor)
+                .bind(action)
+                .bind(&object)
+                .bind(&detail)
+                .bind(&prev)
+                .bind(&hash)
+                .execute(&mut *tx)
+                .await?;
+                prev = hash;
+            }
+            sqlx::query("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1")
+                .bind(seq)
+                .bind(&prev)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    conn.close().await?;
+    Ok(Raw { per_tx, tips, seconds })
+}
+
+fn dir_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()?.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum())
+        .unwrap_or(0)
+}
+
+fn met(ok: bool) -> &'static str {
+    if ok { "**met**" } else { "**missed**" }
+}
+
+fn markdown(runs: &[DbRun], raw: Option<&(Raw, Raw)>, opts: &Opts, load_before: &str, minutes: f64) -> String {
+    let build = if opts.release { "release" } else { "debug" };
+    let mut s = String::from("## Intake load\n\n");
+    s.push_str(&format!(
+        "Written by `cargo xtask load --db {} --seconds {}{}` on {}; run it again to refresh this section (the text between the `load:begin` and `load:end` markers is replaced, the rest of the file is kept). The run took {minutes:.1} minutes. **Build: {build}**{}.\n\n",
+        match opts.dbs.as_slice() {
+            [only] => only.code(),
+            _ => "both",
+        },
+        opts.seconds,
+        if opts.release { " --release" } else { "" },
+        report::now_utc(),
+        if opts.release {
+            ""
+        } else {
+            " (`cargo build -p cli`; a release build of the whole CLI takes about 15 minutes on this machine, so the figures below are for unoptimised code: pass `--release` for the production figures)"
+        },
+    ));
+    s.push_str("### Machine\n\n");
+    s.push_str(&report::machine());
+    s.push_str(&format!(
+        "- Other work on the machine: load average {load_before} at the start, {} at the end. The load generator runs on the same 2 cores as the server (its CPU use is in the tables), so the figures are lower bounds for the server alone.\n\n",
+        report::load_average()
+    ));
+    s.push_str("### Method\n\n");
+    s.push_str(&format!(
+        "- `sightline serve --bind 127.0.0.1:0` on a fresh data folder (SQLite: WAL, `synchronous=FULL`, one writer connection; PostgreSQL: a throwaway cluster from `xtask/src/pg.rs` on 127.0.0.1, pool of 16, default `fsync=on`, `synchronous_commit=on`). One fusion-centre agency is the fallback, so every tip is routed to it and lands in its queue; an analyst of that agency holds the API token for the queue sampler. 20 tips are filed first as a warm-up.\n\
+         - For each concurrency level in turn ({}) on the same server: that many tokio tasks (reqwest, one process, keep-alive connections) each file tips back to back for {} s: `POST /api/v1/tips` with `{{\"category\":\"other\",\"narrative\":\"Load test tip N: a bag was left unattended near the north entrance of the library.\"}}` and a unique `Idempotency-Key`. A 201 is only sent after the commit, so every tip counted is durable. The latency of every 201 is recorded, from sending to the whole answer read (client-side, so it includes the load generator's own scheduling). Tips/s = 201s ÷ the wall time until the last request of the level finished. The database grows from level to level.\n\
+         - During each level, one more client fetches the staff queue (`GET /api/v1/tips` with the bearer token: the 500 most urgent open tips) every 200 ms, and the server's `VmRSS` is read from `/proc/<pid>/status` every 100 ms (peak reported) with `VmHWM` (the process's high-water mark since start). CPU use is the process's user + system time over the level's wall time, in cores.\n\
+         - Raw limit (SQLite only), in the same run: a fresh SQLite file with the server's own migrations (`crates/store/src/migrations/sqlite`) and settings (WAL, `synchronous=FULL`, foreign keys), written through the same sqlx driver (`Any` over SQLite) with no HTTP, JSON, triage or routing: per tip the rows a plain tip writes (the tip, its idempotency key, one route, three hash-chained audit events with the chain head read and updated), {RAW_BATCH} tips per transaction for {RAW_SECONDS:.0} s; and, for comparison, one tip per transaction (what the server does today) for {RAW_SECONDS:.0} s.\n\n",
+        opts.levels.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        opts.seconds,
+    ));
+    for r in runs {
+        s.push_str(&format!("### {} over HTTP\n\n", r.db.name()));
+        s.push_str("| clients | tips | tips/s | p50 | p99 | p99.9 | max | errors | queue p50 | queue p99 | queue samples | RSS peak | VmHWM | server CPU | generator CPU |\n");
+        s.push_str("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for l in &r.levels {
+            s.push_str(&format!(
+                "| {} | {} | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {} | {:.1} ms | {:.1} ms | {} | {} MiB | {} MiB | {:.2} | {:.2} |\n",
+                l.clients,
+                thousands(l.tips),
+                l.per_second(),
+                l.latency.p50,
+                l.latency.p99,
+                l.latency.p999,
+                l.latency.max,
+                l.errors,
+                l.queue.p50,
+                l.queue.p99,
+                l.queue.n,
+                l.rss_peak_kib / 1024,
+                l.hwm_kib / 1024,
+                l.server_cpu,
+                l.generator_cpu,
+            ));
+        }
+        for l in r.levels.iter().filter(|l| l.errors > 0 || l.queue_errors > 0) {
+            s.push_str(&format!(
+                "\nAt {} clients: {} failed tip requests (first: {}), {} failed queue samples.\n",
+                l.clients,
+                l.errors,
+                l.error_sample.as_deref().unwrap_or("-").replace('\n', " "),
+                l.queue_errors
+            ));
+        }
+        if r.db == Db::Sqlite {
+            s.push_str(&format!("\nData folder after the run: {:.1} MiB.\n", r.db_bytes as f64 / 1048576.0));
+        }
+        s.push('\n');
+    }
+    let sqlite = runs.iter().find(|r| r.db == Db::Sqlite);
+    if let Some((batched, single)) = raw {
+        s.push_str("### Raw SQLite limit\n\n");
+        s.push_str(&format!(
+            "- {} tips per transaction: {} tips in {:.1} s = **{:.0} tips/s** ({:.0} rows/s, 7 rows written per tip)\n",
+            batched.per_tx,
+            thousands(batched.tips),
+            batched.seconds,
+            batched.per_second(),
+            batched.per_second() * 7.0
+        ));
+        s.push_str(&format!(
+            "- 1 tip per transaction (one fsync per tip, as the server commits today): {} tips in {:.1} s = {:.0} tips/s\n\n",
+            thousands(single.tips),
+            single.seconds,
+            single.per_second()
+        ));
+    }
+    if let Some(r) = sqlite {
+        let best = r.levels.iter().max_by(|a, b| a.per_second().total_cmp(&b.per_second()));
+        let at64 = r.levels.iter().find(|l| l.clients == 64);
+        s.push_str("### Against the targets (SQLite)\n\n| target | measured | |\n| --- | ---: | --- |\n");
+        if let Some(b) = best {
+            s.push_str(&format!(
+                "| ≥ 2,000 durable tips/s over HTTP | {:.0} tips/s (best level: {} clients) | {} |\n",
+                b.per_second(),
+                b.clients,
+                met(b.per_second() >= 2000.0)
+            ));
+        }
+        match at64 {
+            Some(l) => s.push_str(&format!(
+                "| p99 < 50 ms at 64 clients | {:.1} ms | {} |\n",
+                l.latency.p99,
+                met(l.latency.p99 < 50.0)
+            )),
+            None => s.push_str("| p99 < 50 ms at 64 clients | not measured (64 not among the levels) | |\n"),
+        }
+        if let (Some(b), Some((batched, single))) = (best, raw) {
+            let share = b.per_second() / batched.per_second() * 100.0;
+            s.push_str(&format!(
+                "| ≥ 60 % of the raw SQLite limit | {share:.1} % ({:.0} of {:.0} tips/s; {:.0} % of the one-tip-per-transaction rate) | {} |\n",
+                b.per_second(),
+                batched.per_second(),
+                b.per_second() / single.per_second() * 100.0,
+                met(share >= 60.0)
+            ));
+        }
+        s.push('\n');
+        if !opts.release {
+            s.push_str("These are debug-build figures: the server's CPU-bound work (JSON, triage, routing, hashing, sqlx) runs unoptimised, so they understate a release build. ");
+        }
+        s.push_str("The server commits one transaction, with one fsync, per tip; the raw figures show what batching commits (group commit) would make available.\n");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_and_options() {
+        let s = Stats::of((1..=1000).map(f64::from).collect());
+        assert_eq!((s.n, s.p50, s.p99, s.p999, s.max), (1000, 500.0, 990.0, 999.0, 1000.0));
+        assert_eq!(Stats::of(vec![]).n, 0);
+        let o = parse_opts(&["--db".into(), "sqlite".into(), "--clients".into(), "1,8".into()]).unwrap();
+        assert_eq!((o.dbs, o.levels, o.seconds, o.release), (vec![Db::Sqlite], vec![1, 8], 10, false));
+        assert!(parse_opts(&["--seconds".into(), "0".into()]).is_err());
+    }
+}

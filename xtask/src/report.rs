@@ -1,0 +1,143 @@
+//! Writing a measured section into `BENCHMARKS.md` for `crash` and `load`: the machine it ran
+//! on, the date, and replacing only the text between a section's own begin/end markers so the
+//! sections other commands write are kept as they are.
+
+use crate::project_root;
+use std::process::Command;
+
+/// The machine, as one Markdown bullet list.
+pub fn machine() -> String {
+    let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
+    let cpu = read("/proc/cpuinfo")
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map_or_else(|| "unknown".to_owned(), |(_, v)| v.trim().to_owned());
+    let mem_kib: f64 = read("/proc/meminfo")
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0);
+    let os = read("/etc/os-release")
+        .lines()
+        .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+        .map_or_else(|| std::env::consts::OS.to_owned(), |s| s.trim_matches('"').to_owned());
+    let rustc = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "unknown".into());
+    // field 19 of /proc/self/stat is the nice value; the server inherits it
+    let stat = read("/proc/self/stat");
+    let nice = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(16)).unwrap_or("unknown");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let disk = disk_of(&project_root().join("target"));
+    format!(
+        "- CPU: {cpu}, {cores} logical cores\n- Memory: {:.1} GiB\n- OS: {os}, Linux {}\n- Disk (the data folder's file system): {disk}\n- Software: {rustc}\n- Nice value of the run (the server inherits it): {nice}\n",
+        mem_kib / 1024.0 / 1024.0,
+        read("/proc/sys/kernel/osrelease").trim(),
+    )
+}
+
+/// File system type and device of the folder, from `df`.
+fn disk_of(dir: &std::path::Path) -> String {
+    Command::new("df")
+        .args(["--output=source,fstype"])
+        .arg(dir)
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .nth(1)
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(", "))
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The 1, 5 and 15 minute load averages.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// Now (UTC) as `YYYY-MM-DD HH:MM UTC`, from the system clock.
+pub fn now_utc() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    // days since 1970-01-01 to a civil date (H. Hinnant's algorithm)
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let of_day = secs % 86_400;
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", of_day / 3600, of_day % 3600 / 60)
+}
+
+/// Replaces the text from `begin` to `end` (markers included) in `doc` with `section`, which
+/// carries its own markers; appends it when the markers are missing.
+pub fn splice(doc: &str, begin: &str, end: &str, section: &str) -> String {
+    if let (Some(b), Some(e)) = (doc.find(begin), doc.find(end))
+        && b < e
+    {
+        return format!("{}{}{}", &doc[..b], section.trim_end(), &doc[e + end.len()..]);
+    }
+    let mut out = if doc.trim().is_empty() { "# Benchmarks\n".to_owned() } else { doc.trim_end().to_owned() + "\n" };
+    out.push('\n');
+    out.push_str(section.trim_end());
+    out.push('\n');
+    out
+}
+
+/// Writes `body` between `<!-- {name}:begin -->` and `<!-- {name}:end -->` in `BENCHMARKS.md`.
+pub fn write_section(name: &str, body: &str) -> anyhow::Result<()> {
+    let (begin, end) = (format!("<!-- {name}:begin -->"), format!("<!-- {name}:end -->"));
+    let path = project_root().join("BENCHMARKS.md");
+    // read as late as possible: other commands write their own sections of the same file
+    let doc = std::fs::read_to_string(&path).unwrap_or_default();
+    let section = format!("{begin}\n{}\n{end}\n", body.trim());
+    std::fs::write(&path, splice(&doc, &begin, &end, &section))?;
+    eprintln!("wrote the {name} section of {}", path.display());
+    Ok(())
+}
+
+/// 12345 → "12,345".
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splice_replaces_only_its_own_section() {
+        let (b, e) = ("<!-- x:begin -->", "<!-- x:end -->");
+        let doc = "# Benchmarks\n\n<!-- er:begin -->\nER\n<!-- er:end -->\n\n<!-- x:begin -->\nold\n<!-- x:end -->\n\nafter\n";
+        let new = splice(doc, b, e, "<!-- x:begin -->\nnew\n<!-- x:end -->\n");
+        assert_eq!(
+            new,
+            "# Benchmarks\n\n<!-- er:begin -->\nER\n<!-- er:end -->\n\n<!-- x:begin -->\nnew\n<!-- x:end -->\n\nafter\n"
+        );
+        let appended = splice("# Benchmarks\n\nkept\n", b, e, "<!-- x:begin -->\ny\n<!-- x:end -->\n");
+        assert_eq!(appended, "# Benchmarks\n\nkept\n\n<!-- x:begin -->\ny\n<!-- x:end -->\n");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(999), "999");
+        assert!(now_utc().ends_with(" UTC"));
+    }
+}
