@@ -246,3 +246,20 @@ export function screenshotPath(name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return path.join(SCREENSHOTS, `${name}.png`);
 }
+
+/**
+ * Acknowledges the open tip page's tip and closes it as no_lead_value with `reason` (checking
+ * "prior tips reviewed" when the form asks), which a tip with a threat factor sends to review.
+ */
+export async function acknowledgeAndCloseNoLead(page, id, reason) {
+  await tipAction(page, id, 'form#ack-form', await formAction(page, 'form#ack-form'));
+  await expectStatus(page, 'acknowledged', 'after acknowledging');
+  assert.ok((await text(page, '.flash')).length > 0, 'no .flash after acknowledging');
+  const close = page.locator('form#close-form');
+  await close.locator('select[name=disposition]').selectOption('no_lead_value');
+  await close.locator('textarea[name=reason]').fill(reason);
+  const reviewed = close.locator('input[type=checkbox][name=prior_tips_reviewed]');
+  if ((await reviewed.count()) > 0) await reviewed.check();
+  await tipAction(page, id, 'form#close-form', await formAction(page, 'form#close-form'));
+  await expectStatus(page, 'awaiting_review', 'after closing as no_lead_value');
+}

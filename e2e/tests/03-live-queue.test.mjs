@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  NAV_MS, STEP_MS, TEST_MS, fileTip, launch, newPage, staffLogin, tipIdByReference, visit,
+  NAV_MS, STEP_MS, TEST_MS, api, fileTip, launch, newPage, staffLogin, tipIdByReference, visit,
 } from '../lib/sightline.mjs';
 
 let browser;
@@ -100,8 +100,37 @@ test('a life-safety tip appears live and raises the alert on every console of th
     assert.ok(await row.locator(`a.tip-link[href="/staff/tips/${id}"]`).count(), 'the new row has no a.tip-link');
   }
 
+  // The countdown runs: a 5-minute deadline's time left changes within a few seconds.
+  const countdown = analyst.locator(`tr.tip-row[data-id="${id}"] .countdown`);
+  const first = (await countdown.innerText()).trim();
+  assert.ok(first.length > 0, 'the new row\'s countdown shows nothing');
+  await analyst.waitForFunction(
+    ([selector, before]) => document.querySelector(selector)?.textContent.trim() !== before,
+    [`tr.tip-row[data-id="${id}"] .countdown`, first],
+    { timeout: 5_000 },
+  ).catch(() => {
+    throw new Error(`the countdown of the new row stayed at "${first}" for 5 s`);
+  });
+
   // The fusion centre was not sent this tip: it must not appear there. (Its alert is not checked:
   // an escalation of an unrelated demo tip to the fusion centre may raise one at any time.)
   await elsewhere.waitForTimeout(1_000);
   assert.equal(await elsewhere.locator(`tr.tip-row[data-id="${id}"]`).count(), 0, 'the tip appeared in the fusion centre queue');
+});
+
+test('a tip with no site and no location reaches the State Fusion Center', { timeout: TEST_MS }, async () => {
+  const tipster = await newPage(browser, { js: false, phone: true });
+  const { reference } = await fileTip(tipster, {
+    category: 'suspicious_activity',
+    narrative: 'A man has been photographing the kids at the bus stop from a parked car for three mornings now.',
+  });
+  const id = await tipIdByReference(reference, 'analyst@fusion.demo');
+  const sheriffQueue = await api('analyst@sheriff.demo', '/api/v1/tips?limit=5000');
+  assert.ok(!sheriffQueue.some((t) => t.id === id), 'a tip with no place reached the sheriff');
+
+  const page = await newPage(browser);
+  await staffLogin(page, 'analyst@fusion.demo');
+  assert.equal(await page.locator(`table#queue tr.tip-row[data-id="${id}"]`).count(), 1, 'the tip is not in the fusion centre queue page');
+  await visit(page, `/staff/tips/${id}`);
+  assert.match(await page.locator('#routes').innerText(), /State Fusion Center/, '#routes does not name the State Fusion Center');
 });

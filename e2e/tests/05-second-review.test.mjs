@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  TEST_MS, fileTip, formAction, launch, newPage, expectStatus, openTip, staffLogin, text, tipAction,
-  tipIdByReference,
+  TEST_MS, acknowledgeAndCloseNoLead, expectStatus, fileTip, formAction, launch, newPage, openTip, staffLogin,
+  tipAction, tipIdByReference,
 } from '../lib/sightline.mjs';
 
 let browser;
@@ -37,17 +37,8 @@ test('no_lead_value on a threat needs a second person with the supervisor role',
     assert.equal(await analyst.locator(`form${form} input[type=hidden][name=csrf]`).count(), 1, `form${form} has no csrf input`);
   }
 
-  await tipAction(analyst, id, 'form#ack-form', await formAction(analyst, 'form#ack-form'));
-  await expectStatus(analyst, 'acknowledged', 'after acknowledging');
-  assert.ok((await text(analyst, '.flash')).length > 0, 'no .flash after acknowledging');
-
-  const close = analyst.locator('form#close-form');
-  await close.locator('select[name=disposition]').selectOption('no_lead_value');
-  await close.locator('textarea[name=reason]').fill('Spoke with the teacher and the student; it was said about a video game match, no intent.');
-  const reviewed = close.locator('input[type=checkbox][name=prior_tips_reviewed]');
-  if ((await reviewed.count()) > 0) await reviewed.check();
-  await tipAction(analyst, id, 'form#close-form', await formAction(analyst, 'form#close-form'));
-  await expectStatus(analyst, 'awaiting_review', 'after closing as no_lead_value');
+  await acknowledgeAndCloseNoLead(
+    analyst, id, 'Spoke with the teacher and the student; it was said about a video game match, no intent.');
 
   const supervisor = await newPage(browser);
   await staffLogin(supervisor, 'supervisor@sheriff.demo');
@@ -74,14 +65,7 @@ test('a supervisor cannot approve their own close', { timeout: TEST_MS }, async 
   const supervisor = await newPage(browser);
   await staffLogin(supervisor, 'supervisor@sheriff.demo');
   await openTip(supervisor, id);
-  await tipAction(supervisor, id, 'form#ack-form', await formAction(supervisor, 'form#ack-form'));
-  const close = supervisor.locator('form#close-form');
-  await close.locator('select[name=disposition]').selectOption('no_lead_value');
-  await close.locator('textarea[name=reason]').fill('Old post, already handled by the school.');
-  const reviewed = close.locator('input[type=checkbox][name=prior_tips_reviewed]');
-  if ((await reviewed.count()) > 0) await reviewed.check();
-  await tipAction(supervisor, id, 'form#close-form', await formAction(supervisor, 'form#close-form'));
-  await expectStatus(supervisor, 'awaiting_review', 'after closing as no_lead_value');
+  await acknowledgeAndCloseNoLead(supervisor, id, 'Old post, already handled by the school.');
   // The second person must be another person: no review form, or a review that changes nothing.
   const review = supervisor.locator('form#review-form');
   if ((await review.count()) > 0) {

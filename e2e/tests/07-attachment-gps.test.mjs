@@ -1,10 +1,13 @@
 // Story 7: a photo's location metadata never reaches staff. A JPEG with an Exif GPS block is
 // attached to a tip; what staff download is still a JPEG, without the Exif segment or the GPS IFD.
+// Files the form does not take (over 10 MB; not an image, video or PDF) bring the form back.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { containsCraftedGps, craftJpeg, exifSegments, segments } from '../lib/jpeg.mjs';
-import { TEST_MS, fileTip, launch, newPage, openTip, staffLogin, tipIdByReference } from '../lib/sightline.mjs';
+import {
+  TEST_MS, api, fileTip, fillAndSubmitTip, launch, newPage, openTip, staffLogin, tipIdByReference, visit,
+} from '../lib/sightline.mjs';
 
 let browser;
 before(async () => {
@@ -59,3 +62,35 @@ test('an uploaded photo is stored without its GPS metadata', { timeout: TEST_MS 
   }, `data:image/jpeg;base64,${stored.toString('base64')}`);
   assert.deepEqual(size, [8, 8], 'the stored JPEG does not decode to the 8×8 picture');
 });
+
+/** Whether the fusion centre (where tips with no place go) has an open tip with this narrative. */
+async function filedWith(narrative) {
+  const queue = await api('analyst@fusion.demo', '/api/v1/tips?limit=5000');
+  return queue.some((t) => narrative.startsWith(t.excerpt.trim()));
+}
+
+for (const [what, file, narrative] of [
+  [
+    'a file over 10 MB',
+    { name: 'video.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(10 * 1024 * 1024 + 1, 0x41) },
+    'Someone keeps leaving notes in my locker saying they know where I live. I have a video of it.',
+  ],
+  [
+    'a file that is not an image, video or PDF',
+    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just some notes\n') },
+    'Someone keeps leaving notes in my locker saying they know where I live. I typed them up.',
+  ],
+]) {
+  test(`${what} is refused by the form with the reason, the text kept, nothing filed`, { timeout: TEST_MS }, async () => {
+    const page = await newPage(browser, { js: false, phone: true });
+    await visit(page, '/');
+    const response = await fillAndSubmitTip(page, { category: 'threat', narrative, files: [file] });
+    assert.equal(response.status(), 422, `${what} answered HTTP ${response.status()}, expected 422`);
+    const error = page.locator('.field-error[data-field="attachments"]');
+    assert.equal(await error.count(), 1, 'no .field-error[data-field="attachments"]');
+    assert.ok((await error.innerText()).trim().length > 0, 'the attachments error says nothing');
+    assert.equal(await page.locator('form#tip-form textarea[name=narrative]').inputValue(), narrative, 'the narrative was not kept');
+    assert.equal(await page.locator('#reference').count(), 0, 'a receipt was shown');
+    assert.ok(!(await filedWith(narrative)), 'the tip was filed anyway');
+  });
+}

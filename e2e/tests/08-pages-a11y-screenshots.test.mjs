@@ -12,8 +12,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
-  DESKTOP, PHONE, SCREENSHOTS, fileTip, fillAndSubmitTip, formAction, launch, newPage, openTip, screenshotPath,
-  staffLogin, submit, tipAction, tipIdByReference, visit,
+  DESKTOP, PHONE, SCREENSHOTS, acknowledgeAndCloseNoLead, fileTip, fillAndSubmitTip, formAction, launch, newPage,
+  openTip, screenshotPath, staffLogin, submit, tipAction, tipIdByReference, visit,
 } from '../lib/sightline.mjs';
 
 const BLOCKING = new Set(['serious', 'critical']);
@@ -39,7 +39,17 @@ function horizontalOverflow() {
   return { scrollWidth, viewport, offenders };
 }
 
-async function capture(page, name) {
+/** {page → {lang, switches, crisis}} for the public pages. */
+const chrome = new Map();
+
+async function capture(page, name, { isPublic = false } = {}) {
+  if (isPublic) {
+    chrome.set(name, await page.evaluate(() => ({
+      lang: document.documentElement.getAttribute('lang'),
+      switches: [...document.querySelectorAll('a[hreflang="es"], a[hreflang="en"]')].map((a) => a.getAttribute('href')),
+      crisis: document.querySelectorAll('#crisis-resources').length,
+    })));
+  }
   for (const [width, size] of [['phone', PHONE], ['desktop', DESKTOP]]) {
     await page.setViewportSize(size);
     const overflow = await page.evaluate(horizontalOverflow);
@@ -63,34 +73,32 @@ test('every page: screenshots, no serious or critical accessibility violation, n
   try {
     const tipster = await newPage(browser);
     await visit(tipster, '/');
-    await capture(tipster, 'tip-form');
+    await capture(tipster, 'tip-form', { isPublic: true });
     const invalid = await fillAndSubmitTip(tipster, { category: 'threat', narrative: ' ', noValidate: true });
     assert.equal(invalid.status(), 422, 'the invalid form');
-    await capture(tipster, 'tip-form-invalid');
+    await capture(tipster, 'tip-form-invalid', { isPublic: true });
     const { reference, passphrase } = await fileTip(tipster, {
       category: 'threat',
       narrative: 'A junior at Millbrook High told people at practice he will hurt Coach Ellis if he gets cut from the team.',
       site: 'Millbrook High School',
-      subject_name: 'Drew Parker',
-      subject_age: 16,
     });
-    await capture(tipster, 'receipt');
+    await capture(tipster, 'receipt', { isPublic: true });
     await fileTip(tipster, {
       category: 'self_harm',
       narrative: 'My cousin texted me that she does not want to be alive anymore and has pills saved up.',
     });
-    await capture(tipster, 'receipt-crisis');
+    await capture(tipster, 'receipt-crisis', { isPublic: true });
     await visit(tipster, '/follow-up');
-    await capture(tipster, 'follow-up');
+    await capture(tipster, 'follow-up', { isPublic: true });
     await tipster.locator('form#follow-up-form input[name=reference]').fill('ZZZZ-ZZZZ');
     await tipster.locator('form#follow-up-form input[name=passphrase]').fill('AAAA-BBBB-CCCC-DDDD-EEEE');
     const refused = await submit(tipster, 'form#follow-up-form button:not([type=button])', '/follow-up');
     assert.equal(refused.status(), 401, 'a wrong follow-up pair');
-    await capture(tipster, 'follow-up-refused');
+    await capture(tipster, 'follow-up-refused', { isPublic: true });
 
     const spanish = await newPage(browser);
     await visit(spanish, '/?lang=es');
-    await capture(spanish, 'tip-form-es');
+    await capture(spanish, 'tip-form-es', { isPublic: true });
 
     const id = await tipIdByReference(reference, 'analyst@sheriff.demo');
     const analyst = await newPage(browser);
@@ -109,15 +117,9 @@ test('every page: screenshots, no serious or critical accessibility violation, n
     await tipster.locator('form#follow-up-form input[name=passphrase]').fill(passphrase);
     await submit(tipster, 'form#follow-up-form button:not([type=button])', '/follow-up');
     assert.equal(new URL(tipster.url()).pathname, '/follow-up/tip', 'signed in as the tipster');
-    await capture(tipster, 'follow-up-tip');
+    await capture(tipster, 'follow-up-tip', { isPublic: true });
 
-    await tipAction(analyst, id, 'form#ack-form', await formAction(analyst, 'form#ack-form'));
-    const close = analyst.locator('form#close-form');
-    await close.locator('select[name=disposition]').selectOption('no_lead_value');
-    await close.locator('textarea[name=reason]').fill('Talked with the coach; the player was upset and has no access to weapons.');
-    const reviewed = close.locator('input[type=checkbox][name=prior_tips_reviewed]');
-    if ((await reviewed.count()) > 0) await reviewed.check();
-    await tipAction(analyst, id, 'form#close-form', await formAction(analyst, 'form#close-form'));
+    await acknowledgeAndCloseNoLead(analyst, id, 'Talked with the coach; the player was upset and has no access to weapons.');
 
     const supervisor = await newPage(browser);
     await staffLogin(supervisor, 'supervisor@sheriff.demo');
@@ -153,6 +155,16 @@ test('every page: screenshots, no serious or critical accessibility violation, n
       }
       assert.ok(lines.length === 0, `${lines.length} serious/critical accessibility violations on ${name}:\n${lines.join('\n')}`);
     });
+    if (chrome.has(name)) {
+      await t.test(`public page chrome: ${name}`, () => {
+        const c = chrome.get(name);
+        assert.ok(['en', 'es'].includes(c.lang), `<html lang="${c.lang}">`);
+        const other = c.lang === 'es' ? 'en' : 'es';
+        assert.ok(c.switches.some((href) => new RegExp(`[?&]lang=${other}\\b`).test(href ?? '')),
+          `no a[hreflang="${other}"] adding ?lang=${other} (switch links: ${JSON.stringify(c.switches)})`);
+        assert.equal(c.crisis, 1, 'no #crisis-resources');
+      });
+    }
     // WCAG 1.4.10 (reflow): at 360 px the page itself must not scroll sideways (a wide table may
     // scroll inside its own box).
     await t.test(`no sideways scrolling: ${name}`, () => {

@@ -236,6 +236,7 @@ pub async fn token(c: TokenCommand) -> anyhow::Result<()> {
                 token_hash: token_hash(&token),
                 label,
                 expires_at: Some(now + expires_days * 86_400_000),
+                ..Default::default()
             },
             "cli",
             now,

@@ -3,6 +3,7 @@
 mod admin;
 mod audit;
 mod dedupe;
+mod keys;
 mod serve;
 
 use clap::{Args, Parser, Subcommand};
@@ -63,6 +64,9 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Encryption keys.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
     /// Deduplicate a CSV of person records: which rows are the same person.
     Resolve(dedupe::ResolveArgs),
 }
@@ -98,6 +102,7 @@ fn main() -> std::process::ExitCode {
             Command::Settings(c) => admin::settings(c).await,
             Command::Audit(c) => audit::run(c).await,
             Command::Resolve(args) => dedupe::run(args),
+            Command::Keys(c) => keys::run(c).await,
         }
     });
     match result {

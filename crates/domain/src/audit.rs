@@ -37,10 +37,22 @@ pub enum AuditAction {
     AccessRequested,
     AccessGranted,
     AccessRefused,
+    SignInFailed,
+    AccountLocked,
+    AccountUnlocked,
+    AccountDisabled,
+    AccountUpdated,
+    SignedIn,
+    MfaEnrolled,
+    MfaReset,
+    TokenRevoked,
+    ContactRevealed,
+    KeysRotated,
+    AuditSearched,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 31] = [
+    pub const ALL: [AuditAction; 43] = [
         AuditAction::TipReceived,
         AuditAction::TipTriaged,
         AuditAction::TipRouted,
@@ -72,6 +84,18 @@ impl AuditAction {
         AuditAction::AccessRequested,
         AuditAction::AccessGranted,
         AuditAction::AccessRefused,
+        AuditAction::SignInFailed,
+        AuditAction::AccountLocked,
+        AuditAction::AccountUnlocked,
+        AuditAction::AccountDisabled,
+        AuditAction::AccountUpdated,
+        AuditAction::SignedIn,
+        AuditAction::MfaEnrolled,
+        AuditAction::MfaReset,
+        AuditAction::TokenRevoked,
+        AuditAction::ContactRevealed,
+        AuditAction::KeysRotated,
+        AuditAction::AuditSearched,
     ];
 
     pub fn code(self) -> &'static str {
@@ -107,6 +131,18 @@ impl AuditAction {
             AuditAction::AccessRequested => "access.requested",
             AuditAction::AccessGranted => "access.granted",
             AuditAction::AccessRefused => "access.refused",
+            AuditAction::SignInFailed => "signin.failed",
+            AuditAction::AccountLocked => "account.locked",
+            AuditAction::AccountUnlocked => "account.unlocked",
+            AuditAction::AccountDisabled => "account.disabled",
+            AuditAction::AccountUpdated => "account.updated",
+            AuditAction::SignedIn => "signin.succeeded",
+            AuditAction::MfaEnrolled => "mfa.enrolled",
+            AuditAction::MfaReset => "mfa.reset",
+            AuditAction::TokenRevoked => "token.revoked",
+            AuditAction::ContactRevealed => "contact.revealed",
+            AuditAction::KeysRotated => "keys.rotated",
+            AuditAction::AuditSearched => "audit.searched",
         }
     }
 

@@ -61,6 +61,49 @@ pub trait Store: Send + Sync + 'static {
     /// Applies a change to a tip if its version still matches, with its audit events.
     async fn commit_tip_change(&self, change: TipChange) -> Result<()>;
 
+    // --- security ----------------------------------------------------------------------
+    /// The tip's data key, wrapped: (key id, wrapped key).
+    async fn tip_key(&self, tip_id: i64) -> Result<Option<(String, String)>>;
+    /// Every tip's wrapped data key: (tip id, key id, wrapped).
+    async fn tip_keys(&self) -> Result<Vec<(i64, String, String)>>;
+    /// Replaces wrapped data keys (after re-wrapping under a new instance key), in one transaction.
+    async fn rewrap_tip_keys(&self, keys: Vec<(i64, String, String)>, audit: NewAudit) -> Result<()>;
+    /// The tipster's contact details as stored (encrypted).
+    async fn tip_contact(&self, tip_id: i64) -> Result<Option<ContactRow>>;
+    async fn account_security(&self, user_id: i64) -> Result<AccountSecurity>;
+    async fn set_mfa(
+        &self,
+        user_id: i64,
+        secret: Option<String>,
+        enabled_at: Option<i64>,
+        recovery_codes: Vec<String>,
+        audit: Option<NewAudit>,
+    ) -> Result<()>;
+    /// Counts a failed sign-in and locks the account at `threshold` failures within `window_ms`.
+    async fn record_failed_sign_in(
+        &self,
+        user_id: i64,
+        now: i64,
+        window_ms: i64,
+        threshold: i64,
+    ) -> Result<(i64, bool)>;
+    async fn record_sign_in(&self, user_id: i64, now: i64) -> Result<()>;
+    /// Unlock, disable/enable, or grant/withdraw contact reveal, with its audit event.
+    async fn update_account(
+        &self,
+        user_id: i64,
+        unlock: bool,
+        disable: Option<bool>,
+        reveal: Option<bool>,
+        audit: NewAudit,
+    ) -> Result<()>;
+    /// Any unrevoked token (API or session) with its user; callers decide expiry and idleness.
+    async fn token_info(&self, token_hash: &str) -> Result<Option<TokenInfo>>;
+    async fn touch_token(&self, token_id: i64, user_id: i64, now: i64, mfa_passed: Option<bool>) -> Result<()>;
+    async fn revoke_token(&self, token_id: i64, audit: NewAudit) -> Result<()>;
+    async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenRow>>;
+    async fn search_audit(&self, query: &AuditQuery) -> Result<Vec<domain::audit::StoredAudit>>;
+
     async fn attachments(&self, tip_id: i64) -> Result<Vec<AttachmentMeta>>;
     async fn attachment(&self, id: i64) -> Result<(AttachmentMeta, Vec<u8>)>;
 

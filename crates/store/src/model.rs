@@ -139,6 +139,26 @@ pub struct NewToken {
     pub token_hash: String,
     pub label: String,
     pub expires_at: Option<i64>,
+    /// `api` (a bearer token) or `session` (a console sign-in).
+    pub kind: String,
+    /// For API tokens: the roles it may use; `None` means all of the user's roles.
+    pub scope_roles: Option<Vec<domain::staff::Role>>,
+    /// Sessions start false until the second factor is checked.
+    pub mfa_passed: bool,
+}
+
+impl Default for NewToken {
+    fn default() -> Self {
+        NewToken {
+            user_id: 0,
+            token_hash: String::new(),
+            label: String::new(),
+            expires_at: None,
+            kind: "api".into(),
+            scope_roles: None,
+            mfa_passed: true,
+        }
+    }
 }
 
 /// An audit event to append; seq and hashes are assigned by the store.
@@ -231,6 +251,8 @@ pub struct NewTipRecord {
     pub subjects: Vec<SubjectRow>,
     pub mentions: Vec<MentionRow>,
     pub attachments: Vec<NewAttachment>,
+    /// The tip's data key, wrapped by the instance key: (key id, wrapped key).
+    pub data_key: Option<(String, String)>,
     pub contact: Option<ContactRow>,
     pub routes: Vec<NewRoute>,
     pub ack_due_at: i64,
@@ -504,4 +526,56 @@ pub struct AttachmentMeta {
     pub sha256: String,
     pub note: String,
     pub created_at: i64,
+}
+
+/// Security state of a staff account.
+#[derive(Debug, Clone, Default)]
+pub struct AccountSecurity {
+    /// The TOTP secret, encrypted by the caller.
+    pub totp_secret: Option<String>,
+    pub totp_enabled_at: Option<i64>,
+    /// Hashes of unused recovery codes.
+    pub recovery_codes: Vec<String>,
+    pub locked_at: Option<i64>,
+    pub last_active_at: Option<i64>,
+    pub created_at: i64,
+    pub can_reveal_contact: bool,
+}
+
+/// What a presented token is.
+#[derive(Debug, Clone)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub user: User,
+    /// `api` or `session`.
+    pub kind: String,
+    /// For API tokens: the roles it may use (a subset of the user's).
+    pub scope_roles: Option<Vec<domain::staff::Role>>,
+    pub mfa_passed: bool,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// An API token as listed (never its secret).
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub label: String,
+    pub kind: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// Filters for the audit trail.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub object: Option<String>,
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+    pub limit: i64,
 }

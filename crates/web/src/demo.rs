@@ -145,7 +145,13 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
         let token = new_token("slt");
         store
             .create_token(
-                NewToken { user_id: user.id, token_hash: token_hash(&token), label: "demo".into(), expires_at: None },
+                NewToken {
+                    user_id: user.id,
+                    token_hash: token_hash(&token),
+                    label: "demo".into(),
+                    expires_at: None,
+                    ..Default::default()
+                },
                 actor,
                 now,
             )

@@ -137,6 +137,8 @@ pub async fn assign(state: &AppState, viewer: &Viewer, tip_id: i64, user_id: i64
 pub async fn message_tipster(state: &AppState, viewer: &Viewer, tip_id: i64, body: &str) -> ApiResult<()> {
     let body = message_body(body)?;
     let d = load(state, viewer, tip_id, TipAction::Work).await?;
+    let key = crate::sealed::data_key(state, tip_id).await?;
+    let body = crate::sealed::seal_message(key.as_ref(), &d.tip.reference, &body);
     let now = state.now();
     let mut c = base(&d, now);
     c.messages.push(("staff".into(), Some(viewer.user_id), body));
@@ -346,7 +348,7 @@ pub async fn close(
         let window = routing.policy(viewer.agency_id).window(d.tip.tier).max(domain::time::Millis::HOUR);
         c.close_requested_by = Some(Some(viewer.user_id));
         c.ack_due_at = Some(Some(now + window));
-        c.escalation = Some((2, Some(now + window)));
+        c.escalation = Some((d.tip.escalation_level, Some(now + window)));
         c.audit.push(
             NewAudit::new(now, &actor(viewer), AuditAction::TipCloseRequested, object)
                 .reason(reason.as_str())

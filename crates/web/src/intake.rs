@@ -54,9 +54,17 @@ pub async fn file_tip(
             None => secrets::new_passphrase(),
         };
         let reference = secrets::new_reference();
-        let mut record =
-            decide(&state.secrets, &tip, &assessment, &routing, &reference, &passphrase, idem.as_ref(), now);
-        record.attachments = attachments.clone();
+        let record = decide(
+            &state.secrets,
+            &tip,
+            &assessment,
+            &routing,
+            &reference,
+            &passphrase,
+            idem.as_ref(),
+            &attachments,
+            now,
+        );
         let agencies: Vec<i64> = record.routes.iter().map(|r| r.agency_id).collect();
         match state.store.insert_tip(record).await {
             Ok(tip_id) => {
@@ -117,6 +125,7 @@ fn decide(
     reference: &str,
     passphrase: &str,
     idem: Option<&Idempotency>,
+    attachments: &[NewAttachment],
     now: i64,
 ) -> NewTipRecord {
     let (lat, lon, location_text) = match &tip.location {
@@ -162,7 +171,24 @@ fn decide(
                 .detail(json!({"count": notifications.len(), "kind": "new_tip"})),
         );
     }
+    let data_key = crate::crypto::random_key();
+    let seal =
+        |field: &str, v: &Option<String>| v.as_ref().map(|x| crate::crypto::seal_text(&data_key, reference, field, x));
+    let contact = tip.contact.as_ref().map(|c| ContactRow {
+        name: seal("contact.name", &c.name),
+        phone: seal("contact.phone", &c.phone),
+        email: seal("contact.email", &c.email),
+    });
+    let attachments = attachments
+        .iter()
+        .map(|a| NewAttachment {
+            data: crate::crypto::seal_bytes(&data_key, reference, "attachment", &a.data),
+            ..a.clone()
+        })
+        .collect();
     NewTipRecord {
+        data_key: Some(secrets.keyring.wrap(&data_key)),
+        attachments,
         reference: reference.to_owned(),
         passphrase_hash: passphrase_hash(secrets, passphrase),
         category: tip.category.code().to_owned(),
@@ -177,7 +203,6 @@ fn decide(
         tier_rule_text: assessment.rule_text.clone(),
         factors: assessment.factors.iter().map(factor_row).collect(),
         mentions: crate::resolution::mentions_of(tip),
-        attachments: Vec::new(),
         subjects: tip
             .subjects
             .iter()
@@ -191,11 +216,7 @@ fn decide(
                 handles: s.handles.clone(),
             })
             .collect(),
-        contact: tip.contact.as_ref().map(|c| ContactRow {
-            name: c.name.clone(),
-            phone: c.phone.clone(),
-            email: c.email.clone(),
-        }),
+        contact,
         routes: routes.iter().map(|r| NewRoute { agency_id: r.agency_id, reason: r.reason.clone() }).collect(),
         ack_due_at,
         next_escalation_at: ack_due_at,

@@ -13,6 +13,7 @@
 
 pub mod api;
 pub mod clock;
+pub mod crypto;
 pub mod demo;
 pub mod desk;
 pub mod error;
@@ -23,6 +24,7 @@ pub mod links;
 pub mod media;
 pub mod pages;
 pub mod resolution;
+pub mod sealed;
 pub mod secrets;
 pub mod state;
 

@@ -18,6 +18,8 @@ const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 #[derive(Clone)]
 pub struct Secrets {
     key: [u8; 32],
+    /// Wrapping keys for the tips' data keys.
+    pub keyring: crate::crypto::Keyring,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -39,12 +41,19 @@ impl Secrets {
         let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         let bytes = hex::decode(text.trim()).context("instance.key is not hex")?;
         let key: [u8; 32] = bytes.try_into().map_err(|_| anyhow::anyhow!("instance.key must hold 32 bytes"))?;
-        Ok(Secrets { key })
+        Ok(Secrets { key, keyring: crate::crypto::Keyring::load_or_create(data_dir)? })
     }
 
     /// A fixed key, for tests only.
     pub fn from_key(key: [u8; 32]) -> Secrets {
-        Secrets { key }
+        let mut wrapping = key;
+        wrapping[0] ^= 0xA5;
+        Secrets { key, keyring: crate::crypto::Keyring::from_key(wrapping) }
+    }
+
+    /// The data key of a tip, unwrapped; `None` for tips stored before encryption.
+    pub fn data_key(&self, wrapped: Option<&(String, String)>) -> anyhow::Result<Option<crate::crypto::Key>> {
+        wrapped.map(|(id, w)| self.keyring.unwrap(id, w)).transpose()
     }
 
     /// HMAC-SHA-256 under the instance key, with a purpose label so hashes of one kind can

@@ -222,3 +222,46 @@ fn resolve_deduplicates_a_csv_and_reports_bad_rows() {
     let err = String::from_utf8_lossy(&missing.stderr);
     assert!(!missing.status.success() && err.contains("no-such-file.csv"), "{err}");
 }
+
+#[test]
+fn keys_rotate_rewraps_every_data_key_and_keeps_content_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (mut server, url) = serve(d, true);
+    let (status, r) = Http::post(
+        &format!("{url}/api/v1/tips"),
+        &json!({"category": "other", "narrative": "A note for the team.", "contact": {"email": "me@example.test"}}),
+        None,
+    );
+    assert_eq!(status, 201);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let before = std::fs::read_to_string(d.join("wrapping.key")).unwrap();
+    let out = ok(d, &["keys", "rotate"]);
+    assert!(out.contains("31 data keys re-wrapped") && out.contains("0 still under an older key"), "{out}");
+    assert_ne!(std::fs::read_to_string(d.join("wrapping.key")).unwrap(), before);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(d.join("wrapping.key")).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    // Restarted on the new key, the tipster still reads their tip.
+    let (mut server, url) = serve(d, false);
+    let (status, session) = Http::post(
+        &format!("{url}/api/v1/tipster/session"),
+        &json!({"reference": r["reference"], "passphrase": r["passphrase"]}),
+        None,
+    );
+    assert_eq!(status, 200);
+    let (status, _) = Http::post(
+        &format!("{url}/api/v1/tipster/messages"),
+        &json!({"body": "One more detail."}),
+        session["token"].as_str(),
+    );
+    assert_eq!(status, 201);
+    let (status, view) = Http::get(&format!("{url}/api/v1/tipster/tip"), session["token"].as_str());
+    assert_eq!((status, view["messages"][0]["body"].as_str()), (200, Some("One more detail.")));
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(ok(d, &["audit", "verify"]).starts_with("audit chain intact"));
+}

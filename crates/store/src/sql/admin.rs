@@ -192,20 +192,28 @@ impl SqlStore {
 
     pub(super) async fn insert_token(&self, t: NewToken, actor: &str, now: i64) -> Result<i64> {
         let mut tx = self.write.begin().await?;
+        let scope = t.scope_roles.as_ref().map(|r| r.iter().map(|x| x.code()).collect::<Vec<_>>().join(","));
         let id: i64 = sqlx::query(self.sql(
-            "INSERT INTO api_tokens (user_id, token_hash, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO api_tokens (user_id, token_hash, label, created_at, expires_at, kind, scope_roles, mfa_passed, last_used_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $4) RETURNING id",
         ))
         .bind(t.user_id)
         .bind(&t.token_hash)
         .bind(&t.label)
         .bind(now)
         .bind(t.expires_at)
+        .bind(&t.kind)
+        .bind(&scope)
+        .bind(i64::from(t.mfa_passed))
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        let event = NewAudit::new(now, actor, AuditAction::TokenCreated, format!("user:{}", t.user_id))
-            .detail(serde_json::json!({"token_id": id, "label": t.label, "expires_at": t.expires_at}));
-        self.append_audit_in(&mut tx, &[event]).await?;
+        if t.kind == "api" {
+            let event = NewAudit::new(now, actor, AuditAction::TokenCreated, format!("user:{}", t.user_id)).detail(
+                serde_json::json!({"token_id": id, "label": t.label, "expires_at": t.expires_at, "scope": scope}),
+            );
+            self.append_audit_in(&mut tx, &[event]).await?;
+        }
         tx.commit().await?;
         Ok(id)
     }
@@ -214,7 +222,7 @@ impl SqlStore {
         let sql = self.sql(
             "SELECT u.id, u.agency_id, u.email, u.display_name, u.roles, u.password_hash, u.disabled \
              FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled = 0",
+             WHERE t.token_hash = $1 AND t.kind = 'api' AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled = 0 AND u.locked_at IS NULL",
         );
         let row = sqlx::query(sql.clone()).bind(token_hash).bind(now).fetch_optional(&self.read).await?;
         row.as_ref().map(rows::user).transpose()

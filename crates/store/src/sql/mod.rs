@@ -4,16 +4,19 @@
 //!
 //! SQLite: one writer connection (writes are serialised in-process, never `SQLITE_BUSY`
 //! between our own writers) and a pool of readers; WAL with `synchronous=FULL`, so a commit
-//! is on disk before the tip's receipt is returned.
+//! is on disk before the tip's receipt is returned. Intake commits in groups: concurrent new
+//! tips share one transaction and one fsync, each in its own savepoint (`group_commit`).
 //! PostgreSQL: one pool; background work is claimed with `FOR UPDATE SKIP LOCKED`.
 
 mod admin;
 mod attachments;
 mod audit;
 mod background;
+mod group_commit;
 mod migrate;
 mod resolution;
 mod rows;
+mod security;
 mod tips;
 
 use crate::{Result, StoreError};
@@ -54,11 +57,14 @@ impl Backend {
     }
 }
 
-/// A store on SQLite or PostgreSQL.
+/// A store on SQLite or PostgreSQL. Clones share the pools and the intake task.
+#[derive(Clone)]
 pub struct SqlStore {
     backend: Backend,
     write: AnyPool,
     read: AnyPool,
+    /// SQLite's group-commit task for new tips; `None` writes each tip in its own transaction.
+    intake: Option<group_commit::Intake>,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -83,8 +89,9 @@ impl SqlStore {
             .connect(&url)
             .await?;
         let read = AnyPoolOptions::new().max_connections(8).after_connect(sqlite_pragmas).connect(&url).await?;
-        let store = SqlStore { backend: Backend::Sqlite, write, read };
+        let mut store = SqlStore { backend: Backend::Sqlite, write, read, intake: None };
         store.migrate().await?;
+        store.intake = Some(group_commit::Intake::start(store.clone()));
         Ok(store)
     }
 
@@ -93,7 +100,7 @@ impl SqlStore {
         sqlx::any::install_default_drivers();
         let pool =
             AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(30)).connect(url).await?;
-        let store = SqlStore { backend: Backend::Postgres, write: pool.clone(), read: pool };
+        let store = SqlStore { backend: Backend::Postgres, write: pool.clone(), read: pool, intake: None };
         store.migrate().await?;
         Ok(store)
     }

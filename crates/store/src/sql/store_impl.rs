@@ -56,7 +56,7 @@ impl Store for SqlStore {
         self.put_setting(key, value).await
     }
     async fn insert_tip(&self, tip: NewTipRecord) -> Result<i64> {
-        self.insert_tip_tx(tip).await
+        self.intake_tip(tip).await
     }
     async fn tip_for_idempotency_key(&self, key_hash: &str) -> Result<Option<(i64, String)>> {
         self.idempotent_tip(key_hash).await
@@ -81,6 +81,68 @@ impl Store for SqlStore {
     }
     async fn commit_tip_change(&self, change: TipChange) -> Result<()> {
         self.commit_change(change).await
+    }
+    async fn tip_key(&self, tip_id: i64) -> Result<Option<(String, String)>> {
+        self.tip_key_of(tip_id).await
+    }
+    async fn tip_keys(&self) -> Result<Vec<(i64, String, String)>> {
+        self.all_keys().await
+    }
+    async fn rewrap_tip_keys(&self, keys: Vec<(i64, String, String)>, audit: NewAudit) -> Result<()> {
+        self.rewrap(keys, audit).await
+    }
+    async fn tip_contact(&self, tip_id: i64) -> Result<Option<ContactRow>> {
+        self.contact_of(tip_id).await
+    }
+    async fn account_security(&self, user_id: i64) -> Result<AccountSecurity> {
+        self.security_of(user_id).await
+    }
+    async fn set_mfa(
+        &self,
+        user_id: i64,
+        secret: Option<String>,
+        enabled_at: Option<i64>,
+        recovery_codes: Vec<String>,
+        audit: Option<NewAudit>,
+    ) -> Result<()> {
+        self.put_mfa(user_id, secret, enabled_at, recovery_codes, audit).await
+    }
+    async fn record_failed_sign_in(
+        &self,
+        user_id: i64,
+        now: i64,
+        window_ms: i64,
+        threshold: i64,
+    ) -> Result<(i64, bool)> {
+        self.failed_sign_in(user_id, now, window_ms, threshold).await
+    }
+    async fn record_sign_in(&self, user_id: i64, now: i64) -> Result<()> {
+        self.signed_in(user_id, now).await
+    }
+    async fn update_account(
+        &self,
+        user_id: i64,
+        unlock: bool,
+        disable: Option<bool>,
+        reveal: Option<bool>,
+        audit: NewAudit,
+    ) -> Result<()> {
+        self.set_account(user_id, unlock, disable, reveal, audit).await
+    }
+    async fn token_info(&self, token_hash: &str) -> Result<Option<TokenInfo>> {
+        self.token_lookup(token_hash).await
+    }
+    async fn touch_token(&self, token_id: i64, user_id: i64, now: i64, mfa_passed: Option<bool>) -> Result<()> {
+        self.touch(token_id, user_id, now, mfa_passed).await
+    }
+    async fn revoke_token(&self, token_id: i64, audit: NewAudit) -> Result<()> {
+        self.revoke(token_id, audit).await
+    }
+    async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenRow>> {
+        self.tokens_of(user_id).await
+    }
+    async fn search_audit(&self, query: &AuditQuery) -> Result<Vec<StoredAudit>> {
+        self.search(query).await
     }
     async fn attachments(&self, tip_id: i64) -> Result<Vec<AttachmentMeta>> {
         self.attachments_of(tip_id).await

@@ -7,8 +7,16 @@ use domain::status::Status;
 use sqlx::{AnyConnection, Row};
 
 impl SqlStore {
+    /// A new tip in a transaction of its own (PostgreSQL; SQLite batches, see `group_commit`).
     pub(super) async fn insert_tip_tx(&self, t: NewTipRecord) -> Result<i64> {
         let mut tx = self.write.begin().await?;
+        let id = self.insert_tip_in(&mut tx, t).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Writes a new tip with everything that comes with it in the caller's transaction.
+    pub(super) async fn insert_tip_in(&self, tx: &mut AnyConnection, t: NewTipRecord) -> Result<i64> {
         let id: i64 = sqlx::query(self.sql(
             "INSERT INTO tips (reference, passphrase_hash, category, narrative, language, location_text, lat, lon, site_id, \
              tier, tier_rank, tier_rule, tier_rule_text, original_tier, status, ack_due_at, escalation_level, \
@@ -76,10 +84,11 @@ impl SqlStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        self.insert_mentions(&mut tx, id, &t.mentions, t.received_at).await?;
-        self.insert_attachments(&mut tx, id, &t.attachments, t.received_at).await?;
-        self.add_routes(&mut tx, id, &t.routes, t.received_at).await?;
-        self.add_notifications(&mut tx, id, &t.notifications, t.received_at).await?;
+        self.insert_mentions(tx, id, &t.mentions, t.received_at).await?;
+        self.insert_attachments(tx, id, &t.attachments, t.received_at).await?;
+        self.insert_tip_key(tx, id, t.data_key.as_ref()).await?;
+        self.add_routes(tx, id, &t.routes, t.received_at).await?;
+        self.add_notifications(tx, id, &t.notifications, t.received_at).await?;
         let audit: Vec<NewAudit> = t
             .audit
             .into_iter()
@@ -90,8 +99,7 @@ impl SqlStore {
                 a
             })
             .collect();
-        self.append_audit_in(&mut tx, &audit).await?;
-        tx.commit().await?;
+        self.append_audit_in(tx, &audit).await?;
         Ok(id)
     }
 

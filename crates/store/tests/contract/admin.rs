@@ -32,7 +32,13 @@ async fn agencies_users_and_tokens() {
         assert!(s.user_by_email("nobody@x.test").await.unwrap().is_none());
 
         s.create_token(
-            NewToken { user_id: w.analyst, token_hash: "h1".into(), label: "cli".into(), expires_at: Some(5_000) },
+            NewToken {
+                user_id: w.analyst,
+                token_hash: "h1".into(),
+                label: "cli".into(),
+                expires_at: Some(5_000),
+                ..Default::default()
+            },
             "test",
             3,
         )

@@ -5,6 +5,7 @@
 mod admin;
 mod audit;
 mod background;
+mod group_commit;
 mod resolution;
 mod tips;
 
@@ -155,6 +156,7 @@ pub fn new_tip(reference: &str, agencies: &[i64], tier: domain::urgency::Tier, d
             note: "metadata removed".into(),
             data: vec![0xFF, 0xD8, 0xFF, 0xD9],
         }],
+        data_key: Some(("k1".into(), "wrapped-key".into())),
         contact: None,
         routes: agencies.iter().map(|a| NewRoute { agency_id: *a, reason: "test".into() }).collect(),
         ack_due_at: due,

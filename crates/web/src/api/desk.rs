@@ -208,6 +208,7 @@ pub async fn detail(
 /// A tip as staff see it (the read is audited); the tip page renders the same view.
 pub async fn detail_view(state: &AppState, viewer: &domain::staff::Viewer, id: i64) -> ApiResult<TipDetailView> {
     let d = desk::read(state, viewer, id).await?;
+    let key = crate::sealed::data_key(state, id).await?;
     let timeline = state.store.audit_for_object(&format!("tip:{id}")).await?;
     let linked = crate::links::linked(state, viewer, id).await?;
     let now = state.now();
@@ -262,7 +263,7 @@ pub async fn detail_view(state: &AppState, viewer: &domain::staff::Viewer, id: i
             .map(|m| MessageView {
                 from: m.author.clone(),
                 user_id: m.user_id,
-                body: m.body.clone(),
+                body: crate::sealed::open_message(key.as_ref(), &d.tip.reference, &m.body),
                 at: rfc3339(m.created_at),
             })
             .collect(),

@@ -71,16 +71,25 @@ pub async fn add_message(
     body: Option<String>,
     files: Vec<store::model::NewAttachment>,
 ) -> ApiResult<()> {
+    let key = crate::sealed::data_key(state, tip_id).await?;
     for _ in 0..3 {
         let tip = state.store.get_tip(tip_id).await?;
         let now = state.now();
         let detail = serde_json::json!({"message": body.is_some(), "attachments": files.len()});
+        let sealed_body = body.as_deref().map(|b| crate::sealed::seal_message(key.as_ref(), &tip.reference, b));
+        let sealed_files: Vec<store::model::NewAttachment> = files
+            .iter()
+            .map(|f| store::model::NewAttachment {
+                data: crate::sealed::seal_file(key.as_ref(), &tip.reference, &f.data),
+                ..f.clone()
+            })
+            .collect();
         let change = TipChange {
             tip_id,
             expected_version: tip.version,
             now,
-            messages: body.iter().map(|b| ("tipster".to_owned(), None, b.clone())).collect(),
-            attachments: files.clone(),
+            messages: sealed_body.iter().map(|b| ("tipster".to_owned(), None, b.clone())).collect(),
+            attachments: sealed_files,
             audit: vec![
                 NewAudit::new(now, "tipster", AuditAction::MessageFromTipster, format!("tip:{tip_id}")).detail(detail),
             ],
@@ -138,6 +147,8 @@ pub struct TipsterView {
     responses((status = 200, body = TipsterView), (status = 401, body = ErrorBody)))]
 pub async fn view(State(state): State<AppState>, Tipster(tip_id): Tipster) -> ApiResult<Json<TipsterView>> {
     let d = state.store.tip_detail(tip_id).await?;
+    let key = crate::sealed::data_key(&state, tip_id).await?;
+    let reference = d.tip.reference.clone();
     Ok(Json(TipsterView {
         reference: d.tip.reference,
         status: d.tip.status.tipster_words().into(),
@@ -148,7 +159,7 @@ pub async fn view(State(state): State<AppState>, Tipster(tip_id): Tipster) -> Ap
             .into_iter()
             .map(|m| TipsterMessage {
                 from: if m.author == "tipster" { "you".into() } else { "staff".into() },
-                body: m.body,
+                body: crate::sealed::open_message(key.as_ref(), &reference, &m.body),
                 at: super::rfc3339(m.created_at),
             })
             .collect(),

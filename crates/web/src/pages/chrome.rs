@@ -33,7 +33,22 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
     }
 }
 
-/// Remembers the language choice for a year (not a tracking cookie: only "en" or "es").
+/// Remembers the language choice for a year (not a tracking cookie: only "en" or "es"; not
+/// `Secure` either, since it is no secret and must survive plain-HTTP deployments).
 pub fn lang_cookie(lang: Lang) -> (axum::http::HeaderName, String) {
-    (axum::http::header::SET_COOKIE, format!("sl_lang={}; Path=/; Max-Age=31536000; SameSite=Lax; Secure", lang.code()))
+    (axum::http::header::SET_COOKIE, format!("sl_lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code()))
+}
+
+/// Remembers a language chosen with `?lang=` on any page.
+pub async fn remember_lang(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let chosen =
+        req.uri().query().unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse);
+    let mut resp = next.run(req).await;
+    if let Some(lang) = chosen {
+        let (k, v) = lang_cookie(lang);
+        if let Ok(v) = v.parse() {
+            resp.headers_mut().append(k, v);
+        }
+    }
+    resp
 }

@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/static/app.css", get(css))
         .route("/static/staff.js", get(staff_js))
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
+        .layer(axum::middleware::from_fn(chrome::remember_lang))
 }
 
 async fn css() -> impl IntoResponse {

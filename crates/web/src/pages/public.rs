@@ -1,6 +1,6 @@
 //! The tipster's pages: the tip form, the receipt, and follow-up. All work without JavaScript.
 
-use super::chrome::{Chrome, PageLang, lang_cookie};
+use super::chrome::{Chrome, PageLang};
 use super::cookies::{cookie, session_cookie};
 use super::i18n::{Lang, field_label, status_words};
 use super::render;
@@ -81,12 +81,7 @@ pub async fn form(State(state): State<AppState>, PageLang(lang): PageLang) -> Re
         form: TipForm { category: "threat".into(), ..TipForm::default() },
         errors: vec![],
     };
-    let mut resp = render(StatusCode::OK, &page);
-    let (k, v) = lang_cookie(lang);
-    if let Ok(v) = v.parse() {
-        resp.headers_mut().insert(k, v);
-    }
-    resp
+    render(StatusCode::OK, &page)
 }
 
 fn form_values(d: &upload::FormData) -> TipForm {
@@ -298,6 +293,11 @@ async fn show_tip(
         Err(e) => return ApiError::from(e).into_response(),
     };
     let t = lang.text();
+    let key = match crate::sealed::data_key(state, tip_id).await {
+        Ok(k) => k,
+        Err(e) => return e.into_response(),
+    };
+    let reference = d.tip.reference.clone();
     let messages = d
         .messages
         .into_iter()
@@ -306,7 +306,7 @@ async fn show_tip(
             ShownMessage {
                 from: if staff { "staff" } else { "you" },
                 who: if staff { t.from_staff } else { t.from_you },
-                body: m.body,
+                body: crate::sealed::open_message(key.as_ref(), &reference, &m.body),
                 at: crate::api::rfc3339(m.created_at),
             }
         })

@@ -96,6 +96,7 @@ pub async fn login(State(state): State<AppState>, Form(f): Form<Login>) -> Respo
                 token_hash: token_hash(&token),
                 label: "session".into(),
                 expires_at: Some(now + SESSION_MS),
+                ..Default::default()
             },
             &format!("user:{}", user.id),
             now,
@@ -362,9 +363,18 @@ pub async fn attachment(State(state): State<AppState>, console: Console, Path(id
         Ok(a) => a,
         Err(e) => return ApiError::from(e).into_response(),
     };
-    if let Err(e) = crate::desk::load(&state, &viewer, meta.tip_id, TipAction::Read).await {
-        return e.into_response();
-    }
+    let tip = match crate::desk::load(&state, &viewer, meta.tip_id, TipAction::Read).await {
+        Ok(d) => d.tip,
+        Err(e) => return e.into_response(),
+    };
+    let key = match crate::sealed::data_key(&state, tip.id).await {
+        Ok(k) => k,
+        Err(e) => return e.into_response(),
+    };
+    let bytes = match crate::crypto::open_bytes(key.as_ref(), &tip.reference, "attachment", &bytes) {
+        Ok(b) => b,
+        Err(e) => return ApiError::Internal(e).into_response(),
+    };
     let audit =
         NewAudit::new(state.now(), &crate::desk::actor(&viewer), AuditAction::TipRead, format!("tip:{}", meta.tip_id))
             .detail(serde_json::json!({"attachment_id": id}));

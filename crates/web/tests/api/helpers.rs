@@ -192,7 +192,13 @@ async fn build_world(s: &dyn Store, hooks: &Hooks) -> World {
                 .unwrap();
             let token = new_token("slt");
             s.create_token(
-                NewToken { user_id: u.id, token_hash: token_hash(&token), label: "t".into(), expires_at: None },
+                NewToken {
+                    user_id: u.id,
+                    token_hash: token_hash(&token),
+                    label: "t".into(),
+                    expires_at: None,
+                    ..Default::default()
+                },
                 "t",
                 T0,
             )
@@ -227,7 +233,46 @@ pub struct Resp {
     pub body: Value,
 }
 
+/// Everything the server logs during a test, for searching.
+#[derive(Clone, Default)]
+pub struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Logs {
+    pub fn contents(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Captures every log line of this test binary at the most verbose level.
+pub fn capture_logs() -> Logs {
+    static LOGS: std::sync::OnceLock<Logs> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Logs::default();
+        let writer = logs.clone();
+        let _ = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .try_init();
+        logs
+    })
+    .clone()
+}
+
 impl TestApp {
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }

@@ -129,6 +129,7 @@ async fn work_a_tip_to_a_reviewed_close() {
                 token_hash: web::secrets::token_hash(&token),
                 label: "t".into(),
                 expires_at: None,
+                ..Default::default()
             },
             "t",
             T0,

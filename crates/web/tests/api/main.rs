@@ -9,4 +9,5 @@ mod intake;
 mod lifecycle;
 mod pages;
 mod people;
+mod security;
 mod tipster;

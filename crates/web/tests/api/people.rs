@@ -29,7 +29,13 @@ async fn supervisor_of(app: &TestApp, agency: i64, email: &str) -> Staff {
         .unwrap();
     let token = web::secrets::new_token("slt");
     s.create_token(
-        NewToken { user_id: u.id, token_hash: web::secrets::token_hash(&token), label: "t".into(), expires_at: None },
+        NewToken {
+            user_id: u.id,
+            token_hash: web::secrets::token_hash(&token),
+            label: "t".into(),
+            expires_at: None,
+            ..Default::default()
+        },
         "t",
         T0,
     )

@@ -1,0 +1,262 @@
+//! Group commit for intake on SQLite: concurrent `insert_tip` calls share one transaction, so
+//! one fsync makes a whole batch durable.
+//!
+//! `insert_tip` hands its record, with a oneshot reply channel, to one background task. The
+//! task takes the first queued tip, begins a transaction on the writer connection, and keeps
+//! taking whatever else is queued (up to [`MAX_TIPS`] tips or [`MAX_BYTES`] of them) while it
+//! writes: each tip inside its own `SAVEPOINT`, so a tip that fails (a reference or
+//! idempotency key in use: `Conflict`) is rolled back alone and the others go on. Then it
+//! commits once and only then answers every caller: a tip id means the tip is on disk, exactly
+//! as with a transaction of its own. Nothing waits to fill a batch: an idle queue commits its
+//! first tip at once; batches form while a commit is in flight.
+//!
+//! If the shared transaction itself fails (the savepoint cannot be rolled back, or the commit
+//! fails), no tip of the batch was stored and every caller in it gets an error. If the task is
+//! gone, `insert_tip` gets an error at once; it never waits for an answer that cannot come.
+//! A tip whose caller stopped waiting before its turn is not written, as a transaction of its
+//! own would not have been.
+
+use super::SqlStore;
+use crate::model::NewTipRecord;
+use crate::{Result, StoreError};
+use sqlx::AnyConnection;
+use std::collections::VecDeque;
+use tokio::sync::{mpsc, oneshot};
+
+/// Most tips in one transaction.
+const MAX_TIPS: usize = 256;
+/// Most bytes (narratives and attachments, roughly) taken into one transaction; a single tip
+/// larger than this still goes through, alone.
+const MAX_BYTES: usize = 8 << 20;
+/// Tips waiting for the task before `insert_tip` waits to hand its tip over.
+const QUEUE: usize = 1024;
+
+struct Request {
+    tip: NewTipRecord,
+    reply: oneshot::Sender<Result<i64>>,
+}
+
+/// The handle `insert_tip` talks to; dropping the last one ends the task.
+#[derive(Debug, Clone)]
+pub(super) struct Intake {
+    queue: mpsc::Sender<Request>,
+}
+
+impl Intake {
+    /// Starts the task; `store` is its own handle on the pools (without an [`Intake`]).
+    pub(super) fn start(store: SqlStore) -> Intake {
+        debug_assert!(store.intake.is_none(), "the task must not hold its own queue open");
+        let (queue, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(run(store, rx));
+        Intake { queue }
+    }
+
+    async fn insert(&self, tip: NewTipRecord) -> Result<i64> {
+        let (reply, answer) = oneshot::channel();
+        self.queue.send(Request { tip, reply }).await.map_err(|_| task_gone())?;
+        // The task answers every request it takes, after the commit; if it died instead, the
+        // reply sender was dropped and this errs rather than hangs.
+        answer.await.map_err(|_| task_gone())?
+    }
+}
+
+fn task_gone() -> StoreError {
+    StoreError::Database(sqlx::Error::WorkerCrashed)
+}
+
+/// The error for a caller whose tip was written, or refused, in a transaction that failed.
+fn batch_failed(cause: &StoreError) -> StoreError {
+    StoreError::Database(sqlx::Error::Io(std::io::Error::other(format!(
+        "the intake transaction was rolled back, nothing of this tip was stored: {cause}"
+    ))))
+}
+
+fn weight(tip: &NewTipRecord) -> usize {
+    1024 + tip.narrative.len() + tip.attachments.iter().map(|a| a.data.len() + a.filename.len()).sum::<usize>()
+}
+
+async fn run(store: SqlStore, mut queue: mpsc::Receiver<Request>) {
+    while let Some(first) = queue.recv().await {
+        store.commit_batch(first, &mut queue).await;
+    }
+}
+
+/// The tips taken into the current transaction and not yet written.
+struct Batch {
+    waiting: VecDeque<Request>,
+    taken: usize,
+    bytes: usize,
+}
+
+impl Batch {
+    fn new(first: Request) -> Batch {
+        let mut batch = Batch { waiting: VecDeque::new(), taken: 0, bytes: 0 };
+        batch.push(first);
+        batch
+    }
+
+    fn push(&mut self, r: Request) {
+        self.taken += 1;
+        self.bytes += weight(&r.tip);
+        self.waiting.push_back(r);
+    }
+
+    /// Takes what is queued now, within the limits; never waits.
+    fn fill(&mut self, queue: &mut mpsc::Receiver<Request>) {
+        while self.taken < MAX_TIPS && self.bytes < MAX_BYTES {
+            match queue.try_recv() {
+                Ok(r) => self.push(r),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+impl SqlStore {
+    /// `insert_tip`: through the batching task on SQLite, in a transaction of its own otherwise.
+    pub(super) async fn intake_tip(&self, tip: NewTipRecord) -> Result<i64> {
+        match &self.intake {
+            Some(intake) => intake.insert(tip).await,
+            None => self.insert_tip_tx(tip).await,
+        }
+    }
+
+    async fn commit_batch(&self, first: Request, queue: &mut mpsc::Receiver<Request>) {
+        let mut batch = Batch::new(first);
+        let mut tx = match self.write.begin().await {
+            Ok(tx) => tx,
+            Err(e) => {
+                let e = StoreError::from(e);
+                for r in batch.waiting {
+                    let _ = r.reply.send(Err(batch_failed(&e)));
+                }
+                return;
+            }
+        };
+        // Answers go out only after the commit.
+        let mut answers: Vec<(oneshot::Sender<Result<i64>>, Result<i64>)> = Vec::new();
+        loop {
+            batch.fill(queue);
+            let Some(Request { tip, reply }) = batch.waiting.pop_front() else { break };
+            if reply.is_closed() {
+                continue;
+            }
+            match self.insert_in_savepoint(&mut tx, tip).await {
+                Ok(outcome) => answers.push((reply, outcome)),
+                Err((own, broken)) => {
+                    tracing::error!(error = %broken, "intake transaction failed; the batch is rolled back");
+                    let _ = tx.rollback().await;
+                    let _ = reply.send(Err(own));
+                    for (reply, _) in answers {
+                        let _ = reply.send(Err(batch_failed(&broken)));
+                    }
+                    for r in batch.waiting {
+                        let _ = r.reply.send(Err(batch_failed(&broken)));
+                    }
+                    return;
+                }
+            }
+        }
+        match tx.commit().await {
+            Ok(()) => {
+                for (reply, outcome) in answers {
+                    let _ = reply.send(outcome);
+                }
+            }
+            Err(e) => {
+                let e = StoreError::from(e);
+                tracing::error!(error = %e, "intake commit failed; the batch is rolled back");
+                for (reply, _) in answers {
+                    let _ = reply.send(Err(batch_failed(&e)));
+                }
+            }
+        }
+    }
+
+    /// Writes one tip inside `SAVEPOINT tip`. `Ok` holds the tip's own outcome, the
+    /// transaction still usable; `Err` means the transaction broke: (this tip's error, the
+    /// cause to tell the others).
+    async fn insert_in_savepoint(
+        &self,
+        tx: &mut AnyConnection,
+        tip: NewTipRecord,
+    ) -> std::result::Result<Result<i64>, (StoreError, StoreError)> {
+        let broken = |e: sqlx::Error| {
+            let e = StoreError::from(e);
+            (batch_failed(&e), e)
+        };
+        sqlx::query("SAVEPOINT tip").execute(&mut *tx).await.map_err(broken)?;
+        match self.insert_tip_in(tx, tip).await {
+            Ok(id) => {
+                sqlx::query("RELEASE tip").execute(&mut *tx).await.map_err(broken)?;
+                Ok(Ok(id))
+            }
+            Err(own) => {
+                let undone = async {
+                    sqlx::query("ROLLBACK TO tip").execute(&mut *tx).await?;
+                    sqlx::query("RELEASE tip").execute(&mut *tx).await
+                };
+                match undone.await {
+                    Ok(_) => Ok(Err(own)),
+                    Err(e) => Err((own, StoreError::from(e))),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+    use crate::model::{NEW_TIP_OBJECT, NewAudit};
+
+    fn tip() -> NewTipRecord {
+        NewTipRecord {
+            reference: "DEAD-0001".into(),
+            passphrase_hash: "h".into(),
+            category: "threat".into(),
+            narrative: "n".into(),
+            language: "en".into(),
+            location_text: None,
+            lat: None,
+            lon: None,
+            site_id: None,
+            tier: domain::urgency::Tier::Standard,
+            tier_rule: "r".into(),
+            tier_rule_text: "r".into(),
+            factors: vec![],
+            subjects: vec![],
+            mentions: vec![],
+            attachments: vec![],
+            data_key: None,
+            contact: None,
+            routes: vec![],
+            ack_due_at: 1,
+            next_escalation_at: 1,
+            notifications: vec![],
+            idempotency: None,
+            received_at: 1,
+            audit: vec![NewAudit::new(1, "tipster", domain::audit::AuditAction::TipReceived, NEW_TIP_OBJECT.into())],
+        }
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
+    }
+
+    #[test]
+    fn a_dead_intake_task_is_an_error_not_a_hang() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let first = runtime();
+        let store = first.block_on(SqlStore::open_sqlite(dir.path())).expect("open");
+        first.block_on(async { store.insert_tip(tip()).await }).expect("the task is alive");
+        // The task dies with the runtime that runs it.
+        drop(first);
+        let second = runtime();
+        let r = second.block_on(async {
+            tokio::time::timeout(std::time::Duration::from_secs(10), store.insert_tip(tip())).await
+        });
+        assert!(matches!(r, Ok(Err(StoreError::Database(sqlx::Error::WorkerCrashed)))), "{r:?}");
+    }
+}

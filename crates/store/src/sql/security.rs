@@ -1,0 +1,337 @@
+//! Security state: tip data keys, second factors, failed sign-ins and lockout, sessions and
+//! tokens, contact details, and searching the audit trail.
+
+use super::{SqlStore, rows};
+use crate::model::*;
+use crate::{Result, StoreError};
+use domain::audit::{AuditAction, StoredAudit};
+use sqlx::Row;
+
+impl SqlStore {
+    pub(super) async fn insert_tip_key(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        tip_id: i64,
+        key: Option<&(String, String)>,
+    ) -> Result<()> {
+        if let Some((key_id, wrapped)) = key {
+            sqlx::query(self.sql("INSERT INTO tip_keys (tip_id, key_id, wrapped) VALUES ($1, $2, $3)"))
+                .bind(tip_id)
+                .bind(key_id)
+                .bind(wrapped)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn tip_key_of(&self, tip_id: i64) -> Result<Option<(String, String)>> {
+        let row = sqlx::query(self.sql("SELECT key_id, wrapped FROM tip_keys WHERE tip_id = $1"))
+            .bind(tip_id)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(match row {
+            Some(r) => Some((r.try_get("key_id")?, r.try_get("wrapped")?)),
+            None => None,
+        })
+    }
+
+    pub(super) async fn all_keys(&self) -> Result<Vec<(i64, String, String)>> {
+        let rows =
+            sqlx::query("SELECT tip_id, key_id, wrapped FROM tip_keys ORDER BY tip_id").fetch_all(&self.write).await?;
+        rows.iter().map(|r| Ok((r.try_get("tip_id")?, r.try_get("key_id")?, r.try_get("wrapped")?))).collect()
+    }
+
+    pub(super) async fn rewrap(&self, keys: Vec<(i64, String, String)>, audit: NewAudit) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let sql = self.sql("UPDATE tip_keys SET key_id = $1, wrapped = $2 WHERE tip_id = $3");
+        for (tip_id, key_id, wrapped) in &keys {
+            sqlx::query(sql.clone()).bind(key_id).bind(wrapped).bind(tip_id).execute(&mut *tx).await?;
+        }
+        self.append_audit_in(&mut tx, &[audit]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn contact_of(&self, tip_id: i64) -> Result<Option<ContactRow>> {
+        let row = sqlx::query(self.sql("SELECT name, phone, email FROM tip_contacts WHERE tip_id = $1"))
+            .bind(tip_id)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(match row {
+            Some(r) => {
+                Some(ContactRow { name: r.try_get("name")?, phone: r.try_get("phone")?, email: r.try_get("email")? })
+            }
+            None => None,
+        })
+    }
+
+    pub(super) async fn security_of(&self, user_id: i64) -> Result<AccountSecurity> {
+        let r = sqlx::query(self.sql(
+            "SELECT totp_secret, totp_enabled_at, recovery_codes, locked_at, last_active_at, created_at, can_reveal_contact FROM users WHERE id = $1",
+        ))
+        .bind(user_id)
+        .fetch_optional(&self.write)
+        .await?
+        .ok_or(StoreError::NotFound("user"))?;
+        let codes: String = r.try_get("recovery_codes")?;
+        Ok(AccountSecurity {
+            totp_secret: r.try_get("totp_secret")?,
+            totp_enabled_at: r.try_get("totp_enabled_at")?,
+            recovery_codes: serde_json::from_str(&codes).unwrap_or_default(),
+            locked_at: r.try_get("locked_at")?,
+            last_active_at: r.try_get("last_active_at")?,
+            created_at: r.try_get("created_at")?,
+            can_reveal_contact: r.try_get::<i64, _>("can_reveal_contact")? != 0,
+        })
+    }
+
+    /// Writes a user's second-factor state and its audit event together.
+    pub(super) async fn put_mfa(
+        &self,
+        user_id: i64,
+        secret: Option<String>,
+        enabled_at: Option<i64>,
+        codes: Vec<String>,
+        audit: Option<NewAudit>,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            self.sql("UPDATE users SET totp_secret = $1, totp_enabled_at = $2, recovery_codes = $3 WHERE id = $4"),
+        )
+        .bind(secret)
+        .bind(enabled_at)
+        .bind(serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into()))
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(a) = audit {
+            self.append_audit_in(&mut tx, &[a]).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records a failed sign-in; locks the account when `threshold` failures fall within
+    /// `window_ms`. Returns the failures in the window and whether the account is now locked.
+    pub(super) async fn failed_sign_in(
+        &self,
+        user_id: i64,
+        now: i64,
+        window_ms: i64,
+        threshold: i64,
+    ) -> Result<(i64, bool)> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(self.sql("INSERT INTO login_failures (user_id, at) VALUES ($1, $2)"))
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let n: i64 = sqlx::query(self.sql("SELECT COUNT(*) AS n FROM login_failures WHERE user_id = $1 AND at > $2"))
+            .bind(user_id)
+            .bind(now - window_ms)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+        let mut events = vec![
+            NewAudit::new(now, "system", AuditAction::SignInFailed, format!("user:{user_id}"))
+                .detail(serde_json::json!({"in_window": n})),
+        ];
+        let lock = n >= threshold;
+        if lock {
+            let done = sqlx::query(self.sql("UPDATE users SET locked_at = $1 WHERE id = $2 AND locked_at IS NULL"))
+                .bind(now)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 1 {
+                events.push(
+                    NewAudit::new(now, "system", AuditAction::AccountLocked, format!("user:{user_id}"))
+                        .reason(&format!("{n} failed sign-ins within {} minutes", window_ms / 60_000)),
+                );
+            }
+        }
+        self.append_audit_in(&mut tx, &events).await?;
+        tx.commit().await?;
+        Ok((n, lock))
+    }
+
+    pub(super) async fn signed_in(&self, user_id: i64, now: i64) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(self.sql("DELETE FROM login_failures WHERE user_id = $1")).bind(user_id).execute(&mut *tx).await?;
+        sqlx::query(self.sql("UPDATE users SET last_active_at = $1 WHERE id = $2"))
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        self.append_audit_in(
+            &mut tx,
+            &[NewAudit::new(now, &format!("user:{user_id}"), AuditAction::SignedIn, format!("user:{user_id}"))],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn set_account(
+        &self,
+        user_id: i64,
+        unlock: bool,
+        disable: Option<bool>,
+        reveal: Option<bool>,
+        audit: NewAudit,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        if unlock {
+            sqlx::query(self.sql("UPDATE users SET locked_at = NULL, last_active_at = $1 WHERE id = $2"))
+                .bind(audit.at_ms)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(self.sql("DELETE FROM login_failures WHERE user_id = $1"))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(d) = disable {
+            sqlx::query(self.sql("UPDATE users SET disabled = $1 WHERE id = $2"))
+                .bind(i64::from(d))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            if d {
+                // A disabled account's sessions and tokens end with it.
+                sqlx::query(
+                    self.sql("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL"),
+                )
+                .bind(audit.at_ms)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        if let Some(r) = reveal {
+            sqlx::query(self.sql("UPDATE users SET can_reveal_contact = $1 WHERE id = $2"))
+                .bind(i64::from(r))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        self.append_audit_in(&mut tx, &[audit]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn token_lookup(&self, token_hash: &str) -> Result<Option<TokenInfo>> {
+        let row = sqlx::query(self.sql(
+            "SELECT t.id AS token_id, t.kind, t.scope_roles, t.mfa_passed, t.expires_at, t.last_used_at, t.created_at AS token_created, t.revoked_at, \
+             u.id, u.agency_id, u.email, u.display_name, u.roles, u.password_hash, u.disabled \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.write)
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        if r.try_get::<Option<i64>, _>("revoked_at")?.is_some() {
+            return Ok(None);
+        }
+        let scope: Option<String> = r.try_get("scope_roles")?;
+        let scope_roles = match scope {
+            None => None,
+            Some(s) => Some(
+                s.split(',')
+                    .filter(|x| !x.is_empty())
+                    .map(|x| domain::staff::Role::parse(x).map_err(|e| StoreError::Corrupt(e.to_string())))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+        };
+        Ok(Some(TokenInfo {
+            id: r.try_get("token_id")?,
+            user: rows::user(&r)?,
+            kind: r.try_get("kind")?,
+            scope_roles,
+            mfa_passed: r.try_get::<i64, _>("mfa_passed")? != 0,
+            expires_at: r.try_get("expires_at")?,
+            last_used_at: r.try_get("last_used_at")?,
+            created_at: r.try_get("token_created")?,
+        }))
+    }
+
+    pub(super) async fn touch(&self, token_id: i64, user_id: i64, now: i64, mfa_passed: Option<bool>) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(self.sql("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2"))
+            .bind(now)
+            .bind(token_id)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(m) = mfa_passed {
+            sqlx::query(self.sql("UPDATE api_tokens SET mfa_passed = $1 WHERE id = $2"))
+                .bind(i64::from(m))
+                .bind(token_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(self.sql("UPDATE users SET last_active_at = $1 WHERE id = $2"))
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn revoke(&self, token_id: i64, audit: NewAudit) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query(self.sql("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL"))
+            .bind(audit.at_ms)
+            .bind(token_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::NotFound("active token"));
+        }
+        self.append_audit_in(&mut tx, &[audit]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn tokens_of(&self, user_id: i64) -> Result<Vec<TokenRow>> {
+        let rows = sqlx::query(self.sql(
+            "SELECT id, user_id, label, kind, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id",
+        ))
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TokenRow {
+                    id: r.try_get("id")?,
+                    user_id: r.try_get("user_id")?,
+                    label: r.try_get("label")?,
+                    kind: r.try_get("kind")?,
+                    created_at: r.try_get("created_at")?,
+                    expires_at: r.try_get("expires_at")?,
+                    revoked_at: r.try_get("revoked_at")?,
+                })
+            })
+            .collect()
+    }
+
+    pub(super) async fn search(&self, q: &AuditQuery) -> Result<Vec<StoredAudit>> {
+        let limit = if q.limit <= 0 { 1000 } else { q.limit.min(100_000) };
+        let sql = self.sql(&format!(
+            "SELECT seq, at_ms, actor, action, object, reason, detail, prev_hash, hash FROM audit_events \
+             WHERE ($1 IS NULL OR actor = $1) AND ($2 IS NULL OR action = $2) AND ($3 IS NULL OR object = $3) \
+             AND ($4 IS NULL OR at_ms >= $4) AND ($5 IS NULL OR at_ms < $5) ORDER BY seq LIMIT {limit}"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(&q.actor)
+            .bind(&q.action)
+            .bind(&q.object)
+            .bind(q.from_ms)
+            .bind(q.to_ms)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(rows::audit).collect()
+    }
+}
