@@ -5,6 +5,7 @@
 // array of {email, roles, password, token}); SIGHTLINE_CHROMIUM and SIGHTLINE_SCREENSHOTS are
 // optional.
 
+import { totp } from './totp.mjs';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -167,8 +168,14 @@ export async function staffLogin(page, email) {
   const response = await submit(page, 'form#login-form button[type=submit]', '/staff/login');
   assert.ok(
     [302, 303].includes(response.status()),
-    `POST /staff/login answered HTTP ${response.status()}, expected a redirect to /staff`,
+    `POST /staff/login answered HTTP ${response.status()}, expected a redirect to the second factor`,
   );
+  // The second factor: the code an authenticator app would show for the demo key.
+  assert.equal(pathname(page), '/staff/mfa', `after the password the browser is at ${page.url()}, expected /staff/mfa`);
+  const { totp: key } = login(email);
+  assert.ok(key, `the demo login ${email} has no TOTP key`);
+  await page.locator('form#mfa-form input[name=code]').fill(totp(key));
+  await submit(page, 'form#mfa-form button[type=submit]', '/staff/mfa');
   assert.equal(pathname(page), '/staff', `after signing in the browser is at ${page.url()}, expected /staff`);
 }
 

@@ -24,11 +24,12 @@ const BEGIN: &str = "<!-- er:begin -->";
 const END: &str = "<!-- er:end -->";
 const PY_PACKAGES: [&str; 5] = ["splink", "duckdb", "pandas", "numpy", "scipy"];
 const USAGE: &str = "usage: cargo xtask bench er [--sizes 100000,1000000] [--seed 42] [--kit DIR] \
-[--queries 10000] [--skip-splink]
+[--queries 10000] [--runs 1] [--skip-splink]
   --sizes        record counts to run (default 100000,1000000)
   --seed         generator seed (default 42)
   --kit          the er-bench kit (default <project root>/../shared/er-bench)
   --queries      online queries at the largest size (default 10000)
+  --runs         runs of each tool; the fastest is reported, with every run's time (default 1)
   --skip-splink  quick local run: only Sightline; BENCHMARKS.md is left alone";
 
 struct Opts {
@@ -36,11 +37,13 @@ struct Opts {
     seed: u64,
     kit: Option<PathBuf>,
     queries: usize,
+    runs: usize,
     skip_splink: bool,
 }
 
 fn parse_opts(args: &[String]) -> anyhow::Result<Opts> {
-    let mut o = Opts { sizes: vec![100_000, 1_000_000], seed: 42, kit: None, queries: 10_000, skip_splink: false };
+    let mut o =
+        Opts { sizes: vec![100_000, 1_000_000], seed: 42, kit: None, queries: 10_000, runs: 1, skip_splink: false };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -63,6 +66,12 @@ fn parse_opts(args: &[String]) -> anyhow::Result<Opts> {
             "--seed" => o.seed = value()?.parse().context("--seed")?,
             "--kit" => o.kit = Some(PathBuf::from(value()?)),
             "--queries" => o.queries = value()?.parse().context("--queries")?,
+            "--runs" => {
+                o.runs = value()?.parse().context("--runs")?;
+                if o.runs == 0 {
+                    bail!("--runs: at least 1");
+                }
+            }
             "--skip-splink" => o.skip_splink = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -98,15 +107,31 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
     for &n in &opts.sizes {
         let data = generate(&python, &kit, &work, n, opts.seed)?;
         let run_dir = work.join("runs").join(format!("n{n}-seed{}", opts.seed));
-        sizes.push(bench_size(&python, &kit, &bench_bin, timer.as_deref(), &data, &run_dir, n, opts.skip_splink)?);
+        sizes.push(bench_size(
+            &python,
+            &kit,
+            &bench_bin,
+            timer.as_deref(),
+            &data,
+            &run_dir,
+            n,
+            opts.runs,
+            opts.skip_splink,
+        )?);
     }
     let largest = *opts.sizes.iter().max().expect("sizes is not empty");
     let data = work.join("data").join(format!("n{largest}-seed{}", opts.seed));
-    let online = bench_online(&online_bin, timer.as_deref(), &data, &work, opts.queries)?;
+    let online = bench_online(&online_bin, timer.as_deref(), &data, &work, opts.queries, opts.runs)?;
 
     let report = Report {
         machine: Machine::probe(&python),
         seed: opts.seed,
+        runs: opts.runs,
+        command: ["cargo xtask bench er"]
+            .into_iter()
+            .chain(args.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" "),
         sizes,
         online,
         load_before,
@@ -344,14 +369,20 @@ fn score(python: &Path, kit: &Path, truth: &Path, pred: &Path) -> anyhow::Result
     })
 }
 
-/// Both tools at one size.
+/// Both tools at one size: every run, in order.
 struct SizeResult {
     n: usize,
     records: u64,
-    sightline: ToolRun,
-    splink: Option<ToolRun>,
+    sightline: Vec<ToolRun>,
+    splink: Vec<ToolRun>,
 }
 
+/// The run with the shortest wall time.
+fn best(runs: &[ToolRun]) -> Option<&ToolRun> {
+    runs.iter().min_by(|a, b| a.wall_s.total_cmp(&b.wall_s))
+}
+
+/// Runs both tools `runs` times, alternating (Sightline, Splink, Sightline, ...), and scores every run.
 #[allow(clippy::too_many_arguments)]
 fn bench_size(
     python: &Path,
@@ -361,36 +392,28 @@ fn bench_size(
     data: &Path,
     run_dir: &Path,
     n: usize,
+    runs: usize,
     skip_splink: bool,
 ) -> anyhow::Result<SizeResult> {
     let records = data.join("records.csv");
     let truth = data.join("truth.csv");
-    let ours = run_dir.join("sightline");
-    std::fs::create_dir_all(&ours)?;
-    let clusters = ours.join("clusters.csv");
-    let m =
-        measure(&[bench_bin.into(), records.clone().into(), clusters.clone().into()], timer, &ours.join("stderr.log"))?;
-    let info = key_values(&m.stdout);
-    let sightline = ToolRun {
-        wall_s: m.wall_s,
-        peak_mib: m.peak_mib,
-        cpu_s: m.cpu_s,
-        scores: score(python, kit, &truth, &clusters)?,
-        info,
-    };
-    eprintln!(
-        "sightline n={n}: {:.1}s, {} MiB, F1 {:.4}",
-        sightline.wall_s,
-        mib(sightline.peak_mib),
-        sightline.scores.f1
-    );
-    let record_count = sightline.info.get("records").and_then(|s| s.parse().ok()).unwrap_or(n as u64);
-
-    let splink = if skip_splink {
-        None
-    } else {
-        let dir = run_dir.join("splink");
-        let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(run_dir);
+    let mut result = SizeResult { n, records: n as u64, sightline: Vec::new(), splink: Vec::new() };
+    for k in 1..=runs {
+        let ours = run_dir.join(format!("sightline-{k}"));
+        std::fs::create_dir_all(&ours)?;
+        let clusters = ours.join("clusters.csv");
+        let argv: Vec<OsString> = vec![bench_bin.into(), records.clone().into(), clusters.clone().into()];
+        let m = measure(&argv, timer, &ours.join("stderr.log"))?;
+        let info = key_values(&m.stdout);
+        let scores = score(python, kit, &truth, &clusters)?;
+        eprintln!("sightline n={n} run {k}: {:.1}s, {} MiB, F1 {:.4}", m.wall_s, mib(m.peak_mib), scores.f1);
+        result.records = info.get("records").and_then(|s| s.parse().ok()).unwrap_or(n as u64);
+        result.sightline.push(ToolRun { wall_s: m.wall_s, peak_mib: m.peak_mib, cpu_s: m.cpu_s, scores, info });
+        if skip_splink {
+            continue;
+        }
+        let dir = run_dir.join(format!("splink-{k}"));
         std::fs::create_dir_all(&dir)?;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let argv: Vec<OsString> = vec![
@@ -415,24 +438,19 @@ fn bench_size(
                 }
             }
         }
-        let s = ToolRun {
-            wall_s: m.wall_s,
-            peak_mib: m.peak_mib,
-            cpu_s: m.cpu_s,
-            scores: score(python, kit, &truth, &dir.join("clusters.csv"))?,
-            info,
-        };
-        eprintln!("splink n={n}: {:.1}s, {} MiB, F1 {:.4}", s.wall_s, mib(s.peak_mib), s.scores.f1);
-        Some(s)
-    };
-    Ok(SizeResult { n, records: record_count, sightline, splink })
+        let scores = score(python, kit, &truth, &dir.join("clusters.csv"))?;
+        eprintln!("splink n={n} run {k}: {:.1}s, {} MiB, F1 {:.4}", m.wall_s, mib(m.peak_mib), scores.f1);
+        result.splink.push(ToolRun { wall_s: m.wall_s, peak_mib: m.peak_mib, cpu_s: m.cpu_s, scores, info });
+    }
+    Ok(result)
 }
 
-/// Online query latency at one size.
+/// Online query latency at one size: the run with the lowest p99, and every run's p99.
 struct OnlineResult {
     n: usize,
     peak_mib: Option<f64>,
     kv: BTreeMap<String, String>,
+    p99s: Vec<String>,
 }
 
 fn bench_online(
@@ -441,15 +459,22 @@ fn bench_online(
     data: &Path,
     work: &Path,
     queries: usize,
+    runs: usize,
 ) -> anyhow::Result<OnlineResult> {
     let dir = work.join("runs").join("online");
     std::fs::create_dir_all(&dir)?;
     let argv: Vec<OsString> = vec![online_bin.into(), data.join("records.csv").into(), queries.to_string().into()];
-    let m = measure(&argv, timer, &dir.join("stderr.log"))?;
-    let kv = key_values(&m.stdout);
+    let mut all = Vec::new();
+    for k in 1..=runs {
+        let m = measure(&argv, timer, &dir.join(format!("stderr-{k}.log")))?;
+        eprintln!("online run {k}: {}", m.stdout.trim());
+        all.push((key_values(&m.stdout), m.peak_mib));
+    }
+    let p99 = |kv: &BTreeMap<String, String>| kv.get("p99_ms").and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::MAX);
+    let p99s = all.iter().map(|(kv, _)| kv.get("p99_ms").cloned().unwrap_or_else(|| "?".into())).collect();
+    let (kv, peak_mib) = all.into_iter().min_by(|a, b| p99(&a.0).total_cmp(&p99(&b.0))).context("no online run")?;
     let n = kv.get("stored").and_then(|s| s.parse().ok()).unwrap_or(0);
-    eprintln!("online: {}", m.stdout.trim());
-    Ok(OnlineResult { n, peak_mib: m.peak_mib, kv })
+    Ok(OnlineResult { n, peak_mib, kv, p99s })
 }
 
 /// What the benchmark ran on.
@@ -548,6 +573,8 @@ fn yes(ok: bool) -> &'static str {
 struct Report {
     machine: Machine,
     seed: u64,
+    runs: usize,
+    command: String,
     sizes: Vec<SizeResult>,
     online: OnlineResult,
     load_before: String,
@@ -560,10 +587,14 @@ impl Report {
     fn markdown(&self) -> String {
         let mut s = String::new();
         let m = &self.machine;
-        let splink_info = self.sizes.iter().find_map(|r| r.splink.as_ref()).map(|s| &s.info);
+        let splink_info = self.sizes.iter().find_map(|r| best(&r.splink)).map(|s| &s.info);
         let version = |k: &str| splink_info.and_then(|i| i.get(k)).cloned().unwrap_or_else(|| "not run".into());
-        let our_threads =
-            self.sizes.first().and_then(|r| r.sightline.info.get("threads")).cloned().unwrap_or_else(|| "?".into());
+        let our_threads = self
+            .sizes
+            .first()
+            .and_then(|r| best(&r.sightline)?.info.get("threads"))
+            .cloned()
+            .unwrap_or_else(|| "?".into());
         let splink_threads = splink_info.and_then(|i| i.get("threads")).cloned().unwrap_or_else(|| "?".into());
         let sizes: Vec<String> = self.sizes.iter().map(|r| thousands(r.n as u64)).collect();
 
@@ -571,9 +602,10 @@ impl Report {
         let _ = writeln!(s, "## Entity resolution\n");
         let _ = writeln!(
             s,
-            "Written by `cargo xtask bench er` on {} (UTC); run it again to refresh this section \
+            "Written by `{}` on {} (UTC); run it again to refresh this section \
              (the text between the `er:begin` and `er:end` markers is replaced, the rest of the file is kept). \
              The whole run took {:.0} minutes.\n",
+            self.command,
             today(),
             self.minutes
         );
@@ -589,12 +621,22 @@ impl Report {
             version("splink_version"),
             version("duckdb_version")
         );
+        let busy = [&self.load_before, &self.load_after]
+            .iter()
+            .any(|l| l.split_whitespace().next().and_then(|x| x.parse::<f64>().ok()).is_none_or(|x| x >= 0.5));
         let _ = writeln!(
             s,
-            "- Other work on the machine: load average {} at the start, {} at the end; the benchmark ran at nice {}. \
-             The machine was shared (others were compiling), so the times are upper bounds and vary from run to run \
-             (the kit quotes ±15 % for Splink).\n",
-            self.load_before, self.load_after, m.nice
+            "- Other work on the machine: load average (1, 5, 15 min) {} at the start, {} at the end; the benchmark \
+             ran at nice {}. {} Times vary from run to run (the kit quotes ±15 % for Splink).\n",
+            self.load_before,
+            self.load_after,
+            m.nice,
+            if busy {
+                "The machine was shared with other work, which competed for the same cores: the times are upper \
+                 bounds, and they hurt Sightline (which keeps both cores busy) more than Splink (mostly one core)."
+            } else {
+                "The machine was otherwise idle."
+            }
         );
 
         let _ = writeln!(s, "### Method\n");
@@ -624,9 +666,18 @@ impl Report {
         );
         let _ = writeln!(
             s,
-            "- Both tools ran one after the other on the same file in the same invocation, Sightline first. \
+            "- Both tools ran one after the other on the same file in the same invocation, Sightline first{}. \
              Wall time is measured around the child process (start to exit: reading the CSV, every stage, writing \
              `clusters.csv`; for Splink also Python's start-up and imports). {}",
+            if self.runs > 1 {
+                format!(
+                    ", {} times each, alternating; the tables show each tool's fastest run (the one least disturbed \
+                     by other work) and list every run's time",
+                    self.runs
+                )
+            } else {
+                String::new()
+            },
             if self.timer {
                 "Peak memory is the child's maximum resident set size from `/usr/bin/time -v` \
                  (DuckDB runs inside the Python process, so it is included)."
@@ -637,13 +688,13 @@ impl Report {
         let _ = writeln!(
             s,
             "- Quality: the kit's `score.py --truth truth.csv --pred clusters.csv`: pairwise precision, recall and F1 \
-             over the record pairs placed in the same cluster, and B-cubed F1. Each figure is from one run.\n"
+             over the record pairs placed in the same cluster, and B-cubed F1.\n"
         );
 
         for r in &self.sizes {
             let _ = writeln!(s, "### {} records\n", thousands(r.records));
-            let o = &r.sightline;
-            let sp = r.splink.as_ref();
+            let Some(o) = best(&r.sightline) else { continue };
+            let sp = best(&r.splink);
             let cell = |f: &dyn Fn(&ToolRun) -> String| sp.map_or_else(|| "not run".to_owned(), f);
             let _ = writeln!(s, "| | Sightline | Splink |");
             let _ = writeln!(s, "| --- | ---: | ---: |");
@@ -666,6 +717,19 @@ impl Report {
             let per_million = |t: &ToolRun| t.peak_mib.map(|p| p / (r.records as f64 / 1e6));
             row(&mut s, "peak memory per million records", &|t| format!("{} MiB", mib(per_million(t))));
             let _ = writeln!(s);
+            if self.runs > 1 {
+                let list = |runs: &[ToolRun]| {
+                    runs.iter()
+                        .map(|t| format!("{:.1} s (F1 {:.4})", t.wall_s, t.scores.f1))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let _ = write!(s, "Every run, in order: Sightline {}", list(&r.sightline));
+                if !r.splink.is_empty() {
+                    let _ = write!(s, "; Splink {}", list(&r.splink));
+                }
+                let _ = writeln!(s, ".\n");
+            }
             let stages: Vec<String> = ["read", "blocking", "candidates", "training", "scoring", "clustering", "write"]
                 .iter()
                 .filter_map(|k| o.info.get(&format!("{k}_s")).map(|v| format!("{k} {v} s")))
@@ -745,6 +809,15 @@ impl Report {
             g("mean_ms"),
             g("candidates_per_query")
         );
+        if on.p99s.len() > 1 {
+            let _ = writeln!(
+                s,
+                "The online benchmark ran {} times; the table shows the run with the lowest p99. p99 of every run, in \
+                 order: {} ms.\n",
+                on.p99s.len(),
+                on.p99s.join(", ")
+            );
+        }
 
         let _ = writeln!(s, "### Against the targets\n");
         let _ = writeln!(s, "| target | data | measured | |");
@@ -752,8 +825,8 @@ impl Report {
         let mut missed = Vec::new();
         for r in &self.sizes {
             let n = thousands(r.records);
-            let o = &r.sightline;
-            if let Some(sp) = &r.splink {
+            let Some(o) = best(&r.sightline) else { continue };
+            if let Some(sp) = best(&r.splink) {
                 let ok = o.scores.f1 >= sp.scores.f1;
                 let _ = writeln!(
                     s,
@@ -833,7 +906,7 @@ impl Report {
                 g("p99_ms")
             );
         }
-        if self.sizes.iter().all(|r| r.splink.is_none()) {
+        if self.sizes.iter().all(|r| r.splink.is_empty()) {
             let _ = writeln!(s, "\nSplink was not run (`--skip-splink`): the F1 and speed targets are not judged.");
         }
         let _ = writeln!(s);

@@ -505,10 +505,16 @@ fn markdown(outcomes: &[Outcome], opts: &Opts, load_before: &str, minutes: f64) 
         report::load_average()
     ));
     s.push_str("### Method\n\n");
+    if let Some(bin) = std::env::var_os("SIGHTLINE_BIN") {
+        s.push_str(&format!(
+            "- The binary given in `SIGHTLINE_BIN` ({}), not the fresh debug build described next.\n",
+            bin.to_string_lossy()
+        ));
+    }
     s.push_str(
         "- The debug build of `sightline` (`cargo build -p cli`), started as `sightline serve --bind 127.0.0.1:0` on a fresh data folder; for PostgreSQL with `--database-url` to a throwaway cluster (`xtask/src/pg.rs`) on 127.0.0.1.\n\
          - Concurrent clients (tokio tasks with reqwest, one process) each file tips one after the other: `POST /api/v1/tips` with `{\"category\":\"other\",\"narrative\":…}` and a unique `Idempotency-Key`. A request with no answer (connection refused or reset, answer cut off, 30 s timeout) or a 5xx is sent again with the same key and byte-identical body every 20 ms until it gets its 201. About one time in eight a client also replays one of its earlier keys and checks it gets the same reference and passphrase.\n\
-         - A killer sleeps a random 100–1500 ms, sends SIGKILL to the server (no graceful shutdown), starts it again on a new port and tells the clients the new address; repeated `--kills` times. A request that got no answer other than \"connection refused\" was cut off by a kill; when the tip of such a key turns out to have been received before that kill (its `received_at`, read back as the tipster, is earlier than the moment the killed server was reaped), the killed server had committed it and only the answer was lost: the retry must, and did, get the stored receipt rather than a second tip.\n\
+         - A killer sleeps a random 100–1500 ms, sends SIGKILL to the server (no graceful shutdown), starts it again on a new port and tells the clients the new address; repeated `--kills` times. A request that got no answer other than \"connection refused\" was cut off by a kill; when the tip of such a key turns out to have been received before that kill (its `received_at`, read back as the tipster, is earlier than the moment the killed server was reaped), the killed server had committed it and only the answer was lost: the retry must get the stored receipt, not a second tip.\n\
          - Then every client finishes the key it is working on (so no key is left without its 201) and stops, and against the last server: every acknowledged key is replayed once more (same reference and passphrase, else a duplicate), every receipt opens a tipster session (`POST /api/v1/tipster/session`) whose `GET /api/v1/tipster/tip` shows the same reference (else unreadable), the distinct references must equal the distinct keys, and `sightline_tips_received_total` in `/metrics` must equal the distinct keys (a higher count would be a tip stored twice or a tip without a receipt).\n\
          - Finally the server is killed once more and `sightline audit verify` must exit 0 (the hash chain and its head intact).\n\n",
     );

@@ -135,6 +135,7 @@ struct Login {
     roles: String,
     password: String,
     token: String,
+    totp: String,
 }
 
 /// A demo login line: `  EMAIL  AGENCY NAME  ROLES  password PASSWORD  token TOKEN`.
@@ -151,6 +152,7 @@ fn parse_login(line: &str) -> Option<Login> {
         roles: words[p - 1].into(),
         password: (*words.get(p + 1)?).into(),
         token: (*words.get(t + 1)?).into(),
+        totp: at("totp").and_then(|i| words.get(i + 1)).map(|s| (*s).to_owned()).unwrap_or_default(),
     })
 }
 
@@ -163,6 +165,7 @@ fn logins_json(logins: &[Login]) -> String {
                 "roles": l.roles.split(',').collect::<Vec<_>>(),
                 "password": l.password,
                 "token": l.token,
+                "totp": l.totp,
             })
         })
         .collect();
@@ -252,6 +255,7 @@ mod tests {
                 roles: "analyst".into(),
                 password: "AbC123xyz".into(),
                 token: "slt_0123abcd".into(),
+                totp: String::new(),
             })
         );
         assert_eq!(parse_login("demo: loaded agencies, schools, staff and 30 tips. Staff logins (shown once):"), None);
@@ -265,6 +269,7 @@ mod tests {
             roles: "analyst,supervisor".into(),
             password: "p\"".into(),
             token: "t".into(),
+            totp: String::new(),
         };
         let v: serde_json::Value = serde_json::from_str(&logins_json(&[l])).unwrap();
         assert_eq!(v[0]["roles"][1], "supervisor");

@@ -29,10 +29,19 @@ struct Opts {
     seconds: u64,
     release: bool,
     levels: Vec<usize>,
+    /// Internal: only measure the raw limit in this folder and print it (used to run that
+    /// measurement from a release build of xtask when `--release` is given).
+    raw_only: Option<std::path::PathBuf>,
 }
 
 fn parse_opts(args: &[String]) -> anyhow::Result<Opts> {
-    let mut opts = Opts { dbs: vec![Db::Sqlite, Db::Postgres], seconds: 10, release: false, levels: vec![1, 64, 512] };
+    let mut opts = Opts {
+        dbs: vec![Db::Sqlite, Db::Postgres],
+        seconds: 10,
+        release: false,
+        levels: vec![1, 64, 512],
+        raw_only: None,
+    };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = || it.next().with_context(|| format!("{a} needs a value"));
@@ -40,6 +49,7 @@ fn parse_opts(args: &[String]) -> anyhow::Result<Opts> {
             "--db" => opts.dbs = Db::parse_list(value()?)?,
             "--seconds" => opts.seconds = value()?.parse().context("--seconds")?,
             "--release" => opts.release = true,
+            "--raw-only" => opts.raw_only = Some(value()?.into()),
             "--clients" => {
                 opts.levels =
                     value()?.split(',').map(|c| c.trim().parse()).collect::<Result<_, _>>().context("--clients")?
@@ -56,6 +66,14 @@ fn parse_opts(args: &[String]) -> anyhow::Result<Opts> {
 
 pub fn main(args: &[String]) -> anyhow::Result<()> {
     let opts = parse_opts(args)?;
+    if let Some(dir) = &opts.raw_only {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        for per_tx in [RAW_BATCH, 1] {
+            let r = runtime.block_on(raw_limit(dir, per_tx, RAW_SECONDS))?;
+            println!("raw {} {} {} {}", r.per_tx, r.tips, r.seconds, r.cpu);
+        }
+        return Ok(());
+    }
     let bin = serve::build(opts.release)?;
     let load_before = report::load_average();
     let started = Instant::now();
@@ -85,10 +103,22 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
     }
     let raw = if opts.dbs.contains(&Db::Sqlite) {
         let dir = serve::scratch("load-raw")?;
-        let batched = runtime.block_on(raw_limit(&dir, RAW_BATCH, RAW_SECONDS))?;
-        eprintln!("load: raw SQLite, {RAW_BATCH} tips per transaction: {:.0} tips/s", batched.per_second());
-        let single = runtime.block_on(raw_limit(&dir, 1, RAW_SECONDS))?;
-        eprintln!("load: raw SQLite, 1 tip per transaction: {:.0} tips/s", single.per_second());
+        let (batched, single) = if opts.release {
+            raw_in_release_build(&dir)?
+        } else {
+            (
+                runtime.block_on(raw_limit(&dir, RAW_BATCH, RAW_SECONDS))?,
+                runtime.block_on(raw_limit(&dir, 1, RAW_SECONDS))?,
+            )
+        };
+        for r in [&batched, &single] {
+            eprintln!(
+                "load: raw SQLite, {} tips per transaction: {:.0} tips/s ({:.2} cores)",
+                r.per_tx,
+                r.per_second(),
+                r.cpu
+            );
+        }
         serve::clean(&dir);
         Some((batched, single))
     } else {
@@ -328,6 +358,39 @@ struct Raw {
     per_tx: usize,
     tips: u64,
     seconds: f64,
+    /// CPU used by this process meanwhile, in cores.
+    cpu: f64,
+}
+
+/// The raw limit measured by a release build of xtask, so that it is compiled like the
+/// release server it is compared with.
+fn raw_in_release_build(dir: &Path) -> anyhow::Result<(Raw, Raw)> {
+    let root = project_root();
+    crate::run(crate::cargo().current_dir(&root).args(["build", "--release", "-p", "xtask"]))?;
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), std::path::PathBuf::from);
+    let out = std::process::Command::new(target.join("release").join("xtask"))
+        .arg("load")
+        .arg("--raw-only")
+        .arg(dir)
+        .output()
+        .context("running the release xtask")?;
+    anyhow::ensure!(out.status.success(), "release xtask failed: {}", String::from_utf8_lossy(&out.stderr));
+    let raws: Vec<Raw> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.strip_prefix("raw ")?.split(' ').collect();
+            Some(Raw {
+                per_tx: f.first()?.parse().ok()?,
+                tips: f.get(1)?.parse().ok()?,
+                seconds: f.get(2)?.parse().ok()?,
+                cpu: f.get(3)?.parse().ok()?,
+            })
+        })
+        .collect();
+    match <[Raw; 2]>::try_from(raws) {
+        Ok([batched, single]) => Ok((batched, single)),
+        Err(_) => bail!("release xtask printed no raw figures: {}", String::from_utf8_lossy(&out.stdout)),
+    }
 }
 
 impl Raw {
@@ -362,6 +425,7 @@ async fn raw_limit(dir: &Path, per_tx: usize, seconds: f64) -> anyhow::Result<Ra
     }
     conn.execute("INSERT INTO agencies (id, name, kind, created_at) VALUES (1, 'Raw', 'fusion_centre', 0)").await?;
     let narrative = "Load test tip: a bag was left unattended near the north entrance of the library.";
+    let cpu0 = serve::cpu_seconds("self");
     let start = Instant::now();
     let mut tips = 0u64;
     while start.elapsed().as_secs_f64() < seconds && tips < 100_000_000 {
@@ -369,7 +433,9 @@ async fn raw_limit(dir: &Path, per_tx: usize, seconds: f64) -> anyhow::Result<Ra
         for _ in 0..per_tx {
             tips += 1;
             let now = 1_700_000_000_000 + tips as i64;
-            let reference = format!("R{tips:07}");
+            // random-looking, like the server's references (a sequential key would flatter the index)
+            let digest = hex::encode(Sha256::digest(tips.to_le_bytes())).to_uppercase();
+            let reference = format!("{}-{}", &digest[..4], &digest[4..8]);
             let id: i64 = sqlx::query(
                 "INSERT INTO tips (reference, passphrase_hash, category, narrative, language, location_text, lat, lon, site_id, \
                  tier, tier_rank, tier_rule, tier_rule_text, original_tier, status, ack_due_at, escalation_level, \
@@ -449,8 +515,9 @@ async fn raw_limit(dir: &Path, per_tx: usize, seconds: f64) -> anyhow::Result<Ra
         tx.commit().await?;
     }
     let seconds = start.elapsed().as_secs_f64();
+    let cpu = cpu0.zip(serve::cpu_seconds("self")).map_or(f64::NAN, |(a, b)| (b - a) / seconds);
     conn.close().await?;
-    Ok(Raw { per_tx, tips, seconds })
+    Ok(Raw { per_tx, tips, seconds, cpu })
 }
 
 fn dir_bytes(dir: &Path) -> u64 {
@@ -464,7 +531,14 @@ fn met(ok: bool) -> &'static str {
 }
 
 fn markdown(runs: &[DbRun], raw: Option<&(Raw, Raw)>, opts: &Opts, load_before: &str, minutes: f64) -> String {
-    let build = if opts.release { "release" } else { "debug" };
+    let build = match std::env::var_os("SIGHTLINE_BIN") {
+        Some(bin) => format!(
+            "the binary in `SIGHTLINE_BIN` ({}), taken as {}",
+            bin.to_string_lossy(),
+            if opts.release { "release" } else { "debug" }
+        ),
+        None => (if opts.release { "release" } else { "debug" }).to_owned(),
+    };
     let mut s = String::from("## Intake load\n\n");
     s.push_str(&format!(
         "Written by `cargo xtask load --db {} --seconds {}{}` on {}; run it again to refresh this section (the text between the `load:begin` and `load:end` markers is replaced, the rest of the file is kept). The run took {minutes:.1} minutes. **Build: {build}**{}.\n\n",
@@ -492,7 +566,7 @@ fn markdown(runs: &[DbRun], raw: Option<&(Raw, Raw)>, opts: &Opts, load_before: 
         "- `sightline serve --bind 127.0.0.1:0` on a fresh data folder (SQLite: WAL, `synchronous=FULL`, one writer connection; PostgreSQL: a throwaway cluster from `xtask/src/pg.rs` on 127.0.0.1, pool of 16, default `fsync=on`, `synchronous_commit=on`). One fusion-centre agency is the fallback, so every tip is routed to it and lands in its queue; an analyst of that agency holds the API token for the queue sampler. 20 tips are filed first as a warm-up.\n\
          - For each concurrency level in turn ({}) on the same server: that many tokio tasks (reqwest, one process, keep-alive connections) each file tips back to back for {} s: `POST /api/v1/tips` with `{{\"category\":\"other\",\"narrative\":\"Load test tip N: a bag was left unattended near the north entrance of the library.\"}}` and a unique `Idempotency-Key`. A 201 is only sent after the commit, so every tip counted is durable. The latency of every 201 is recorded, from sending to the whole answer read (client-side, so it includes the load generator's own scheduling). Tips/s = 201s ÷ the wall time until the last request of the level finished. The database grows from level to level.\n\
          - During each level, one more client fetches the staff queue (`GET /api/v1/tips` with the bearer token: the 500 most urgent open tips) every 200 ms, and the server's `VmRSS` is read from `/proc/<pid>/status` every 100 ms (peak reported) with `VmHWM` (the process's high-water mark since start). CPU use is the process's user + system time over the level's wall time, in cores.\n\
-         - Raw limit (SQLite only), in the same run: a fresh SQLite file with the server's own migrations (`crates/store/src/migrations/sqlite`) and settings (WAL, `synchronous=FULL`, foreign keys), written through the same sqlx driver (`Any` over SQLite) with no HTTP, JSON, triage or routing: per tip the rows a plain tip writes (the tip, its idempotency key, one route, three hash-chained audit events with the chain head read and updated), {RAW_BATCH} tips per transaction for {RAW_SECONDS:.0} s; and, for comparison, one tip per transaction (what the server does today) for {RAW_SECONDS:.0} s.\n\n",
+         - Raw limit (SQLite only), in the same run: a fresh SQLite file with the server's own migrations (`crates/store/src/migrations/sqlite`) and settings (WAL, `synchronous=FULL`, foreign keys), written through the same sqlx driver (`Any` over SQLite) with no HTTP, JSON, triage or routing: per tip the rows a plain tip writes (the tip, its idempotency key, one route, three hash-chained audit events with the chain head read and updated), {RAW_BATCH} tips per transaction for {RAW_SECONDS:.0} s; and, for comparison, one tip per transaction (one fsync per tip) for {RAW_SECONDS:.0} s.\n\n",
         opts.levels.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
         opts.seconds,
     ));
@@ -529,8 +603,21 @@ fn markdown(runs: &[DbRun], raw: Option<&(Raw, Raw)>, opts: &Opts, load_before: 
                 l.queue_errors
             ));
         }
+        if let (Some(first), Some(last)) = (r.levels.first(), r.levels.last())
+            && last.queue.p50 > 4.0 * first.queue.p50.max(50.0)
+        {
+            s.push_str(&format!(
+                "\nThe staff queue got slower from level to level: p50 {:.0} ms at the first level, {:.0} ms at the last ({} tips in the table by then). A queue request keeps a core busy while it runs, on a machine whose 2 cores the intake shares.\n",
+                first.queue.p50,
+                last.queue.p50,
+                thousands(r.levels.iter().map(|l| l.tips).sum::<u64>() + 20),
+            ));
+        }
         if r.db == Db::Sqlite {
-            s.push_str(&format!("\nData folder after the run: {:.1} MiB.\n", r.db_bytes as f64 / 1048576.0));
+            s.push_str(&format!(
+                "\nData folder after the run (database, WAL and key): {:.1} MiB.\n",
+                r.db_bytes as f64 / 1048576.0
+            ));
         }
         s.push('\n');
     }
@@ -538,18 +625,24 @@ fn markdown(runs: &[DbRun], raw: Option<&(Raw, Raw)>, opts: &Opts, load_before: 
     if let Some((batched, single)) = raw {
         s.push_str("### Raw SQLite limit\n\n");
         s.push_str(&format!(
-            "- {} tips per transaction: {} tips in {:.1} s = **{:.0} tips/s** ({:.0} rows/s, 7 rows written per tip)\n",
+            "Measured by a {} build of xtask (the same optimisation as the server above).\n\n",
+            if opts.release { "release" } else { "debug" }
+        ));
+        s.push_str(&format!(
+            "- {} tips per transaction: {} tips in {:.1} s = **{:.0} tips/s** ({} row writes/s: 6 rows inserted and the chain head updated per tip); {:.2} cores busy\n",
             batched.per_tx,
             thousands(batched.tips),
             batched.seconds,
             batched.per_second(),
-            batched.per_second() * 7.0
+            thousands((batched.per_second() * 7.0) as u64),
+            batched.cpu,
         ));
         s.push_str(&format!(
-            "- 1 tip per transaction (one fsync per tip, as the server commits today): {} tips in {:.1} s = {:.0} tips/s\n\n",
+            "- 1 tip per transaction (one fsync per tip): {} tips in {:.1} s = {:.0} tips/s; {:.2} cores busy\n\n",
             thousands(single.tips),
             single.seconds,
-            single.per_second()
+            single.per_second(),
+            single.cpu,
         ));
     }
     if let Some(r) = sqlite {
@@ -586,7 +679,7 @@ fn markdown(runs: &[DbRun], raw: Option<&(Raw, Raw)>, opts: &Opts, load_before: 
         if !opts.release {
             s.push_str("These are debug-build figures: the server's CPU-bound work (JSON, triage, routing, hashing, sqlx) runs unoptimised, so they understate a release build. ");
         }
-        s.push_str("The server commits one transaction, with one fsync, per tip; the raw figures show what batching commits (group commit) would make available.\n");
+        s.push_str("The raw figures are what SQLite on this disk allows for the same rows with commits batched 100 tips at a time, and with one commit per tip.\n");
     }
     s
 }

@@ -35,10 +35,33 @@ pub fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let disk = disk_of(&project_root().join("target"));
     format!(
-        "- CPU: {cpu}, {cores} logical cores\n- Memory: {:.1} GiB\n- OS: {os}, Linux {}\n- Disk (the data folder's file system): {disk}\n- Software: {rustc}\n- Nice value of the run (the server inherits it): {nice}\n",
+        "- CPU: {cpu}, {cores} logical cores\n- Memory: {:.1} GiB\n- OS: {os}, Linux {}\n- Disk (the data folder's file system): {disk}\n- Software: {rustc}\n- Source: {}\n- Nice value of the run (the server inherits it): {nice}\n",
         mem_kib / 1024.0 / 1024.0,
         read("/proc/sys/kernel/osrelease").trim(),
+        source(),
     )
+}
+
+/// The commit the code was built from, and whether the working tree differed from it.
+fn source() -> String {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .current_dir(project_root())
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    match git(&["rev-parse", "--short", "HEAD"]) {
+        Some(commit) => match git(&["status", "--porcelain"]) {
+            Some(changes) if !changes.is_empty() => {
+                format!("commit {commit} plus uncommitted changes in the working tree")
+            }
+            _ => format!("commit {commit}"),
+        },
+        None => "unknown (no git)".into(),
+    }
 }
 
 /// File system type and device of the folder, from `df`.

@@ -159,7 +159,8 @@ pub async fn contact(c: ContactCommand) -> anyhow::Result<()> {
 
 #[derive(Subcommand)]
 pub enum UserCommand {
-    /// Add a staff user; prints a generated password once (stored as an Argon2id hash).
+    /// Add a staff user; prints a generated password once (stored as an Argon2id hash). The
+    /// user sets up a second factor at first sign-in.
     Add {
         #[command(flatten)]
         at: Location,
@@ -173,33 +174,140 @@ pub enum UserCommand {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Unlock an account locked after failed sign-ins.
+    Unlock {
+        #[command(flatten)]
+        at: Location,
+        #[arg(long)]
+        email: String,
+    },
+    /// Disable an account (its sessions and tokens end) or enable it again.
+    Disable {
+        #[command(flatten)]
+        at: Location,
+        #[arg(long)]
+        email: String,
+        /// Enable instead of disable.
+        #[arg(long)]
+        enable: bool,
+    },
+    /// Allow (or with --withdraw, stop) a user to reveal tipsters' contact details.
+    GrantReveal {
+        #[command(flatten)]
+        at: Location,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        withdraw: bool,
+    },
+    /// Remove a user's second factor; they set up a new one at next sign-in.
+    ResetMfa {
+        #[command(flatten)]
+        at: Location,
+        #[arg(long)]
+        email: String,
+    },
+    /// Set a user's password, read from standard input (one line), under the password rules.
+    Password {
+        #[command(flatten)]
+        at: Location,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+async fn account(at: &Location, email: &str) -> anyhow::Result<(std::sync::Arc<dyn store::Store>, User)> {
+    let store = at.open().await?;
+    let user = store.user_by_email(email).await?.ok_or_else(|| anyhow::anyhow!("--email: no such user"))?;
+    Ok((store, user))
 }
 
 pub async fn user(c: UserCommand) -> anyhow::Result<()> {
-    let UserCommand::Add { at, agency, role, email, name } = c;
-    let roles: Vec<Role> = role.iter().map(|r| Role::parse(r.trim())).collect::<Result<_, _>>()?;
-    if !email.contains('@') || email.len() > 254 {
-        anyhow::bail!("--email: not an e-mail address");
+    use domain::audit::AuditAction;
+    match c {
+        UserCommand::Add { at, agency, role, email, name } => {
+            let roles: Vec<Role> = role.iter().map(|r| Role::parse(r.trim())).collect::<Result<_, _>>()?;
+            if !email.contains('@') || email.len() > 254 {
+                anyhow::bail!("--email: not an e-mail address");
+            }
+            let store = at.open().await?;
+            if !store.list_agencies().await?.iter().any(|a| a.id == agency) {
+                anyhow::bail!("--agency: no agency with id {agency}");
+            }
+            let password: String = new_token("pw").chars().skip(3).take(20).collect();
+            let user = store
+                .create_user(
+                    NewUser {
+                        agency_id: agency,
+                        display_name: name.unwrap_or_else(|| email.clone()),
+                        email,
+                        roles,
+                        password_hash: hash_password(&password, false)?,
+                    },
+                    "cli",
+                    now(),
+                )
+                .await?;
+            println!("user {} created; password (shown once): {password}", user.id);
+        }
+        UserCommand::Unlock { at, email } => {
+            let (store, u) = account(&at, &email).await?;
+            store
+                .update_account(
+                    u.id,
+                    true,
+                    None,
+                    None,
+                    NewAudit::new(now(), "cli", AuditAction::AccountUnlocked, format!("user:{}", u.id)),
+                )
+                .await?;
+            println!("{email} unlocked");
+        }
+        UserCommand::Disable { at, email, enable } => {
+            let (store, u) = account(&at, &email).await?;
+            let action = if enable { AuditAction::AccountUpdated } else { AuditAction::AccountDisabled };
+            let audit = NewAudit::new(now(), "cli", action, format!("user:{}", u.id)).reason(if enable {
+                "enabled"
+            } else {
+                "disabled by an administrator"
+            });
+            // Enabling also restarts the idle clock, or the account would be disabled again at once.
+            store.update_account(u.id, enable, Some(!enable), None, audit).await?;
+            println!("{email} {}", if enable { "enabled" } else { "disabled" });
+        }
+        UserCommand::GrantReveal { at, email, withdraw } => {
+            let (store, u) = account(&at, &email).await?;
+            let audit = NewAudit::new(now(), "cli", AuditAction::AccountUpdated, format!("user:{}", u.id))
+                .detail(serde_json::json!({"can_reveal_contact": !withdraw}));
+            store.update_account(u.id, false, None, Some(!withdraw), audit).await?;
+            println!("{email} {} reveal tipsters' contact details", if withdraw { "may no longer" } else { "may now" });
+        }
+        UserCommand::ResetMfa { at, email } => {
+            let (store, u) = account(&at, &email).await?;
+            let audit = NewAudit::new(now(), "cli", AuditAction::MfaReset, format!("user:{}", u.id))
+                .reason("reset by an administrator");
+            store.set_mfa(u.id, None, None, vec![], Some(audit)).await?;
+            println!("{email}: second factor removed; a new one is set up at the next sign-in");
+        }
+        UserCommand::Password { at, email } => {
+            let (store, u) = account(&at, &email).await?;
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            let password = line.trim_end_matches(['\n', '\r']);
+            if let Some(problem) = web::policy::SecurityPolicy::default().password_problem(password, &u.email) {
+                anyhow::bail!("the password {problem}");
+            }
+            store
+                .set_password(
+                    u.id,
+                    &hash_password(password, false)?,
+                    NewAudit::new(now(), "cli", AuditAction::AccountUpdated, format!("user:{}", u.id))
+                        .reason("password set"),
+                )
+                .await?;
+            println!("{email}: password set");
+        }
     }
-    let store = at.open().await?;
-    if !store.list_agencies().await?.iter().any(|a| a.id == agency) {
-        anyhow::bail!("--agency: no agency with id {agency}");
-    }
-    let password: String = new_token("pw").chars().skip(3).take(20).collect();
-    let user = store
-        .create_user(
-            NewUser {
-                agency_id: agency,
-                display_name: name.unwrap_or_else(|| email.clone()),
-                email,
-                roles,
-                password_hash: hash_password(&password, false)?,
-            },
-            "cli",
-            now(),
-        )
-        .await?;
-    println!("user {} created; password (shown once): {password}", user.id);
     Ok(())
 }
 
@@ -212,37 +320,84 @@ pub enum TokenCommand {
         /// The user's e-mail.
         #[arg(long)]
         user: String,
-        /// Days until it expires (default 90).
+        /// Days until it expires (default 90, at most 366).
         #[arg(long, default_value_t = 90)]
         expires_days: i64,
+        /// Limit the token to these of the user's roles (default: all of them).
+        #[arg(long, value_delimiter = ',')]
+        role: Vec<String>,
         #[arg(long, default_value = "cli")]
         label: String,
+    },
+    /// List a user's tokens (never their secrets).
+    List {
+        #[command(flatten)]
+        at: Location,
+        #[arg(long)]
+        user: String,
+    },
+    /// Revoke a token by id.
+    Revoke {
+        #[command(flatten)]
+        at: Location,
+        #[arg(long)]
+        id: i64,
     },
 }
 
 pub async fn token(c: TokenCommand) -> anyhow::Result<()> {
-    let TokenCommand::Create { at, user, expires_days, label } = c;
-    if !(1..=366).contains(&expires_days) {
-        anyhow::bail!("--expires-days: from 1 to 366");
+    match c {
+        TokenCommand::Create { at, user, expires_days, role, label } => {
+            if !(1..=366).contains(&expires_days) {
+                anyhow::bail!("--expires-days: from 1 to 366");
+            }
+            let store = at.open().await?;
+            let user = store.user_by_email(&user).await?.ok_or_else(|| anyhow::anyhow!("--user: no such user"))?;
+            let scope = if role.is_empty() {
+                None
+            } else {
+                let roles: Vec<Role> = role.iter().map(|r| Role::parse(r.trim())).collect::<Result<_, _>>()?;
+                if let Some(r) = roles.iter().find(|r| !user.roles.contains(r)) {
+                    anyhow::bail!("--role: the user does not have the role {}", r.code());
+                }
+                Some(roles)
+            };
+            let token = new_token("slt");
+            let now = now();
+            store
+                .create_token(
+                    NewToken {
+                        user_id: user.id,
+                        token_hash: token_hash(&token),
+                        label,
+                        expires_at: Some(now + expires_days * 86_400_000),
+                        scope_roles: scope,
+                        ..Default::default()
+                    },
+                    "cli",
+                    now,
+                )
+                .await?;
+            println!("{token}");
+        }
+        TokenCommand::List { at, user } => {
+            let (store, u) = account(&at, &user).await?;
+            for t in store.list_tokens(u.id).await? {
+                let state = if t.revoked_at.is_some() { "revoked" } else { "active" };
+                println!("{}\t{}\t{}\t{state}\texpires {:?}", t.id, t.kind, t.label, t.expires_at);
+            }
+        }
+        TokenCommand::Revoke { at, id } => {
+            let store = at.open().await?;
+            store
+                .revoke_token(
+                    id,
+                    NewAudit::new(now(), "cli", domain::audit::AuditAction::TokenRevoked, format!("token:{id}")),
+                )
+                .await?;
+            println!("token {id} revoked");
+        }
     }
-    let store = at.open().await?;
-    let user = store.user_by_email(&user).await?.ok_or_else(|| anyhow::anyhow!("--user: no such user"))?;
-    let token = new_token("slt");
-    let now = now();
-    store
-        .create_token(
-            NewToken {
-                user_id: user.id,
-                token_hash: token_hash(&token),
-                label,
-                expires_at: Some(now + expires_days * 86_400_000),
-                ..Default::default()
-            },
-            "cli",
-            now,
-        )
-        .await?;
-    println!("{token}");
     Ok(())
 }
 

@@ -32,8 +32,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             println!("demo: loaded agencies, schools, staff and 30 tips. Staff logins (shown once):");
             for l in &logins {
                 println!(
-                    "  {:<32} {:<36} {:<11} password {}  token {}",
-                    l.email, l.agency, l.roles, l.password, l.token
+                    "  {:<32} {:<36} {:<11} password {}  token {}  totp {}",
+                    l.email, l.agency, l.roles, l.password, l.token, l.totp
                 );
             }
         }

@@ -102,6 +102,7 @@ pub trait Store: Send + Sync + 'static {
     async fn touch_token(&self, token_id: i64, user_id: i64, now: i64, mfa_passed: Option<bool>) -> Result<()>;
     async fn revoke_token(&self, token_id: i64, audit: NewAudit) -> Result<()>;
     async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenRow>>;
+    async fn set_password(&self, user_id: i64, password_hash: &str, audit: NewAudit) -> Result<()>;
     async fn search_audit(&self, query: &AuditQuery) -> Result<Vec<domain::audit::StoredAudit>>;
 
     async fn attachments(&self, tip_id: i64) -> Result<Vec<AttachmentMeta>>;

@@ -17,6 +17,8 @@ pub struct DemoLogin {
     pub roles: String,
     pub password: String,
     pub token: String,
+    /// The TOTP key (base32) for an authenticator app.
+    pub totp: String,
 }
 
 fn square(lon0: f64, lat0: f64, lon1: f64, lat1: f64) -> String {
@@ -156,7 +158,12 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
                 now,
             )
             .await?;
+        let secret = crate::mfa::new_secret();
+        store
+            .set_mfa(user.id, Some(crate::mfa::seal_secret(&state.secrets.keyring, &secret)), Some(now), vec![], None)
+            .await?;
         logins.push(DemoLogin {
+            totp: crate::mfa::secret_text(&secret),
             email: email.into(),
             agency: agency_name.into(),
             roles: roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(","),

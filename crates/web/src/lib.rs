@@ -12,6 +12,7 @@
 //! - [`secrets`]: the instance key, keyed hashes, tokens, passphrases, Argon2id.
 
 pub mod api;
+pub mod auth;
 pub mod clock;
 pub mod crypto;
 pub mod demo;
@@ -22,7 +23,9 @@ pub mod intake;
 pub mod jobs;
 pub mod links;
 pub mod media;
+pub mod mfa;
 pub mod pages;
+pub mod policy;
 pub mod resolution;
 pub mod sealed;
 pub mod secrets;

@@ -20,11 +20,18 @@ pub struct Options {
     pub tipster_session_ms: i64,
     /// Start the background scheduler (tests drive jobs by hand instead).
     pub run_jobs: bool,
+    /// Staff access controls (stricter-only).
+    pub security: crate::policy::SecurityPolicy,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { fast_password_hash: false, tipster_session_ms: 2 * 60 * 60 * 1000, run_jobs: true }
+        Options {
+            fast_password_hash: false,
+            tipster_session_ms: 2 * 60 * 60 * 1000,
+            run_jobs: true,
+            security: crate::policy::SecurityPolicy::default(),
+        }
     }
 }
 
@@ -89,6 +96,7 @@ impl AppState {
         secrets: Secrets,
         options: Options,
     ) -> anyhow::Result<AppState> {
+        options.security.validate().map_err(|e| anyhow::anyhow!("security settings: {e}"))?;
         // One TLS crypto provider for the process: ring (no C toolchain, no OpenSSL). A second
         // call finds it installed, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();

@@ -144,7 +144,7 @@ impl SqlStore {
             match self.insert_in_savepoint(&mut tx, tip).await {
                 Ok(outcome) => answers.push((reply, outcome)),
                 Err((own, broken)) => {
-                    tracing::error!(error = %broken, "intake transaction failed; the batch is rolled back");
+                    tracing::error!(error = %broken, tip_error = %own, "intake transaction failed; batch rolled back");
                     let _ = tx.rollback().await;
                     let _ = reply.send(Err(own));
                     for (reply, _) in answers {
@@ -159,6 +159,7 @@ impl SqlStore {
         }
         match tx.commit().await {
             Ok(()) => {
+                tracing::debug!(tips = answers.len(), "intake batch committed");
                 for (reply, outcome) in answers {
                     let _ = reply.send(outcome);
                 }

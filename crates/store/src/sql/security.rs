@@ -222,6 +222,18 @@ impl SqlStore {
         Ok(())
     }
 
+    pub(super) async fn put_password(&self, user_id: i64, hash: &str, audit: NewAudit) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(self.sql("UPDATE users SET password_hash = $1 WHERE id = $2"))
+            .bind(hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        self.append_audit_in(&mut tx, &[audit]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub(super) async fn token_lookup(&self, token_hash: &str) -> Result<Option<TokenInfo>> {
         let row = sqlx::query(self.sql(
             "SELECT t.id AS token_id, t.kind, t.scope_roles, t.mfa_passed, t.expires_at, t.last_used_at, t.created_at AS token_created, t.revoked_at, \

@@ -141,6 +141,9 @@ impl Store for SqlStore {
     async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenRow>> {
         self.tokens_of(user_id).await
     }
+    async fn set_password(&self, user_id: i64, password_hash: &str, audit: NewAudit) -> Result<()> {
+        self.put_password(user_id, password_hash, audit).await
+    }
     async fn search_audit(&self, query: &AuditQuery) -> Result<Vec<StoredAudit>> {
         self.search(query).await
     }

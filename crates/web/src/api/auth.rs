@@ -28,8 +28,10 @@ impl FromRequestParts<AppState> for Staff {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
-        let user = state.store.user_for_token(&token_hash(token), state.now()).await?.ok_or(ApiError::Unauthorized)?;
-        Ok(Staff(user))
+        match crate::auth::authenticate(state, token, "api", false).await? {
+            Ok(auth) => Ok(Staff(auth.user)),
+            Err(_) => Err(ApiError::Unauthorized),
+        }
     }
 }
 

@@ -7,6 +7,7 @@ pub mod intake;
 pub mod json;
 pub mod links;
 pub mod ops;
+pub mod oversight;
 pub mod tipster;
 
 use crate::state::AppState;
@@ -22,12 +23,13 @@ use utoipa::OpenApi;
         tipster::sign_in, tipster::view, tipster::post_message,
         desk::queue, desk::detail, desk::acknowledge, desk::assign, desk::message, desk::transfer, desk::decline,
         desk::tier, desk::close, desk::review, desk::reopen,
+        oversight::reveal_contact, oversight::search,
         links::list, links::confirm, links::reject, links::undo, links::request_access, links::requests, links::grant, links::refuse,
         ops::healthz, ops::metrics,
     ),
     modifiers(&BearerAuth),
     tags((name = "intake", description = "Public: file a tip"), (name = "tipster", description = "Public: follow up with reference and passphrase"),
-         (name = "desk", description = "Staff: the queue and the work"), (name = "people", description = "Staff: who tips are about, across tips and agencies"), (name = "ops", description = "Health and metrics"))
+         (name = "desk", description = "Staff: the queue and the work"), (name = "people", description = "Staff: who tips are about, across tips and agencies"), (name = "oversight", description = "Auditors: the audit trail"), (name = "ops", description = "Health and metrics"))
 )]
 pub struct ApiDoc;
 
@@ -69,6 +71,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/tips/{id}/review", post(desk::review))
         .route("/api/v1/tips/{id}/reopen", post(desk::reopen))
         .route("/api/v1/tips/{id}/links", get(links::list))
+        .route("/api/v1/tips/{id}/contact", post(oversight::reveal_contact))
+        .route("/api/v1/audit", get(oversight::search))
         .route("/api/v1/links/{id}/confirm", post(links::confirm))
         .route("/api/v1/links/{id}/reject", post(links::reject))
         .route("/api/v1/links/{id}/undo", post(links::undo))

@@ -30,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/follow-up/messages", post(public::follow_up_message))
         .route("/staff/login", get(staff::login_form).post(staff::login))
         .route("/staff/logout", post(staff::logout))
+        .route("/staff/mfa/setup", get(staff::mfa_setup_form).post(staff::mfa_setup))
+        .route("/staff/mfa", get(staff::mfa_form).post(staff::mfa))
         .route("/staff", get(staff::queue))
         .route("/staff/queue/rows", get(staff::queue_rows))
         .route("/staff/queue.csv", get(staff::queue_csv))

@@ -6,7 +6,7 @@ use super::render;
 use crate::api::desk::{TipDetailView, detail_view};
 use crate::api::rfc3339;
 use crate::error::ApiError;
-use crate::secrets::{new_token, token_hash, verify_password};
+use crate::secrets::token_hash;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Form, FromRequestParts, Path, Query, State};
@@ -20,7 +20,7 @@ use domain::status::Status;
 use domain::urgency::Tier;
 use futures_util::stream::Stream;
 use serde::Deserialize;
-use store::model::{NewAudit, NewToken, QueueFilter, TipRow, User};
+use store::model::{NewAudit, QueueFilter, TipRow, User};
 
 pub const STAFF_COOKIE: &str = "sl_staff";
 /// A console session lasts at most this long (idle limits come with the CJIS controls).
@@ -42,11 +42,35 @@ impl FromRequestParts<AppState> for Console {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let to = |path: &str| Redirect::to(path).into_response();
+        let token = cookie(&parts.headers, STAFF_COOKIE).ok_or_else(|| to("/staff/login"))?;
+        match crate::auth::authenticate(state, &token, "session", true).await {
+            Ok(Ok(auth)) => Ok(Console { csrf: csrf_token(state, &token), user: auth.user }),
+            Ok(Err(crate::auth::Rejected::NeedsSecondFactor)) => Err(to("/staff/mfa")),
+            Ok(Err(crate::auth::Rejected::Idle)) => Err(to("/staff/login?ended=idle")),
+            Ok(Err(_)) => Err(to("/staff/login")),
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+/// A session whose second factor is not yet checked: only the MFA pages accept it.
+pub struct PendingConsole {
+    pub auth: crate::auth::Authenticated,
+    pub csrf: String,
+}
+
+impl FromRequestParts<AppState> for PendingConsole {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let to_login = || Redirect::to("/staff/login").into_response();
         let token = cookie(&parts.headers, STAFF_COOKIE).ok_or_else(to_login)?;
-        let user =
-            state.store.user_for_token(&token_hash(&token), state.now()).await.ok().flatten().ok_or_else(to_login)?;
-        Ok(Console { csrf: csrf_token(state, &token), user })
+        match crate::auth::authenticate(state, &token, "session", false).await {
+            Ok(Ok(auth)) => Ok(PendingConsole { csrf: csrf_token(state, &token), auth }),
+            Ok(Err(_)) => Err(to_login()),
+            Err(e) => Err(e.into_response()),
+        }
     }
 }
 
@@ -58,11 +82,17 @@ pub fn csrf_token(state: &AppState, session: &str) -> String {
 #[derive(Template)]
 #[template(path = "staff/login.html")]
 struct LoginPage {
-    failed: bool,
+    message: Option<&'static str>,
 }
 
-pub async fn login_form() -> Response {
-    render(StatusCode::OK, &LoginPage { failed: false })
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    ended: Option<String>,
+}
+
+pub async fn login_form(Query(q): Query<LoginQuery>) -> Response {
+    let message = q.ended.as_deref().map(|_| "You were signed out after 30 minutes without activity. Sign in again.");
+    render(StatusCode::OK, &LoginPage { message })
 }
 
 #[derive(Deserialize)]
@@ -72,45 +102,125 @@ pub struct Login {
 }
 
 pub async fn login(State(state): State<AppState>, Form(f): Form<Login>) -> Response {
-    let user = state.store.user_by_email(f.email.trim()).await.ok().flatten();
-    // Verify against a dummy hash when the user does not exist, so timing tells nothing.
-    const DUMMY: &str =
-        "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$0r7LGZJ8v7eYbq6yn5kS1iK4Zt8QnG1o0Oxr8F3Wm0A";
-    let ok = match &user {
-        Some(u) if !u.disabled => verify_password(&f.password, &u.password_hash),
-        _ => {
-            verify_password(&f.password, DUMMY);
-            false
+    match crate::auth::password_sign_in(&state, &f.email, &f.password).await {
+        Ok(crate::auth::SignIn::Session { token, needs_setup }) => {
+            let next = if needs_setup { "/staff/mfa/setup" } else { "/staff/mfa" };
+            (
+                [(header::SET_COOKIE, session_cookie(STAFF_COOKIE, &token, "/staff", SESSION_MS / 1000))],
+                Redirect::to(next),
+            )
+                .into_response()
         }
-    };
-    let Some(user) = user.filter(|_| ok) else {
-        return render(StatusCode::UNAUTHORIZED, &LoginPage { failed: true });
-    };
-    let token = new_token("ses");
-    let now = state.now();
-    let created = state
-        .store
-        .create_token(
-            NewToken {
-                user_id: user.id,
-                token_hash: token_hash(&token),
-                label: "session".into(),
-                expires_at: Some(now + SESSION_MS),
-                ..Default::default()
+        Ok(crate::auth::SignIn::Refused) => render(
+            StatusCode::UNAUTHORIZED,
+            &LoginPage { message: Some("That e-mail and password do not match an active account.") },
+        ),
+        Ok(crate::auth::SignIn::Locked) => render(
+            StatusCode::FORBIDDEN,
+            &LoginPage {
+                message: Some(
+                    "This account is locked after too many failed sign-ins. An administrator must unlock it.",
+                ),
             },
-            &format!("user:{}", user.id),
-            now,
-        )
-        .await;
-    if let Err(e) = created {
-        return ApiError::from(e).into_response();
+        ),
+        Err(e) => e.into_response(),
     }
-    ([(header::SET_COOKIE, session_cookie(STAFF_COOKIE, &token, "/staff", SESSION_MS / 1000))], Redirect::to("/staff"))
-        .into_response()
 }
 
-pub async fn logout() -> Response {
+pub async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(token) = cookie(&headers, STAFF_COOKIE)
+        && let Ok(Some(info)) = state.store.token_info(&token_hash(&token)).await
+    {
+        let audit = NewAudit::new(
+            state.now(),
+            &format!("user:{}", info.user.id),
+            AuditAction::TokenRevoked,
+            format!("user:{}", info.user.id),
+        )
+        .reason("signed out");
+        let _ = state.store.revoke_token(info.id, audit).await;
+    }
     ([(header::SET_COOKIE, clear_cookie(STAFF_COOKIE, "/staff"))], Redirect::to("/staff/login")).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "staff/mfa_setup.html")]
+struct MfaSetupPage {
+    csrf: String,
+    qr: String,
+    secret_text: String,
+    sealed: String,
+    failed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff/mfa.html")]
+struct MfaPage {
+    csrf: String,
+    failed: bool,
+    recovery_codes: Vec<String>,
+}
+
+fn setup_page(state: &AppState, p: &PendingConsole, secret: &[u8; 32], failed: bool) -> Response {
+    let url = match crate::mfa::otpauth_url(secret, &p.auth.user.email) {
+        Ok(u) => u,
+        Err(e) => return ApiError::Internal(e).into_response(),
+    };
+    let qr = match crate::mfa::qr_data_url(&url) {
+        Ok(q) => q,
+        Err(e) => return ApiError::Internal(e).into_response(),
+    };
+    let page = MfaSetupPage {
+        csrf: p.csrf.clone(),
+        qr,
+        secret_text: crate::mfa::secret_text(secret),
+        sealed: crate::mfa::seal_secret(&state.secrets.keyring, secret),
+        failed,
+    };
+    render(if failed { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }, &page)
+}
+
+pub async fn mfa_setup_form(State(state): State<AppState>, pending: PendingConsole) -> Response {
+    setup_page(&state, &pending, &crate::mfa::new_secret(), false)
+}
+
+#[derive(Deserialize)]
+pub struct MfaForm {
+    csrf: String,
+    code: String,
+    sealed: Option<String>,
+}
+
+pub async fn mfa_setup(State(state): State<AppState>, pending: PendingConsole, Form(f): Form<MfaForm>) -> Response {
+    if f.csrf != pending.csrf {
+        return (StatusCode::FORBIDDEN, "wrong CSRF token").into_response();
+    }
+    let Some(secret) = f.sealed.as_deref().and_then(|s| crate::mfa::open_secret(&state.secrets.keyring, s).ok()) else {
+        return (StatusCode::BAD_REQUEST, "the setup form was altered; start again").into_response();
+    };
+    let (codes, hashes) = crate::mfa::recovery_codes();
+    match crate::auth::enrol(&state, &pending.auth, &secret, &f.code, hashes).await {
+        Ok(true) => render(StatusCode::OK, &MfaPage { csrf: pending.csrf, failed: false, recovery_codes: codes }),
+        Ok(false) => setup_page(&state, &pending, &secret, true),
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn mfa_form(pending: PendingConsole) -> Response {
+    render(StatusCode::OK, &MfaPage { csrf: pending.csrf, failed: false, recovery_codes: vec![] })
+}
+
+pub async fn mfa(State(state): State<AppState>, pending: PendingConsole, Form(f): Form<MfaForm>) -> Response {
+    if f.csrf != pending.csrf {
+        return (StatusCode::FORBIDDEN, "wrong CSRF token").into_response();
+    }
+    match crate::auth::second_factor(&state, &pending.auth, &f.code).await {
+        Ok(true) => Redirect::to("/staff").into_response(),
+        Ok(false) => {
+            render(StatusCode::UNAUTHORIZED, &MfaPage { csrf: pending.csrf, failed: true, recovery_codes: vec![] })
+        }
+        Err(e) => e.into_response(),
+    }
 }
 
 /// A queue row as the console shows it.

@@ -268,7 +268,84 @@ pub fn capture_logs() -> Logs {
     .clone()
 }
 
+/// A client that shows redirects instead of following them.
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+pub fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let i = html.find(start).unwrap_or_else(|| panic!("{start} not in page:\n{html}")) + start.len();
+    let j = html[i..].find(end).unwrap() + i;
+    &html[i..j]
+}
+
 impl TestApp {
+    /// Adds a staff user with a real password (and no second factor yet).
+    pub async fn user_with_password(
+        &self,
+        agency: i64,
+        email: &str,
+        password: &str,
+        roles: Vec<domain::staff::Role>,
+    ) -> i64 {
+        let hash = web::secrets::hash_password(password, true).unwrap();
+        self.state
+            .store
+            .create_user(
+                NewUser {
+                    agency_id: agency,
+                    email: email.into(),
+                    display_name: email.into(),
+                    roles,
+                    password_hash: hash,
+                },
+                "t",
+                T0,
+            )
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// Password, then the second factor (set up on first sign-in): the session cookie, and the
+    /// TOTP key so a later sign-in can compute codes.
+    pub async fn console_login(&self, email: &str, password: &str) -> (String, Vec<u8>) {
+        let client = no_redirects();
+        let r = client
+            .post(self.url("/staff/login"))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "password accepted");
+        assert_eq!(r.headers()["location"], "/staff/mfa/setup", "first sign-in sets up the second factor");
+        let session = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let page = client
+            .get(self.url("/staff/mfa/setup"))
+            .header("cookie", &session)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains(r#"id="totp-qr" src="data:image/svg+xml;base64,"#), "the QR code is an image");
+        let key = web::mfa::secret_from_text(between(&page, r#"id="totp-secret">"#, "<")).unwrap();
+        let csrf = between(&page, r#"name="csrf" value=""#, "\"").to_owned();
+        let sealed = between(&page, r#"name="sealed" value=""#, "\"").to_owned();
+        let code = web::mfa::code_at(&key, email, (self.state.now() / 1000) as u64);
+        let done = client
+            .post(self.url("/staff/mfa/setup"))
+            .header("cookie", &session)
+            .form(&[("csrf", csrf.as_str()), ("sealed", sealed.as_str()), ("code", code.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(done.status(), 200);
+        assert!(done.text().await.unwrap().contains(r#"id="recovery-codes""#), "recovery codes shown once");
+        (session, key)
+    }
+
     pub fn data_dir(&self) -> &std::path::Path {
         self._dir.path()
     }

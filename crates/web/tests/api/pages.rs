@@ -5,16 +5,6 @@ use crate::helpers::*;
 use reqwest::multipart::{Form, Part};
 use serde_json::json;
 
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
-}
-
-fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let i = html.find(start).unwrap_or_else(|| panic!("{start} not in page")) + start.len();
-    let j = html[i..].find(end).unwrap() + i;
-    &html[i..j]
-}
-
 #[tokio::test]
 async fn a_tip_filed_with_the_form_keeps_no_gps_in_its_photo() {
     let app = spawn_app().await;
@@ -118,36 +108,16 @@ async fn follow_up_in_the_browser() {
     assert_eq!(anonymous.status(), 303, "no session, back to sign-in");
 }
 
-async fn console_session(app: &TestApp, email: &str, password: &str) -> String {
-    let client = no_redirects();
-    let r =
-        client.post(app.url("/staff/login")).form(&[("email", email), ("password", password)]).send().await.unwrap();
-    assert_eq!(r.status(), 303, "login");
-    r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn the_console_checks_passwords_and_csrf_and_updates_live() {
     let app = spawn_app().await;
-    let hash = web::secrets::hash_password("correct horse battery staple", true).unwrap();
-    {
-        use store::model::NewUser;
-        app.state
-            .store
-            .create_user(
-                NewUser {
-                    agency_id: app.world.sheriff,
-                    email: "lee@sheriff.test".into(),
-                    display_name: "Lee".into(),
-                    roles: vec![domain::staff::Role::Analyst],
-                    password_hash: hash,
-                },
-                "t",
-                T0,
-            )
-            .await
-            .unwrap();
-    }
+    app.user_with_password(
+        app.world.sheriff,
+        "lee@sheriff.test",
+        "correct horse battery staple",
+        vec![domain::staff::Role::Analyst],
+    )
+    .await;
     let client = no_redirects();
     let bad = client
         .post(app.url("/staff/login"))
@@ -157,7 +127,7 @@ async fn the_console_checks_passwords_and_csrf_and_updates_live() {
         .unwrap();
     assert_eq!(bad.status(), 401);
     assert_eq!(client.get(app.url("/staff")).send().await.unwrap().status(), 303, "no session: to the sign-in page");
-    let session = console_session(&app, "lee@sheriff.test", "correct horse battery staple").await;
+    let (session, _) = app.console_login("lee@sheriff.test", "correct horse battery staple").await;
 
     // Live: subscribe, then a life-safety tip arrives.
     let mut events = client.get(app.url("/staff/events")).header("cookie", &session).send().await.unwrap();

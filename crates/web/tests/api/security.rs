@@ -125,3 +125,358 @@ async fn anonymity() {
         assert!(!haystack.contains(needle), "{needle} was recorded");
     }
 }
+
+const PW: &str = "violet tractor 7 harbour";
+
+async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    no_redirects().post(app.url("/staff/login")).form(&[("email", email), ("password", password)]).send().await.unwrap()
+}
+
+/// Sign-in failure counter: each failure is counted and recorded; four do not lock.
+#[tokio::test]
+async fn sign_in_failure_counter() {
+    let app = spawn_app().await;
+    let id =
+        app.user_with_password(app.world.sheriff, "kim@sheriff.test", PW, vec![domain::staff::Role::Analyst]).await;
+    for _ in 0..4 {
+        assert_eq!(sign_in(&app, "kim@sheriff.test", "not the password").await.status(), 401);
+    }
+    assert_eq!(sign_in(&app, "nobody@sheriff.test", "whatever").await.status(), 401, "same answer for unknown e-mails");
+    let failures = app
+        .state
+        .store
+        .search_audit(&store::model::AuditQuery {
+            action: Some("signin.failed".into()),
+            object: Some(format!("user:{id}")),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(failures.len(), 4);
+    assert_eq!(sign_in(&app, "kim@sheriff.test", PW).await.status(), 303, "four failures do not lock");
+}
+
+/// Lockout and unlock: five failures within 15 minutes lock the account until an administrator
+/// unlocks it; even the right password is refused meanwhile.
+#[tokio::test]
+async fn lockout_and_unlock() {
+    let app = spawn_app().await;
+    let id =
+        app.user_with_password(app.world.sheriff, "kim@sheriff.test", PW, vec![domain::staff::Role::Analyst]).await;
+    for i in 0..5 {
+        let r = sign_in(&app, "kim@sheriff.test", "not the password").await;
+        assert_eq!(r.status(), if i < 4 { 401 } else { 403 }, "attempt {i}");
+    }
+    let locked = sign_in(&app, "kim@sheriff.test", PW).await;
+    assert_eq!(locked.status(), 403);
+    assert!(locked.text().await.unwrap().contains("locked"));
+    app.clock.advance(2 * 60 * 60 * 1000);
+    assert_eq!(sign_in(&app, "kim@sheriff.test", PW).await.status(), 403, "time does not unlock");
+    use domain::audit::AuditAction;
+    app.state
+        .store
+        .update_account(
+            id,
+            true,
+            None,
+            None,
+            store::model::NewAudit::new(app.state.now(), "cli", AuditAction::AccountUnlocked, format!("user:{id}")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(sign_in(&app, "kim@sheriff.test", PW).await.status(), 303);
+    // Failures spread over more than the window do not lock.
+    for _ in 0..4 {
+        sign_in(&app, "kim@sheriff.test", "wrong").await;
+    }
+    app.clock.advance(16 * 60 * 1000);
+    assert_eq!(sign_in(&app, "kim@sheriff.test", "wrong").await.status(), 401, "older failures fell out of the window");
+}
+
+/// Multi-factor sign-in: after the password, nothing is visible until the second factor.
+#[tokio::test]
+async fn second_factor_before_any_data() {
+    let app = spawn_app().await;
+    app.user_with_password(app.world.sheriff, "kim@sheriff.test", PW, vec![domain::staff::Role::Analyst]).await;
+    let (id, _, _) = app.file("threat", "He threatened a teacher.").await;
+    let client = no_redirects();
+    let r = sign_in(&app, "kim@sheriff.test", PW).await;
+    let pending = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    for path in ["/staff".to_owned(), format!("/staff/tips/{id}"), "/staff/queue.csv".into(), "/staff/events".into()] {
+        let r = client.get(app.url(&path)).header("cookie", &pending).send().await.unwrap();
+        assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/staff/mfa"), "{path}");
+    }
+    let (session, key) = app.console_login("kim@sheriff.test", PW).await;
+    assert_eq!(client.get(app.url("/staff")).header("cookie", &session).send().await.unwrap().status(), 200);
+
+    // The next sign-in asks for a code; a wrong one is refused and counted.
+    let r = sign_in(&app, "kim@sheriff.test", PW).await;
+    assert_eq!(r.headers()["location"], "/staff/mfa");
+    let next = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let page = client.get(app.url("/staff/mfa")).header("cookie", &next).send().await.unwrap().text().await.unwrap();
+    let csrf = between(&page, r#"name="csrf" value=""#, "\"").to_owned();
+    let wrong = client
+        .post(app.url("/staff/mfa"))
+        .header("cookie", &next)
+        .form(&[("csrf", csrf.as_str()), ("code", "123456")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let code = web::mfa::code_at(&key, "kim@sheriff.test", (app.state.now() / 1000) as u64);
+    let right = client
+        .post(app.url("/staff/mfa"))
+        .header("cookie", &next)
+        .form(&[("csrf", csrf.as_str()), ("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((right.status().as_u16(), right.headers()["location"].to_str().unwrap()), (303, "/staff"));
+}
+
+/// Idle timeout: a console session unused for 30 minutes ends.
+#[tokio::test]
+async fn idle_timeout() {
+    let app = spawn_app().await;
+    app.user_with_password(app.world.sheriff, "kim@sheriff.test", PW, vec![domain::staff::Role::Analyst]).await;
+    let (session, _) = app.console_login("kim@sheriff.test", PW).await;
+    let client = no_redirects();
+    let get = || client.get(app.url("/staff")).header("cookie", &session).send();
+    app.clock.advance(29 * 60 * 1000);
+    assert_eq!(get().await.unwrap().status(), 200, "29 minutes idle: still signed in");
+    app.clock.advance(29 * 60 * 1000);
+    assert_eq!(get().await.unwrap().status(), 200, "each request restarts the idle clock");
+    app.clock.advance(31 * 60 * 1000);
+    let r = get().await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/staff/login?ended=idle"));
+    assert_eq!(get().await.unwrap().headers()["location"], "/staff/login", "the session is gone for good");
+}
+
+/// Accounts unused for 90 days are disabled.
+#[tokio::test]
+async fn inactive_accounts_are_disabled() {
+    let app = spawn_app().await;
+    let id =
+        app.user_with_password(app.world.sheriff, "kim@sheriff.test", PW, vec![domain::staff::Role::Analyst]).await;
+    app.clock.advance(91 * 24 * 60 * 60 * 1000);
+    assert_eq!(sign_in(&app, "kim@sheriff.test", PW).await.status(), 401);
+    assert!(app.state.store.user_by_id(id).await.unwrap().unwrap().disabled);
+    let disabled = app
+        .state
+        .store
+        .search_audit(&store::model::AuditQuery { action: Some("account.disabled".into()), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(disabled.len(), 1);
+    // API tokens of idle accounts stop too.
+    let (tip, _, _) = app.file("other", "A note.").await;
+    assert_eq!(
+        app.get_as(&app.world.analyst, &format!("/api/v1/tips/{tip}")).await.status,
+        401,
+        "every test user is now idle for 91 days"
+    );
+}
+
+/// Token expiry and revocation: an expired or revoked token opens nothing.
+#[tokio::test]
+async fn token_expiry_and_revocation() {
+    use store::model::{NewAudit, NewToken};
+    let app = spawn_app().await;
+    let s = app.state.store.as_ref();
+    let token = web::secrets::new_token("slt");
+    let id = s
+        .create_token(
+            NewToken {
+                user_id: app.world.analyst.id,
+                token_hash: web::secrets::token_hash(&token),
+                label: "t".into(),
+                expires_at: Some(T0 + 60_000),
+                ..Default::default()
+            },
+            "t",
+            T0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(app.get_with_token(&token, "/api/v1/tips").await.status, 200);
+    app.clock.advance(60_001);
+    assert_eq!(app.get_with_token(&token, "/api/v1/tips").await.status, 401, "expired");
+    assert_eq!(app.get_as(&app.world.analyst, "/api/v1/tips").await.status, 200);
+    let list = s.list_tokens(app.world.analyst.id).await.unwrap();
+    let other = list.iter().find(|t| t.id != id).unwrap().id;
+    s.revoke_token(
+        other,
+        NewAudit::new(app.state.now(), "cli", domain::audit::AuditAction::TokenRevoked, format!("token:{other}")),
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.get_as(&app.world.analyst, "/api/v1/tips").await.status, 401, "revoked");
+    assert!(s.list_tokens(app.world.analyst.id).await.unwrap().iter().all(|t| t.revoked_at.is_some() || t.id == id));
+}
+
+/// Token scope: a token limited to some roles cannot use the others.
+#[tokio::test]
+async fn token_scope() {
+    use domain::staff::Role;
+    use store::model::NewToken;
+    let app = spawn_app().await;
+    let uid =
+        app.user_with_password(app.world.sheriff, "both@sheriff.test", PW, vec![Role::Analyst, Role::Auditor]).await;
+    let token = web::secrets::new_token("slt");
+    app.state
+        .store
+        .create_token(
+            NewToken {
+                user_id: uid,
+                token_hash: web::secrets::token_hash(&token),
+                label: "read-only".into(),
+                scope_roles: Some(vec![Role::Auditor]),
+                ..Default::default()
+            },
+            "t",
+            T0,
+        )
+        .await
+        .unwrap();
+    let (tip, _, _) = app.file("other", "A note for the sheriff.").await;
+    assert_eq!(app.get_with_token(&token, &format!("/api/v1/tips/{tip}")).await.status, 200);
+    assert_eq!(
+        app.post_with_token(&token, &format!("/api/v1/tips/{tip}/acknowledge"), json!({})).await.status,
+        403,
+        "the analyst role is outside the token's scope"
+    );
+}
+
+/// Cross-agency access: another agency's token gets no data from any staff endpoint, not
+/// even by guessing ids.
+#[tokio::test]
+async fn cross_agency_access() {
+    let app = spawn_app().await;
+    let (id, _, _) = app.file_json(json!({"category": "threat", "narrative": "Confidential threat details.", "location": {"lat": 50.0, "lon": 50.0}})).await;
+    let outsider = &app.world.city_analyst;
+    for path in [
+        format!("/api/v1/tips/{id}"),
+        format!("/api/v1/tips/{id}/links"),
+        "/api/v1/tips".into(),
+        format!("/staff/attachments/{id}"),
+    ] {
+        let r = app.get_as(outsider, &path).await;
+        assert!(!r.body.to_string().contains("Confidential"), "{path} leaked");
+        assert!(r.status == 404 || r.status == 200 || r.status == 303, "{path}: {}", r.status);
+    }
+    assert_eq!(
+        app.post_as(outsider, &format!("/api/v1/tips/{id}/contact"), json!({"reason": "I would like to call them."}))
+            .await
+            .status,
+        404
+    );
+}
+
+/// CSRF rejection: a console form without the session's token changes nothing.
+#[tokio::test]
+async fn csrf_rejection() {
+    let app = spawn_app().await;
+    app.user_with_password(app.world.sheriff, "kim@sheriff.test", PW, vec![domain::staff::Role::Analyst]).await;
+    let (session, _) = app.console_login("kim@sheriff.test", PW).await;
+    let (id, _, _) = app.file("other", "A note.").await;
+    for csrf in ["", "0000", "forged-token-from-another-site"] {
+        let r = no_redirects()
+            .post(app.url(&format!("/staff/tips/{id}/acknowledge")))
+            .header("cookie", &session)
+            .form(&[("csrf", csrf)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+    }
+    assert_eq!(app.state.store.get_tip(id).await.unwrap().status, domain::status::Status::Routed);
+}
+
+/// Header presence: every response carries the security headers; cookies are locked down.
+#[tokio::test]
+async fn header_presence() {
+    let app = spawn_app().await;
+    for path in ["/", "/follow-up", "/staff/login", "/api/v1/openapi.json", "/healthz"] {
+        let r = app.http.get(app.url(path)).send().await.unwrap();
+        let h = r.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'")
+                && !csp.contains("unsafe-inline")
+                && csp.contains("frame-ancestors 'none'"),
+            "{path}: {csp}"
+        );
+        assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+    }
+    app.user_with_password(app.world.sheriff, "kim@sheriff.test", PW, vec![domain::staff::Role::Analyst]).await;
+    let r = sign_in(&app, "kim@sheriff.test", PW).await;
+    let cookie = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Strict"), "{cookie}");
+}
+
+/// Contact reveal: needs the granted permission and a reason, and is audited.
+#[tokio::test]
+async fn contact_reveal_needs_permission_and_reason() {
+    let app = spawn_app().await;
+    let (id, _, _) = app.file_json(json!({"category": "abuse", "narrative": "Bruises again.", "location": {"lat": 5.0, "lon": 5.0}, "contact": {"phone": "555-010-9999"}})).await;
+    let path = format!("/api/v1/tips/{id}/contact");
+    assert_eq!(
+        app.post_as(&app.world.analyst, &path, json!({"reason": "Need to ask which apartment."})).await.status,
+        403
+    );
+    use domain::audit::AuditAction;
+    let uid = app.world.analyst.id;
+    app.state
+        .store
+        .update_account(
+            uid,
+            false,
+            None,
+            Some(true),
+            store::model::NewAudit::new(app.state.now(), "cli", AuditAction::AccountUpdated, format!("user:{uid}")),
+        )
+        .await
+        .unwrap();
+    let no_reason = app.post_as(&app.world.analyst, &path, json!({"reason": "x"})).await;
+    assert_eq!((no_reason.status, no_reason.body["error"]["field"].as_str()), (422, Some("reason")));
+    let r = app.post_as(&app.world.analyst, &path, json!({"reason": "Need to ask which apartment."})).await;
+    assert_eq!((r.status, r.body["phone"].as_str()), (200, Some("555-010-9999")));
+    let events = app.state.store.audit_for_object(&format!("tip:{id}")).await.unwrap();
+    let reveal = events.iter().find(|e| e.action == "contact.revealed").expect("audited");
+    assert_eq!(reveal.reason, "Need to ask which apartment.");
+}
+
+/// The audit trail: auditors search and export it; nobody else can.
+#[tokio::test]
+async fn auditors_search_and_export_the_trail() {
+    let app = spawn_app().await;
+    let (id, _, _) = app.file("other", "A note.").await;
+    app.get_as(&app.world.analyst, &format!("/api/v1/tips/{id}")).await;
+    assert_eq!(app.get_as(&app.world.analyst, "/api/v1/audit").await.status, 403);
+    let reads = app.get_as(&app.world.auditor, &format!("/api/v1/audit?action=tip.read&object=tip:{id}")).await;
+    assert_eq!(reads.status, 200);
+    assert_eq!(reads.body.as_array().unwrap().len(), 1);
+    assert_eq!(reads.body[0]["actor"], format!("user:{}", app.world.analyst.id));
+    let csv = app
+        .http
+        .get(app.url("/api/v1/audit?format=csv"))
+        .bearer_auth(&app.world.auditor.token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("seq,at,actor,action,object,reason,detail,hash\n") && csv.contains("tip.received"));
+    let bad = app.get_as(&app.world.auditor, "/api/v1/audit?from=yesterday").await;
+    assert_eq!((bad.status, bad.body["error"]["field"].as_str()), (422, Some("from")));
+    let searched = app
+        .state
+        .store
+        .search_audit(&store::model::AuditQuery { action: Some("audit.searched".into()), ..Default::default() })
+        .await
+        .unwrap();
+    assert!(searched.len() >= 2, "searches are recorded");
+}

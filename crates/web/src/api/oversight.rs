@@ -1,0 +1,191 @@
+//! Oversight endpoints: revealing a tipster's contact details (a reason, a granted
+//! permission, an audit event), and the auditor's search and export of the audit trail.
+
+use super::auth::Staff;
+use super::json::JsonBody;
+use super::rfc3339;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use domain::FieldError;
+use domain::audit::AuditAction;
+use domain::staff::{Role, TipAction};
+use domain::status::Reason;
+use serde::{Deserialize, Serialize};
+use store::model::{AuditQuery, NewAudit};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevealRequest {
+    /// Why you need to contact the tipster (at least 10 characters); recorded.
+    pub reason: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ContactView {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// Reveal the contact details a tipster chose to give. Needs the reveal permission an
+/// administrator grants, and a reason; every reveal is an audit event.
+#[utoipa::path(post, path = "/api/v1/tips/{id}/contact", tag = "desk", security(("bearer" = [])), params(("id" = i64, Path)), request_body = RevealRequest,
+    responses((status = 200, body = ContactView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reveal_contact(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    JsonBody(r, _): JsonBody<RevealRequest>,
+) -> ApiResult<Json<ContactView>> {
+    let reason = Reason::parse(&r.reason)?;
+    let viewer = staff.viewer();
+    let d = crate::desk::load(&state, &viewer, id, TipAction::Work).await?;
+    if !state.store.account_security(viewer.user_id).await?.can_reveal_contact {
+        return Err(ApiError::Forbidden("revealing contact details needs a permission an administrator grants".into()));
+    }
+    let Some(stored) = state.store.tip_contact(id).await? else {
+        return Err(ApiError::NotFound);
+    };
+    let key = crate::sealed::data_key(&state, id).await?;
+    let open = |field: &str, v: &Option<String>| -> ApiResult<Option<String>> {
+        Ok(match v {
+            Some(v) => Some(crate::crypto::open_text(key.as_ref(), &d.tip.reference, field, v)?),
+            None => None,
+        })
+    };
+    let view = ContactView {
+        name: open("contact.name", &stored.name)?,
+        phone: open("contact.phone", &stored.phone)?,
+        email: open("contact.email", &stored.email)?,
+    };
+    // Fail closed: no audit event, no contact details.
+    state
+        .store
+        .append_audit(
+            NewAudit::new(state.now(), &crate::desk::actor(&viewer), AuditAction::ContactRevealed, format!("tip:{id}"))
+                .reason(reason.as_str()),
+        )
+        .await?;
+    Ok(Json(view))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    /// e.g. `user:12`, `tipster`, `system`, `cli`.
+    pub actor: Option<String>,
+    /// e.g. `tip.read`, `contact.revealed`.
+    pub action: Option<String>,
+    /// e.g. `tip:42`.
+    pub object: Option<String>,
+    /// RFC 3339 lower bound (inclusive).
+    pub from: Option<String>,
+    /// RFC 3339 upper bound (exclusive).
+    pub to: Option<String>,
+    /// At most this many (default 1000).
+    pub limit: Option<i64>,
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct AuditEventView {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub object: String,
+    pub reason: String,
+    pub detail: serde_json::Value,
+    pub hash: String,
+}
+
+fn parse_time(field: &str, v: &Option<String>) -> ApiResult<Option<i64>> {
+    match v {
+        None => Ok(None),
+        Some(s) => time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+            .map(|t| Some((t.unix_timestamp_nanos() / 1_000_000) as i64))
+            .map_err(|_| {
+                ApiError::Invalid(FieldError::new(field, "must be an RFC 3339 time, e.g. 2026-11-22T00:00:00Z"))
+            }),
+    }
+}
+
+/// Search and export the audit trail (auditors). The search is itself recorded.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "oversight", security(("bearer" = [])), params(AuditParams),
+    responses((status = 200, body = [AuditEventView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn search(State(state): State<AppState>, staff: Staff, Query(p): Query<AuditParams>) -> ApiResult<Response> {
+    let viewer = staff.viewer();
+    if !viewer.has(Role::Auditor) {
+        return Err(ApiError::Forbidden("the audit trail is for auditors".into()));
+    }
+    let limit = p.limit.unwrap_or(1000);
+    if !(1..=100_000).contains(&limit) {
+        return Err(ApiError::Invalid(FieldError::new("limit", "must be from 1 to 100000")));
+    }
+    let csv = match p.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => return Err(ApiError::Invalid(FieldError::new("format", "must be json or csv"))),
+    };
+    let q = AuditQuery {
+        actor: p.actor.clone(),
+        action: p.action.clone(),
+        object: p.object.clone(),
+        from_ms: parse_time("from", &p.from)?,
+        to_ms: parse_time("to", &p.to)?,
+        limit,
+    };
+    let events = state.store.search_audit(&q).await?;
+    state
+        .store
+        .append_audit(
+            NewAudit::new(state.now(), &crate::desk::actor(&viewer), AuditAction::AuditSearched, "audit:trail".into())
+                .detail(serde_json::json!({"actor": p.actor, "action": p.action, "object": p.object, "from": p.from, "to": p.to, "results": events.len()})),
+        )
+        .await?;
+    let views: Vec<AuditEventView> = events
+        .into_iter()
+        .map(|e| AuditEventView {
+            seq: e.seq,
+            at: rfc3339(e.at_ms),
+            actor: e.actor,
+            action: e.action,
+            object: e.object,
+            reason: e.reason,
+            detail: serde_json::from_str(&e.detail).unwrap_or_default(),
+            hash: e.hash,
+        })
+        .collect();
+    if !csv {
+        return Ok(Json(views).into_response());
+    }
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut out = String::from("seq,at,actor,action,object,reason,detail,hash\n");
+    for v in &views {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{}\n",
+            v.seq,
+            v.at,
+            quote(&v.actor),
+            quote(&v.action),
+            quote(&v.object),
+            quote(&v.reason),
+            quote(&v.detail.to_string()),
+            v.hash
+        ));
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\""),
+        ],
+        out,
+    )
+        .into_response())
+}
