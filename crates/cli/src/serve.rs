@@ -18,12 +18,45 @@ pub struct ServeArgs {
     /// Load demo agencies, schools, staff and 30 tips into an empty store.
     #[arg(long)]
     demo: bool,
+    /// Serve HTTPS directly: a PEM certificate chain…
+    #[arg(long, env = "SIGHTLINE_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// …and its PEM private key.
+    #[arg(long, env = "SIGHTLINE_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<std::path::PathBuf>,
+    /// Behind a reverse proxy you run: tell clients apart (for rate limits only) by the first
+    /// X-Forwarded-For address.
+    #[arg(long, env = "SIGHTLINE_TRUST_PROXY")]
+    trust_proxy: bool,
+    /// Lock an account after this many failed sign-ins in the window (at most 5).
+    #[arg(long, default_value_t = 5)]
+    lockout_threshold: i64,
+    /// The failed sign-in window, in minutes (at least 15).
+    #[arg(long, default_value_t = 15)]
+    lockout_window_minutes: i64,
+    /// End console sessions idle this many minutes (at most 30).
+    #[arg(long, default_value_t = 30)]
+    session_idle_minutes: i64,
+    /// Disable accounts unused this many days (at most 90).
+    #[arg(long, default_value_t = 90)]
+    account_idle_days: i64,
+    /// Shortest password accepted (at least 12).
+    #[arg(long, default_value_t = 12)]
+    password_min_length: usize,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let store = args.at.open().await?;
     let secrets = Secrets::load_or_create(&args.at.data)?;
-    let state = AppState::new(store, Arc::new(SystemClock), secrets, Options::default())?;
+    let security = web::policy::SecurityPolicy {
+        lockout_threshold: args.lockout_threshold,
+        lockout_window_ms: args.lockout_window_minutes * 60_000,
+        session_idle_ms: args.session_idle_minutes * 60_000,
+        account_idle_ms: args.account_idle_days * 86_400_000,
+        password_min_len: args.password_min_length,
+    };
+    let options = Options { security, trust_proxy: args.trust_proxy, ..Options::default() };
+    let state = AppState::new(store, Arc::new(SystemClock), secrets, options)?;
     if args.demo {
         let logins = web::demo::load(&state).await?;
         if logins.is_empty() {
@@ -38,8 +71,15 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             }
         }
     }
-    let app = web::App::bind(args.bind, state).await?;
-    println!("Sightline listening on http://{}", app.local_addr());
+    let mut app = web::App::bind(args.bind, state).await?;
+    let scheme = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            app = app.with_tls(web::tls::server_config(cert, key)?);
+            "https"
+        }
+        _ => "http",
+    };
+    println!("Sightline listening on {scheme}://{}", app.local_addr());
     app.run_until(shutdown_signal()).await
 }
 

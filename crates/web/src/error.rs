@@ -28,6 +28,9 @@ pub enum ApiError {
     /// 404: absent, or not visible to this viewer (the two are not told apart).
     #[error("not found")]
     NotFound,
+    /// 429: too many attempts; try later.
+    #[error("too many attempts")]
+    TooMany,
     /// 409: the state does not allow it, or it changed meanwhile.
     #[error("conflict: {0}")]
     Conflict(String),
@@ -83,6 +86,9 @@ impl IntoResponse for ApiError {
             ApiError::Forbidden(why) => (StatusCode::FORBIDDEN, None, why.clone()),
             ApiError::NotFound => (StatusCode::NOT_FOUND, None, "not found".into()),
             ApiError::Conflict(why) => (StatusCode::CONFLICT, None, why.clone()),
+            ApiError::TooMany => {
+                (StatusCode::TOO_MANY_REQUESTS, None, "too many attempts; wait a few minutes and try again".into())
+            }
             ApiError::Internal(cause) => {
                 tracing::error!(error.cause_chain = ?cause, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, None, "something went wrong on our side".into())

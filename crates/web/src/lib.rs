@@ -11,6 +11,7 @@
 //! - [`api`]: routes, DTOs, extractors, the OpenAPI document.
 //! - [`secrets`]: the instance key, keyed hashes, tokens, passphrases, Argon2id.
 
+pub mod abuse;
 pub mod api;
 pub mod auth;
 pub mod clock;
@@ -30,6 +31,7 @@ pub mod resolution;
 pub mod sealed;
 pub mod secrets;
 pub mod state;
+pub mod tls;
 
 use axum::http::HeaderValue;
 use state::AppState;
@@ -39,6 +41,7 @@ use tokio::net::TcpListener;
 /// A bound, not yet serving, server.
 pub struct App {
     listener: TcpListener,
+    tls: Option<rustls::ServerConfig>,
     state: AppState,
 }
 
@@ -46,7 +49,13 @@ impl App {
     /// Binds `addr` (port 0 picks a free port).
     pub async fn bind(addr: SocketAddr, state: AppState) -> anyhow::Result<App> {
         let listener = TcpListener::bind(addr).await?;
-        Ok(App { listener, state })
+        Ok(App { listener, tls: None, state })
+    }
+
+    /// Serves HTTPS with this configuration instead of plain HTTP.
+    pub fn with_tls(mut self, config: rustls::ServerConfig) -> App {
+        self.tls = Some(config);
+        self
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -67,6 +76,7 @@ impl App {
         };
         api::router()
             .merge(pages::router())
+            .layer(axum::middleware::from_fn_with_state(state.clone(), abuse::limit_public))
             .with_state(state)
             .layer(header("x-content-type-options", "nosniff"))
             .layer(header("referrer-policy", "no-referrer"))
@@ -86,14 +96,19 @@ impl App {
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let jobs = self.state.options.run_jobs.then(|| tokio::spawn(jobs::scheduler(self.state.clone(), stop_rx)));
-        // Deliberately no ConnectInfo: the server never learns or logs a tipster's address.
-        let router = App::router(self.state);
-        axum::serve(self.listener, router)
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                let _ = stop_tx.send(true);
-            })
-            .await?;
+        // The peer address reaches only the rate limiter, which hashes it under a salt kept in
+        // memory; nothing logs or stores it (see `abuse`).
+        let router = App::router(self.state).into_make_service_with_connect_info::<tls::ClientAddr>();
+        let stop = async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        };
+        match self.tls {
+            None => axum::serve(self.listener, router).with_graceful_shutdown(stop).await?,
+            Some(config) => {
+                axum::serve(tls::TlsListener::new(self.listener, config)?, router).with_graceful_shutdown(stop).await?
+            }
+        }
         if let Some(j) = jobs {
             let _ = j.await;
         }

@@ -22,6 +22,8 @@ pub struct Options {
     pub run_jobs: bool,
     /// Staff access controls (stricter-only).
     pub security: crate::policy::SecurityPolicy,
+    /// Take the client address for rate limits from `X-Forwarded-For` (behind a proxy you run).
+    pub trust_proxy: bool,
 }
 
 impl Default for Options {
@@ -31,6 +33,7 @@ impl Default for Options {
             tipster_session_ms: 2 * 60 * 60 * 1000,
             run_jobs: true,
             security: crate::policy::SecurityPolicy::default(),
+            trust_proxy: false,
         }
     }
 }
@@ -49,6 +52,8 @@ pub struct AppState {
     pub resolver: Arc<std::sync::Mutex<crate::resolution::Resolver>>,
     /// Tip changes for live consoles (server-sent events).
     pub events: tokio::sync::broadcast::Sender<TipEvent>,
+    /// Abuse control: in-memory counters under a rotating salt.
+    pub limiter: Arc<crate::abuse::Limiter>,
 }
 
 /// Something happened to a tip; consoles of these agencies refresh.
@@ -114,6 +119,7 @@ impl AppState {
             http,
             resolver: Arc::default(),
             events: tokio::sync::broadcast::channel(1024).0,
+            limiter: Arc::default(),
         })
     }
 

@@ -50,13 +50,13 @@ impl SqlStore {
         let mut tx = self.write.begin().await?;
         let id: i64 = sqlx::query(self.sql(
             "INSERT INTO sites (name, kind, owner_agency_id, lat, lon, address, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+             VALUES ($1, $2, $3, CAST($4 AS DOUBLE PRECISION), CAST($5 AS DOUBLE PRECISION), $6, $7) RETURNING id",
         ))
         .bind(&s.name)
         .bind(&s.kind)
         .bind(s.owner_agency_id)
-        .bind(s.lat)
-        .bind(s.lon)
+        .bind(super::float(s.lat))
+        .bind(super::float(s.lon))
         .bind(&s.address)
         .bind(now)
         .fetch_one(&mut *tx)

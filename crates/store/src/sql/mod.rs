@@ -146,6 +146,13 @@ fn sqlite_pragmas(conn: &mut sqlx::AnyConnection, _: sqlx::pool::PoolConnectionM
     })
 }
 
+/// A nullable float as text, for `CAST($n AS DOUBLE PRECISION)` in SQL. sqlx 0.9's Any driver
+/// binds a NULL `f64` as a PostgreSQL `float4`, so a statement first prepared with NULL would
+/// refuse every later value ("incorrect binary data format"); text sidesteps it on both backends.
+fn float(v: Option<f64>) -> Option<String> {
+    v.filter(|x| x.is_finite()).map(|x| format!("{x:?}"))
+}
+
 /// SQL is written once with `$1` placeholders; SQLite gets `?1`, which it reads by number.
 fn placeholders(backend: Backend, text: &str) -> String {
     if backend == Backend::Postgres {

@@ -21,7 +21,7 @@ impl SqlStore {
             "INSERT INTO tips (reference, passphrase_hash, category, narrative, language, location_text, lat, lon, site_id, \
              tier, tier_rank, tier_rule, tier_rule_text, original_tier, status, ack_due_at, escalation_level, \
              next_escalation_at, received_at, updated_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $10, 'routed', $14, 0, $15, $16, $16, 1) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DOUBLE PRECISION), CAST($8 AS DOUBLE PRECISION), $9, $10, $11, $12, $13, $10, 'routed', $14, 0, $15, $16, $16, 1) RETURNING id",
         ))
         .bind(&t.reference)
         .bind(&t.passphrase_hash)
@@ -29,8 +29,8 @@ impl SqlStore {
         .bind(&t.narrative)
         .bind(&t.language)
         .bind(&t.location_text)
-        .bind(t.lat)
-        .bind(t.lon)
+        .bind(super::float(t.lat))
+        .bind(super::float(t.lon))
         .bind(t.site_id)
         .bind(t.tier.code())
         .bind(t.tier.rank())

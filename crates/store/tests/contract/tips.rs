@@ -108,3 +108,39 @@ async fn changes_are_versioned_and_audited() {
     })
     .await;
 }
+
+/// Optional values first stored empty, then filled, then empty again, through the same
+/// prepared statements (a NULL must not fix a parameter's type for later values).
+#[tokio::test]
+async fn optional_values_empty_then_filled() {
+    on_each_backend(|t| async move {
+        let s = t.store.as_ref();
+        let w = world(s).await;
+        let mut empty = new_tip("OPT-0001", &[w.sheriff], Tier::Standard, 10_000);
+        empty.data_key = None;
+        empty.idempotency = None;
+        s.insert_tip(empty).await.unwrap();
+        let mut full = new_tip("OPT-0002", &[w.sheriff], Tier::Standard, 10_000);
+        full.lat = Some(41.878_114_3);
+        full.lon = Some(-87.629_798);
+        full.site_id = Some(w.school);
+        full.location_text = Some("behind the gym".into());
+        let id = s.insert_tip(full).await.unwrap();
+        let again = new_tip("OPT-0003", &[w.sheriff], Tier::Standard, 10_000);
+        s.insert_tip(again).await.unwrap();
+        let tip = s.get_tip(id).await.unwrap();
+        assert_eq!((tip.lat, tip.lon), (Some(41.878_114_3), Some(-87.629_798)), "{}", t.name);
+        for (name, lat) in [("No place", None), ("Placed", Some(1.5)), ("No place again", None)] {
+            let site = NewSite {
+                name: name.into(),
+                kind: "school".into(),
+                owner_agency_id: w.district,
+                lat,
+                lon: lat,
+                address: None,
+            };
+            assert_eq!(s.create_site(site, "t", 1).await.unwrap().lat, lat, "{}", t.name);
+        }
+    })
+    .await;
+}

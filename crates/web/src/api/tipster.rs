@@ -45,16 +45,21 @@ pub async fn sign_in(
 /// (the same whether the reference exists or not).
 pub async fn open_session(state: &AppState, reference: &str, passphrase: &str) -> ApiResult<String> {
     let reference = format_reference(reference);
+    let key = reference.clone().unwrap_or_default();
+    if state.limiter.exceeded(crate::abuse::PASSPHRASE, key.as_bytes(), state.now()) {
+        return Err(ApiError::TooMany);
+    }
     // The hash is computed whether or not the reference exists, so timing tells nothing.
     let offered = passphrase_hash(&state.secrets, passphrase);
     let found = match reference {
         Some(r) => state.store.tip_credentials(&r).await?,
         None => None,
     };
-    let Some((tip_id, stored)) = found else { return Err(ApiError::Unauthorized) };
-    if !constant_time_eq(offered.as_bytes(), stored.as_bytes()) {
+    let matches = found.as_ref().is_some_and(|(_, stored)| constant_time_eq(offered.as_bytes(), stored.as_bytes()));
+    let Some((tip_id, _)) = found.filter(|_| matches) else {
+        state.limiter.allow(crate::abuse::PASSPHRASE, key.as_bytes(), state.now());
         return Err(ApiError::Unauthorized);
-    }
+    };
     let token = new_token("tps");
     let now = state.now();
     state

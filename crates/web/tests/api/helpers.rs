@@ -103,10 +103,13 @@ fn square(lon0: f64, lat0: f64, lon1: f64, lat1: f64) -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options { fast_password_hash: true, run_jobs: false, ..Options::default() }).await
+}
+
+pub async fn spawn_app_with(options: Options) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = open_store(dir.path()).await;
     let clock = ManualClock::at(domain::time::Millis(T0));
-    let options = Options { fast_password_hash: true, run_jobs: false, ..Options::default() };
     let state = AppState::new(store.clone(), Arc::new(clock.clone()), Secrets::from_key([7; 32]), options).unwrap();
     let hooks = webhook_receiver().await;
     let world = build_world(store.as_ref(), &hooks).await;

@@ -480,3 +480,80 @@ async fn auditors_search_and_export_the_trail() {
         .unwrap();
     assert!(searched.len() >= 2, "searches are recorded");
 }
+
+/// Abuse control: per-client limits on public routes (the client told apart by a trusted
+/// proxy's header here) and per-reference limits on passphrase guesses.
+#[tokio::test]
+async fn rate_limits_without_identifying_anyone() {
+    let app = spawn_app_with(web::state::Options {
+        fast_password_hash: true,
+        run_jobs: false,
+        trust_proxy: true,
+        ..Default::default()
+    })
+    .await;
+    let file = |ip: &'static str| {
+        app.http
+            .post(app.url("/api/v1/tips"))
+            .header("x-forwarded-for", ip)
+            .json(&json!({"category": "other", "narrative": "Note."}))
+            .send()
+    };
+    for _ in 0..20 {
+        assert_eq!(file("198.51.100.1").await.unwrap().status(), 201);
+    }
+    let limited = file("198.51.100.1").await.unwrap();
+    assert_eq!(limited.status(), 429);
+    assert!(limited.text().await.unwrap().contains("too many attempts"));
+    assert_eq!(file("198.51.100.2").await.unwrap().status(), 201, "another client is not affected");
+    app.clock.advance(10 * 60 * 1000);
+    assert_eq!(file("198.51.100.1").await.unwrap().status(), 201, "the next window");
+
+    let (_, reference, passphrase) = app.file("other", "Another note.").await;
+    let guess = |pass: String, ip: &'static str| {
+        app.http
+            .post(app.url("/api/v1/tipster/session"))
+            .header("x-forwarded-for", ip)
+            .json(&json!({"reference": reference, "passphrase": pass}))
+            .send()
+    };
+    for i in 0..10 {
+        // Guesses from many addresses still count against the one reference.
+        let ip = ["203.0.113.1", "203.0.113.2", "203.0.113.3"][i % 3];
+        assert_eq!(guess(format!("WRONG-{i}"), ip).await.unwrap().status(), 401);
+    }
+    assert_eq!(
+        guess(passphrase.clone(), "203.0.113.9").await.unwrap().status(),
+        429,
+        "the reference is shut for a while, even to the right passphrase"
+    );
+    app.clock.advance(61 * 60 * 1000);
+    assert_eq!(guess(passphrase, "203.0.113.9").await.unwrap().status(), 200);
+}
+
+/// TLS served directly: HTTPS with the configured certificate; plain HTTP is not answered.
+#[tokio::test]
+async fn tls_served_directly() {
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert_path, key_path) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert_path, cert.cert.pem()).unwrap();
+    std::fs::write(&key_path, cert.signing_key.serialize_pem()).unwrap();
+    let config = web::tls::server_config(&cert_path, &key_path).unwrap();
+    let state = spawn_app().await.state.clone();
+    let app = web::App::bind("127.0.0.1:0".parse().unwrap(), state).await.unwrap().with_tls(config);
+    let port = app.local_addr().port();
+    tokio::spawn(app.run_until(std::future::pending()));
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(cert.cert.pem().as_bytes()).unwrap())
+        .resolve("localhost", std::net::SocketAddr::from(([127, 0, 0, 1], port)))
+        .build()
+        .unwrap();
+    let r = client.get(format!("https://localhost:{port}/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        reqwest::Client::new().get(format!("http://127.0.0.1:{port}/healthz")).send().await.is_err(),
+        "no plain HTTP"
+    );
+    assert!(web::tls::server_config(&cert_path, &cert_path).is_err(), "a certificate is not a key");
+}
