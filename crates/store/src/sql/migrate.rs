@@ -12,12 +12,14 @@ const SQLITE: &[(i64, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_resolution.sql")),
     (3, include_str!("../migrations/sqlite/0003_attachments.sql")),
     (4, include_str!("../migrations/sqlite/0004_security.sql")),
+    (5, include_str!("../migrations/sqlite/0005_queue_index.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
     (2, include_str!("../migrations/postgres/0002_resolution.sql")),
     (3, include_str!("../migrations/postgres/0003_attachments.sql")),
     (4, include_str!("../migrations/postgres/0004_security.sql")),
+    (5, include_str!("../migrations/postgres/0005_queue_index.sql")),
 ];
 
 impl SqlStore {

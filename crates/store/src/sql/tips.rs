@@ -312,8 +312,7 @@ impl SqlStore {
         }
         if f.agency_id.is_some() {
             clauses.push(
-                "EXISTS (SELECT 1 FROM tip_routes q WHERE q.tip_id = t.id AND q.agency_id = $1 AND q.state IN ('pending','accepted'))"
-                    .into(),
+                "t.id IN (SELECT q.tip_id FROM tip_routes q WHERE q.agency_id = $1 AND q.state IN ('pending','accepted'))".into(),
             );
         }
         let filter = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
