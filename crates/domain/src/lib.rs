@@ -9,11 +9,13 @@
 //! - [`status`]: the tip status machine and dispositions.
 //! - [`sla`]: acknowledge-by deadlines and the escalation ladder.
 //! - [`routing`]: which agencies receive a tip, and why.
-//! - [`staff`]: roles and the access decision.
+//! - [`staff`]: roles and viewers; [`access`]: the one access decision (record class ×
+//!   distribution level × agency relation × role).
 //! - [`link`]: suggested links between mentions of a person, and their human decisions.
 //! - [`audit`]: audit actions with stable codes and the hash chain.
 //! - [`time`]: the millisecond timestamp every layer uses.
 
+pub mod access;
 pub mod audit;
 pub mod link;
 pub mod routing;

@@ -71,17 +71,27 @@ pub struct Audience {
     pub readers: Vec<i64>,
 }
 
-/// The access decision for a tip. Readers read; holders' analysts and supervisors work;
-/// holders' supervisors review. Auditors and admins read, never work.
+/// The access decision for a tip: a tip is a record of class `Tip` distributed to the agencies
+/// on its routing (see [`crate::access::decide`]).
 pub fn tip_access(viewer: &Viewer, audience: &Audience, action: TipAction) -> Access {
-    let holder = audience.holders.contains(&viewer.agency_id);
-    let reader = holder || audience.readers.contains(&viewer.agency_id);
-    let allowed = match action {
-        TipAction::Read => reader,
-        TipAction::Work => holder && (viewer.has(Role::Analyst) || viewer.has(Role::Supervisor)),
-        TipAction::Review => holder && viewer.has(Role::Supervisor),
+    use crate::access::{Action, Distribution, Record, RecordClass, decide};
+    let record = Record {
+        class: RecordClass::Tip,
+        distribution: Distribution::Routing,
+        owner_agency: audience.holders.first().copied().unwrap_or(-1),
+        holders: audience.holders.clone(),
+        routed: audience.readers.clone(),
+        group: Vec::new(),
     };
-    if allowed { Access::Allow } else { Access::Deny }
+    let action = match action {
+        TipAction::Read => Action::Read,
+        TipAction::Work => Action::Work,
+        TipAction::Review => Action::Review,
+    };
+    match decide(viewer, &record, action) {
+        crate::access::Access::Allow => Access::Allow,
+        crate::access::Access::Deny => Access::Deny,
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod public;
 pub mod staff;
 pub mod staff_actions;
+pub mod staff_admin;
 pub mod upload;
 
 use crate::state::AppState;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/attachments/{id}", get(staff::attachment))
         .route("/staff/dashboard", get(staff::dashboard))
         .route("/staff/admin", get(staff::admin))
+        .route("/staff/admin/{what}", post(staff_admin::create))
         .route("/static/app.css", get(css))
         .route("/static/staff.js", get(staff_js))
         .layer(DefaultBodyLimit::max(FORM_LIMIT))

@@ -32,6 +32,7 @@ pub struct TipForm {
     pub category: String,
     pub narrative: String,
     pub site_id: String,
+    pub site_name: String,
     pub location_text: String,
     pub subject_name: String,
     pub subject_age: String,
@@ -89,6 +90,7 @@ fn form_values(d: &upload::FormData) -> TipForm {
         category: d.get("category").to_owned(),
         narrative: d.get("narrative").to_owned(),
         site_id: d.get("site_id").to_owned(),
+        site_name: d.get("site_name").to_owned(),
         location_text: d.get("location_text").to_owned(),
         subject_name: d.get("subject_name").to_owned(),
         subject_age: d.get("subject_age").to_owned(),
@@ -163,6 +165,16 @@ pub async fn submit(State(state): State<AppState>, PageLang(lang): PageLang, mul
             })
             .collect();
         return show_errors(state, values, errors).await;
+    }
+    // A site found by typing its name counts as chosen; an unknown name is kept as the place.
+    if values.site_id.trim().is_empty() && !values.site_name.trim().is_empty() {
+        let typed = values.site_name.trim().to_lowercase();
+        let sites = state.store.list_sites().await.unwrap_or_default();
+        match sites.iter().find(|s| s.name.to_lowercase() == typed) {
+            Some(site) => values.site_id = site.id.to_string(),
+            None if values.location_text.trim().is_empty() => values.location_text = values.site_name.trim().to_owned(),
+            None => {}
+        }
     }
     let parsed = as_request(&values, lang).and_then(NewTip::try_from);
     let tip = match parsed {

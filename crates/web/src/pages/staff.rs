@@ -593,6 +593,8 @@ struct AdminPage {
     sites: Vec<store::model::Site>,
     users: Vec<User>,
     fallback: Option<i64>,
+    flash: Option<String>,
+    is_admin: bool,
 }
 
 impl AdminPage {
@@ -605,13 +607,14 @@ impl AdminPage {
     }
 }
 
-pub async fn admin(State(state): State<AppState>, console: Console) -> Response {
-    if !console.user.roles.contains(&Role::Admin) && !console.user.roles.contains(&Role::Supervisor) {
+pub async fn admin(State(state): State<AppState>, console: Console, Query(q): Query<Flash>) -> Response {
+    let is_admin = console.user.roles.contains(&Role::Admin);
+    if !is_admin && !console.user.roles.contains(&Role::Supervisor) {
         return ApiError::Forbidden("administration needs the admin or supervisor role".into()).into_response();
     }
     let agencies = state.store.list_agencies().await.unwrap_or_default();
     let sites = state.store.list_sites().await.unwrap_or_default();
     let users = state.store.list_users(console.user.agency_id).await.unwrap_or_default();
     let fallback = state.routing().await.ok().and_then(|r| r.fallback_agency_id);
-    render(StatusCode::OK, &AdminPage { console, agencies, sites, users, fallback })
+    render(StatusCode::OK, &AdminPage { console, agencies, sites, users, fallback, flash: q.flash, is_admin })
 }

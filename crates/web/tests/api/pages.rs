@@ -202,3 +202,87 @@ async fn the_console_checks_passwords_and_csrf_and_updates_live() {
         assert_eq!(r.status(), 200, "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_site_found_by_typing_its_name_is_the_tips_site() {
+    let app = spawn_app().await;
+    let html = app.http.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains(r#"<datalist id="site-names"><option value="Pine High">"#),
+        "the form suggests registered sites"
+    );
+    let form = Form::new()
+        .text("category", "threat")
+        .text("narrative", "A threat written on the gym wall.")
+        .text("site_name", "pine high");
+    let html = app.http.post(app.url("/tips")).multipart(form).send().await.unwrap().text().await.unwrap();
+    let reference = between(&html, r#"id="reference" class="code">"#, "<").to_owned();
+    let (id, _) = app.state.store.tip_credentials(&reference).await.unwrap().unwrap();
+    assert_eq!(app.state.store.get_tip(id).await.unwrap().site_id, Some(app.world.high_school));
+}
+
+#[tokio::test]
+async fn administrators_add_sites_and_users_from_the_console() {
+    let app = spawn_app().await;
+    app.user_with_password(
+        app.world.fusion,
+        "admin@fusion.test",
+        "violet tractor 7 harbour",
+        vec![domain::staff::Role::Admin],
+    )
+    .await;
+    let (session, _) = app.console_login("admin@fusion.test", "violet tractor 7 harbour").await;
+    let client = no_redirects();
+    let page =
+        client.get(app.url("/staff/admin")).header("cookie", &session).send().await.unwrap().text().await.unwrap();
+    let csrf = between(&page, r#"name="csrf" value=""#, "\"").to_owned();
+    let owner = app.world.district.to_string();
+    let add = client
+        .post(app.url("/staff/admin/site"))
+        .header("cookie", &session)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "Oak Valley Middle"),
+            ("kind", "school"),
+            ("owner", owner.as_str()),
+            ("lat", "3.5"),
+            ("lon", "3.5"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(add.headers()["location"].to_str().unwrap().contains("flash=Site"), "{:?}", add.headers());
+    assert!(
+        app.state.store.list_sites().await.unwrap().iter().any(|s| s.name == "Oak Valley Middle" && s.lat == Some(3.5))
+    );
+    let bad = client
+        .post(app.url("/staff/admin/site"))
+        .header("cookie", &session)
+        .form(&[("csrf", csrf.as_str()), ("name", "Nowhere"), ("owner", owner.as_str()), ("lat", "95"), ("lon", "0")])
+        .send()
+        .await
+        .unwrap();
+    assert!(bad.headers()["location"].to_str().unwrap().contains("Not%20done"), "invalid latitude refused");
+    let user = client
+        .post(app.url("/staff/admin/user"))
+        .header("cookie", &session)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "new@district.test"),
+            ("agency", owner.as_str()),
+            ("role", "analyst"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(user.headers()["location"].to_str().unwrap().contains("password"));
+    assert!(app.state.store.user_by_email("new@district.test").await.unwrap().is_some());
+    let forged = client
+        .post(app.url("/staff/admin/agency"))
+        .header("cookie", &session)
+        .form(&[("csrf", "x"), ("name", "Evil"), ("kind", "school")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+}
