@@ -235,6 +235,8 @@ async fn administrators_add_sites_and_users_from_the_console() {
     let client = no_redirects();
     let page =
         client.get(app.url("/staff/admin")).header("cookie", &session).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<title>Administration · Sightline</title>"), "{page}");
+    assert_eq!(page.matches(r#"id="add-site-form""#).count(), 1);
     let csrf = between(&page, r#"name="csrf" value=""#, "\"").to_owned();
     let owner = app.world.district.to_string();
     let add = client
