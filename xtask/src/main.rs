@@ -7,6 +7,7 @@
 //! - `pg`: starts the throwaway PostgreSQL and prints its URL, for running tests by hand.
 //! - `bench er`: the entity-resolution benchmark against Splink; writes `BENCHMARKS.md`.
 
+mod api_fuzz;
 mod bench_er;
 mod crash;
 mod e2e;
@@ -33,8 +34,9 @@ fn main() -> anyhow::Result<()> {
         Some("crash") => crash::main(&args[1..]),
         Some("load") => load::main(&args[1..]),
         Some("e2e") => e2e::main(&args[1..]),
+        Some("api-fuzz") => api_fuzz::main(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|pg|e2e|bench er>");
+            eprintln!("usage: cargo xtask <ci|pg|e2e|api-fuzz|crash|load|bench er>");
             std::process::exit(2);
         }
     }
@@ -61,11 +63,12 @@ fn ci() -> anyhow::Result<()> {
     let server = pg::Server::start()?;
     run(cargo().args(["test", "--workspace"]).env("SIGHTLINE_TEST_PG_URL", server.url()).env("CI", "true"))?;
     drop(server);
+    api_fuzz::main(&["--examples".into(), "10".into()])?;
     e2e::main(&[])?;
     eprintln!("ci: all checks passed");
     Ok(())
 }
 
-fn project_root() -> std::path::PathBuf {
+pub fn project_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }

@@ -1,13 +1,13 @@
 //! Staff endpoints: the queue, a tip's detail, and the desk's actions.
 
 use super::auth::Staff;
-use super::json::JsonBody;
+use super::json::{IdPath, JsonBody};
 use super::rfc3339;
 use crate::desk;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use domain::FieldError;
 use domain::status::{Disposition, Status};
@@ -197,11 +197,7 @@ pub struct TipDetailView {
 /// One tip with its triage reasons, routing, conversation and timeline. The read is audited.
 #[utoipa::path(get, path = "/api/v1/tips/{id}", tag = "desk", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = TipDetailView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn detail(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<TipDetailView>> {
+pub async fn detail(State(state): State<AppState>, staff: Staff, IdPath(id): IdPath) -> ApiResult<Json<TipDetailView>> {
     Ok(Json(detail_view(&state, &staff.viewer(), id).await?))
 }
 
@@ -289,7 +285,7 @@ pub async fn detail_view(state: &AppState, viewer: &domain::staff::Viewer, id: i
 /// Acknowledge: your agency takes the tip and its acknowledge clock stops.
 #[utoipa::path(post, path = "/api/v1/tips/{id}/acknowledge", tag = "desk", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn acknowledge(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+pub async fn acknowledge(State(state): State<AppState>, staff: Staff, IdPath(id): IdPath) -> ApiResult<StatusCode> {
     desk::acknowledge(&state, &staff.viewer(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -306,7 +302,7 @@ pub struct AssignRequest {
 pub async fn assign(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     JsonBody(r, _): JsonBody<AssignRequest>,
 ) -> ApiResult<StatusCode> {
     desk::assign(&state, &staff.viewer(), id, r.user_id).await?;
@@ -325,7 +321,7 @@ pub struct StaffMessageRequest {
 pub async fn message(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     JsonBody(r, _): JsonBody<StaffMessageRequest>,
 ) -> ApiResult<StatusCode> {
     desk::message_tipster(&state, &staff.viewer(), id, &r.body).await?;
@@ -345,7 +341,7 @@ pub struct TransferRequest {
 pub async fn transfer(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     JsonBody(r, _): JsonBody<TransferRequest>,
 ) -> ApiResult<StatusCode> {
     desk::transfer(&state, &staff.viewer(), id, r.agency_id, &r.reason).await?;
@@ -365,7 +361,7 @@ pub struct ReasonRequest {
 pub async fn decline(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     JsonBody(r, _): JsonBody<ReasonRequest>,
 ) -> ApiResult<StatusCode> {
     desk::decline(&state, &staff.viewer(), id, &r.reason).await?;
@@ -385,7 +381,7 @@ pub struct TierRequest {
 pub async fn tier(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     JsonBody(r, _): JsonBody<TierRequest>,
 ) -> ApiResult<StatusCode> {
     let tier = Tier::parse(&r.tier).ok_or_else(|| {
@@ -420,7 +416,7 @@ pub struct CloseResponse {
 pub async fn close(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     JsonBody(r, _): JsonBody<CloseRequest>,
 ) -> ApiResult<Json<CloseResponse>> {
     let disposition = Disposition::parse(&r.disposition).ok_or_else(|| {
@@ -447,7 +443,7 @@ pub struct ReviewRequest {
 pub async fn review(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     JsonBody(r, _): JsonBody<ReviewRequest>,
 ) -> ApiResult<StatusCode> {
     desk::review(&state, &staff.viewer(), id, r.approve, &r.reason).await?;
@@ -460,7 +456,7 @@ pub async fn review(
 pub async fn reopen(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     JsonBody(r, _): JsonBody<ReasonRequest>,
 ) -> ApiResult<StatusCode> {
     desk::reopen(&state, &staff.viewer(), id, &r.reason).await?;

@@ -88,3 +88,18 @@ mod tests {
         );
     }
 }
+
+/// A numeric id from the path, refused with a JSON error naming `id` (axum's own rejection is
+/// plain text).
+pub struct IdPath(pub i64);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<i64>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(IdPath(id)),
+            Err(_) => Err(ApiError::Malformed(FieldError::new("id", "must be a whole number"))),
+        }
+    }
+}

@@ -2,13 +2,13 @@
 //! requests across agencies.
 
 use super::auth::Staff;
-use super::json::JsonBody;
+use super::json::{IdPath, JsonBody};
 use super::rfc3339;
 use crate::error::{ApiResult, ErrorBody};
 use crate::links::{self, LinkedTip};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use domain::link::LinkDecision;
 use serde::{Deserialize, Serialize};
@@ -104,7 +104,7 @@ pub fn view(tip_id: i64, l: &LinkedTip) -> LinkView {
 /// Tips that may be about the same person, with the reasons, strongest first.
 #[utoipa::path(get, path = "/api/v1/tips/{id}/links", tag = "people", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = [LinkView]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> ApiResult<Json<Vec<LinkView>>> {
+pub async fn list(State(state): State<AppState>, staff: Staff, IdPath(id): IdPath) -> ApiResult<Json<Vec<LinkView>>> {
     let viewer = staff.viewer();
     crate::desk::load(&state, &viewer, id, domain::staff::TipAction::Read).await?;
     let linked = links::linked(&state, &viewer, id).await?;
@@ -125,7 +125,7 @@ pub struct DecisionRequest {
 pub async fn confirm(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     JsonBody(r, _): JsonBody<DecisionRequest>,
 ) -> ApiResult<StatusCode> {
     links::decide_link(&state, &staff.viewer(), id, LinkDecision::Confirm, &r.reason).await?;
@@ -138,7 +138,7 @@ pub async fn confirm(
 pub async fn reject(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     JsonBody(r, _): JsonBody<DecisionRequest>,
 ) -> ApiResult<StatusCode> {
     links::decide_link(&state, &staff.viewer(), id, LinkDecision::Reject, &r.reason).await?;
@@ -151,7 +151,7 @@ pub async fn reject(
 pub async fn undo(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     JsonBody(r, _): JsonBody<DecisionRequest>,
 ) -> ApiResult<StatusCode> {
     links::decide_link(&state, &staff.viewer(), id, LinkDecision::Undo, &r.reason).await?;
@@ -176,7 +176,7 @@ pub struct AccessRequestCreated {
 pub async fn request_access(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     JsonBody(r, _): JsonBody<AccessRequestBody>,
 ) -> ApiResult<(StatusCode, Json<AccessRequestCreated>)> {
     let request_id = links::request_access(&state, &staff.viewer(), id, &r.reason).await?;
@@ -228,7 +228,7 @@ pub async fn requests(State(state): State<AppState>, staff: Staff) -> ApiResult<
 pub async fn grant(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     JsonBody(r, _): JsonBody<AccessRequestBody>,
 ) -> ApiResult<StatusCode> {
     links::decide_access(&state, &staff.viewer(), id, true, &r.reason).await?;
@@ -241,7 +241,7 @@ pub async fn grant(
 pub async fn refuse(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     JsonBody(r, _): JsonBody<AccessRequestBody>,
 ) -> ApiResult<StatusCode> {
     links::decide_access(&state, &staff.viewer(), id, false, &r.reason).await?;

@@ -27,7 +27,7 @@ use utoipa::OpenApi;
         links::list, links::confirm, links::reject, links::undo, links::request_access, links::requests, links::grant, links::refuse,
         ops::healthz, ops::metrics,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonErrors),
     tags((name = "intake", description = "Public: file a tip"), (name = "tipster", description = "Public: follow up with reference and passphrase"),
          (name = "desk", description = "Staff: the queue and the work"), (name = "people", description = "Staff: who tips are about, across tips and agencies"), (name = "oversight", description = "Auditors: the audit trail"), (name = "ops", description = "Health and metrics"))
 )]
@@ -43,6 +43,38 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Every operation can answer 400 (malformed input), 429 (abuse limits) and, for staff, 403;
+/// documented once here rather than on each handler.
+struct CommonErrors;
+
+impl utoipa::Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, ResponseBuilder, content::ContentBuilder, schema::Ref};
+        let error = || ContentBuilder::new().schema(Some(RefOr::Ref(Ref::from_schema_name("ErrorBody")))).build();
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [&mut item.get, &mut item.post, &mut item.put, &mut item.delete, &mut item.patch];
+            for op in ops.into_iter().flatten() {
+                let staff = op.security.is_some();
+                let mut add = |code: &str, what: &str| {
+                    op.responses.responses.entry(code.to_owned()).or_insert_with(|| {
+                        RefOr::T(ResponseBuilder::new().description(what).content("application/json", error()).build())
+                    });
+                };
+                if path.contains("{id}")
+                    || op.request_body.is_some()
+                    || op.parameters.as_ref().is_some_and(|p| !p.is_empty())
+                {
+                    add("400", "Malformed input");
+                }
+                if staff {
+                    add("403", "Not allowed for your roles or agency");
+                }
+                add("429", "Too many attempts");
+            }
+        }
     }
 }
 

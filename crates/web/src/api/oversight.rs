@@ -2,12 +2,12 @@
 //! permission, an audit event), and the auditor's search and export of the audit trail.
 
 use super::auth::Staff;
-use super::json::JsonBody;
+use super::json::{IdPath, JsonBody};
 use super::rfc3339;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use domain::FieldError;
@@ -39,7 +39,7 @@ pub struct ContactView {
 pub async fn reveal_contact(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     JsonBody(r, _): JsonBody<RevealRequest>,
 ) -> ApiResult<Json<ContactView>> {
     let reason = Reason::parse(&r.reason)?;
