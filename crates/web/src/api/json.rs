@@ -57,6 +57,21 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
+/// A numeric id from the path, refused with a JSON error naming `id` (axum's own rejection is
+/// plain text).
+pub struct IdPath(pub i64);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<i64>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(IdPath(id)),
+            Err(_) => Err(ApiError::Malformed(FieldError::new("id", "must be a whole number"))),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,20 +101,5 @@ mod tests {
             &[field_of(r#"{"category":"#), field_of(r#"{"category":"a","n":"x"}"#), field_of("{}"), field_of("nope")]
                 .join("\n"),
         );
-    }
-}
-
-/// A numeric id from the path, refused with a JSON error naming `id` (axum's own rejection is
-/// plain text).
-pub struct IdPath(pub i64);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdPath {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::extract::Path::<i64>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Path(id)) => Ok(IdPath(id)),
-            Err(_) => Err(ApiError::Malformed(FieldError::new("id", "must be a whole number"))),
-        }
     }
 }
