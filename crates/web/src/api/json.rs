@@ -41,7 +41,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 ("body".to_owned(), format!("is not valid JSON ({inner})"))
             }
             _ => {
-                let field = if path == "." || path == "?" { "body".to_owned() } else { path };
+                let field = if path.is_empty() || path == "." || path == "?" { "body".to_owned() } else { path };
                 (field, strip_position(&inner.to_string()))
             }
         };

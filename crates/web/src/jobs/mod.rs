@@ -28,8 +28,16 @@ pub async fn run_pending(state: &AppState) -> anyhow::Result<()> {
 pub async fn scheduler(state: AppState, shutdown: tokio::sync::watch::Receiver<bool>) {
     let mut shutdown = shutdown;
     loop {
-        if let Err(e) = run_pending(&state).await {
-            tracing::error!(error.cause_chain = ?e, "background jobs failed; retrying");
+        // Each pass runs in its own task: a panic in one job is logged and the clock keeps
+        // running, rather than taking the scheduler (and every deadline) down with it.
+        let pass = tokio::spawn({
+            let state = state.clone();
+            async move { run_pending(&state).await }
+        });
+        match pass.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error.cause_chain = ?e, "background jobs failed; retrying"),
+            Err(e) => tracing::error!(error = %e, "a background job panicked; the scheduler goes on"),
         }
         let wait = match state.store.next_wakeup().await {
             Ok(Some(at)) => (at - state.now()).clamp(0, 1_000),

@@ -18,7 +18,8 @@ pub async fn run(state: &AppState) -> anyhow::Result<usize> {
     let mut suggested = 0;
     for m in &pending {
         let links: Vec<NewLink> = {
-            let resolver = state.resolver.lock().map_err(|_| anyhow::anyhow!("resolver lock poisoned"))?;
+            // A panic elsewhere must not wedge matching for good: a poisoned index is still usable.
+            let resolver = state.resolver.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             resolver
                 .index
                 .query(&record_of(m))
@@ -53,12 +54,12 @@ pub async fn run(state: &AppState) -> anyhow::Result<usize> {
 /// Adds every mention stored since the last sync to the index.
 pub async fn sync(state: &AppState) -> anyhow::Result<()> {
     loop {
-        let after = state.resolver.lock().map_err(|_| anyhow::anyhow!("resolver lock poisoned"))?.last_id;
+        let after = state.resolver.lock().unwrap_or_else(std::sync::PoisonError::into_inner).last_id;
         let page = state.store.mentions_after(after, 5_000).await?;
         if page.is_empty() {
             return Ok(());
         }
-        let mut resolver = state.resolver.lock().map_err(|_| anyhow::anyhow!("resolver lock poisoned"))?;
+        let mut resolver = state.resolver.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         for m in &page {
             resolver.add(m);
         }

@@ -214,3 +214,19 @@ async fn another_agencys_record_is_only_hinted_at_until_shared() {
         "{actions:?}"
     );
 }
+
+/// A name the phonetic encoder once choked on: matching and the clock both go on.
+#[tokio::test]
+async fn unusual_characters_in_names_do_not_stop_the_background_work() {
+    let app = spawn_app().await;
+    for name in ["S\u{133f2}u Smith", "\u{1F600} Ángel Núñez", "Zoë\u{200d}Ω"] {
+        app.file_json(json!({"category": "threat", "narrative": "He said he would hurt someone.", "location": {"lat": 5.0, "lon": 5.0},
+            "subjects": [{"name": name}]}))
+            .await;
+    }
+    app.advance(0).await;
+    assert!(app.state.store.unmatched_mentions(10).await.unwrap().is_empty(), "every mention was matched");
+    let before = app.hooks.bodies().len();
+    app.advance(2 * 60 * 60 * 1000).await;
+    assert!(app.hooks.bodies().len() > before, "escalations still fire");
+}
