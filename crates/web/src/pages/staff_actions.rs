@@ -20,10 +20,14 @@ fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
     f.get(name).map(String::as_str).unwrap_or("")
 }
 
-fn csrf_ok(console: &Console, f: &Fields) -> bool {
+/// Refuses a form that does not carry this session's CSRF token (compared in constant time).
+pub fn forged(console: &Console, f: &Fields) -> Option<Response> {
     let sent = field(f, "csrf").as_bytes();
     let want = console.csrf.as_bytes();
-    sent.len() == want.len() && sent.iter().zip(want).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    let ok = sent.len() == want.len() && sent.iter().zip(want).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    (!ok).then(|| {
+        (StatusCode::FORBIDDEN, "the form was not sent from this console (missing or wrong CSRF token)").into_response()
+    })
 }
 
 fn back(tip: i64, message: &str) -> Response {
@@ -63,9 +67,8 @@ pub async fn act(
     Path((id, action)): Path<(i64, String)>,
     Form(f): Form<Fields>,
 ) -> Response {
-    if !csrf_ok(&console, &f) {
-        return (StatusCode::FORBIDDEN, "the form was not sent from this console (missing or wrong CSRF token)")
-            .into_response();
+    if let Some(refused) = forged(&console, &f) {
+        return refused;
     }
     let v = console.viewer();
     let s = &state;
@@ -117,9 +120,8 @@ pub async fn link_act(
     Path((id, action)): Path<(i64, String)>,
     Form(f): Form<Fields>,
 ) -> Response {
-    if !csrf_ok(&console, &f) {
-        return (StatusCode::FORBIDDEN, "the form was not sent from this console (missing or wrong CSRF token)")
-            .into_response();
+    if let Some(refused) = forged(&console, &f) {
+        return refused;
     }
     let tip: i64 = field(&f, "tip_id").parse().unwrap_or(0);
     let v = console.viewer();

@@ -5,7 +5,6 @@ use super::staff::Console;
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::FieldError;
 use domain::routing::AgencyKind;
@@ -40,9 +39,8 @@ pub async fn create(
     Path(what): Path<String>,
     Form(f): Form<Fields>,
 ) -> Response {
-    if field(&f, "csrf") != console.csrf {
-        return (StatusCode::FORBIDDEN, "the form was not sent from this console (missing or wrong CSRF token)")
-            .into_response();
+    if let Some(refused) = super::staff_actions::forged(&console, &f) {
+        return refused;
     }
     if !console.user.roles.contains(&Role::Admin) {
         return ApiError::Forbidden("administration needs the admin role".into()).into_response();

@@ -310,6 +310,34 @@ impl TestApp {
             .id
     }
 
+    /// Adds a staff member with an API token (no password).
+    pub async fn staff_with_token(&self, agency: i64, email: &str, roles: Vec<domain::staff::Role>) -> Staff {
+        let s = self.state.store.as_ref();
+        let u = s
+            .create_user(
+                NewUser {
+                    agency_id: agency,
+                    email: email.into(),
+                    display_name: email.into(),
+                    roles,
+                    password_hash: "x".into(),
+                },
+                "t",
+                T0,
+            )
+            .await
+            .unwrap();
+        let token = new_token("slt");
+        s.create_token(
+            NewToken { user_id: u.id, token_hash: token_hash(&token), label: "t".into(), ..Default::default() },
+            "t",
+            T0,
+        )
+        .await
+        .unwrap();
+        Staff { id: u.id, token }
+    }
+
     /// Password, then the second factor (set up on first sign-in): the session cookie, and the
     /// TOTP key so a later sign-in can compute codes.
     pub async fn console_login(&self, email: &str, password: &str) -> (String, Vec<u8>) {

@@ -105,39 +105,7 @@ async fn work_a_tip_to_a_reviewed_close() {
         .await;
     assert_eq!(self_review.status, 403, "the second person must be a different person");
     // Another supervisor approves.
-    let sup2 = {
-        use store::model::NewUser;
-        let s = app.state.store.as_ref();
-        let u = s
-            .create_user(
-                NewUser {
-                    agency_id: w.sheriff,
-                    email: "sup2@test".into(),
-                    display_name: "Sup 2".into(),
-                    roles: vec![domain::staff::Role::Supervisor],
-                    password_hash: "x".into(),
-                },
-                "t",
-                T0,
-            )
-            .await
-            .unwrap();
-        let token = web::secrets::new_token("slt");
-        s.create_token(
-            store::model::NewToken {
-                user_id: u.id,
-                token_hash: web::secrets::token_hash(&token),
-                label: "t".into(),
-                expires_at: None,
-                ..Default::default()
-            },
-            "t",
-            T0,
-        )
-        .await
-        .unwrap();
-        Staff { id: u.id, token }
-    };
+    let sup2 = app.staff_with_token(w.sheriff, "sup2@test", vec![domain::staff::Role::Supervisor]).await;
     assert_eq!(
         app.post_as(
             &sup2,

@@ -11,37 +11,7 @@ async fn links(app: &TestApp, who: &Staff, tip: i64) -> Vec<Value> {
 }
 
 async fn supervisor_of(app: &TestApp, agency: i64, email: &str) -> Staff {
-    use store::model::*;
-    let s = app.state.store.as_ref();
-    let u = s
-        .create_user(
-            NewUser {
-                agency_id: agency,
-                email: email.into(),
-                display_name: "Sup".into(),
-                roles: vec![domain::staff::Role::Supervisor],
-                password_hash: "x".into(),
-            },
-            "t",
-            T0,
-        )
-        .await
-        .unwrap();
-    let token = web::secrets::new_token("slt");
-    s.create_token(
-        NewToken {
-            user_id: u.id,
-            token_hash: web::secrets::token_hash(&token),
-            label: "t".into(),
-            expires_at: None,
-            ..Default::default()
-        },
-        "t",
-        T0,
-    )
-    .await
-    .unwrap();
-    Staff { id: u.id, token }
+    app.staff_with_token(agency, email, vec![domain::staff::Role::Supervisor]).await
 }
 
 #[tokio::test]
