@@ -96,7 +96,7 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
     let kit = kit.canonicalize()?;
     let work = root.join("target").join("er-bench");
     std::fs::create_dir_all(&work)?;
-    let load_before = load_average();
+    let load_before = crate::report::load_average();
     let started = Instant::now();
 
     let python = venv(&work)?;
@@ -135,7 +135,7 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
         sizes,
         online,
         load_before,
-        load_after: load_average(),
+        load_after: crate::report::load_average(),
         minutes: started.elapsed().as_secs_f64() / 60.0,
         timer: timer.is_some(),
     };
@@ -491,63 +491,21 @@ struct Machine {
 
 impl Machine {
     fn probe(python: &Path) -> Machine {
-        let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
-        let cpuinfo = read("/proc/cpuinfo");
-        let cpu = cpuinfo
-            .lines()
-            .find(|l| l.starts_with("model name"))
-            .and_then(|l| l.split_once(':'))
-            .map_or_else(|| "unknown".to_owned(), |(_, v)| v.trim().to_owned());
-        let mem_kib: f64 = read("/proc/meminfo")
-            .lines()
-            .find_map(|l| l.strip_prefix("MemTotal:"))
-            .and_then(|v| v.split_whitespace().next()?.parse().ok())
-            .unwrap_or(0.0);
-        let os = read("/etc/os-release")
-            .lines()
-            .find_map(|l| l.strip_prefix("PRETTY_NAME="))
-            .map_or_else(|| std::env::consts::OS.to_owned(), |s| s.trim_matches('"').to_owned());
-        let stdout = |c: &mut Command| {
-            c.output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).filter(|s| !s.is_empty())
-        };
-        let rustc = stdout(Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into())).arg("--version"));
-        let python = stdout(Command::new(python).args(["-c", "import platform; print(platform.python_version())"]));
-        // field 19 of /proc/self/stat is the nice value; the children inherit it
-        let stat = read("/proc/self/stat");
-        let nice = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(16).map(str::to_owned));
+        let h = crate::report::host();
+        let python = crate::report::command_line(
+            Command::new(python).args(["-c", "import platform; print(platform.python_version())"]),
+        );
         Machine {
-            cpu,
-            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            mem_gib: mem_kib / 1024.0 / 1024.0,
-            os,
-            kernel: read("/proc/sys/kernel/osrelease").trim().to_owned(),
-            rustc: rustc.unwrap_or_else(|| "unknown".into()),
+            cpu: h.cpu,
+            cores: h.cores,
+            mem_gib: h.mem_gib,
+            os: h.os,
+            kernel: h.kernel,
+            rustc: h.rustc,
             python: python.unwrap_or_else(|| "unknown".into()),
-            nice: nice.unwrap_or_else(|| "unknown".into()),
+            nice: h.nice,
         }
     }
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
-}
-
-/// Today's date (UTC) as YYYY-MM-DD, from the system clock.
-fn today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    // days since 1970-01-01 to a civil date (H. Hinnant's algorithm)
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 fn mib(m: Option<f64>) -> String {
@@ -606,7 +564,7 @@ impl Report {
              (the text between the `er:begin` and `er:end` markers is replaced, the rest of the file is kept). \
              The whole run took {:.0} minutes.\n",
             self.command,
-            today(),
+            crate::report::today(),
             self.minutes
         );
         let _ = writeln!(s, "### Machine\n");
@@ -951,6 +909,6 @@ mod tests {
         let kv = key_values("noise\nrecords=5 wall_s=1.25\n");
         assert_eq!(kv["records"], "5");
         assert_eq!(kv["wall_s"], "1.25");
-        assert_eq!(today().len(), 10);
+        assert_eq!(crate::report::today().len(), 10);
     }
 }

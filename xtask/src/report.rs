@@ -5,8 +5,20 @@
 use crate::project_root;
 use std::process::Command;
 
-/// The machine, as one Markdown bullet list.
-pub fn machine() -> String {
+/// Facts about the machine a measurement ran on.
+pub struct Host {
+    pub cpu: String,
+    pub cores: usize,
+    pub mem_gib: f64,
+    pub os: String,
+    pub kernel: String,
+    pub rustc: String,
+    /// The nice value of this process (the programs it starts inherit it).
+    pub nice: String,
+}
+
+/// Reads the machine's facts from /proc, /etc/os-release and `rustc --version`.
+pub fn host() -> Host {
     let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
     let cpu = read("/proc/cpuinfo")
         .lines()
@@ -22,23 +34,41 @@ pub fn machine() -> String {
         .lines()
         .find_map(|l| l.strip_prefix("PRETTY_NAME="))
         .map_or_else(|| std::env::consts::OS.to_owned(), |s| s.trim_matches('"').to_owned());
-    let rustc = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
-        .arg("--version")
-        .output()
-        .ok()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "unknown".into());
-    // field 19 of /proc/self/stat is the nice value; the server inherits it
+    // field 19 of /proc/self/stat is the nice value
     let stat = read("/proc/self/stat");
-    let nice = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(16)).unwrap_or("unknown");
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let nice =
+        stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(16)).unwrap_or("unknown").to_owned();
+    Host {
+        cpu,
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        mem_gib: mem_kib / 1024.0 / 1024.0,
+        os,
+        kernel: read("/proc/sys/kernel/osrelease").trim().to_owned(),
+        rustc: command_line(Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into())).arg("--version"))
+            .unwrap_or_else(|| "unknown".into()),
+        nice,
+    }
+}
+
+/// The first output of a command, trimmed; `None` when it fails or prints nothing.
+pub fn command_line(cmd: &mut Command) -> Option<String> {
+    cmd.output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// The machine, as one Markdown bullet list.
+pub fn machine() -> String {
+    let h = host();
     let disk = disk_of(&project_root().join("target"));
     format!(
-        "- CPU: {cpu}, {cores} logical cores\n- Memory: {:.1} GiB\n- OS: {os}, Linux {}\n- Disk (the data folder's file system): {disk}\n- Software: {rustc}\n- Source: {}\n- Nice value of the run (the server inherits it): {nice}\n",
-        mem_kib / 1024.0 / 1024.0,
-        read("/proc/sys/kernel/osrelease").trim(),
+        "- CPU: {}, {} logical cores\n- Memory: {:.1} GiB\n- OS: {}, Linux {}\n- Disk (the data folder's file system): {disk}\n- Software: {}\n- Source: {}\n- Nice value of the run (the server inherits it): {}\n",
+        h.cpu,
+        h.cores,
+        h.mem_gib,
+        h.os,
+        h.kernel,
+        h.rustc,
         source(),
+        h.nice,
     )
 }
 
@@ -87,21 +117,16 @@ pub fn load_average() -> String {
         .unwrap_or_else(|_| "unknown".into())
 }
 
-/// Now (UTC) as `YYYY-MM-DD HH:MM UTC`, from the system clock.
+/// Now (UTC) as `YYYY-MM-DD HH:MM UTC`.
 pub fn now_utc() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    // days since 1970-01-01 to a civil date (H. Hinnant's algorithm)
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let of_day = secs % 86_400;
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", of_day / 3600, of_day % 3600 / 60)
+    let t = time::OffsetDateTime::now_utc();
+    format!("{} {:02}:{:02} UTC", today(), t.hour(), t.minute())
+}
+
+/// Today (UTC) as `YYYY-MM-DD`.
+pub fn today() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
 }
 
 /// Replaces the text from `begin` to `end` (markers included) in `doc` with `section`, which

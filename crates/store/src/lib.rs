@@ -38,8 +38,6 @@ pub trait Store: Send + Sync + 'static {
     async fn user_by_id(&self, id: i64) -> Result<Option<User>>;
     async fn list_users(&self, agency_id: i64) -> Result<Vec<User>>;
     async fn create_token(&self, token: NewToken, actor: &str, now: i64) -> Result<i64>;
-    /// The user behind an unexpired, unrevoked token hash.
-    async fn user_for_token(&self, token_hash: &str, now: i64) -> Result<Option<User>>;
     async fn get_setting(&self, key: &str) -> Result<Option<String>>;
     async fn set_setting(&self, key: &str, value: &str) -> Result<()>;
 

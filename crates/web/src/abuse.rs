@@ -46,6 +46,18 @@ pub const PASSPHRASE: Limit = Limit { scope: "reference", max: 10, window_ms: Mi
 /// Staff password attempts from one client (the account lockout is the main control).
 pub const STAFF_SIGN_IN: Limit = Limit { scope: "staff", max: 30, window_ms: 10 * Millis::MINUTE };
 
+impl Inner {
+    /// The counter's key: a hash of the salted scope and input, never the input itself.
+    fn key(&self, limit: Limit, what: &[u8]) -> [u8; 16] {
+        let mut h = Sha256::new();
+        h.update(self.salt);
+        h.update(limit.scope.as_bytes());
+        h.update([0]);
+        h.update(what);
+        h.finalize()[..16].try_into().unwrap_or([0; 16])
+    }
+}
+
 fn fresh_salt() -> [u8; 32] {
     let mut s = [0u8; 32];
     rand::rng().fill_bytes(&mut s);
@@ -67,12 +79,7 @@ impl Limiter {
             inner.salt_from = now;
             inner.counts.clear();
         }
-        let mut h = Sha256::new();
-        h.update(inner.salt);
-        h.update(limit.scope.as_bytes());
-        h.update([0]);
-        h.update(what);
-        let key: [u8; 16] = h.finalize()[..16].try_into().unwrap_or([0; 16]);
+        let key = inner.key(limit, what);
         let window = now.div_euclid(limit.window_ms);
         let entry = inner.counts.entry(key).or_insert((window, 0));
         if entry.0 != window {
@@ -90,12 +97,7 @@ impl Limiter {
     /// Whether `what` is already over `limit` (without counting).
     pub fn exceeded(&self, limit: Limit, what: &[u8], now: i64) -> bool {
         let Ok(inner) = self.inner.lock() else { return false };
-        let mut h = Sha256::new();
-        h.update(inner.salt);
-        h.update(limit.scope.as_bytes());
-        h.update([0]);
-        h.update(what);
-        let key: [u8; 16] = h.finalize()[..16].try_into().unwrap_or([0; 16]);
+        let key = inner.key(limit, what);
         inner.counts.get(&key).is_some_and(|(w, c)| *w == now.div_euclid(limit.window_ms) && *c >= limit.max)
     }
 }

@@ -8,6 +8,9 @@ use crate::state::AppState;
 use domain::audit::AuditAction;
 use store::model::{NewAudit, NewToken, TokenInfo, User};
 
+/// How often a token's last use is written (a session may end up to this much early).
+const TOUCH_EVERY_MS: i64 = 60_000;
+
 /// The outcome of a password sign-in.
 pub enum SignIn {
     /// A session that still needs its second factor (setup when the user has none yet).
@@ -122,7 +125,11 @@ pub async fn authenticate(
             return Ok(Err(Rejected::NeedsSecondFactor));
         }
     }
-    state.store.touch_token(info.id, info.user.id, now, None).await?;
+    // Recording activity is a write; once a minute is enough for 30-minute and 90-day limits,
+    // and keeps reads from queueing behind the single SQLite writer.
+    if now - info.last_used_at.unwrap_or(info.created_at) >= TOUCH_EVERY_MS {
+        state.store.touch_token(info.id, info.user.id, now, None).await?;
+    }
     let mut user = info.user.clone();
     if let Some(scope) = &info.scope_roles {
         user.roles.retain(|r| scope.contains(r));

@@ -6,7 +6,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::secrets::{self, Secrets};
 use crate::state::{AppState, RoutingData};
 use domain::audit::AuditAction;
-use domain::status::Status;
 use domain::tip::{Location, NewTip};
 use domain::urgency::{Assessment, Tier};
 use serde_json::json;
@@ -271,9 +270,4 @@ fn intake_notifications(
         }
     }
     out
-}
-
-/// What a tipster is told the status is.
-pub fn tipster_status(status: Status) -> &'static str {
-    status.tipster_words()
 }

@@ -97,26 +97,26 @@ pub fn clean(bytes: &[u8]) -> Result<Cleaned, Refused> {
             webp.chunks_mut().retain(|c| &c.id() != b"XMP ");
             (webp.encoder().bytes().to_vec(), "location and camera metadata removed")
         }
-        Kind::Gif => (bytes_vec(&data), "no location metadata in this format"),
-        Kind::Pdf | Kind::Mp4 => (bytes_vec(&data), "kept as sent: this kind of file can carry metadata"),
+        Kind::Gif => (bytes.to_vec(), "no location metadata in this format"),
+        Kind::Pdf | Kind::Mp4 => (bytes.to_vec(), "kept as sent: this kind of file can carry metadata"),
     };
     Ok(Cleaned { kind, bytes, note })
 }
 
-fn bytes_vec(b: &Bytes) -> Vec<u8> {
-    b.to_vec()
-}
-
-/// A name safe to show and to send back in a download header.
-pub fn safe_filename(name: &str, kind: Kind) -> String {
-    let base: String = name
-        .rsplit(['/', '\\'])
+/// The last path part of a name a browser sent, in safe characters only, at most 80.
+pub fn tame(name: &str) -> String {
+    name.rsplit(['/', '\\'])
         .next()
         .unwrap_or("")
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
         .take(80)
-        .collect();
+        .collect()
+}
+
+/// A name safe to show and to send back in a download header.
+pub fn safe_filename(name: &str, kind: Kind) -> String {
+    let base = tame(name);
     let ext = match kind {
         Kind::Jpeg => "jpg",
         Kind::Png => "png",

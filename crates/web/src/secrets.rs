@@ -99,7 +99,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// SHA-256 of a high-entropy random token (API tokens, sessions): no key needed, since
 /// nobody can guess 256 random bits.
 pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    sha256_hex(token.as_bytes())
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -75,13 +75,4 @@ proptest! {
             prop_assert!(!tip.narrative.as_str().trim().is_empty());
         }
     }
-
-    /// Queue filters: every status/tier code list parses or names its field.
-    #[test]
-    fn queue_filter_codes(raw in "[a-z_,]{0,60}") {
-        for code in raw.split(',').filter(|s| !s.is_empty()) {
-            let _ = domain::status::Status::parse(code);
-            let _ = domain::urgency::Tier::parse(code);
-        }
-    }
 }

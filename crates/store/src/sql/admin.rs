@@ -218,16 +218,6 @@ impl SqlStore {
         Ok(id)
     }
 
-    pub(super) async fn token_user(&self, token_hash: &str, now: i64) -> Result<Option<User>> {
-        let sql = self.sql(
-            "SELECT u.id, u.agency_id, u.email, u.display_name, u.roles, u.password_hash, u.disabled \
-             FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = $1 AND t.kind = 'api' AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled = 0 AND u.locked_at IS NULL",
-        );
-        let row = sqlx::query(sql.clone()).bind(token_hash).bind(now).fetch_optional(&self.read).await?;
-        row.as_ref().map(rows::user).transpose()
-    }
-
     pub(super) async fn setting(&self, key: &str) -> Result<Option<String>> {
         let row = sqlx::query(self.sql("SELECT value FROM settings WHERE key = $1"))
             .bind(key)

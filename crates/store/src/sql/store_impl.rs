@@ -46,9 +46,6 @@ impl Store for SqlStore {
     async fn create_token(&self, token: NewToken, actor: &str, now: i64) -> Result<i64> {
         self.insert_token(token, actor, now).await
     }
-    async fn user_for_token(&self, token_hash: &str, now: i64) -> Result<Option<User>> {
-        self.token_user(token_hash, now).await
-    }
     async fn get_setting(&self, key: &str) -> Result<Option<String>> {
         self.setting(key).await
     }

@@ -44,9 +44,14 @@ async fn agencies_users_and_tokens() {
         )
         .await
         .unwrap();
-        assert_eq!(s.user_for_token("h1", 4_999).await.unwrap().map(|u| u.id), Some(w.analyst));
-        assert!(s.user_for_token("h1", 5_000).await.unwrap().is_none(), "{}: expired token", t.name);
-        assert!(s.user_for_token("nope", 1).await.unwrap().is_none());
+        let info = s.token_info("h1").await.unwrap().expect("the token");
+        assert_eq!((info.user.id, info.kind.as_str(), info.expires_at), (w.analyst, "api", Some(5_000)), "{}", t.name);
+        assert!(s.token_info("nope").await.unwrap().is_none());
+        let id = info.id;
+        s.revoke_token(id, NewAudit::new(4, "test", domain::audit::AuditAction::TokenRevoked, format!("token:{id}")))
+            .await
+            .unwrap();
+        assert!(s.token_info("h1").await.unwrap().is_none(), "{}: a revoked token is unknown", t.name);
 
         assert_eq!(s.get_setting("fallback_agency_id").await.unwrap(), None);
         s.set_setting("fallback_agency_id", "7").await.unwrap();

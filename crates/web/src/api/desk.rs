@@ -462,3 +462,39 @@ pub async fn reopen(
     desk::reopen(&state, &staff.viewer(), id, &r.reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::list;
+    use domain::urgency::Tier;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A comma list of codes: every parsed value was named in the input, and anything else
+        /// is refused naming the field.
+        #[test]
+        fn filter_lists(raw in "[a-z_, ]{0,60}") {
+            match list("tier", Some(&raw), Tier::parse, "tiers") {
+                Ok(tiers) => {
+                    let named: Vec<&str> = raw.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+                    prop_assert_eq!(tiers.len(), named.len());
+                    for (t, n) in tiers.iter().zip(named) {
+                        prop_assert_eq!(t.code(), n);
+                    }
+                }
+                Err(crate::error::ApiError::Invalid(e)) => prop_assert_eq!(e.field, "tier"),
+                Err(other) => prop_assert!(false, "unexpected {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn known_and_unknown_codes() {
+        assert_eq!(
+            list("tier", Some("urgent, life_safety"), Tier::parse, "tiers").unwrap(),
+            vec![Tier::Urgent, Tier::LifeSafety]
+        );
+        assert!(list("tier", Some("urgent,soon"), Tier::parse, "tiers").is_err());
+        assert!(list("tier", None, Tier::parse, "tiers").unwrap().is_empty());
+    }
+}

@@ -19,6 +19,11 @@ impl Chrome {
     }
 }
 
+/// The language named by `?lang=` in a query string, if any.
+fn lang_in_query(query: Option<&str>) -> Option<Lang> {
+    query.unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse)
+}
+
 /// The visitor's language: `?lang=` first, then the `sl_lang` cookie, then English.
 pub struct PageLang(pub Lang);
 
@@ -26,8 +31,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let from_query =
-            parts.uri.query().unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse);
+        let from_query = lang_in_query(parts.uri.query());
         let from_cookie = cookie(&parts.headers, "sl_lang").and_then(|v| Lang::parse(&v));
         Ok(PageLang(from_query.or(from_cookie).unwrap_or(Lang::En)))
     }
@@ -41,8 +45,7 @@ pub fn lang_cookie(lang: Lang) -> (axum::http::HeaderName, String) {
 
 /// Remembers a language chosen with `?lang=` on any page.
 pub async fn remember_lang(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    let chosen =
-        req.uri().query().unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse);
+    let chosen = lang_in_query(req.uri().query());
     let mut resp = next.run(req).await;
     if let Some(lang) = chosen {
         let (k, v) = lang_cookie(lang);

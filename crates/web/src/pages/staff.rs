@@ -461,7 +461,6 @@ pub async fn tip(
     let can_work = holds && (viewer.has(Role::Analyst) || viewer.has(Role::Supervisor));
     let can_review = holds && viewer.has(Role::Supervisor) && view.awaiting_review;
     let segments = segments(&view.narrative, &view);
-    let _ = TipAction::Read;
     let page =
         TipPage { console, segments, t: view, attachments, agencies, colleagues, flash: q.flash, can_work, can_review };
     render(StatusCode::OK, &page)

@@ -43,10 +43,7 @@ pub async fn read(mut multipart: Multipart, uploader: &str) -> Result<FormData, 
                     note: c.note.to_owned(),
                     data: c.bytes,
                 }),
-                Err(why) => data.refused.push(format!(
-                    "{}: {why}",
-                    media::safe_filename(&filename, media::Kind::Pdf).trim_end_matches(".pdf")
-                )),
+                Err(why) => data.refused.push(format!("{}: {why}", media::tame(&filename))),
             }
         } else {
             let text = field.text().await.map_err(|e| format!("the form could not be read: {e}"))?;
