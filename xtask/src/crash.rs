@@ -559,6 +559,19 @@ fn markdown(outcomes: &[Outcome], opts: &Opts, load_before: &str, minutes: f64) 
     });
     row(&mut s, "time", &|o| format!("{:.0} s", o.seconds));
     row(&mut s, "verdict", &|o| if o.passed() { "passed".into() } else { "**FAILED**".into() });
+    s.push_str("\n### Against the target\n\n| target | measured | |\n| --- | --- | --- |\n");
+    for o in outcomes {
+        s.push_str(&format!(
+            "| {}: after ≥ 20 SIGKILLs every acknowledged tip readable, none twice, `audit verify` passes | {} kills, {} tips acknowledged, {} duplicates, {} unreadable, audit {} | {} |\n",
+            o.db.name(),
+            o.kills,
+            report::thousands(o.distinct_keys as u64),
+            o.duplicates,
+            o.unreadable,
+            if o.verify.is_ok() { "intact" } else { "broken" },
+            if o.passed() && o.kills >= 20 { "**met**" } else { "**missed**" },
+        ));
+    }
     for o in outcomes.iter().filter(|o| !o.anomalies.is_empty() || o.verify.is_err()) {
         s.push_str(&format!("\n{} findings:\n\n", o.db.name()));
         if let Err(t) = &o.verify {

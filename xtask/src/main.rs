@@ -5,10 +5,14 @@
 //!   that PostgreSQL.
 //! - `e2e`: the browser tests of the HTML pages in Chromium (`e2e/`), against a demo server.
 //! - `pg`: starts the throwaway PostgreSQL and prints its URL, for running tests by hand.
-//! - `bench er`: the entity-resolution benchmark against Splink; writes `BENCHMARKS.md`.
+//! - `crash`, `load`, `api-fuzz`: the crash test, intake under load, schemathesis at length.
+//! - `bench [triage|load|crash|er]`: every benchmark, or one; each writes its section of
+//!   `BENCHMARKS.md`.
 
 mod api_fuzz;
+mod bench;
 mod bench_er;
+mod bench_triage;
 mod crash;
 mod e2e;
 mod load;
@@ -30,13 +34,13 @@ fn main() -> anyhow::Result<()> {
             let _ = std::io::stdin().read_line(&mut String::new());
             Ok(())
         }
-        Some("bench") if args.get(1).map(String::as_str) == Some("er") => bench_er::main(&args[2..]),
+        Some("bench") => bench::main(&args[1..]),
         Some("crash") => crash::main(&args[1..]),
         Some("load") => load::main(&args[1..]),
         Some("e2e") => e2e::main(&args[1..]),
         Some("api-fuzz") => api_fuzz::main(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|pg|e2e|api-fuzz|crash|load|bench er>");
+            eprintln!("usage: cargo xtask <ci|pg|e2e|api-fuzz|crash|load|bench [triage|load|crash|er]>");
             std::process::exit(2);
         }
     }

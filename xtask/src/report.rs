@@ -151,9 +151,58 @@ pub fn write_section(name: &str, body: &str) -> anyhow::Result<()> {
     // read as late as possible: other commands write their own sections of the same file
     let doc = std::fs::read_to_string(&path).unwrap_or_default();
     let section = format!("{begin}\n{}\n{end}\n", body.trim());
-    std::fs::write(&path, splice(&doc, &begin, &end, &section))?;
+    let doc = splice(&doc, &begin, &end, &section);
+    std::fs::write(&path, with_summary(&doc))?;
     eprintln!("wrote the {name} section of {}", path.display());
     Ok(())
+}
+
+const SUMMARY_BEGIN: &str = "<!-- summary:begin -->";
+const SUMMARY_END: &str = "<!-- summary:end -->";
+
+/// `doc` with its summary rebuilt from the target rows of every other section (the table rows
+/// whose last cell says met or missed), placed right under the title.
+pub fn with_summary(doc: &str) -> String {
+    let mut rows = String::new();
+    let mut section = String::new();
+    let mut written = String::new();
+    let mut inside_summary = false;
+    for line in doc.lines() {
+        if line.starts_with(SUMMARY_BEGIN) {
+            inside_summary = true;
+        } else if line.starts_with(SUMMARY_END) {
+            inside_summary = false;
+        } else if inside_summary {
+        } else if let Some(h) = line.strip_prefix("## ") {
+            section = h.trim().to_owned();
+            written.clear();
+        } else if line.starts_with("Written by ") {
+            written = line.split(" on ").nth(1).and_then(|d| d.get(..10)).unwrap_or_default().to_owned();
+        } else if line.starts_with('|') {
+            let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(str::trim).collect();
+            let verdict = cells.last().map(|c| c.to_lowercase()).unwrap_or_default();
+            if verdict == "**met**" || verdict == "**missed**" {
+                rows.push_str(&format!(
+                    "| {section} | {} | {} | {written} |\n",
+                    cells[..cells.len() - 1].join(" — "),
+                    if verdict == "**met**" { "**met**" } else { "**missed**" }
+                ));
+            }
+        }
+    }
+    let summary = format!(
+        "{SUMMARY_BEGIN}\n## Summary: every target\n\nGathered from the sections below each time one of them is written (`cargo xtask bench` runs them all); each section has the machine, the method and every figure.\n\n| area | target — measured | | measured on |\n| --- | --- | --- | --- |\n{rows}{SUMMARY_END}\n"
+    );
+    let without = match (doc.find(SUMMARY_BEGIN), doc.find(SUMMARY_END)) {
+        (Some(b), Some(e)) if b < e => format!("{}{}", &doc[..b], doc[e + SUMMARY_END.len()..].trim_start()),
+        _ => doc.to_owned(),
+    };
+    match without.find("\n\n") {
+        Some(at) if without.starts_with("# ") => {
+            format!("{}\n\n{summary}\n{}", &without[..at], without[at..].trim_start())
+        }
+        _ => format!("# Benchmarks\n\n{summary}\n{}", without.trim_start()),
+    }
 }
 
 /// 12345 → "12,345".
@@ -187,5 +236,16 @@ mod tests {
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(999), "999");
         assert!(now_utc().ends_with(" UTC"));
+    }
+
+    #[test]
+    fn the_summary_gathers_every_verdict_once() {
+        let doc = "# Benchmarks\n\n<!-- a:begin -->\n## Load\n\nWritten by `x` on 2026-11-22 10:00 UTC; more\n\n| target | measured | |\n| --- | --- | --- |\n| fast | 3 tips/s | **missed** |\n| small | 1 MiB | **met** |\n| other | table | row |\n<!-- a:end -->\n";
+        let once = with_summary(doc);
+        assert!(once.contains("| Load | fast — 3 tips/s | **missed** | 2026-11-22 |\n| Load | small — 1 MiB | **met** | 2026-11-22 |\n<!-- summary:end -->"), "{once}");
+        assert!(once.starts_with("# Benchmarks\n\n<!-- summary:begin -->"), "{once}");
+        assert!(!once.contains("other — table"));
+        assert_eq!(with_summary(&once), once, "rebuilding is stable");
+        assert!(once.ends_with("<!-- a:end -->\n"), "{once}");
     }
 }

@@ -172,14 +172,18 @@ impl Drop for Server {
 
 /// An HTTP client for loopback: no proxy from the environment, short connect timeout.
 pub fn client(max_idle: usize, timeout: Duration) -> anyhow::Result<reqwest::Client> {
+    Ok(client_builder(max_idle, timeout).build()?)
+}
+
+/// [`client`]'s settings, for a client that needs one more (not following redirects, say).
+pub fn client_builder(max_idle: usize, timeout: Duration) -> reqwest::ClientBuilder {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    Ok(reqwest::Client::builder()
+    reqwest::Client::builder()
         .no_proxy()
         .connect_timeout(Duration::from_secs(2))
         .timeout(timeout)
         .pool_max_idle_per_host(max_idle)
         .tcp_nodelay(true)
-        .build()?)
 }
 
 /// The value of an unlabelled metric in Prometheus text.

@@ -1,14 +1,21 @@
-//! `cargo xtask load [--db sqlite|postgres|both] [--seconds 10] [--release]`: intake under
-//! load. Starts `sightline serve` (the debug build unless `--release`), then for 1, 64 and 512
-//! concurrent clients files tips over HTTP for the given seconds each, recording every latency;
-//! meanwhile one more client samples the staff queue and the server's memory is read from
-//! `/proc`. Beside it, the raw limit: the same kind of rows committed straight into a fresh
-//! SQLite file with the server's settings, in batched transactions. Writes the `load` section
-//! of `BENCHMARKS.md`.
+//! `cargo xtask load [--db sqlite|postgres|both] [--seconds 10] [--backlog 100000] [--release]`:
+//! intake under load. Starts `sightline serve` (the debug build unless `--release`), then for
+//! 1, 64 and 512 concurrent clients files tips over HTTP for the given seconds each, recording
+//! every latency; meanwhile the staff queue (page and API) is sampled, a life-safety tip is
+//! filed every half second and its first notification timed ([`alarm`]), and the server's
+//! memory is read from `/proc`. Then the queue is filled to the backlog and timed at rest
+//! ([`backlog`]). Beside it, the raw limit: the same kind of rows committed straight into a
+//! fresh SQLite file with the server's settings, in batched transactions. Writes the `load`
+//! section of `BENCHMARKS.md`.
+
+mod alarm;
+mod backlog;
+mod console;
+mod markdown;
 
 use crate::pg;
 use crate::project_root;
-use crate::report::{self, thousands};
+use crate::report;
 use crate::serve::{self, Db, Install};
 use anyhow::{Context, bail};
 use serde_json::json;
@@ -29,6 +36,8 @@ struct Opts {
     seconds: u64,
     release: bool,
     levels: Vec<usize>,
+    /// Open tips to fill the queue to before timing it at rest; 0 skips that step.
+    backlog: u64,
     /// Internal: only measure the raw limit in this folder and print it (used to run that
     /// measurement from a release build of xtask when `--release` is given).
     raw_only: Option<std::path::PathBuf>,
@@ -40,6 +49,7 @@ fn parse_opts(args: &[String]) -> anyhow::Result<Opts> {
         seconds: 10,
         release: false,
         levels: vec![1, 64, 512],
+        backlog: 100_000,
         raw_only: None,
     };
     let mut it = args.iter();
@@ -50,17 +60,19 @@ fn parse_opts(args: &[String]) -> anyhow::Result<Opts> {
             "--seconds" => opts.seconds = value()?.parse().context("--seconds")?,
             "--release" => opts.release = true,
             "--raw-only" => opts.raw_only = Some(value()?.into()),
+            "--backlog" => opts.backlog = value()?.parse().context("--backlog")?,
             "--clients" => {
                 opts.levels =
                     value()?.split(',').map(|c| c.trim().parse()).collect::<Result<_, _>>().context("--clients")?
             }
             other => bail!(
-                "unknown option {other:?}; usage: cargo xtask load [--db sqlite|postgres|both] [--seconds 10] [--clients 1,64,512] [--release]"
+                "unknown option {other:?}; usage: cargo xtask load [--db sqlite|postgres|both] [--seconds 10] [--clients 1,64,512] [--backlog 100000] [--release]"
             ),
         }
     }
     anyhow::ensure!((1..=600).contains(&opts.seconds), "--seconds must be from 1 to 600");
     anyhow::ensure!(opts.levels.iter().all(|c| (1..=2000).contains(c)), "--clients: each from 1 to 2000");
+    anyhow::ensure!(opts.backlog <= 2_000_000, "--backlog: at most 2,000,000");
     Ok(opts)
 }
 
@@ -83,23 +95,41 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
         let pg = if db == Db::Postgres { Some(pg::Server::start()?) } else { None };
         let data = serve::scratch(&format!("load-{}", db.code()))?;
         let install = Install { bin: bin.clone(), data: data.clone(), database_url: pg.as_ref().map(|p| p.url()) };
-        let token = staff_token(&install)?;
+        let receiver = runtime.block_on(alarm::Receiver::start())?;
+        let desk = set_up_desk(&install, &receiver.url)?;
         let server = install.serve()?;
         eprintln!("load: {} at {} (pid {})", db.name(), server.url, server.pid);
-        let levels = runtime.block_on(async {
+        let (levels, backlog) = runtime.block_on(async {
             let mut levels = Vec::new();
+            let console = console::sign_in(&server.url, DESK_EMAIL, &desk.password).await?;
             warm_up(&server.url).await?;
             for &clients in &opts.levels {
-                let l = level(&server.url, &token, clients, opts.seconds, server.pid).await?;
+                let probes = Probes { token: &desk.token, console: &console, receiver: &receiver };
+                let l = level(&server.url, probes, clients, opts.seconds, server.pid).await?;
                 eprintln!("{}", l.line(db));
                 levels.push(l);
             }
-            anyhow::Ok(levels)
+            let backlog = if opts.backlog > 0 {
+                let b = backlog::measure(&server.url, &desk.token, &console, opts.backlog).await?;
+                eprintln!(
+                    "load: {} queue with {} open tips: page p50 {:.1} ms p99 {:.1} ms, API p50 {:.1} ms p99 {:.1} ms",
+                    db.name(),
+                    b.open_tips,
+                    b.page.p50,
+                    b.page.p99,
+                    b.api.p50,
+                    b.api.p99
+                );
+                Some(b)
+            } else {
+                None
+            };
+            anyhow::Ok((levels, backlog))
         })?;
         server.kill()?;
         let db_bytes = dir_bytes(&data);
         serve::clean(&data);
-        runs.push(DbRun { db, levels, db_bytes });
+        runs.push(DbRun { db, levels, backlog, db_bytes });
     }
     let raw = if opts.dbs.contains(&Db::Sqlite) {
         let dir = serve::scratch("load-raw")?;
@@ -125,21 +155,48 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
         None
     };
     let minutes = started.elapsed().as_secs_f64() / 60.0;
-    let md = markdown(&runs, raw.as_ref(), &opts, &load_before, minutes);
+    let md = markdown::markdown(&runs, raw.as_ref(), &opts, &load_before, minutes);
     println!("{md}");
     report::write_section("load", &md)?;
     Ok(())
 }
 
-/// Agency, analyst and API token for the staff-queue sampler; the agency is also the fallback,
-/// so every tip lands in its queue.
-fn staff_token(install: &Install) -> anyhow::Result<String> {
+/// The analyst whose queue is sampled.
+const DESK_EMAIL: &str = "a@x.test";
+
+/// The analyst's API token and console password.
+struct Desk {
+    token: String,
+    password: String,
+}
+
+/// One agency, the fallback, so every tip lands in its queue; its on-call contact is the
+/// alarm probe's webhook receiver; one analyst with an API token and a console password.
+fn set_up_desk(install: &Install, webhook: &str) -> anyhow::Result<Desk> {
     let agency = install.admin(&["agency", "add", "--name", "Load Test Fusion Centre", "--kind", "fusion_centre"])?;
     let agency = agency.lines().last().unwrap_or_default().trim().to_owned();
-    install.admin(&["user", "add", "--agency", &agency, "--role", "analyst", "--email", "a@x.test"])?;
+    let added = install.admin(&["user", "add", "--agency", &agency, "--role", "analyst", "--email", DESK_EMAIL])?;
+    let password = added
+        .lines()
+        .find_map(|l| l.split("password (shown once): ").nth(1))
+        .context("`user add` printed no password")?
+        .trim()
+        .to_owned();
     install.admin(&["settings", "fallback", "--agency", &agency])?;
-    let token = install.admin(&["token", "create", "--user", "a@x.test"])?;
-    Ok(token.lines().last().unwrap_or_default().trim().to_owned())
+    install.admin(&[
+        "contact",
+        "add",
+        "--agency",
+        &agency,
+        "--role",
+        "on_call",
+        "--name",
+        "Load test on-call",
+        "--webhook",
+        webhook,
+    ])?;
+    let token = install.admin(&["token", "create", "--user", DESK_EMAIL])?;
+    Ok(Desk { token: token.lines().last().unwrap_or_default().trim().to_owned(), password })
 }
 
 fn tip_body(n: u64) -> String {
@@ -196,6 +253,9 @@ struct Level {
     latency: Stats,
     queue: Stats,
     queue_errors: u64,
+    page: Stats,
+    page_errors: u64,
+    alarms: alarm::Alarms,
     rss_peak_kib: u64,
     hwm_kib: u64,
     server_cpu: f64,
@@ -210,7 +270,8 @@ impl Level {
     fn line(&self, db: Db) -> String {
         format!(
             "load {} {:>4} clients: {} tips in {:.1} s = {:.0} tips/s; p50 {:.1} ms, p99 {:.1} ms, p99.9 {:.1} ms, max {:.1} ms; {} errors; \
-             queue p50 {:.1} ms p99 {:.1} ms ({} samples, {} errors); RSS peak {} MiB, HWM {} MiB; server CPU {:.2} cores, load generator {:.2} cores",
+             queue API p50 {:.1} ms p99 {:.1} ms ({} samples, {} errors), page p50 {:.1} ms p99 {:.1} ms ({} samples, {} errors); \
+             life-safety notification p50 {:.1} ms p99 {:.1} ms max {:.1} ms ({} filed, {} missing); RSS peak {} MiB, HWM {} MiB; server CPU {:.2} cores, load generator {:.2} cores",
             db.name(),
             self.clients,
             self.tips,
@@ -225,6 +286,15 @@ impl Level {
             self.queue.p99,
             self.queue.n,
             self.queue_errors,
+            self.page.p50,
+            self.page.p99,
+            self.page.n,
+            self.page_errors,
+            self.alarms.latency.p50,
+            self.alarms.latency.p99,
+            self.alarms.latency.max,
+            self.alarms.filed,
+            self.alarms.missing,
             self.rss_peak_kib / 1024,
             self.hwm_kib / 1024,
             self.server_cpu,
@@ -233,10 +303,39 @@ impl Level {
     }
 }
 
-/// `clients` tasks file tips back to back for `seconds`; one more samples the staff queue every
-/// 200 ms; the server's memory is read every 100 ms.
-async fn level(url: &str, token: &str, clients: usize, seconds: u64, pid: u32) -> anyhow::Result<Level> {
-    let client = serve::client(clients + 2, Duration::from_secs(60))?;
+/// What samples the server beside the filing clients.
+#[derive(Clone, Copy)]
+struct Probes<'a> {
+    token: &'a str,
+    console: &'a console::Session,
+    receiver: &'a alarm::Receiver,
+}
+
+/// Times `request` every 200 ms until `stop`: (milliseconds of the answered ones, failures).
+async fn sample(request: reqwest::RequestBuilder, stop: Arc<AtomicBool>) -> (Vec<f64>, u64) {
+    let (mut ms, mut errors) = (Vec::new(), 0u64);
+    while !stop.load(Ordering::SeqCst) {
+        let Some(r) = request.try_clone() else { break };
+        let t0 = Instant::now();
+        let answered = match r.send().await {
+            Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+            _ => false,
+        };
+        if answered {
+            ms.push(t0.elapsed().as_secs_f64() * 1e3);
+        } else {
+            errors += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    (ms, errors)
+}
+
+/// `clients` tasks file tips back to back for `seconds`; beside them the staff queue's API and
+/// page are each fetched every 200 ms, the alarm probe files a life-safety tip every 500 ms,
+/// and the server's memory is read every 100 ms.
+async fn level(url: &str, probes: Probes<'_>, clients: usize, seconds: u64, pid: u32) -> anyhow::Result<Level> {
+    let client = serve::client(clients + 4, Duration::from_secs(60))?;
     let run: u64 = rand::random();
     let stop = Arc::new(AtomicBool::new(false));
     let (server_cpu0, self_cpu0) = (serve::cpu_seconds(&pid.to_string()), serve::cpu_seconds("self"));
@@ -275,30 +374,12 @@ async fn level(url: &str, token: &str, clients: usize, seconds: u64, pid: u32) -
             })
         })
         .collect();
-    let queue = {
-        let (client, stop, url, token) = (client.clone(), stop.clone(), url.to_owned(), token.to_owned());
-        tokio::spawn(async move {
-            let (mut ms, mut errors) = (Vec::new(), 0u64);
-            for _ in 0..100_000 {
-                if stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let t0 = Instant::now();
-                let r = client.get(format!("{url}/api/v1/tips")).bearer_auth(&token).send().await;
-                let answered = match r {
-                    Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
-                    _ => false,
-                };
-                if answered {
-                    ms.push(t0.elapsed().as_secs_f64() * 1e3);
-                } else {
-                    errors += 1;
-                }
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-            (ms, errors)
-        })
-    };
+    let queue = tokio::spawn(sample(client.get(format!("{url}/api/v1/tips")).bearer_auth(probes.token), stop.clone()));
+    let page = tokio::spawn(sample(
+        client.get(format!("{url}/staff")).header(reqwest::header::COOKIE, &probes.console.cookie),
+        stop.clone(),
+    ));
+    let alarms = tokio::spawn(alarm::probe(client.clone(), url.to_owned(), probes.receiver.clone(), stop.clone()));
     let memory = {
         let stop = stop.clone();
         tokio::spawn(async move {
@@ -331,6 +412,8 @@ async fn level(url: &str, token: &str, clients: usize, seconds: u64, pid: u32) -
     let generator_cpu = cpu(self_cpu0, serve::cpu_seconds("self"));
     stop.store(true, Ordering::SeqCst);
     let (queue_ms, queue_errors) = queue.await?;
+    let (page_ms, page_errors) = page.await?;
+    let alarms = alarms.await?;
     let (rss_peak_kib, hwm_kib) = memory.await?;
     Ok(Level {
         clients,
@@ -341,6 +424,9 @@ async fn level(url: &str, token: &str, clients: usize, seconds: u64, pid: u32) -
         latency: Stats::of(all),
         queue: Stats::of(queue_ms),
         queue_errors,
+        page: Stats::of(page_ms),
+        page_errors,
+        alarms,
         rss_peak_kib,
         hwm_kib,
         server_cpu,
@@ -351,6 +437,7 @@ async fn level(url: &str, token: &str, clients: usize, seconds: u64, pid: u32) -
 struct DbRun {
     db: Db,
     levels: Vec<Level>,
+    backlog: Option<backlog::Backlog>,
     db_bytes: u64,
 }
 
@@ -524,164 +611,6 @@ fn dir_bytes(dir: &Path) -> u64 {
     std::fs::read_dir(dir)
         .map(|d| d.filter_map(|e| e.ok()?.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum())
         .unwrap_or(0)
-}
-
-fn met(ok: bool) -> &'static str {
-    if ok { "**met**" } else { "**missed**" }
-}
-
-fn markdown(runs: &[DbRun], raw: Option<&(Raw, Raw)>, opts: &Opts, load_before: &str, minutes: f64) -> String {
-    let build = match std::env::var_os("SIGHTLINE_BIN") {
-        Some(bin) => format!(
-            "the binary in `SIGHTLINE_BIN` ({}), taken as {}",
-            bin.to_string_lossy(),
-            if opts.release { "release" } else { "debug" }
-        ),
-        None => (if opts.release { "release" } else { "debug" }).to_owned(),
-    };
-    let mut s = String::from("## Intake load\n\n");
-    s.push_str(&format!(
-        "Written by `cargo xtask load --db {} --seconds {}{}` on {}; run it again to refresh this section (the text between the `load:begin` and `load:end` markers is replaced, the rest of the file is kept). The run took {minutes:.1} minutes. **Build: {build}**{}.\n\n",
-        match opts.dbs.as_slice() {
-            [only] => only.code(),
-            _ => "both",
-        },
-        opts.seconds,
-        if opts.release { " --release" } else { "" },
-        report::now_utc(),
-        if opts.release {
-            ""
-        } else {
-            " (`cargo build -p cli`; a release build of the whole CLI takes about 15 minutes on this machine, so the figures below are for unoptimised code: pass `--release` for the production figures)"
-        },
-    ));
-    s.push_str("### Machine\n\n");
-    s.push_str(&report::machine());
-    s.push_str(&format!(
-        "- Other work on the machine: load average {load_before} at the start, {} at the end. The load generator runs on the same 2 cores as the server (its CPU use is in the tables), so the figures are lower bounds for the server alone.\n\n",
-        report::load_average()
-    ));
-    s.push_str("### Method\n\n");
-    s.push_str(&format!(
-        "- `sightline serve --bind 127.0.0.1:0` on a fresh data folder (SQLite: WAL, `synchronous=FULL`, one writer connection; PostgreSQL: a throwaway cluster from `xtask/src/pg.rs` on 127.0.0.1, pool of 16, default `fsync=on`, `synchronous_commit=on`). One fusion-centre agency is the fallback, so every tip is routed to it and lands in its queue; an analyst of that agency holds the API token for the queue sampler. 20 tips are filed first as a warm-up.\n\
-         - For each concurrency level in turn ({}) on the same server: that many tokio tasks (reqwest, one process, keep-alive connections) each file tips back to back for {} s: `POST /api/v1/tips` with `{{\"category\":\"other\",\"narrative\":\"Load test tip N: a bag was left unattended near the north entrance of the library.\"}}` and a unique `Idempotency-Key`. A 201 is only sent after the commit, so every tip counted is durable. The latency of every 201 is recorded, from sending to the whole answer read (client-side, so it includes the load generator's own scheduling). Tips/s = 201s ÷ the wall time until the last request of the level finished. The database grows from level to level.\n\
-         - During each level, one more client fetches the staff queue (`GET /api/v1/tips` with the bearer token: the 500 most urgent open tips) every 200 ms, and the server's `VmRSS` is read from `/proc/<pid>/status` every 100 ms (peak reported) with `VmHWM` (the process's high-water mark since start). CPU use is the process's user + system time over the level's wall time, in cores.\n\
-         - Raw limit (SQLite only), in the same run: a fresh SQLite file with the server's own migrations (`crates/store/src/migrations/sqlite`) and settings (WAL, `synchronous=FULL`, foreign keys), written through the same sqlx driver (`Any` over SQLite) with no HTTP, JSON, triage or routing: per tip the rows a plain tip writes (the tip, its idempotency key, one route, three hash-chained audit events with the chain head read and updated), {RAW_BATCH} tips per transaction for {RAW_SECONDS:.0} s; and, for comparison, one tip per transaction (one fsync per tip) for {RAW_SECONDS:.0} s.\n\n",
-        opts.levels.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
-        opts.seconds,
-    ));
-    for r in runs {
-        s.push_str(&format!("### {} over HTTP\n\n", r.db.name()));
-        s.push_str("| clients | tips | tips/s | p50 | p99 | p99.9 | max | errors | queue p50 | queue p99 | queue samples | RSS peak | VmHWM | server CPU | generator CPU |\n");
-        s.push_str("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        for l in &r.levels {
-            s.push_str(&format!(
-                "| {} | {} | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {} | {:.1} ms | {:.1} ms | {} | {} MiB | {} MiB | {:.2} | {:.2} |\n",
-                l.clients,
-                thousands(l.tips),
-                l.per_second(),
-                l.latency.p50,
-                l.latency.p99,
-                l.latency.p999,
-                l.latency.max,
-                l.errors,
-                l.queue.p50,
-                l.queue.p99,
-                l.queue.n,
-                l.rss_peak_kib / 1024,
-                l.hwm_kib / 1024,
-                l.server_cpu,
-                l.generator_cpu,
-            ));
-        }
-        for l in r.levels.iter().filter(|l| l.errors > 0 || l.queue_errors > 0) {
-            s.push_str(&format!(
-                "\nAt {} clients: {} failed tip requests (first: {}), {} failed queue samples.\n",
-                l.clients,
-                l.errors,
-                l.error_sample.as_deref().unwrap_or("-").replace('\n', " "),
-                l.queue_errors
-            ));
-        }
-        if let (Some(first), Some(last)) = (r.levels.first(), r.levels.last())
-            && last.queue.p50 > 4.0 * first.queue.p50.max(50.0)
-        {
-            s.push_str(&format!(
-                "\nThe staff queue got slower from level to level: p50 {:.0} ms at the first level, {:.0} ms at the last ({} tips in the table by then). A queue request keeps a core busy while it runs, on a machine whose 2 cores the intake shares.\n",
-                first.queue.p50,
-                last.queue.p50,
-                thousands(r.levels.iter().map(|l| l.tips).sum::<u64>() + 20),
-            ));
-        }
-        if r.db == Db::Sqlite {
-            s.push_str(&format!(
-                "\nData folder after the run (database, WAL and key): {:.1} MiB.\n",
-                r.db_bytes as f64 / 1048576.0
-            ));
-        }
-        s.push('\n');
-    }
-    let sqlite = runs.iter().find(|r| r.db == Db::Sqlite);
-    if let Some((batched, single)) = raw {
-        s.push_str("### Raw SQLite limit\n\n");
-        s.push_str(&format!(
-            "Measured by a {} build of xtask (the same optimisation as the server above).\n\n",
-            if opts.release { "release" } else { "debug" }
-        ));
-        s.push_str(&format!(
-            "- {} tips per transaction: {} tips in {:.1} s = **{:.0} tips/s** ({} row writes/s: 6 rows inserted and the chain head updated per tip); {:.2} cores busy\n",
-            batched.per_tx,
-            thousands(batched.tips),
-            batched.seconds,
-            batched.per_second(),
-            thousands((batched.per_second() * 7.0) as u64),
-            batched.cpu,
-        ));
-        s.push_str(&format!(
-            "- 1 tip per transaction (one fsync per tip): {} tips in {:.1} s = {:.0} tips/s; {:.2} cores busy\n\n",
-            thousands(single.tips),
-            single.seconds,
-            single.per_second(),
-            single.cpu,
-        ));
-    }
-    if let Some(r) = sqlite {
-        let best = r.levels.iter().max_by(|a, b| a.per_second().total_cmp(&b.per_second()));
-        let at64 = r.levels.iter().find(|l| l.clients == 64);
-        s.push_str("### Against the targets (SQLite)\n\n| target | measured | |\n| --- | ---: | --- |\n");
-        if let Some(b) = best {
-            s.push_str(&format!(
-                "| ≥ 2,000 durable tips/s over HTTP | {:.0} tips/s (best level: {} clients) | {} |\n",
-                b.per_second(),
-                b.clients,
-                met(b.per_second() >= 2000.0)
-            ));
-        }
-        match at64 {
-            Some(l) => s.push_str(&format!(
-                "| p99 < 50 ms at 64 clients | {:.1} ms | {} |\n",
-                l.latency.p99,
-                met(l.latency.p99 < 50.0)
-            )),
-            None => s.push_str("| p99 < 50 ms at 64 clients | not measured (64 not among the levels) | |\n"),
-        }
-        if let (Some(b), Some((batched, single))) = (best, raw) {
-            let share = b.per_second() / batched.per_second() * 100.0;
-            s.push_str(&format!(
-                "| ≥ 60 % of the raw SQLite limit | {share:.1} % ({:.0} of {:.0} tips/s; {:.0} % of the one-tip-per-transaction rate) | {} |\n",
-                b.per_second(),
-                batched.per_second(),
-                b.per_second() / single.per_second() * 100.0,
-                met(share >= 60.0)
-            ));
-        }
-        s.push('\n');
-        if !opts.release {
-            s.push_str("These are debug-build figures: the server's CPU-bound work (JSON, triage, routing, hashing, sqlx) runs unoptimised, so they understate a release build. ");
-        }
-        s.push_str("The raw figures are what SQLite on this disk allows for the same rows with commits batched 100 tips at a time, and with one commit per tip.\n");
-    }
-    s
 }
 
 #[cfg(test)]

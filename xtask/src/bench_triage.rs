@@ -1,0 +1,134 @@
+//! `cargo xtask bench triage [--runs 3] [--seconds 3]`: triage throughput, narratives per
+//! second on one core, from the release build of `crates/triage/examples/throughput.rs`.
+//! Writes the `triage` section of `BENCHMARKS.md`.
+
+use crate::report::{self, thousands};
+use crate::{cargo, project_root};
+use anyhow::{Context, bail};
+use std::process::Command;
+use std::time::Instant;
+
+/// Narratives a second on one core that keep triage far below the intake's own cost: ten times
+/// the 2,000 tips a second the intake must reach on two cores.
+const TARGET_PER_CORE: f64 = 20_000.0;
+
+#[derive(Clone, Debug, PartialEq)]
+struct SetRun {
+    name: String,
+    narratives: u64,
+    bytes: u64,
+    seconds: f64,
+    life_safety: u64,
+}
+
+impl SetRun {
+    fn per_second(&self) -> f64 {
+        self.narratives as f64 / self.seconds
+    }
+}
+
+fn parse_line(line: &str) -> Option<SetRun> {
+    let f: Vec<&str> = line.split_whitespace().collect();
+    let at = |key: &str| f.iter().position(|w| *w == key).and_then(|i| f.get(i + 1)).copied();
+    Some(SetRun {
+        name: at("set")?.to_owned(),
+        narratives: at("narratives")?.parse().ok()?,
+        bytes: at("bytes")?.parse().ok()?,
+        seconds: at("seconds")?.parse().ok()?,
+        life_safety: at("life_safety")?.parse().ok()?,
+    })
+}
+
+pub fn main(args: &[String]) -> anyhow::Result<()> {
+    let (mut runs, mut seconds) = (3usize, 3.0f64);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{a} needs a value"));
+        match a.as_str() {
+            "--runs" => runs = value()?.parse().context("--runs")?,
+            "--seconds" => seconds = value()?.parse().context("--seconds")?,
+            other => bail!("unknown option {other:?}; usage: cargo xtask bench triage [--runs 3] [--seconds 3]"),
+        }
+    }
+    anyhow::ensure!((1..=20).contains(&runs) && (0.5..=60.0).contains(&seconds), "--runs 1–20, --seconds 0.5–60");
+    let root = project_root();
+    crate::run(cargo().current_dir(&root).args(["build", "--release", "-p", "triage", "--example", "throughput"]))?;
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), std::path::PathBuf::from);
+    let bin = target.join("release/examples/throughput");
+    let load_before = report::load_average();
+    let started = Instant::now();
+    let mut all: Vec<Vec<SetRun>> = Vec::new();
+    for i in 0..runs {
+        let out =
+            Command::new(&bin).args(["--seconds", &seconds.to_string()]).output().context("running throughput")?;
+        anyhow::ensure!(out.status.success(), "throughput failed: {}", String::from_utf8_lossy(&out.stderr));
+        let sets: Vec<SetRun> = String::from_utf8_lossy(&out.stdout).lines().filter_map(parse_line).collect();
+        anyhow::ensure!(sets.len() == 2, "throughput printed {} sets", sets.len());
+        for s in &sets {
+            eprintln!("triage run {}: {} {:.0} narratives/s ({} B mean)", i + 1, s.name, s.per_second(), s.bytes);
+        }
+        all.push(sets);
+    }
+    let md = markdown(&all, runs, seconds, &load_before, started.elapsed().as_secs_f64());
+    report::write_section("triage", &md)
+}
+
+fn markdown(all: &[Vec<SetRun>], runs: usize, seconds: f64, load_before: &str, secs: f64) -> String {
+    let mut s = String::from("## Triage throughput\n\n");
+    s.push_str(&format!(
+        "Written by `cargo xtask bench triage --runs {runs} --seconds {seconds}` on {}; the run took {secs:.0} s.\n\n### Machine\n\n{}- Other work on the machine: load average {load_before} at the start, {} at the end.\n\n",
+        report::now_utc(),
+        report::machine(),
+        report::load_average()
+    ));
+    s.push_str("### Method\n\nThe release build of `crates/triage/examples/throughput.rs` calls `triage::assess` — the function intake calls for every tip: Unicode folding, language detection, the lexicon automata, the nine factors with their evidence and the tier rules — on one thread, round after round over a set for the given seconds, after one warm-up call that builds the automata. Two sets: the triage corpus's 145 narratives as written (`crates/triage/tests/corpus/tips.txt`, English and Spanish, tips of a few sentences), and 145 narratives of at least 1 KB built by joining consecutive corpus entries (long tips, more words to scan). Each run is a separate process; the table shows each set's fastest run and lists all.\n\n");
+    s.push_str("| set | mean narrative | narratives/s on one core | µs per narrative | MB/s | life-safety in the set |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
+    let names: Vec<String> = all.first().map(|r| r.iter().map(|s| s.name.clone()).collect()).unwrap_or_default();
+    let mut best_of = Vec::new();
+    for name in &names {
+        let of_set: Vec<&SetRun> = all.iter().flatten().filter(|r| &r.name == name).collect();
+        let Some(best) = of_set.iter().max_by(|a, b| a.per_second().total_cmp(&b.per_second())) else { continue };
+        let rounds = (best.narratives as f64 / 145.0).max(1.0);
+        s.push_str(&format!(
+            "| {} | {} B | **{}** | {:.1} | {:.1} | {:.0} of 145 |\n",
+            if name == "corpus" { "corpus as written" } else { "≥ 1 KB" },
+            best.bytes,
+            thousands(best.per_second() as u64),
+            1e6 / best.per_second(),
+            best.per_second() * best.bytes as f64 / 1e6,
+            best.life_safety as f64 / rounds,
+        ));
+        best_of.push(((*best).clone(), of_set.iter().map(|r| format!("{:.0}", r.per_second())).collect::<Vec<_>>()));
+    }
+    s.push('\n');
+    for (best, every) in &best_of {
+        s.push_str(&format!("Every run, set `{}`, narratives/s: {}.\n", best.name, every.join(", ")));
+    }
+    s.push_str("\n### Against the target\n\nThe issue sets no number for triage; the one below is derived: triage must stay a small part of intake's cost, so one core should assess ten times the 2,000 tips a second the intake must take on two cores.\n\n| target | measured | |\n| --- | --- | --- |\n");
+    if let Some((long, _)) = best_of.iter().find(|(b, _)| b.name == "1kb") {
+        let ok = long.per_second() >= TARGET_PER_CORE;
+        s.push_str(&format!(
+            "| ≥ {} narratives/s on one core, 1 KB narratives | {} narratives/s | {} |\n",
+            thousands(TARGET_PER_CORE as u64),
+            thousands(long.per_second() as u64),
+            if ok { "**met**" } else { "**missed**" }
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_example_output() {
+        let r = parse_line("set 1kb narratives 4000 bytes 1100 seconds 0.5000 life_safety 900").unwrap();
+        assert_eq!((r.name.as_str(), r.narratives, r.bytes, r.life_safety), ("1kb", 4000, 1100, 900));
+        assert_eq!(r.per_second(), 8000.0);
+        assert!(parse_line("garbage").is_none());
+        let md = markdown(&[vec![r]], 1, 0.5, "0 0 0", 1.0);
+        assert!(md.contains("| ≥ 1 KB | 1100 B | **8,000** |"), "{md}");
+        assert!(md.contains("**missed**"), "{md}");
+    }
+}

@@ -1,0 +1,89 @@
+//! The queue with a large backlog: files tips until the agency's queue holds the wanted number
+//! of open tips, then, with nothing else running, times the staff queue page and the queue API.
+
+use super::console::Session;
+use super::{Stats, tip_body};
+use crate::serve;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Clients filing the top-up tips.
+const FILERS: usize = 64;
+/// Timed requests of each kind.
+const SAMPLES: usize = 40;
+
+pub struct Backlog {
+    pub open_tips: u64,
+    pub filled_in_seconds: f64,
+    pub page: Stats,
+    pub page_bytes: usize,
+    pub api: Stats,
+    pub api_bytes: usize,
+}
+
+/// The number of tips the server has received (all stay open: nobody works the queue here).
+async fn received(client: &reqwest::Client, url: &str) -> anyhow::Result<u64> {
+    let text = client.get(format!("{url}/metrics")).send().await?.text().await?;
+    let n = serve::metric(&text, "sightline_tips_received_total").unwrap_or(0);
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Files tips until `target` are open, then times `GET /staff` and `GET /api/v1/tips`.
+pub async fn measure(url: &str, token: &str, console: &Session, target: u64) -> anyhow::Result<Backlog> {
+    let client = serve::client(FILERS + 2, Duration::from_secs(60))?;
+    let have = received(&client, url).await?;
+    let missing = Arc::new(AtomicU64::new(target.saturating_sub(have)));
+    let started = Instant::now();
+    let run: u64 = rand::random();
+    let filers: Vec<_> = (0..FILERS)
+        .map(|i| {
+            let (client, url, missing) = (client.clone(), url.to_owned(), missing.clone());
+            tokio::spawn(async move {
+                let mut n = 0u64;
+                while missing.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |m| m.checked_sub(1)).is_ok() {
+                    n += 1;
+                    let key = format!("backlog-{run:x}-{i}-{n}");
+                    // Retried with the same key until stored: the backlog must be exact.
+                    for attempt in 0.. {
+                        let r = client
+                            .post(format!("{url}/api/v1/tips"))
+                            .header("content-type", "application/json")
+                            .header("idempotency-key", &key)
+                            .body(tip_body(n))
+                            .send()
+                            .await;
+                        match r {
+                            Ok(r) if r.status().as_u16() == 201 => break,
+                            Ok(r) if attempt >= 10 => anyhow::bail!("backlog tip: {}", r.status()),
+                            Err(e) if attempt >= 10 => anyhow::bail!("backlog tip: {e}"),
+                            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+                        }
+                    }
+                }
+                anyhow::Ok(())
+            })
+        })
+        .collect();
+    for f in filers {
+        f.await??;
+    }
+    let filled_in_seconds = started.elapsed().as_secs_f64();
+    let open_tips = received(&client, url).await?;
+    // Let the background jobs settle (matching, notifications) before timing.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (mut page, mut api, mut page_bytes, mut api_bytes) = (Vec::new(), Vec::new(), 0, 0);
+    for _ in 0..SAMPLES {
+        let t0 = Instant::now();
+        let r = client.get(format!("{url}/staff")).header(reqwest::header::COOKIE, &console.cookie).send().await?;
+        anyhow::ensure!(r.status().is_success(), "the queue page answered {}", r.status());
+        page_bytes = r.bytes().await?.len();
+        page.push(t0.elapsed().as_secs_f64() * 1e3);
+        let t0 = Instant::now();
+        let r = client.get(format!("{url}/api/v1/tips")).bearer_auth(token).send().await?;
+        anyhow::ensure!(r.status().is_success(), "the queue API answered {}", r.status());
+        api_bytes = r.bytes().await?.len();
+        api.push(t0.elapsed().as_secs_f64() * 1e3);
+    }
+    Ok(Backlog { open_tips, filled_in_seconds, page: Stats::of(page), page_bytes, api: Stats::of(api), api_bytes })
+}

@@ -1,0 +1,224 @@
+//! The `load` section of `BENCHMARKS.md`: method, tables and the targets.
+
+use super::{DbRun, Opts, RAW_BATCH, RAW_SECONDS, Raw};
+use crate::report::{self, thousands};
+use crate::serve::Db;
+
+fn met(ok: bool) -> &'static str {
+    if ok { "**met**" } else { "**missed**" }
+}
+
+pub(super) fn markdown(
+    runs: &[DbRun],
+    raw: Option<&(Raw, Raw)>,
+    opts: &Opts,
+    load_before: &str,
+    minutes: f64,
+) -> String {
+    let build = match std::env::var_os("SIGHTLINE_BIN") {
+        Some(bin) => format!(
+            "the binary in `SIGHTLINE_BIN` ({}), taken as {}",
+            bin.to_string_lossy(),
+            if opts.release { "release" } else { "debug" }
+        ),
+        None => (if opts.release { "release" } else { "debug" }).to_owned(),
+    };
+    let mut s = String::from("## Intake load\n\n");
+    s.push_str(&format!(
+        "Written by `cargo xtask load --db {} --seconds {}{}` on {}; run it again to refresh this section (the text between the `load:begin` and `load:end` markers is replaced, the rest of the file is kept). The run took {minutes:.1} minutes. **Build: {build}**{}.\n\n",
+        match opts.dbs.as_slice() {
+            [only] => only.code(),
+            _ => "both",
+        },
+        opts.seconds,
+        if opts.release { " --release" } else { "" },
+        report::now_utc(),
+        if opts.release {
+            ""
+        } else {
+            " (`cargo build -p cli`; a release build of the whole CLI takes about 15 minutes on this machine, so the figures below are for unoptimised code: pass `--release` for the production figures)"
+        },
+    ));
+    s.push_str("### Machine\n\n");
+    s.push_str(&report::machine());
+    s.push_str(&format!(
+        "- Other work on the machine: load average {load_before} at the start, {} at the end. The load generator runs on the same 2 cores as the server (its CPU use is in the tables), so the figures are lower bounds for the server alone.\n\n",
+        report::load_average()
+    ));
+    s.push_str("### Method\n\n");
+    s.push_str(&format!(
+        "- `sightline serve --bind 127.0.0.1:0` on a fresh data folder (SQLite: WAL, `synchronous=FULL`, one writer connection; PostgreSQL: a throwaway cluster from `xtask/src/pg.rs` on 127.0.0.1, pool of 16, default `fsync=on`, `synchronous_commit=on`). One fusion-centre agency is the fallback, so every tip is routed to it and lands in its queue; an analyst of that agency holds the API token for the queue sampler. 20 tips are filed first as a warm-up.\n\
+         - For each concurrency level in turn ({}) on the same server: that many tokio tasks (reqwest, one process, keep-alive connections) each file tips back to back for {} s: `POST /api/v1/tips` with `{{\"category\":\"other\",\"narrative\":\"Load test tip N: a bag was left unattended near the north entrance of the library.\"}}` and a unique `Idempotency-Key`. A 201 is only sent after the commit, so every tip counted is durable. The latency of every 201 is recorded, from sending to the whole answer read (client-side, so it includes the load generator's own scheduling). Tips/s = 201s ÷ the wall time until the last request of the level finished. The database grows from level to level.\n\
+         - During each level, two more clients each fetch the staff queue every 200 ms: the API (`GET /api/v1/tips` with the analyst's bearer token: the 500 most urgent open tips, JSON) and the console page (`GET /staff`, the same rows as HTML, with a console session the load generator signs in to like a person: password, then the second factor set up from the key the page shows, codes computed with `totp-rs`). The alarm probe files a life-safety tip (`planned_attack`, a stated plan to shoot with a gun at hand) every 500 ms; the agency's on-call contact is a webhook receiver inside the load generator, and the probe times each tip from just before sending it to the arrival of its first notification (the signed `new_tip` webhook from the outbox): an upper bound on \"from receipt\", since it includes the intake's own latency. A notification later than 30 s counts as missing. The server's `VmRSS` is read from `/proc/<pid>/status` every 100 ms (peak reported) with `VmHWM` (the process's high-water mark since start). CPU use is the process's user + system time over the level's wall time, in cores.\n\
+         - After the levels, when `--backlog` is not 0 (default 100,000): 64 clients file more of the same tips until the server has received that many (read from `/metrics`; nobody works the queue, so all stay open), then with nothing else running the queue page and the queue API are each fetched 40 times, one after the other.\n\
+         - Raw limit (SQLite only), in the same run: a fresh SQLite file with the server's own migrations (`crates/store/src/migrations/sqlite`) and settings (WAL, `synchronous=FULL`, foreign keys), written through the same sqlx driver (`Any` over SQLite) with no HTTP, JSON, triage or routing: per tip the rows a plain tip writes (the tip, its idempotency key, one route, three hash-chained audit events with the chain head read and updated), {RAW_BATCH} tips per transaction for {RAW_SECONDS:.0} s; and, for comparison, one tip per transaction (one fsync per tip) for {RAW_SECONDS:.0} s.\n\n",
+        opts.levels.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        opts.seconds,
+    ));
+    for r in runs {
+        s.push_str(&format!("### {} over HTTP\n\n", r.db.name()));
+        s.push_str("Intake:\n\n| clients | tips | tips/s | p50 | p99 | p99.9 | max | errors | RSS peak | VmHWM | server CPU | generator CPU |\n");
+        s.push_str("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for l in &r.levels {
+            s.push_str(&format!(
+                "| {} | {} | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {} | {} MiB | {} MiB | {:.2} | {:.2} |\n",
+                l.clients,
+                thousands(l.tips),
+                l.per_second(),
+                l.latency.p50,
+                l.latency.p99,
+                l.latency.p999,
+                l.latency.max,
+                l.errors,
+                l.rss_peak_kib / 1024,
+                l.hwm_kib / 1024,
+                l.server_cpu,
+                l.generator_cpu,
+            ));
+        }
+        s.push_str("\nBeside the intake, at the same time: the staff queue (API and page, each every 200 ms) and the life-safety alarm probe (from sending the tip to its first notification reaching the on-call webhook):\n\n");
+        s.push_str("| clients | queue API p50 | p99 | samples | queue page p50 | p99 | samples | alarm p50 | p99 | max | alarms filed | no notification |\n");
+        s.push_str("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for l in &r.levels {
+            s.push_str(&format!(
+                "| {} | {:.1} ms | {:.1} ms | {} | {:.1} ms | {:.1} ms | {} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {} |\n",
+                l.clients,
+                l.queue.p50,
+                l.queue.p99,
+                l.queue.n,
+                l.page.p50,
+                l.page.p99,
+                l.page.n,
+                l.alarms.latency.p50,
+                l.alarms.latency.p99,
+                l.alarms.latency.max,
+                l.alarms.filed,
+                l.alarms.missing,
+            ));
+        }
+        for l in r.levels.iter().filter(|l| {
+            l.errors > 0
+                || l.queue_errors > 0
+                || l.page_errors > 0
+                || l.alarms.errors > 0
+                || l.alarms.not_life_safety > 0
+        }) {
+            s.push_str(&format!(
+                "\nAt {} clients: {} failed tip requests (first: {}), {} failed queue API samples, {} failed queue page samples, {} alarm tips not stored, {} alarms notified with another tier than life-safety.\n",
+                l.clients,
+                l.errors,
+                l.error_sample.as_deref().unwrap_or("-").replace('\n', " "),
+                l.queue_errors,
+                l.page_errors,
+                l.alarms.errors,
+                l.alarms.not_life_safety,
+            ));
+        }
+        if let Some(b) = &r.backlog {
+            s.push_str(&format!(
+                "\nThe queue at rest with **{} open tips** (filled by 64 clients in {:.0} s after the levels; nothing else running while timed, {} requests of each, one after the other): the queue page `GET /staff` p50 **{:.1} ms**, p99 **{:.1} ms**, max {:.1} ms ({} KiB of HTML); `GET /api/v1/tips` p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} KiB of JSON). Both show the 500 most urgent open tips of the agency; the rest are a filter or a page away.\n",
+                thousands(b.open_tips),
+                b.filled_in_seconds,
+                b.page.n,
+                b.page.p50,
+                b.page.p99,
+                b.page.max,
+                b.page_bytes / 1024,
+                b.api.p50,
+                b.api.p99,
+                b.api.max,
+                b.api_bytes / 1024,
+            ));
+        }
+        if r.db == Db::Sqlite {
+            s.push_str(&format!(
+                "\nData folder after the run (database, WAL and key): {:.1} MiB.\n",
+                r.db_bytes as f64 / 1048576.0
+            ));
+        }
+        s.push('\n');
+    }
+    let sqlite = runs.iter().find(|r| r.db == Db::Sqlite);
+    if let Some((batched, single)) = raw {
+        s.push_str("### Raw SQLite limit\n\n");
+        s.push_str(&format!(
+            "Measured by a {} build of xtask (the same optimisation as the server above).\n\n",
+            if opts.release { "release" } else { "debug" }
+        ));
+        s.push_str(&format!(
+            "- {} tips per transaction: {} tips in {:.1} s = **{:.0} tips/s** ({} row writes/s: 6 rows inserted and the chain head updated per tip); {:.2} cores busy\n",
+            batched.per_tx,
+            thousands(batched.tips),
+            batched.seconds,
+            batched.per_second(),
+            thousands((batched.per_second() * 7.0) as u64),
+            batched.cpu,
+        ));
+        s.push_str(&format!(
+            "- 1 tip per transaction (one fsync per tip): {} tips in {:.1} s = {:.0} tips/s; {:.2} cores busy\n\n",
+            thousands(single.tips),
+            single.seconds,
+            single.per_second(),
+            single.cpu,
+        ));
+    }
+    if let Some(r) = sqlite {
+        let best = r.levels.iter().max_by(|a, b| a.per_second().total_cmp(&b.per_second()));
+        let at64 = r.levels.iter().find(|l| l.clients == 64);
+        s.push_str("### Against the targets (SQLite)\n\n| target | measured | |\n| --- | ---: | --- |\n");
+        if let Some(b) = best {
+            s.push_str(&format!(
+                "| ≥ 2,000 durable tips/s over HTTP | {:.0} tips/s (best level: {} clients) | {} |\n",
+                b.per_second(),
+                b.clients,
+                met(b.per_second() >= 2000.0)
+            ));
+        }
+        match at64 {
+            Some(l) => s.push_str(&format!(
+                "| p99 < 50 ms at 64 clients | {:.1} ms | {} |\n",
+                l.latency.p99,
+                met(l.latency.p99 < 50.0)
+            )),
+            None => s.push_str("| p99 < 50 ms at 64 clients | not measured (64 not among the levels) | |\n"),
+        }
+        if let (Some(b), Some((batched, single))) = (best, raw) {
+            let share = b.per_second() / batched.per_second() * 100.0;
+            s.push_str(&format!(
+                "| ≥ 60 % of the raw SQLite limit | {share:.1} % ({:.0} of {:.0} tips/s; {:.0} % of the one-tip-per-transaction rate) | {} |\n",
+                b.per_second(),
+                batched.per_second(),
+                b.per_second() / single.per_second() * 100.0,
+                met(share >= 60.0)
+            ));
+        }
+        let worst_alarm = r.levels.iter().max_by(|a, b| a.alarms.latency.max.total_cmp(&b.alarms.latency.max));
+        if let Some(l) = worst_alarm {
+            let missing: usize = r.levels.iter().map(|l| l.alarms.missing).sum();
+            let filed: usize = r.levels.iter().map(|l| l.alarms.filed).sum();
+            s.push_str(&format!(
+                "| a life-safety tip's first notification within 1 s, under load | slowest of {filed} alarms {:.0} ms (at {} clients; p99 there {:.0} ms); {missing} without a notification | {} |\n",
+                l.alarms.latency.max,
+                l.clients,
+                l.alarms.latency.p99,
+                met(missing == 0 && filed > 0 && l.alarms.latency.max <= 1000.0)
+            ));
+        }
+        match &r.backlog {
+            Some(b) => s.push_str(&format!(
+                "| the queue page for 100,000 open tips in < 100 ms | {} open tips: p99 {:.1} ms (p50 {:.1} ms) | {} |\n",
+                thousands(b.open_tips),
+                b.page.p99,
+                b.page.p50,
+                met(b.open_tips >= 100_000 && b.page.p99 < 100.0)
+            )),
+            None => s.push_str("| the queue page for 100,000 open tips in < 100 ms | not measured (`--backlog 0`) | |\n"),
+        }
+        s.push('\n');
+        if !opts.release {
+            s.push_str("These are debug-build figures: the server's CPU-bound work (JSON, triage, routing, hashing, sqlx) runs unoptimised, so they understate a release build. ");
+        }
+        s.push_str("The raw figures are what SQLite on this disk allows for the same rows with commits batched 100 tips at a time, and with one commit per tip.\n");
+    }
+    s
+}
