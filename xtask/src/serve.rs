@@ -83,7 +83,9 @@ pub struct Install {
 impl Install {
     fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(&self.bin);
-        cmd.args(args).arg("--data").arg(&self.data).env("SIGHTLINE_LOG", "warn");
+        // Quiet unless the caller asks for more (`SIGHTLINE_LOG=info,store=debug cargo xtask …`).
+        let log = std::env::var("SIGHTLINE_LOG").unwrap_or_else(|_| "warn".into());
+        cmd.args(args).arg("--data").arg(&self.data).env("SIGHTLINE_LOG", log);
         if let Some(url) = &self.database_url {
             cmd.arg("--database-url").arg(url);
         }

@@ -65,9 +65,15 @@ pub async fn file_tip(
             now,
         );
         let agencies: Vec<i64> = record.routes.iter().map(|r| r.agency_id).collect();
+        // Background work that cannot wait for the scheduler's next tick: pages to send now,
+        // people to match. A plain tip's deadlines are minutes away; the tick covers them, and
+        // not waking the jobs for every tip keeps them off the writer under load.
+        let wake_jobs = !record.notifications.is_empty() || !record.mentions.is_empty();
         match state.store.insert_tip(record).await {
             Ok(tip_id) => {
-                state.jobs.notify_one();
+                if wake_jobs {
+                    state.jobs.notify_one();
+                }
                 state.publish(crate::state::TipEvent { tip_id, kind: "new", tier: assessment.tier.code(), agencies });
                 return Ok(Receipt { tip_id, reference, passphrase, tier: assessment.tier });
             }

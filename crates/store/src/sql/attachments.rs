@@ -1,6 +1,7 @@
 //! Attachments: written in the caller's transaction, read by tip or by id.
 
 use super::SqlStore;
+use super::bulk::{Rows, Val};
 use crate::model::*;
 use crate::{Result, StoreError};
 use sqlx::Row;
@@ -22,6 +23,30 @@ fn meta(r: &AnyRow) -> Result<AttachmentMeta> {
     })
 }
 
+pub(super) fn attachment_rows() -> Rows {
+    Rows::new(
+        "INSERT INTO attachments (tip_id, uploader, filename, content_type, size, sha256, note, data, created_at)",
+        "($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "",
+    )
+}
+
+pub(super) fn push_attachments(rows: &mut Rows, tip_id: i64, files: &[NewAttachment], now: i64) {
+    for f in files {
+        rows.push([
+            tip_id.into(),
+            (&f.uploader).into(),
+            (&f.filename).into(),
+            (&f.content_type).into(),
+            (f.data.len() as i64).into(),
+            (&f.sha256).into(),
+            (&f.note).into(),
+            Val::Bytes(f.data.clone()),
+            now.into(),
+        ]);
+    }
+}
+
 impl SqlStore {
     pub(super) async fn insert_attachments(
         &self,
@@ -30,25 +55,9 @@ impl SqlStore {
         files: &[NewAttachment],
         now: i64,
     ) -> Result<()> {
-        let sql = self.sql(
-            "INSERT INTO attachments (tip_id, uploader, filename, content_type, size, sha256, note, data, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        );
-        for f in files {
-            sqlx::query(sql.clone())
-                .bind(tip_id)
-                .bind(&f.uploader)
-                .bind(&f.filename)
-                .bind(&f.content_type)
-                .bind(f.data.len() as i64)
-                .bind(&f.sha256)
-                .bind(&f.note)
-                .bind(f.data.clone())
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
-        }
-        Ok(())
+        let mut rows = attachment_rows();
+        push_attachments(&mut rows, tip_id, files, now);
+        self.insert_rows(conn, rows).await
     }
 
     pub(super) async fn attachments_of(&self, tip_id: i64) -> Result<Vec<AttachmentMeta>> {

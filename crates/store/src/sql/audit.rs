@@ -4,6 +4,7 @@
 //! of the transaction: appends are serialised, and removing the newest events is detected
 //! because the head no longer matches the last event.
 
+use super::bulk::Rows;
 use super::{SqlStore, rows};
 use crate::Result;
 use crate::model::NewAudit;
@@ -23,9 +24,10 @@ impl SqlStore {
         .await?;
         let mut seq: i64 = head.try_get("seq")?;
         let mut prev: String = head.try_get("hash")?;
-        let insert = self.sql(
-            "INSERT INTO audit_events (seq, at_ms, actor, action, object, reason, detail, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        let mut rows = Rows::new(
+            "INSERT INTO audit_events (seq, at_ms, actor, action, object, reason, detail, prev_hash, hash)",
+            "($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "",
         );
         for e in events {
             seq += 1;
@@ -39,20 +41,20 @@ impl SqlStore {
                 detail: &e.detail,
             };
             let hash = chain_hash(&prev, &record);
-            sqlx::query(insert.clone())
-                .bind(seq)
-                .bind(e.at_ms)
-                .bind(&e.actor)
-                .bind(e.action.code())
-                .bind(&e.object)
-                .bind(&e.reason)
-                .bind(&e.detail)
-                .bind(&prev)
-                .bind(&hash)
-                .execute(&mut *conn)
-                .await?;
+            rows.push([
+                seq.into(),
+                e.at_ms.into(),
+                (&e.actor).into(),
+                e.action.code().into(),
+                (&e.object).into(),
+                (&e.reason).into(),
+                (&e.detail).into(),
+                (&prev).into(),
+                (&hash).into(),
+            ]);
             prev = hash;
         }
+        self.insert_rows(conn, rows).await?;
         sqlx::query(self.sql("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1"))
             .bind(seq)
             .bind(&prev)

@@ -2,16 +2,20 @@
 //! one fsync makes a whole batch durable.
 //!
 //! `insert_tip` hands its record, with a oneshot reply channel, to one background task. The
-//! task takes the first queued tip, begins a transaction on the writer connection, and keeps
-//! taking whatever else is queued (up to [`MAX_TIPS`] tips or [`MAX_BYTES`] of them) while it
-//! writes: each tip inside its own `SAVEPOINT`, so a tip that fails (a reference or
-//! idempotency key in use: `Conflict`) is rolled back alone and the others go on. Then it
-//! commits once and only then answers every caller: a tip id means the tip is on disk, exactly
-//! as with a transaction of its own. Nothing waits to fill a batch: an idle queue commits its
-//! first tip at once; batches form while a commit is in flight.
+//! task takes the first queued tip, begins a transaction on the writer connection, and writes
+//! whatever is queued with it (up to [`MAX_TIPS`] tips or [`MAX_BYTES`] of them) in one go:
+//! one multi-row statement per table for the whole group (`insert_tips_in`); a tip whose
+//! reference or idempotency key is in use gets `Conflict` and leaves nothing behind. What
+//! queued meanwhile is written the same way, until the limits. Then it commits once and only
+//! then answers every caller: a tip id means the tip is on disk, exactly as with a transaction
+//! of its own. Nothing waits to fill a batch: an idle queue commits its first tip at once;
+//! batches form while a commit is in flight.
 //!
-//! If the shared transaction itself fails (the savepoint cannot be rolled back, or the commit
-//! fails), no tip of the batch was stored and every caller in it gets an error. If the task is
+//! A group runs inside a `SAVEPOINT`. If one of its statements fails (some tip's row breaks a
+//! constraint, say), the group is rolled back to it and its tips are written again one at a
+//! time, each inside a savepoint of its own, so the failing tip fails alone and the others go
+//! on. If the shared transaction itself fails (a savepoint cannot be rolled back, or the
+//! commit fails), no tip of the batch was stored and every caller in it gets an error. If the task is
 //! gone, `insert_tip` gets an error at once; it never waits for an answer that cannot come.
 //! A tip whose caller stopped waiting before its turn is not written, as a transaction of its
 //! own would not have been.
@@ -43,12 +47,18 @@ pub(super) struct Intake {
 }
 
 impl Intake {
-    /// Starts the task; `store` is its own handle on the pools (without an [`Intake`]).
-    pub(super) fn start(store: SqlStore) -> Intake {
+    /// Starts the writer on a thread of its own; `store` is its own handle on the pools
+    /// (without an [`Intake`]). The thread ends when the last [`Intake`] is dropped.
+    ///
+    /// Why a thread: every statement is a round trip to the connection's worker thread, and a
+    /// task on the server's runtime waits behind every HTTP request in the run queue after
+    /// each one. Under load that wait, not SQLite, set the pace of intake.
+    pub(super) fn start(store: SqlStore) -> std::io::Result<Intake> {
         debug_assert!(store.intake.is_none(), "the task must not hold its own queue open");
         let (queue, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run(store, rx));
-        Intake { queue }
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        std::thread::Builder::new().name("sightline-intake".into()).spawn(move || runtime.block_on(run(store, rx)))?;
+        Ok(Intake { queue })
     }
 
     async fn insert(&self, tip: NewTipRecord) -> Result<i64> {
@@ -110,6 +120,11 @@ impl Batch {
             }
         }
     }
+
+    /// The waiting tips whose callers still wait, to be written now.
+    fn group(&mut self) -> Vec<Request> {
+        self.waiting.drain(..).filter(|r| !r.reply.is_closed()).collect()
+    }
 }
 
 impl SqlStore {
@@ -123,6 +138,7 @@ impl SqlStore {
 
     async fn commit_batch(&self, first: Request, queue: &mut mpsc::Receiver<Request>) {
         let mut batch = Batch::new(first);
+        let started = std::time::Instant::now();
         let mut tx = match self.write.begin().await {
             Ok(tx) => tx,
             Err(e) => {
@@ -137,29 +153,31 @@ impl SqlStore {
         let mut answers: Vec<(oneshot::Sender<Result<i64>>, Result<i64>)> = Vec::new();
         loop {
             batch.fill(queue);
-            let Some(Request { tip, reply }) = batch.waiting.pop_front() else { break };
-            if reply.is_closed() {
-                continue;
+            let group = batch.group();
+            if group.is_empty() {
+                break;
             }
-            match self.insert_in_savepoint(&mut tx, tip).await {
-                Ok(outcome) => answers.push((reply, outcome)),
-                Err((own, broken)) => {
-                    tracing::error!(error = %broken, tip_error = %own, "intake transaction failed; batch rolled back");
-                    let _ = tx.rollback().await;
-                    let _ = reply.send(Err(own));
-                    for (reply, _) in answers {
-                        let _ = reply.send(Err(batch_failed(&broken)));
-                    }
-                    for r in batch.waiting {
-                        let _ = r.reply.send(Err(batch_failed(&broken)));
-                    }
-                    return;
+            if let Err(broken) = self.write_group(&mut tx, group, &mut answers).await {
+                tracing::error!(error = %broken, "intake transaction failed; batch rolled back");
+                let _ = tx.rollback().await;
+                for (reply, _) in answers {
+                    let _ = reply.send(Err(batch_failed(&broken)));
                 }
+                for r in batch.waiting {
+                    let _ = r.reply.send(Err(batch_failed(&broken)));
+                }
+                return;
             }
         }
+        let written = started.elapsed();
         match tx.commit().await {
             Ok(()) => {
-                tracing::debug!(tips = answers.len(), "intake batch committed");
+                tracing::debug!(
+                    tips = answers.len(),
+                    write_us = written.as_micros() as u64,
+                    commit_us = (started.elapsed() - written).as_micros() as u64,
+                    "intake batch committed"
+                );
                 for (reply, outcome) in answers {
                     let _ = reply.send(outcome);
                 }
@@ -172,6 +190,60 @@ impl SqlStore {
                 }
             }
         }
+    }
+
+    /// Writes a group of tips inside `SAVEPOINT tips`, all at once; if that fails, one at a
+    /// time. Each tip's outcome goes to `answers`; `Err` means the transaction broke (every
+    /// caller of the group has been answered with an error by then).
+    async fn write_group(
+        &self,
+        tx: &mut AnyConnection,
+        group: Vec<Request>,
+        answers: &mut Vec<(oneshot::Sender<Result<i64>>, Result<i64>)>,
+    ) -> Result<()> {
+        let fail = |group: Vec<Request>, e: sqlx::Error| {
+            let e = StoreError::from(e);
+            for r in group {
+                let _ = r.reply.send(Err(batch_failed(&e)));
+            }
+            e
+        };
+        if let Err(e) = sqlx::query("SAVEPOINT tips").execute(&mut *tx).await {
+            return Err(fail(group, e));
+        }
+        let tips: Vec<NewTipRecord> = group.iter().map(|r| r.tip.clone()).collect();
+        let outcomes = self.insert_tips_in(tx, tips).await;
+        let closed = match &outcomes {
+            Ok(_) => sqlx::query("RELEASE tips").execute(&mut *tx).await.map(drop),
+            Err(e) => {
+                tracing::warn!(error = %e, tips = group.len(), "writing the group at once failed; one tip at a time");
+                match sqlx::query("ROLLBACK TO tips").execute(&mut *tx).await {
+                    Ok(_) => sqlx::query("RELEASE tips").execute(&mut *tx).await.map(drop),
+                    Err(e) => Err(e),
+                }
+            }
+        };
+        if let Err(e) = closed {
+            return Err(fail(group, e));
+        }
+        if let Ok(outcomes) = outcomes {
+            answers.extend(group.into_iter().map(|r| r.reply).zip(outcomes));
+            return Ok(());
+        }
+        let mut group = group.into_iter();
+        while let Some(Request { tip, reply }) = group.next() {
+            match self.insert_in_savepoint(tx, tip).await {
+                Ok(outcome) => answers.push((reply, outcome)),
+                Err((own, broken)) => {
+                    let _ = reply.send(Err(own));
+                    for r in group {
+                        let _ = r.reply.send(Err(batch_failed(&broken)));
+                    }
+                    return Err(broken);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Writes one tip inside `SAVEPOINT tip`. `Ok` holds the tip's own outcome, the
@@ -187,7 +259,8 @@ impl SqlStore {
             (batch_failed(&e), e)
         };
         sqlx::query("SAVEPOINT tip").execute(&mut *tx).await.map_err(broken)?;
-        match self.insert_tip_in(tx, tip).await {
+        let written = self.insert_tips_in(tx, vec![tip]).await;
+        match written.and_then(|mut o| o.pop().unwrap_or(Err(StoreError::NotFound("tip")))) {
             Ok(id) => {
                 sqlx::query("RELEASE tip").execute(&mut *tx).await.map_err(broken)?;
                 Ok(Ok(id))
@@ -247,16 +320,35 @@ mod tests {
     }
 
     #[test]
-    fn a_dead_intake_task_is_an_error_not_a_hang() {
+    fn the_writer_outlives_the_runtime_that_opened_the_store() {
         let dir = tempfile::tempdir().expect("temp dir");
         let first = runtime();
         let store = first.block_on(SqlStore::open_sqlite(dir.path())).expect("open");
-        first.block_on(async { store.insert_tip(tip()).await }).expect("the task is alive");
-        // The task dies with the runtime that runs it.
+        first.block_on(async { store.insert_tip(tip()).await }).expect("first tip");
         drop(first);
         let second = runtime();
-        let r = second.block_on(async {
-            tokio::time::timeout(std::time::Duration::from_secs(10), store.insert_tip(tip())).await
+        let mut next = tip();
+        next.reference = "DEAD-0002".into();
+        let r = second
+            .block_on(async { tokio::time::timeout(std::time::Duration::from_secs(10), store.insert_tip(next)).await });
+        assert!(matches!(r, Ok(Ok(_))), "{r:?}");
+    }
+
+    #[test]
+    fn a_dead_writer_is_an_error_not_a_hang() {
+        let rt = runtime();
+        // Gone before the tip is handed over.
+        let (queue, rx) = mpsc::channel(1);
+        drop(rx);
+        let r = rt.block_on(Intake { queue }.insert(tip()));
+        assert!(matches!(r, Err(StoreError::Database(sqlx::Error::WorkerCrashed))), "{r:?}");
+        // Gone after taking the tip, without answering.
+        let (queue, mut rx) = mpsc::channel::<Request>(1);
+        let r = rt.block_on(async {
+            let writer = tokio::spawn(async move { drop(rx.recv().await) });
+            let r = tokio::time::timeout(std::time::Duration::from_secs(10), Intake { queue }.insert(tip())).await;
+            writer.await.expect("writer");
+            r
         });
         assert!(matches!(r, Ok(Err(StoreError::Database(sqlx::Error::WorkerCrashed)))), "{r:?}");
     }

@@ -12,6 +12,7 @@ mod admin;
 mod attachments;
 mod audit;
 mod background;
+mod bulk;
 mod group_commit;
 mod migrate;
 mod resolution;
@@ -91,7 +92,7 @@ impl SqlStore {
         let read = AnyPoolOptions::new().max_connections(8).after_connect(sqlite_pragmas).connect(&url).await?;
         let mut store = SqlStore { backend: Backend::Sqlite, write, read, intake: None };
         store.migrate().await?;
-        store.intake = Some(group_commit::Intake::start(store.clone()));
+        store.intake = Some(group_commit::Intake::start(store.clone()).map_err(|e| StoreError::Database(e.into()))?);
         Ok(store)
     }
 

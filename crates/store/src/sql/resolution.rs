@@ -1,6 +1,7 @@
 //! Mentions, suggested links and their decisions, access requests and shares.
 
 use super::SqlStore;
+use super::bulk::Rows;
 use crate::model::*;
 use crate::{Result, StoreError};
 use domain::link::{LinkState, RequestState};
@@ -70,36 +71,32 @@ fn request(r: &AnyRow) -> Result<AccessRequestRow> {
     })
 }
 
-impl SqlStore {
-    pub(super) async fn insert_mentions(
-        &self,
-        conn: &mut sqlx::AnyConnection,
-        tip_id: i64,
-        mentions: &[MentionRow],
-        now: i64,
-    ) -> Result<()> {
-        let sql = self.sql(
-            "INSERT INTO mentions (tip_id, source, name, dob, phone, email, handle, school, evidence, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        );
-        for m in mentions {
-            sqlx::query(sql.clone())
-                .bind(tip_id)
-                .bind(&m.source)
-                .bind(&m.name)
-                .bind(&m.dob)
-                .bind(&m.phone)
-                .bind(&m.email)
-                .bind(&m.handle)
-                .bind(&m.school)
-                .bind(&m.evidence)
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
-        }
-        Ok(())
-    }
+pub(super) fn mention_rows() -> Rows {
+    Rows::new(
+        "INSERT INTO mentions (tip_id, source, name, dob, phone, email, handle, school, evidence, created_at)",
+        "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "",
+    )
+}
 
+pub(super) fn push_mentions(rows: &mut Rows, tip_id: i64, mentions: &[MentionRow], now: i64) {
+    for m in mentions {
+        rows.push([
+            tip_id.into(),
+            (&m.source).into(),
+            (&m.name).into(),
+            (&m.dob).into(),
+            (&m.phone).into(),
+            (&m.email).into(),
+            (&m.handle).into(),
+            (&m.school).into(),
+            (&m.evidence).into(),
+            now.into(),
+        ]);
+    }
+}
+
+impl SqlStore {
     pub(super) async fn mentions_page(&self, after_id: i64, limit: i64, unmatched: bool) -> Result<Vec<Mention>> {
         let filter = if unmatched { "matched_at IS NULL AND " } else { "" };
         let sql =

@@ -8,23 +8,6 @@ use domain::audit::{AuditAction, StoredAudit};
 use sqlx::Row;
 
 impl SqlStore {
-    pub(super) async fn insert_tip_key(
-        &self,
-        conn: &mut sqlx::AnyConnection,
-        tip_id: i64,
-        key: Option<&(String, String)>,
-    ) -> Result<()> {
-        if let Some((key_id, wrapped)) = key {
-            sqlx::query(self.sql("INSERT INTO tip_keys (tip_id, key_id, wrapped) VALUES ($1, $2, $3)"))
-                .bind(tip_id)
-                .bind(key_id)
-                .bind(wrapped)
-                .execute(&mut *conn)
-                .await?;
-        }
-        Ok(())
-    }
-
     pub(super) async fn tip_key_of(&self, tip_id: i64) -> Result<Option<(String, String)>> {
         let row = sqlx::query(self.sql("SELECT key_id, wrapped FROM tip_keys WHERE tip_id = $1"))
             .bind(tip_id)

@@ -1,122 +1,207 @@
 //! Tips: intake in one transaction, the queue, the detail view, and changes with audit.
 
+use super::bulk::Rows;
 use super::{SqlStore, rows};
 use crate::model::*;
 use crate::{Result, StoreError};
 use domain::status::Status;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use std::collections::HashMap;
+
+fn route_rows() -> Rows {
+    Rows::new(
+        "INSERT INTO tip_routes (tip_id, agency_id, reason, state, created_at)",
+        "($1, $2, $3, 'pending', $4)",
+        "",
+    )
+}
+
+fn push_routes(rows: &mut Rows, tip_id: i64, routes: &[NewRoute], now: i64) {
+    for r in routes {
+        rows.push([tip_id.into(), r.agency_id.into(), (&r.reason).into(), now.into()]);
+    }
+}
+
+fn notification_rows() -> Rows {
+    Rows::new(
+        "INSERT INTO notifications (tip_id, agency_id, contact_id, kind, url, payload, attempts, next_attempt_at, created_at)",
+        "($1, $2, $3, $4, $5, $6, 0, $7, $7)",
+        "",
+    )
+}
+
+fn push_notifications(rows: &mut Rows, tip_id: i64, notes: &[NewNotification], now: i64) {
+    for n in notes {
+        rows.push([
+            tip_id.into(),
+            n.agency_id.into(),
+            n.contact_id.into(),
+            (&n.kind).into(),
+            (&n.url).into(),
+            (&n.payload).into(),
+            now.into(),
+        ]);
+    }
+}
 
 impl SqlStore {
     /// A new tip in a transaction of its own (PostgreSQL; SQLite batches, see `group_commit`).
     pub(super) async fn insert_tip_tx(&self, t: NewTipRecord) -> Result<i64> {
         let mut tx = self.write.begin().await?;
-        let id = self.insert_tip_in(&mut tx, t).await?;
+        let id = self.insert_tips_in(&mut tx, vec![t]).await?.pop().unwrap_or(Err(StoreError::NotFound("tip")))?;
         tx.commit().await?;
         Ok(id)
     }
 
-    /// Writes a new tip with everything that comes with it in the caller's transaction.
-    pub(super) async fn insert_tip_in(&self, tx: &mut AnyConnection, t: NewTipRecord) -> Result<i64> {
-        let id: i64 = sqlx::query(self.sql(
+    /// Writes new tips with everything that comes with them in the caller's transaction, one
+    /// multi-row statement per table for all of them. A tip whose reference or idempotency key
+    /// is taken (before, or by an earlier tip of the same call) gets `Conflict` and leaves no
+    /// row behind; the others are written. `Err` means a statement failed and the caller must
+    /// roll back what this call wrote.
+    pub(super) async fn insert_tips_in(
+        &self,
+        tx: &mut AnyConnection,
+        tips: Vec<NewTipRecord>,
+    ) -> Result<Vec<Result<i64>>> {
+        let mut rows = Rows::new(
             "INSERT INTO tips (reference, passphrase_hash, category, narrative, language, location_text, lat, lon, site_id, \
              tier, tier_rank, tier_rule, tier_rule_text, original_tier, status, ack_due_at, escalation_level, \
-             next_escalation_at, received_at, updated_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DOUBLE PRECISION), CAST($8 AS DOUBLE PRECISION), $9, $10, $11, $12, $13, $10, 'routed', $14, 0, $15, $16, $16, 1) RETURNING id",
-        ))
-        .bind(&t.reference)
-        .bind(&t.passphrase_hash)
-        .bind(&t.category)
-        .bind(&t.narrative)
-        .bind(&t.language)
-        .bind(&t.location_text)
-        .bind(super::float(t.lat))
-        .bind(super::float(t.lon))
-        .bind(t.site_id)
-        .bind(t.tier.code())
-        .bind(t.tier.rank())
-        .bind(&t.tier_rule)
-        .bind(&t.tier_rule_text)
-        .bind(t.ack_due_at)
-        .bind(t.next_escalation_at)
-        .bind(t.received_at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| StoreError::from_write(e, "reference"))?
-        .try_get("id")?;
-        if let Some((key_hash, request_hash)) = &t.idempotency {
-            sqlx::query(self.sql(
-                "INSERT INTO idempotency_keys (key_hash, tip_id, request_hash, created_at) VALUES ($1, $2, $3, $4)",
-            ))
-            .bind(key_hash)
-            .bind(id)
-            .bind(request_hash)
-            .bind(t.received_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::from_write(e, "idempotency key"))?;
-        }
-        let factor_sql = self.sql("INSERT INTO tip_factors (tip_id, kind, evidence) VALUES ($1, $2, $3)");
-        for f in &t.factors {
-            sqlx::query(factor_sql.clone()).bind(id).bind(&f.kind).bind(&f.evidence).execute(&mut *tx).await?;
-        }
-        let subject_sql = self.sql(
-            "INSERT INTO tip_subjects (tip_id, name, age, dob, school, phone, email, handles) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             next_escalation_at, received_at, updated_at, version)",
+            "($1, $2, $3, $4, $5, $6, CAST($7 AS DOUBLE PRECISION), CAST($8 AS DOUBLE PRECISION), $9, $10, $11, $12, $13, $10, 'routed', $14, 0, $15, $16, $16, 1)",
+            "ON CONFLICT (reference) DO NOTHING RETURNING id, reference",
         );
-        for s in &t.subjects {
-            sqlx::query(subject_sql.clone())
-                .bind(id)
-                .bind(&s.name)
-                .bind(s.age)
-                .bind(&s.dob)
-                .bind(&s.school)
-                .bind(&s.phone)
-                .bind(&s.email)
-                .bind(serde_json::to_string(&s.handles).unwrap_or_else(|_| "[]".into()))
-                .execute(&mut *tx)
-                .await?;
+        for t in &tips {
+            rows.push([
+                (&t.reference).into(),
+                (&t.passphrase_hash).into(),
+                (&t.category).into(),
+                (&t.narrative).into(),
+                (&t.language).into(),
+                (&t.location_text).into(),
+                super::float(t.lat).into(),
+                super::float(t.lon).into(),
+                t.site_id.into(),
+                t.tier.code().into(),
+                t.tier.rank().into(),
+                (&t.tier_rule).into(),
+                (&t.tier_rule_text).into(),
+                t.ack_due_at.into(),
+                t.next_escalation_at.into(),
+                t.received_at.into(),
+            ]);
         }
-        if let Some(c) = &t.contact {
-            sqlx::query(self.sql("INSERT INTO tip_contacts (tip_id, name, phone, email) VALUES ($1, $2, $3, $4)"))
-                .bind(id)
-                .bind(&c.name)
-                .bind(&c.phone)
-                .bind(&c.email)
-                .execute(&mut *tx)
-                .await?;
+        let mut inserted = HashMap::new();
+        for r in self.insert_rows_returning(tx, rows).await? {
+            inserted.insert(r.try_get::<String, _>("reference")?, r.try_get::<i64, _>("id")?);
         }
-        self.insert_mentions(tx, id, &t.mentions, t.received_at).await?;
-        self.insert_attachments(tx, id, &t.attachments, t.received_at).await?;
-        self.insert_tip_key(tx, id, t.data_key.as_ref()).await?;
-        self.add_routes(tx, id, &t.routes, t.received_at).await?;
-        self.add_notifications(tx, id, &t.notifications, t.received_at).await?;
-        let audit: Vec<NewAudit> = t
-            .audit
-            .into_iter()
-            .map(|mut a| {
+        // The first tip with a reference got it; a later one in the same call is a conflict.
+        let mut outcomes: Vec<Result<i64>> = tips
+            .iter()
+            .map(|t| inserted.remove(&t.reference).ok_or_else(|| StoreError::Conflict("reference".into())))
+            .collect();
+        self.claim_idempotency_keys(tx, &tips, &mut outcomes).await?;
+
+        let mut factors = Rows::new("INSERT INTO tip_factors (tip_id, kind, evidence)", "($1, $2, $3)", "");
+        let mut subjects = Rows::new(
+            "INSERT INTO tip_subjects (tip_id, name, age, dob, school, phone, email, handles)",
+            "($1, $2, $3, $4, $5, $6, $7, $8)",
+            "",
+        );
+        let mut contacts = Rows::new("INSERT INTO tip_contacts (tip_id, name, phone, email)", "($1, $2, $3, $4)", "");
+        let mut mentions = super::resolution::mention_rows();
+        let mut attachments = super::attachments::attachment_rows();
+        let mut keys = Rows::new("INSERT INTO tip_keys (tip_id, key_id, wrapped)", "($1, $2, $3)", "");
+        let mut routes = route_rows();
+        let mut notifications = notification_rows();
+        let mut audit = Vec::new();
+        for (t, outcome) in tips.into_iter().zip(&outcomes) {
+            let Ok(id) = *outcome else { continue };
+            for f in &t.factors {
+                factors.push([id.into(), (&f.kind).into(), (&f.evidence).into()]);
+            }
+            for s in &t.subjects {
+                subjects.push([
+                    id.into(),
+                    (&s.name).into(),
+                    s.age.into(),
+                    (&s.dob).into(),
+                    (&s.school).into(),
+                    (&s.phone).into(),
+                    (&s.email).into(),
+                    serde_json::to_string(&s.handles).unwrap_or_else(|_| "[]".into()).as_str().into(),
+                ]);
+            }
+            if let Some(c) = &t.contact {
+                contacts.push([id.into(), (&c.name).into(), (&c.phone).into(), (&c.email).into()]);
+            }
+            super::resolution::push_mentions(&mut mentions, id, &t.mentions, t.received_at);
+            super::attachments::push_attachments(&mut attachments, id, &t.attachments, t.received_at);
+            if let Some((key_id, wrapped)) = &t.data_key {
+                keys.push([id.into(), key_id.into(), wrapped.into()]);
+            }
+            push_routes(&mut routes, id, &t.routes, t.received_at);
+            push_notifications(&mut notifications, id, &t.notifications, t.received_at);
+            audit.extend(t.audit.into_iter().map(|mut a| {
                 if a.object == NEW_TIP_OBJECT {
                     a.object = format!("tip:{id}");
                 }
                 a
-            })
-            .collect();
+            }));
+        }
+        for rows in [factors, subjects, contacts, mentions, attachments, keys, routes, notifications] {
+            self.insert_rows(tx, rows).await?;
+        }
         self.append_audit_in(tx, &audit).await?;
-        Ok(id)
+        Ok(outcomes)
+    }
+
+    /// Records the idempotency key of every tip written so far that has one; a tip whose key
+    /// was used already (before, or by an earlier tip of this call) becomes a `Conflict` and
+    /// its row is removed again.
+    async fn claim_idempotency_keys(
+        &self,
+        tx: &mut AnyConnection,
+        tips: &[NewTipRecord],
+        outcomes: &mut [Result<i64>],
+    ) -> Result<()> {
+        let mut rows = Rows::new(
+            "INSERT INTO idempotency_keys (key_hash, tip_id, request_hash, created_at)",
+            "($1, $2, $3, $4)",
+            "ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash, tip_id",
+        );
+        for (t, outcome) in tips.iter().zip(outcomes.iter()) {
+            if let (Ok(id), Some((key_hash, request_hash))) = (outcome, &t.idempotency) {
+                rows.push([key_hash.into(), (*id).into(), request_hash.into(), t.received_at.into()]);
+            }
+        }
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut claimed = HashMap::new();
+        for r in self.insert_rows_returning(tx, rows).await? {
+            claimed.insert(r.try_get::<String, _>("key_hash")?, r.try_get::<i64, _>("tip_id")?);
+        }
+        let mut losers = Vec::new();
+        for (t, outcome) in tips.iter().zip(outcomes.iter_mut()) {
+            if let (Ok(id), Some((key_hash, _))) = (&*outcome, &t.idempotency)
+                && claimed.get(key_hash) != Some(id)
+            {
+                losers.push(id.to_string());
+                *outcome = Err(StoreError::Conflict("idempotency key".into()));
+            }
+        }
+        if !losers.is_empty() {
+            // Ids from the database, never user text.
+            let sql = format!("DELETE FROM tips WHERE id IN ({})", losers.join(","));
+            sqlx::query(AssertSqlSafe(sql)).execute(&mut *tx).await?;
+        }
+        Ok(())
     }
 
     async fn add_routes(&self, conn: &mut AnyConnection, tip_id: i64, routes: &[NewRoute], now: i64) -> Result<()> {
-        let sql = self.sql(
-            "INSERT INTO tip_routes (tip_id, agency_id, reason, state, created_at) VALUES ($1, $2, $3, 'pending', $4)",
-        );
-        for r in routes {
-            sqlx::query(sql.clone())
-                .bind(tip_id)
-                .bind(r.agency_id)
-                .bind(&r.reason)
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
-        }
-        Ok(())
+        let mut rows = route_rows();
+        push_routes(&mut rows, tip_id, routes, now);
+        self.insert_rows(conn, rows).await
     }
 
     pub(super) async fn add_notifications(
@@ -126,23 +211,9 @@ impl SqlStore {
         notes: &[NewNotification],
         now: i64,
     ) -> Result<()> {
-        let sql = self.sql(
-            "INSERT INTO notifications (tip_id, agency_id, contact_id, kind, url, payload, attempts, next_attempt_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7)",
-        );
-        for n in notes {
-            sqlx::query(sql.clone())
-                .bind(tip_id)
-                .bind(n.agency_id)
-                .bind(n.contact_id)
-                .bind(&n.kind)
-                .bind(&n.url)
-                .bind(&n.payload)
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
-        }
-        Ok(())
+        let mut rows = notification_rows();
+        push_notifications(&mut rows, tip_id, notes, now);
+        self.insert_rows(conn, rows).await
     }
 
     pub(super) async fn idempotent_tip(&self, key_hash: &str) -> Result<Option<(i64, String)>> {

@@ -1,5 +1,5 @@
-//! Many tips at once: on SQLite they share a transaction (group commit), each in its own
-//! savepoint; every caller still gets its own answer, after the commit.
+//! Many tips at once: on SQLite they share a transaction (group commit), written together
+//! (one failing tip alone); every caller still gets its own answer, after the commit.
 
 use super::*;
 use domain::audit::verify_chain;
@@ -176,6 +176,43 @@ async fn conflicts_in_a_batch_fail_only_their_callers() {
         let queued: BTreeSet<i64> = s.queue(&QueueFilter::default(), 0).await.unwrap().iter().map(|t| t.id).collect();
         assert_eq!(queued, stored, "{}: exactly the stored tips, nothing of the refused ones", t.name);
         assert_eq!(s.mentions_after(0, 10_000).await.unwrap().len(), stored.len(), "{}", t.name);
+        assert_chain(s, t.name, &stored).await;
+    })
+    .await;
+}
+
+/// A tip whose rows break a constraint (here a route to an agency that does not exist) makes
+/// its batch's multi-row statement fail; the batch is written again one tip at a time, so only
+/// that tip's caller gets the error and everything else is stored once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tip_that_breaks_a_constraint_fails_alone() {
+    on_each_backend(|t| async move {
+        let w = world(t.store.as_ref()).await;
+        let hold = hold_writes(&t).await;
+        let mut calls = JoinSet::new();
+        for i in 0..30 {
+            let agencies = if i == 13 { vec![w.sheriff, 999_999] } else { vec![w.sheriff] };
+            let mut tip = new_tip(&format!("POISON-{i:04}"), &agencies, Tier::Standard, 30_000);
+            tip.idempotency = Some((format!("poison-key-{i}"), "req".into()));
+            let s = t.store.clone();
+            calls.spawn(async move { (i, s.insert_tip(tip).await) });
+        }
+        release(hold).await;
+        let mut stored = BTreeSet::new();
+        while let Some(done) = calls.join_next().await {
+            match done.expect("task") {
+                (13, Err(StoreError::Database(_))) => {}
+                (13, r) => panic!("{}: the tip routed to a missing agency got {r:?}", t.name),
+                (i, Ok(id)) => assert!(stored.insert(id), "{}: tip {i}", t.name),
+                (i, Err(e)) => panic!("{}: tip {i} failed with its batch: {e}", t.name),
+            }
+        }
+        assert_eq!(stored.len(), 29, "{}", t.name);
+        let s = t.store.as_ref();
+        assert_eq!(s.tip_credentials("POISON-0013").await.unwrap(), None, "{}: nothing of the failed tip", t.name);
+        assert_eq!(s.tip_for_idempotency_key("poison-key-13").await.unwrap(), None, "{}", t.name);
+        let queued: BTreeSet<i64> = s.queue(&QueueFilter::default(), 0).await.unwrap().iter().map(|t| t.id).collect();
+        assert_eq!(queued, stored, "{}", t.name);
         assert_chain(s, t.name, &stored).await;
     })
     .await;

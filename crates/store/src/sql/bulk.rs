@@ -1,0 +1,220 @@
+//! Multi-row INSERTs: the rows of one table for a whole batch of tips in one statement, so a
+//! batch costs a handful of round trips to the database rather than a dozen per tip (each
+//! statement through sqlx is a round trip to the connection's worker thread, and under load
+//! those, not SQLite, were the limit).
+//!
+//! On SQLite the placeholders are plain `?`, each value bound once per use in the order they
+//! appear: with numbered ones (`?17`) the driver looks up every parameter's name, which SQLite
+//! finds by a linear scan, so binding cost grew with the square of the values in a statement
+//! (half the writer's time went there with a few thousand values).
+
+use super::{Backend, SqlStore};
+use crate::Result;
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+/// Most bound values in one statement: below SQLite's 32,766 and PostgreSQL's 65,535.
+const MAX_VALUES: usize = 30_000;
+
+/// One bound value.
+#[derive(Debug, Clone)]
+pub(super) enum Val {
+    Int(i64),
+    OptInt(Option<i64>),
+    Text(String),
+    OptText(Option<String>),
+    Bytes(Vec<u8>),
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::Int(v)
+    }
+}
+impl From<Option<i64>> for Val {
+    fn from(v: Option<i64>) -> Val {
+        Val::OptInt(v)
+    }
+}
+impl From<&str> for Val {
+    fn from(v: &str) -> Val {
+        Val::Text(v.to_owned())
+    }
+}
+impl From<&String> for Val {
+    fn from(v: &String) -> Val {
+        Val::Text(v.clone())
+    }
+}
+impl From<&Option<String>> for Val {
+    fn from(v: &Option<String>) -> Val {
+        Val::OptText(v.clone())
+    }
+}
+impl From<Option<String>> for Val {
+    fn from(v: Option<String>) -> Val {
+        Val::OptText(v)
+    }
+}
+
+/// Rows for one `INSERT`: `head` is `INSERT INTO t (a, b)`, `row` the values of one row with
+/// placeholders `$1…$n` local to the row (`($1, CAST($2 AS DOUBLE PRECISION))`), `tail` what
+/// follows the values (`ON CONFLICT …`, `RETURNING …`), empty for none.
+pub(super) struct Rows {
+    head: &'static str,
+    row: &'static str,
+    tail: &'static str,
+    width: usize,
+    /// Placeholders in `row`, counting repeats: the values one row binds on SQLite.
+    slots: usize,
+    values: Vec<Val>,
+}
+
+/// A row template cut at its placeholders: the text before each `$k` with that `k`, and the
+/// text after the last.
+fn pieces(row: &str) -> (Vec<(&str, usize)>, &str) {
+    let mut out = Vec::new();
+    let mut rest = row;
+    while let Some(at) = rest.find('$') {
+        let digits = rest[at + 1..].bytes().take_while(u8::is_ascii_digit).count();
+        match rest[at + 1..at + 1 + digits].parse::<usize>() {
+            Ok(k) if k > 0 => {
+                out.push((&rest[..at], k));
+                rest = &rest[at + 1 + digits..];
+            }
+            _ => break,
+        }
+    }
+    (out, rest)
+}
+
+impl Rows {
+    pub(super) fn new(head: &'static str, row: &'static str, tail: &'static str) -> Rows {
+        let (cuts, _) = pieces(row);
+        let width = cuts.iter().map(|&(_, k)| k).max().unwrap_or(0);
+        Rows { head, row, tail, width, slots: cuts.len(), values: Vec::new() }
+    }
+
+    /// Adds a row; it must have exactly one value per placeholder of the template.
+    pub(super) fn push<const N: usize>(&mut self, row: [Val; N]) {
+        assert_eq!(N, self.width, "a row of {} needs {} values", self.head, self.width);
+        self.values.extend(row);
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The statements, each with the values it binds: as many rows per statement as fit.
+    /// PostgreSQL gets numbered placeholders (`$k` of row r becomes `$(r·width + k)`); SQLite
+    /// gets `?` with each value repeated where its placeholder is.
+    fn statements(self, backend: Backend) -> Vec<(String, Vec<Val>)> {
+        if self.width == 0 || self.values.is_empty() {
+            return Vec::new();
+        }
+        let (cuts, end) = pieces(self.row);
+        let per_statement = (MAX_VALUES / self.width.max(self.slots)).max(1);
+        let mut out = Vec::new();
+        for chunk in self.values.chunks(per_statement * self.width) {
+            let mut sql = String::from(self.head);
+            sql.push_str(" VALUES ");
+            let mut bound = Vec::new();
+            for (r, row) in chunk.chunks(self.width).enumerate() {
+                if r > 0 {
+                    sql.push_str(", ");
+                }
+                for &(text, k) in &cuts {
+                    sql.push_str(text);
+                    if backend == Backend::Sqlite {
+                        sql.push('?');
+                        bound.push(row[k - 1].clone());
+                    } else {
+                        sql.push_str(&format!("${}", r * self.width + k));
+                    }
+                }
+                sql.push_str(end);
+            }
+            if backend != Backend::Sqlite {
+                bound = chunk.to_vec();
+            }
+            if !self.tail.is_empty() {
+                sql.push(' ');
+                sql.push_str(self.tail);
+            }
+            out.push((sql, bound));
+        }
+        out
+    }
+}
+
+fn bound(sql: sqlx::SqlStr, values: Vec<Val>) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
+    let mut q = sqlx::query(sql);
+    for v in values {
+        q = match v {
+            Val::Int(i) => q.bind(i),
+            Val::OptInt(i) => q.bind(i),
+            Val::Text(s) => q.bind(s),
+            Val::OptText(s) => q.bind(s),
+            Val::Bytes(b) => q.bind(b),
+        };
+    }
+    q
+}
+
+impl SqlStore {
+    /// Inserts every row, in as few statements as fit.
+    pub(super) async fn insert_rows(&self, conn: &mut AnyConnection, rows: Rows) -> Result<()> {
+        for (sql, values) in rows.statements(self.backend) {
+            bound(self.sql(&sql), values).execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    /// Inserts every row and returns what the statements' `RETURNING` gave, in order.
+    pub(super) async fn insert_rows_returning(&self, conn: &mut AnyConnection, rows: Rows) -> Result<Vec<AnyRow>> {
+        let mut out = Vec::new();
+        for (sql, values) in rows.statements(self.backend) {
+            out.extend(bound(self.sql(&sql), values).fetch_all(&mut *conn).await?);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_become_multi_row_statements() {
+        let rows = || {
+            let mut rows = Rows::new("INSERT INTO t (a, b, c)", "($1, $2, $1, 'x')", "RETURNING id");
+            assert!(rows.is_empty());
+            rows.push([Val::Int(1), "x".into()]);
+            rows.push([Val::Int(2), Val::OptText(None)]);
+            rows
+        };
+        let pg = rows().statements(Backend::Postgres);
+        assert_eq!(pg.len(), 1);
+        assert_eq!(pg[0].0, "INSERT INTO t (a, b, c) VALUES ($1, $2, $1, 'x'), ($3, $4, $3, 'x') RETURNING id");
+        assert_eq!(pg[0].1.len(), 4);
+        let lite = rows().statements(Backend::Sqlite);
+        assert_eq!(lite[0].0, "INSERT INTO t (a, b, c) VALUES (?, ?, ?, 'x'), (?, ?, ?, 'x') RETURNING id");
+        let ints: Vec<Option<i64>> =
+            lite[0].1.iter().map(|v| if let Val::Int(i) = v { Some(*i) } else { None }).collect();
+        assert_eq!(ints, vec![Some(1), None, Some(1), Some(2), None, Some(2)], "each value where its placeholder is");
+        assert_eq!(pieces("($10, CAST($2 AS REAL))"), (vec![("(", 10), (", CAST(", 2)], " AS REAL))"));
+    }
+
+    #[test]
+    fn large_batches_are_split_below_the_bound_value_limit() {
+        let mut rows = Rows::new("INSERT INTO t (a, b, c)", "($1, $2, $3)", "");
+        for i in 0..25_000 {
+            rows.push([Val::Int(i), Val::Int(i), Val::Int(i)]);
+        }
+        let s = rows.statements(Backend::Postgres);
+        assert_eq!(s.len(), 3);
+        assert!(s.iter().all(|(_, v)| v.len() <= MAX_VALUES && v.len() % 3 == 0));
+        assert_eq!(s.iter().map(|(_, v)| v.len()).sum::<usize>(), 75_000);
+        assert!(s[2].0.ends_with("($14998, $14999, $15000)"), "{}", &s[2].0[s[2].0.len() - 40..]);
+    }
+}
