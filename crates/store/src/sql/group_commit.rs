@@ -1,5 +1,5 @@
-//! Group commit for intake on SQLite: concurrent `insert_tip` calls share one transaction, so
-//! one fsync makes a whole batch durable.
+//! Group commit for intake: concurrent `insert_tip` calls share one transaction, so one
+//! fsync makes a whole batch durable.
 //!
 //! `insert_tip` hands its record, with a oneshot reply channel, to one background task. The
 //! task takes the first queued tip, begins a transaction on the writer connection, and writes
@@ -20,7 +20,7 @@
 //! A tip whose caller stopped waiting before its turn is not written, as a transaction of its
 //! own would not have been.
 
-use super::SqlStore;
+use super::{Backend, SqlStore};
 use crate::model::NewTipRecord;
 use crate::{Result, StoreError};
 use sqlx::AnyConnection;
@@ -47,17 +47,25 @@ pub(super) struct Intake {
 }
 
 impl Intake {
-    /// Starts the writer on a thread of its own; `store` is its own handle on the pools
-    /// (without an [`Intake`]). The thread ends when the last [`Intake`] is dropped.
+    /// Starts the writer; `store` is its own handle on the pools (without an [`Intake`]). It
+    /// ends when the last [`Intake`] is dropped.
     ///
-    /// Why a thread: every statement is a round trip to the connection's worker thread, and a
-    /// task on the server's runtime waits behind every HTTP request in the run queue after
-    /// each one. Under load that wait, not SQLite, set the pace of intake.
+    /// On SQLite it runs on a thread of its own: every statement is a round trip to the
+    /// connection's worker thread, and a task on the server's runtime waits behind every HTTP
+    /// request in the run queue after each one; under load that wait, not SQLite, set the pace
+    /// of intake. PostgreSQL's connections belong to the runtime that opened them (their
+    /// sockets are registered with its reactor), so there it is a task on that runtime.
     pub(super) fn start(store: SqlStore) -> std::io::Result<Intake> {
         debug_assert!(store.intake.is_none(), "the task must not hold its own queue open");
         let (queue, rx) = mpsc::channel(QUEUE);
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        std::thread::Builder::new().name("sightline-intake".into()).spawn(move || runtime.block_on(run(store, rx)))?;
+        if store.backend == Backend::Sqlite {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            std::thread::Builder::new()
+                .name("sightline-intake".into())
+                .spawn(move || runtime.block_on(run(store, rx)))?;
+        } else {
+            tokio::spawn(run(store, rx));
+        }
         Ok(Intake { queue })
     }
 

@@ -64,7 +64,8 @@ pub struct SqlStore {
     backend: Backend,
     write: AnyPool,
     read: AnyPool,
-    /// SQLite's group-commit task for new tips; `None` writes each tip in its own transaction.
+    /// The group-commit writer for new tips; `None` (only inside the writer itself) writes each
+    /// tip in its own transaction.
     intake: Option<group_commit::Intake>,
 }
 
@@ -101,8 +102,9 @@ impl SqlStore {
         sqlx::any::install_default_drivers();
         let pool =
             AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(30)).connect(url).await?;
-        let store = SqlStore { backend: Backend::Postgres, write: pool.clone(), read: pool, intake: None };
+        let mut store = SqlStore { backend: Backend::Postgres, write: pool.clone(), read: pool, intake: None };
         store.migrate().await?;
+        store.intake = Some(group_commit::Intake::start(store.clone()).map_err(|e| StoreError::Database(e.into()))?);
         Ok(store)
     }
 

@@ -45,7 +45,8 @@ fn push_notifications(rows: &mut Rows, tip_id: i64, notes: &[NewNotification], n
 }
 
 impl SqlStore {
-    /// A new tip in a transaction of its own (PostgreSQL; SQLite batches, see `group_commit`).
+    /// A new tip in a transaction of its own (the group-commit writer batches; this is its
+    /// fallback when it has no writer, see `group_commit`).
     pub(super) async fn insert_tip_tx(&self, t: NewTipRecord) -> Result<i64> {
         let mut tx = self.write.begin().await?;
         let id = self.insert_tips_in(&mut tx, vec![t]).await?.pop().unwrap_or(Err(StoreError::NotFound("tip")))?;

@@ -10,7 +10,8 @@ use store::model::*;
 use tokio::task::JoinSet;
 
 /// On SQLite, another connection takes the write lock, so the tips sent meanwhile pile up and
-/// go into one transaction when it lets go. (PostgreSQL writes each tip on its own.)
+/// go into one transaction when it lets go. (On PostgreSQL batches form only as tips arrive
+/// together.)
 async fn hold_writes(t: &TestStore) -> Option<sqlx::AnyConnection> {
     use sqlx::{Connection, Executor};
     let dir = t._dir.as_ref()?;
