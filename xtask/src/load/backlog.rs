@@ -29,8 +29,17 @@ async fn received(client: &reqwest::Client, url: &str) -> anyhow::Result<u64> {
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// Files tips until `target` are open, then times `GET /staff` and `GET /api/v1/tips`.
-pub async fn measure(url: &str, token: &str, console: &Session, target: u64) -> anyhow::Result<Backlog> {
+/// Files tips until `target` are open, then times `GET /staff` and `GET /api/v1/tips`. With
+/// `analyze` (a PostgreSQL URL) the tables' statistics are refreshed first, as autovacuum does
+/// by itself within about a minute in a running system: right after a bulk load the planner
+/// still believes the tables nearly empty and sorts the whole queue.
+pub async fn measure(
+    url: &str,
+    token: &str,
+    console: &Session,
+    target: u64,
+    analyze: Option<&str>,
+) -> anyhow::Result<Backlog> {
     let client = serve::client(FILERS + 2, Duration::from_secs(60))?;
     let have = received(&client, url).await?;
     let missing = Arc::new(AtomicU64::new(target.saturating_sub(have)));
@@ -72,6 +81,13 @@ pub async fn measure(url: &str, token: &str, console: &Session, target: u64) -> 
     let open_tips = received(&client, url).await?;
     // Let the background jobs settle (matching, notifications) before timing.
     tokio::time::sleep(Duration::from_secs(2)).await;
+    if let Some(db) = analyze {
+        use sqlx::{Connection, Executor};
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(db).await?;
+        conn.execute("ANALYZE").await?;
+        conn.close().await?;
+    }
     let (mut page, mut api, mut page_bytes, mut api_bytes) = (Vec::new(), Vec::new(), 0, 0);
     for _ in 0..SAMPLES {
         let t0 = Instant::now();

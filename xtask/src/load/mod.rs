@@ -110,7 +110,8 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
                 levels.push(l);
             }
             let backlog = if opts.backlog > 0 {
-                let b = backlog::measure(&server.url, &desk.token, &console, opts.backlog).await?;
+                let pg_url = pg.as_ref().map(|p| p.url());
+                let b = backlog::measure(&server.url, &desk.token, &console, opts.backlog, pg_url.as_deref()).await?;
                 eprintln!(
                     "load: {} queue with {} open tips: page p50 {:.1} ms p99 {:.1} ms, API p50 {:.1} ms p99 {:.1} ms",
                     db.name(),

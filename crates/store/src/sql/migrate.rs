@@ -13,6 +13,7 @@ const SQLITE: &[(i64, &str)] = &[
     (3, include_str!("../migrations/sqlite/0003_attachments.sql")),
     (4, include_str!("../migrations/sqlite/0004_security.sql")),
     (5, include_str!("../migrations/sqlite/0005_queue_index.sql")),
+    (6, include_str!("../migrations/sqlite/0006_queue_order_index.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -20,6 +21,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (3, include_str!("../migrations/postgres/0003_attachments.sql")),
     (4, include_str!("../migrations/postgres/0004_security.sql")),
     (5, include_str!("../migrations/postgres/0005_queue_index.sql")),
+    (6, include_str!("../migrations/postgres/0006_queue_order_index.sql")),
 ];
 
 impl SqlStore {
