@@ -4,6 +4,7 @@ pub mod address;
 pub mod date;
 pub mod email;
 pub mod handle;
+pub mod jaro;
 pub mod name;
 pub mod nickname;
 pub mod phone;

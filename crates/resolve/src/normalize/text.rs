@@ -37,7 +37,7 @@ pub fn fold(s: &str) -> String {
 /// Jaro–Winkler similarity with the arguments put in a canonical order, so
 /// the result is exactly symmetric.
 pub fn jw(a: &str, b: &str) -> f64 {
-    if a <= b { strsim::jaro_winkler(a, b) } else { strsim::jaro_winkler(b, a) }
+    if a <= b { super::jaro::jaro_winkler(a, b) } else { super::jaro::jaro_winkler(b, a) }
 }
 
 /// True when `a` and `b` (same length) differ in exactly one position or by
