@@ -150,8 +150,15 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
                 r.cpu
             );
         }
+        let python = python_raw_limit(&dir);
+        match &python {
+            Ok((r, version)) => {
+                eprintln!("load: raw SQLite {version} from Python, {} tips per transaction: {:.0} tips/s", r.per_tx, r.per_second())
+            }
+            Err(e) => eprintln!("load: the raw limit through Python could not be measured: {e:#}"),
+        }
         serve::clean(&dir);
-        Some((batched, single))
+        Some((batched, single, python.ok()))
     } else {
         None
     };
@@ -442,6 +449,10 @@ struct DbRun {
     db_bytes: u64,
 }
 
+/// The raw limits: our driver batched and one tip per transaction, and Python's batched with
+/// its SQLite version (when `python3` ran).
+type Limits = (Raw, Raw, Option<(Raw, String)>);
+
 struct Raw {
     per_tx: usize,
     tips: u64,
@@ -478,6 +489,31 @@ fn raw_in_release_build(dir: &Path) -> anyhow::Result<(Raw, Raw)> {
     match <[Raw; 2]>::try_from(raws) {
         Ok([batched, single]) => Ok((batched, single)),
         Err(_) => bail!("release xtask printed no raw figures: {}", String::from_utf8_lossy(&out.stdout)),
+    }
+}
+
+/// The same rows through Python's sqlite3 module (`raw_limit.py`), which commits them faster
+/// than our own driver can: the best rate this machine reaches, with the SQLite version used.
+fn python_raw_limit(dir: &Path) -> anyhow::Result<(Raw, String)> {
+    let script = dir.join("raw_limit.py");
+    std::fs::write(&script, include_str!("raw_limit.py"))?;
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(project_root().join("crates/store/src/migrations/sqlite"))
+        .arg(dir.join("raw-python.db"))
+        .arg(RAW_BATCH.to_string())
+        .arg(RAW_SECONDS.to_string())
+        .output()
+        .context("running python3")?;
+    anyhow::ensure!(out.status.success(), "raw_limit.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let f: Vec<&str> = text.lines().last().unwrap_or_default().split_whitespace().collect();
+    match f.as_slice() {
+        ["raw", per_tx, tips, seconds, cpu, version] => Ok((
+            Raw { per_tx: per_tx.parse()?, tips: tips.parse()?, seconds: seconds.parse()?, cpu: cpu.parse()? },
+            (*version).to_owned(),
+        )),
+        _ => bail!("raw_limit.py printed {text:?}"),
     }
 }
 
