@@ -8,13 +8,7 @@ fn met(ok: bool) -> &'static str {
     if ok { "**met**" } else { "**missed**" }
 }
 
-pub(super) fn markdown(
-    runs: &[DbRun],
-    raw: Option<&Limits>,
-    opts: &Opts,
-    load_before: &str,
-    minutes: f64,
-) -> String {
+pub(super) fn markdown(runs: &[DbRun], raw: Option<&Limits>, opts: &Opts, load_before: &str, minutes: f64) -> String {
     let build = match std::env::var_os("SIGHTLINE_BIN") {
         Some(bin) => format!(
             "the binary in `SIGHTLINE_BIN` ({}), taken as {}",

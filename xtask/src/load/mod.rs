@@ -153,7 +153,11 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
         let python = python_raw_limit(&dir);
         match &python {
             Ok((r, version)) => {
-                eprintln!("load: raw SQLite {version} from Python, {} tips per transaction: {:.0} tips/s", r.per_tx, r.per_second())
+                eprintln!(
+                    "load: raw SQLite {version} from Python, {} tips per transaction: {:.0} tips/s",
+                    r.per_tx,
+                    r.per_second()
+                )
             }
             Err(e) => eprintln!("load: the raw limit through Python could not be measured: {e:#}"),
         }

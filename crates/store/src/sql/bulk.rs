@@ -15,6 +15,11 @@ use sqlx::any::AnyRow;
 
 /// Most bound values in one statement: below SQLite's 32,766 and PostgreSQL's 65,535.
 const MAX_VALUES: usize = 30_000;
+/// Most rows in one statement. Statements hold a power of two of rows, at most this many, so
+/// each table has a handful of statement shapes that stay in the connection's prepared
+/// statement cache; a shape for every row count would be prepared afresh on almost every call
+/// (preparing an INSERT with thousands of placeholders costs more than running it).
+const MAX_ROWS: usize = 64;
 
 /// One bound value.
 #[derive(Debug, Clone)]
@@ -113,9 +118,14 @@ impl Rows {
             return Vec::new();
         }
         let (cuts, end) = pieces(self.row);
-        let per_statement = (MAX_VALUES / self.width.max(self.slots)).max(1);
+        let most = (MAX_VALUES / self.width.max(self.slots)).clamp(1, MAX_ROWS);
+        let most = 1 << most.ilog2();
         let mut out = Vec::new();
-        for chunk in self.values.chunks(per_statement * self.width) {
+        let mut rest = self.values.as_slice();
+        while !rest.is_empty() {
+            let rows = (rest.len() / self.width).min(most);
+            let (chunk, after) = rest.split_at((1 << rows.ilog2()) * self.width);
+            rest = after;
             let mut sql = String::from(self.head);
             sql.push_str(" VALUES ");
             let mut bound = Vec::new();
@@ -206,15 +216,18 @@ mod tests {
     }
 
     #[test]
-    fn large_batches_are_split_below_the_bound_value_limit() {
+    fn statements_hold_a_power_of_two_of_rows_so_few_shapes_exist() {
         let mut rows = Rows::new("INSERT INTO t (a, b, c)", "($1, $2, $3)", "");
         for i in 0..25_000 {
             rows.push([Val::Int(i), Val::Int(i), Val::Int(i)]);
         }
         let s = rows.statements(Backend::Postgres);
-        assert_eq!(s.len(), 3);
-        assert!(s.iter().all(|(_, v)| v.len() <= MAX_VALUES && v.len() % 3 == 0));
-        assert_eq!(s.iter().map(|(_, v)| v.len()).sum::<usize>(), 75_000);
-        assert!(s[2].0.ends_with("($14998, $14999, $15000)"), "{}", &s[2].0[s[2].0.len() - 40..]);
+        let counts: Vec<usize> = s.iter().map(|(_, v)| v.len() / 3).collect();
+        assert!(counts.iter().all(|&n| n.is_power_of_two() && n <= MAX_ROWS), "{counts:?}");
+        assert_eq!(counts.iter().sum::<usize>(), 25_000);
+        assert_eq!(counts.len(), 25_000 / 64 + 2, "390 of 64, then 32 and 8");
+        let shapes: std::collections::BTreeSet<&str> = s.iter().map(|(sql, _)| sql.as_str()).collect();
+        assert_eq!(shapes.len(), 3);
+        assert!(s[0].0.ends_with("($190, $191, $192)"), "{}", &s[0].0[s[0].0.len() - 30..]);
     }
 }
