@@ -70,8 +70,6 @@ pub(super) struct Rows {
     row: &'static str,
     tail: &'static str,
     width: usize,
-    /// Placeholders in `row`, counting repeats: the values one row binds on SQLite.
-    slots: usize,
     values: Vec<Val>,
 }
 
@@ -95,9 +93,8 @@ fn pieces(row: &str) -> (Vec<(&str, usize)>, &str) {
 
 impl Rows {
     pub(super) fn new(head: &'static str, row: &'static str, tail: &'static str) -> Rows {
-        let (cuts, _) = pieces(row);
-        let width = cuts.iter().map(|&(_, k)| k).max().unwrap_or(0);
-        Rows { head, row, tail, width, slots: cuts.len(), values: Vec::new() }
+        let width = pieces(row).0.iter().map(|&(_, k)| k).max().unwrap_or(0);
+        Rows { head, row, tail, width, values: Vec::new() }
     }
 
     /// Adds a row; it must have exactly one value per placeholder of the template.
@@ -118,7 +115,8 @@ impl Rows {
             return Vec::new();
         }
         let (cuts, end) = pieces(self.row);
-        let most = (MAX_VALUES / self.width.max(self.slots)).clamp(1, MAX_ROWS);
+        // On SQLite a row binds one value per placeholder, repeats included.
+        let most = (MAX_VALUES / self.width.max(cuts.len())).clamp(1, MAX_ROWS);
         let most = 1 << most.ilog2();
         let mut out = Vec::new();
         let mut rest = self.values.as_slice();
@@ -128,7 +126,8 @@ impl Rows {
             rest = after;
             let mut sql = String::from(self.head);
             sql.push_str(" VALUES ");
-            let mut bound = Vec::new();
+            // PostgreSQL numbers its placeholders: the row's values as they are.
+            let mut bound = if backend == Backend::Sqlite { Vec::new() } else { chunk.to_vec() };
             for (r, row) in chunk.chunks(self.width).enumerate() {
                 if r > 0 {
                     sql.push_str(", ");
@@ -143,9 +142,6 @@ impl Rows {
                     }
                 }
                 sql.push_str(end);
-            }
-            if backend != Backend::Sqlite {
-                bound = chunk.to_vec();
             }
             if !self.tail.is_empty() {
                 sql.push(' ');

@@ -37,8 +37,13 @@ const QUEUE: usize = 1024;
 
 struct Request {
     tip: NewTipRecord,
-    reply: oneshot::Sender<Result<i64>>,
+    reply: Reply,
 }
+
+/// Where a caller waits for its tip's id.
+type Reply = oneshot::Sender<Result<i64>>;
+/// A written tip's outcome, held until the commit.
+type Answer = (Reply, Result<i64>);
 
 /// The handle `insert_tip` talks to; dropping the last one ends the task.
 #[derive(Debug, Clone)]
@@ -136,11 +141,12 @@ impl Batch {
 }
 
 impl SqlStore {
-    /// `insert_tip`: through the batching task on SQLite, in a transaction of its own otherwise.
+    /// `insert_tip`: through the writer. Only the writer's own handle has none, and it never
+    /// files tips through this.
     pub(super) async fn intake_tip(&self, tip: NewTipRecord) -> Result<i64> {
         match &self.intake {
             Some(intake) => intake.insert(tip).await,
-            None => self.insert_tip_tx(tip).await,
+            None => Err(task_gone()),
         }
     }
 
@@ -158,7 +164,7 @@ impl SqlStore {
             }
         };
         // Answers go out only after the commit.
-        let mut answers: Vec<(oneshot::Sender<Result<i64>>, Result<i64>)> = Vec::new();
+        let mut answers: Vec<Answer> = Vec::new();
         loop {
             batch.fill(queue);
             let group = batch.group();
@@ -203,28 +209,23 @@ impl SqlStore {
     /// Writes a group of tips inside `SAVEPOINT tips`, all at once; if that fails, one at a
     /// time. Each tip's outcome goes to `answers`; `Err` means the transaction broke (every
     /// caller of the group has been answered with an error by then).
-    async fn write_group(
-        &self,
-        tx: &mut AnyConnection,
-        group: Vec<Request>,
-        answers: &mut Vec<(oneshot::Sender<Result<i64>>, Result<i64>)>,
-    ) -> Result<()> {
-        let fail = |group: Vec<Request>, e: sqlx::Error| {
+    async fn write_group(&self, tx: &mut AnyConnection, group: Vec<Request>, answers: &mut Vec<Answer>) -> Result<()> {
+        let (tips, replies): (Vec<NewTipRecord>, Vec<Reply>) = group.into_iter().map(|r| (r.tip, r.reply)).unzip();
+        let fail = |replies: Vec<Reply>, e: sqlx::Error| {
             let e = StoreError::from(e);
-            for r in group {
-                let _ = r.reply.send(Err(batch_failed(&e)));
+            for reply in replies {
+                let _ = reply.send(Err(batch_failed(&e)));
             }
             e
         };
         if let Err(e) = sqlx::query("SAVEPOINT tips").execute(&mut *tx).await {
-            return Err(fail(group, e));
+            return Err(fail(replies, e));
         }
-        let tips: Vec<NewTipRecord> = group.iter().map(|r| r.tip.clone()).collect();
-        let outcomes = self.insert_tips_in(tx, tips).await;
+        let outcomes = self.insert_tips_in(tx, &tips).await;
         let closed = match &outcomes {
             Ok(_) => sqlx::query("RELEASE tips").execute(&mut *tx).await.map(drop),
             Err(e) => {
-                tracing::warn!(error = %e, tips = group.len(), "writing the group at once failed; one tip at a time");
+                tracing::warn!(error = %e, tips = tips.len(), "writing the group at once failed; one tip at a time");
                 match sqlx::query("ROLLBACK TO tips").execute(&mut *tx).await {
                     Ok(_) => sqlx::query("RELEASE tips").execute(&mut *tx).await.map(drop),
                     Err(e) => Err(e),
@@ -232,20 +233,20 @@ impl SqlStore {
             }
         };
         if let Err(e) = closed {
-            return Err(fail(group, e));
+            return Err(fail(replies, e));
         }
         if let Ok(outcomes) = outcomes {
-            answers.extend(group.into_iter().map(|r| r.reply).zip(outcomes));
+            answers.extend(replies.into_iter().zip(outcomes));
             return Ok(());
         }
-        let mut group = group.into_iter();
-        while let Some(Request { tip, reply }) = group.next() {
+        let mut rest = tips.iter().zip(replies);
+        while let Some((tip, reply)) = rest.next() {
             match self.insert_in_savepoint(tx, tip).await {
                 Ok(outcome) => answers.push((reply, outcome)),
                 Err((own, broken)) => {
                     let _ = reply.send(Err(own));
-                    for r in group {
-                        let _ = r.reply.send(Err(batch_failed(&broken)));
+                    for (_, reply) in rest {
+                        let _ = reply.send(Err(batch_failed(&broken)));
                     }
                     return Err(broken);
                 }
@@ -260,15 +261,14 @@ impl SqlStore {
     async fn insert_in_savepoint(
         &self,
         tx: &mut AnyConnection,
-        tip: NewTipRecord,
+        tip: &NewTipRecord,
     ) -> std::result::Result<Result<i64>, (StoreError, StoreError)> {
         let broken = |e: sqlx::Error| {
             let e = StoreError::from(e);
             (batch_failed(&e), e)
         };
         sqlx::query("SAVEPOINT tip").execute(&mut *tx).await.map_err(broken)?;
-        let written = self.insert_tips_in(tx, vec![tip]).await;
-        match written.and_then(|mut o| o.pop().unwrap_or(Err(StoreError::NotFound("tip")))) {
+        match self.insert_tip_in(tx, tip).await {
             Ok(id) => {
                 sqlx::query("RELEASE tip").execute(&mut *tx).await.map_err(broken)?;
                 Ok(Ok(id))

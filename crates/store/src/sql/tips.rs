@@ -45,13 +45,9 @@ fn push_notifications(rows: &mut Rows, tip_id: i64, notes: &[NewNotification], n
 }
 
 impl SqlStore {
-    /// A new tip in a transaction of its own (the group-commit writer batches; this is its
-    /// fallback when it has no writer, see `group_commit`).
-    pub(super) async fn insert_tip_tx(&self, t: NewTipRecord) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
-        let id = self.insert_tips_in(&mut tx, vec![t]).await?.pop().unwrap_or(Err(StoreError::NotFound("tip")))?;
-        tx.commit().await?;
-        Ok(id)
+    /// One new tip in the caller's transaction: [`SqlStore::insert_tips_in`] for one.
+    pub(super) async fn insert_tip_in(&self, tx: &mut AnyConnection, t: &NewTipRecord) -> Result<i64> {
+        self.insert_tips_in(tx, std::slice::from_ref(t)).await?.pop().unwrap_or(Err(StoreError::NotFound("tip")))
     }
 
     /// Writes new tips with everything that comes with them in the caller's transaction, one
@@ -62,7 +58,7 @@ impl SqlStore {
     pub(super) async fn insert_tips_in(
         &self,
         tx: &mut AnyConnection,
-        tips: Vec<NewTipRecord>,
+        tips: &[NewTipRecord],
     ) -> Result<Vec<Result<i64>>> {
         let mut rows = Rows::new(
             "INSERT INTO tips (reference, passphrase_hash, category, narrative, language, location_text, lat, lon, site_id, \
@@ -71,7 +67,7 @@ impl SqlStore {
             "($1, $2, $3, $4, $5, $6, CAST($7 AS DOUBLE PRECISION), CAST($8 AS DOUBLE PRECISION), $9, $10, $11, $12, $13, $10, 'routed', $14, 0, $15, $16, $16, 1)",
             "ON CONFLICT (reference) DO NOTHING RETURNING id, reference",
         );
-        for t in &tips {
+        for t in tips {
             rows.push([
                 (&t.reference).into(),
                 (&t.passphrase_hash).into(),
@@ -100,7 +96,7 @@ impl SqlStore {
             .iter()
             .map(|t| inserted.remove(&t.reference).ok_or_else(|| StoreError::Conflict("reference".into())))
             .collect();
-        self.claim_idempotency_keys(tx, &tips, &mut outcomes).await?;
+        self.claim_idempotency_keys(tx, tips, &mut outcomes).await?;
 
         let mut factors = Rows::new("INSERT INTO tip_factors (tip_id, kind, evidence)", "($1, $2, $3)", "");
         let mut subjects = Rows::new(
@@ -115,7 +111,7 @@ impl SqlStore {
         let mut routes = route_rows();
         let mut notifications = notification_rows();
         let mut audit = Vec::new();
-        for (t, outcome) in tips.into_iter().zip(&outcomes) {
+        for (t, outcome) in tips.iter().zip(&outcomes) {
             let Ok(id) = *outcome else { continue };
             for f in &t.factors {
                 factors.push([id.into(), (&f.kind).into(), (&f.evidence).into()]);
@@ -142,7 +138,8 @@ impl SqlStore {
             }
             push_routes(&mut routes, id, &t.routes, t.received_at);
             push_notifications(&mut notifications, id, &t.notifications, t.received_at);
-            audit.extend(t.audit.into_iter().map(|mut a| {
+            audit.extend(t.audit.iter().map(|a| {
+                let mut a = a.clone();
                 if a.object == NEW_TIP_OBJECT {
                     a.object = format!("tip:{id}");
                 }
