@@ -9,6 +9,7 @@
 //! `<!-- er:end -->`. Everything it generates (Python venv, data, outputs) lives under
 //! `target/er-bench/`.
 
+use crate::report::{thousands, verdict};
 use crate::run;
 use anyhow::{Context, bail};
 use serde_json::Value;
@@ -20,8 +21,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-const BEGIN: &str = "<!-- er:begin -->";
-const END: &str = "<!-- er:end -->";
 const PY_PACKAGES: [&str; 5] = ["splink", "duckdb", "pandas", "numpy", "scipy"];
 const USAGE: &str = "usage: cargo xtask bench er [--sizes 100000,1000000] [--seed 42] [--kit DIR] \
 [--queries 10000] [--runs 1] [--skip-splink]
@@ -146,27 +145,9 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
     if opts.skip_splink {
         eprintln!("--skip-splink: BENCHMARKS.md left alone; the section is in {}", copy.display());
     } else {
-        let path = root.join("BENCHMARKS.md");
-        let old = std::fs::read_to_string(&path).unwrap_or_default();
-        std::fs::write(&path, splice(&old, &section))?;
-        eprintln!("wrote {}", path.display());
+        crate::report::write_section("er", &section)?;
     }
     Ok(())
-}
-
-/// Replaces the marked section of `doc` with `section` (which carries its own markers),
-/// or appends it when there is none.
-fn splice(doc: &str, section: &str) -> String {
-    if let (Some(b), Some(e)) = (doc.find(BEGIN), doc.find(END))
-        && b < e
-    {
-        return format!("{}{}{}", &doc[..b], section.trim_end(), &doc[e + END.len()..]);
-    }
-    let mut out = if doc.trim().is_empty() { "# Benchmarks\n".to_owned() } else { doc.trim_end().to_owned() + "\n" };
-    out.push('\n');
-    out.push_str(section.trim_end());
-    out.push('\n');
-    out
 }
 
 /// The venv's Python, creating the venv and installing the packages when needed.
@@ -512,22 +493,6 @@ fn mib(m: Option<f64>) -> String {
     m.map_or_else(|| "unknown".into(), |m| format!("{m:.0}"))
 }
 
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn yes(ok: bool) -> &'static str {
-    if ok { "**met**" } else { "**MISSED**" }
-}
-
 struct Report {
     machine: Machine,
     seed: u64,
@@ -556,7 +521,6 @@ impl Report {
         let splink_threads = splink_info.and_then(|i| i.get("threads")).cloned().unwrap_or_else(|| "?".into());
         let sizes: Vec<String> = self.sizes.iter().map(|r| thousands(r.n as u64)).collect();
 
-        let _ = writeln!(s, "{BEGIN}");
         let _ = writeln!(s, "## Entity resolution\n");
         let _ = writeln!(
             s,
@@ -793,7 +757,7 @@ impl Report {
                     sp.scores.f1,
                     o.scores.b3_f1,
                     sp.scores.b3_f1,
-                    yes(ok)
+                    verdict(ok)
                 );
                 if !ok {
                     missed.push(format!(
@@ -808,7 +772,7 @@ impl Report {
                     "| ≥ 10× less wall time than Splink | {n} | {ratio:.1}× ({:.1} s against {:.1} s) | {} |",
                     o.wall_s,
                     sp.wall_s,
-                    yes(ok)
+                    verdict(ok)
                 );
                 if !ok {
                     missed.push(format!(
@@ -826,7 +790,7 @@ impl Report {
                     let _ = writeln!(
                         s,
                         "| ≤ 1 GiB memory per million records | {n} | {p:.0} MiB peak = {per:.0} MiB per million | {} |",
-                        yes(ok)
+                        verdict(ok)
                     );
                     if !ok {
                         missed.push(format!(
@@ -847,7 +811,7 @@ impl Report {
                 "| online match of one new mention, p99 < 2 ms | {} stored | p99 {} ms | {} |",
                 thousands(on.n as u64),
                 g("p99_ms"),
-                yes(ok)
+                verdict(ok)
             );
             if !ok {
                 missed.push(format!(
@@ -880,7 +844,6 @@ impl Report {
             s,
             "\nRaw outputs (clusters, logs, `score.json`, Splink's `run.json`) are left in `target/er-bench/runs/`, not committed."
         );
-        let _ = writeln!(s, "{END}");
         s
     }
 }
@@ -890,22 +853,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn splice_replaces_only_the_marked_section() {
-        let doc = "# Benchmarks\n\n## Web\nkept\n\n<!-- er:begin -->\nold\n<!-- er:end -->\n\n## After\nkept too\n";
-        let new = splice(doc, "<!-- er:begin -->\nnew\n<!-- er:end -->\n");
-        assert_eq!(
-            new,
-            "# Benchmarks\n\n## Web\nkept\n\n<!-- er:begin -->\nnew\n<!-- er:end -->\n\n## After\nkept too\n"
-        );
-        let appended = splice("# Benchmarks\n\n## Web\nkept\n", "<!-- er:begin -->\nx\n<!-- er:end -->\n");
-        assert_eq!(appended, "# Benchmarks\n\n## Web\nkept\n\n<!-- er:begin -->\nx\n<!-- er:end -->\n");
-        assert!(splice("", "<!-- er:begin -->\nx\n<!-- er:end -->\n").starts_with("# Benchmarks\n\n<!-- er:begin -->"));
-    }
-
-    #[test]
     fn helpers() {
-        assert_eq!(thousands(1_000_000), "1,000,000");
-        assert_eq!(thousands(999), "999");
         let kv = key_values("noise\nrecords=5 wall_s=1.25\n");
         assert_eq!(kv["records"], "5");
         assert_eq!(kv["wall_s"], "1.25");

@@ -357,14 +357,7 @@ async fn submit(shared: &Shared, key: &str, body: &str) -> Result<Receipt, Strin
         }
         let generation = shared.generation.load(Ordering::SeqCst);
         let answer = async {
-            let resp = shared
-                .client
-                .post(format!("{}/api/v1/tips", shared.url()))
-                .header("idempotency-key", key)
-                .header("content-type", "application/json")
-                .body(body.to_owned())
-                .send()
-                .await?;
+            let resp = serve::file_tip(&shared.client, &shared.url(), key, body.to_owned()).send().await?;
             let status = resp.status().as_u16();
             Ok::<_, reqwest::Error>((status, resp.text().await?))
         }
@@ -569,7 +562,7 @@ fn markdown(outcomes: &[Outcome], opts: &Opts, load_before: &str, minutes: f64) 
             o.duplicates,
             o.unreadable,
             if o.verify.is_ok() { "intact" } else { "broken" },
-            if o.passed() && o.kills >= 20 { "**met**" } else { "**missed**" },
+            report::verdict(o.passed() && o.kills >= 20),
         ));
     }
     for o in outcomes.iter().filter(|o| !o.anomalies.is_empty() || o.verify.is_err()) {

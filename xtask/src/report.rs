@@ -160,43 +160,42 @@ pub fn write_section(name: &str, body: &str) -> anyhow::Result<()> {
 const SUMMARY_BEGIN: &str = "<!-- summary:begin -->";
 const SUMMARY_END: &str = "<!-- summary:end -->";
 
+/// A target's verdict as the target tables write it; [`with_summary`] reads it back.
+pub fn verdict(met: bool) -> &'static str {
+    if met { MET } else { MISSED }
+}
+
+const MET: &str = "**met**";
+const MISSED: &str = "**missed**";
+
 /// `doc` with its summary rebuilt from the target rows of every other section (the table rows
-/// whose last cell says met or missed), placed right under the title.
+/// whose last cell is a [`verdict`]), placed right under the title.
 pub fn with_summary(doc: &str) -> String {
+    let without = match (doc.find(SUMMARY_BEGIN), doc.find(SUMMARY_END)) {
+        (Some(b), Some(e)) if b < e => format!("{}{}", &doc[..b], doc[e + SUMMARY_END.len()..].trim_start()),
+        _ => doc.to_owned(),
+    };
     let mut rows = String::new();
-    let mut section = String::new();
-    let mut written = String::new();
-    let mut inside_summary = false;
-    for line in doc.lines() {
-        if line.starts_with(SUMMARY_BEGIN) {
-            inside_summary = true;
-        } else if line.starts_with(SUMMARY_END) {
-            inside_summary = false;
-        } else if inside_summary {
-        } else if let Some(h) = line.strip_prefix("## ") {
-            section = h.trim().to_owned();
-            written.clear();
+    let mut section = "";
+    let mut written = "";
+    for line in without.lines() {
+        if let Some(h) = line.strip_prefix("## ") {
+            (section, written) = (h.trim(), "");
         } else if line.starts_with("Written by ") {
-            written = line.split(" on ").nth(1).and_then(|d| d.get(..10)).unwrap_or_default().to_owned();
+            written = line.split(" on ").nth(1).and_then(|d| d.get(..10)).unwrap_or_default();
         } else if line.starts_with('|') {
             let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(str::trim).collect();
-            let verdict = cells.last().map(|c| c.to_lowercase()).unwrap_or_default();
-            if verdict == "**met**" || verdict == "**missed**" {
-                rows.push_str(&format!(
-                    "| {section} | {} | {} | {written} |\n",
-                    cells[..cells.len() - 1].join(" — "),
-                    if verdict == "**met**" { "**met**" } else { "**missed**" }
-                ));
+            if let Some((&last, target)) = cells.split_last()
+                && (last.eq_ignore_ascii_case(MET) || last.eq_ignore_ascii_case(MISSED))
+            {
+                let verdict = verdict(last.eq_ignore_ascii_case(MET));
+                rows.push_str(&format!("| {section} | {} | {verdict} | {written} |\n", target.join(" — ")));
             }
         }
     }
     let summary = format!(
         "{SUMMARY_BEGIN}\n## Summary: every target\n\nGathered from the sections below each time one of them is written (`cargo xtask bench` runs them all); each section has the machine, the method and every figure.\n\n| area | target — measured | | measured on |\n| --- | --- | --- | --- |\n{rows}{SUMMARY_END}\n"
     );
-    let without = match (doc.find(SUMMARY_BEGIN), doc.find(SUMMARY_END)) {
-        (Some(b), Some(e)) if b < e => format!("{}{}", &doc[..b], doc[e + SUMMARY_END.len()..].trim_start()),
-        _ => doc.to_owned(),
-    };
     match without.find("\n\n") {
         Some(at) if without.starts_with("# ") => {
             format!("{}\n\n{summary}\n{}", &without[..at], without[at..].trim_start())

@@ -188,6 +188,15 @@ pub fn client_builder(max_idle: usize, timeout: Duration) -> reqwest::ClientBuil
         .tcp_nodelay(true)
 }
 
+/// `POST /api/v1/tips` with `body` (JSON) under the idempotency key `key`, ready to send.
+pub fn file_tip(client: &reqwest::Client, url: &str, key: &str, body: String) -> reqwest::RequestBuilder {
+    client
+        .post(format!("{url}/api/v1/tips"))
+        .header("content-type", "application/json")
+        .header("idempotency-key", key)
+        .body(body)
+}
+
 /// The value of an unlabelled metric in Prometheus text.
 pub fn metric(text: &str, name: &str) -> Option<i64> {
     text.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())

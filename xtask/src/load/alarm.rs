@@ -97,13 +97,7 @@ pub async fn probe(client: reqwest::Client, url: String, receiver: Receiver, sto
     while !stop.load(Ordering::SeqCst) {
         n += 1;
         let t0 = Instant::now();
-        let r = client
-            .post(format!("{url}/api/v1/tips"))
-            .header("content-type", "application/json")
-            .header("idempotency-key", format!("alarm-{run:x}-{n}"))
-            .body(alarm_body(n))
-            .send()
-            .await;
+        let r = crate::serve::file_tip(&client, &url, &format!("alarm-{run:x}-{n}"), alarm_body(n)).send().await;
         let receipt = match r {
             Ok(r) if r.status().as_u16() == 201 => r.json::<serde_json::Value>().await.ok(),
             _ => None,

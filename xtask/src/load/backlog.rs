@@ -2,16 +2,17 @@
 //! of open tips, then, with nothing else running, times the staff queue page and the queue API.
 
 use super::console::Session;
-use super::{Stats, tip_body};
+use super::{Stats, queue_api, queue_page, timed, tip_body};
 use crate::serve;
+use anyhow::Context;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Clients filing the top-up tips.
-const FILERS: usize = 64;
+pub(super) const FILERS: usize = 64;
 /// Timed requests of each kind.
-const SAMPLES: usize = 40;
+pub(super) const SAMPLES: usize = 40;
 
 pub struct Backlog {
     pub open_tips: u64,
@@ -55,13 +56,7 @@ pub async fn measure(
                     let key = format!("backlog-{run:x}-{i}-{n}");
                     // Retried with the same key until stored: the backlog must be exact.
                     for attempt in 0.. {
-                        let r = client
-                            .post(format!("{url}/api/v1/tips"))
-                            .header("content-type", "application/json")
-                            .header("idempotency-key", &key)
-                            .body(tip_body(n))
-                            .send()
-                            .await;
+                        let r = serve::file_tip(&client, &url, &key, tip_body(n)).send().await;
                         match r {
                             Ok(r) if r.status().as_u16() == 201 => break,
                             Ok(r) if attempt >= 10 => anyhow::bail!("backlog tip: {}", r.status()),
@@ -90,16 +85,12 @@ pub async fn measure(
     }
     let (mut page, mut api, mut page_bytes, mut api_bytes) = (Vec::new(), Vec::new(), 0, 0);
     for _ in 0..SAMPLES {
-        let t0 = Instant::now();
-        let r = client.get(format!("{url}/staff")).header(reqwest::header::COOKIE, &console.cookie).send().await?;
-        anyhow::ensure!(r.status().is_success(), "the queue page answered {}", r.status());
-        page_bytes = r.bytes().await?.len();
-        page.push(t0.elapsed().as_secs_f64() * 1e3);
-        let t0 = Instant::now();
-        let r = client.get(format!("{url}/api/v1/tips")).bearer_auth(token).send().await?;
-        anyhow::ensure!(r.status().is_success(), "the queue API answered {}", r.status());
-        api_bytes = r.bytes().await?.len();
-        api.push(t0.elapsed().as_secs_f64() * 1e3);
+        let (ms, bytes) = timed(queue_page(&client, url, console)).await.context("the queue page")?;
+        page.push(ms);
+        page_bytes = bytes;
+        let (ms, bytes) = timed(queue_api(&client, url, token)).await.context("the queue API")?;
+        api.push(ms);
+        api_bytes = bytes;
     }
     Ok(Backlog { open_tips, filled_in_seconds, page: Stats::of(page), page_bytes, api: Stats::of(api), api_bytes })
 }

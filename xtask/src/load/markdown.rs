@@ -4,10 +4,6 @@ use super::{DbRun, Limits, Opts, RAW_BATCH, RAW_SECONDS};
 use crate::report::{self, thousands};
 use crate::serve::Db;
 
-fn met(ok: bool) -> &'static str {
-    if ok { "**met**" } else { "**missed**" }
-}
-
 pub(super) fn markdown(runs: &[DbRun], raw: Option<&Limits>, opts: &Opts, load_before: &str, minutes: f64) -> String {
     let build = match std::env::var_os("SIGHTLINE_BIN") {
         Some(bin) => format!(
@@ -44,10 +40,12 @@ pub(super) fn markdown(runs: &[DbRun], raw: Option<&Limits>, opts: &Opts, load_b
         "- `sightline serve --bind 127.0.0.1:0` on a fresh data folder (SQLite: WAL, `synchronous=FULL`, one writer connection; PostgreSQL: a throwaway cluster from `xtask/src/pg.rs` on 127.0.0.1, pool of 16, default `fsync=on`, `synchronous_commit=on`). One fusion-centre agency is the fallback, so every tip is routed to it and lands in its queue; an analyst of that agency holds the API token for the queue sampler. 20 tips are filed first as a warm-up.\n\
          - For each concurrency level in turn ({}) on the same server: that many tokio tasks (reqwest, one process, keep-alive connections) each file tips back to back for {} s: `POST /api/v1/tips` with `{{\"category\":\"other\",\"narrative\":\"Load test tip N: a bag was left unattended near the north entrance of the library.\"}}` and a unique `Idempotency-Key`. A 201 is only sent after the commit, so every tip counted is durable. The latency of every 201 is recorded, from sending to the whole answer read (client-side, so it includes the load generator's own scheduling). Tips/s = 201s ÷ the wall time until the last request of the level finished. The database grows from level to level.\n\
          - During each level, two more clients each fetch the staff queue every 200 ms: the API (`GET /api/v1/tips` with the analyst's bearer token: the 500 most urgent open tips, JSON) and the console page (`GET /staff`, the same rows as HTML, with a console session the load generator signs in to like a person: password, then the second factor set up from the key the page shows, codes computed with `totp-rs`). The alarm probe files a life-safety tip (`planned_attack`, a stated plan to shoot with a gun at hand) every 500 ms; the agency's on-call contact is a webhook receiver inside the load generator, and the probe times each tip from just before sending it to the arrival of its first notification (the signed `new_tip` webhook from the outbox): an upper bound on \"from receipt\", since it includes the intake's own latency. A notification later than 30 s counts as missing. The server's `VmRSS` is read from `/proc/<pid>/status` every 100 ms (peak reported) with `VmHWM` (the process's high-water mark since start). CPU use is the process's user + system time over the level's wall time, in cores.\n\
-         - After the levels, when `--backlog` is not 0 (default 100,000): 64 clients file more of the same tips until the server has received that many (read from `/metrics`; nobody works the queue, so all stay open), then with nothing else running the queue page and the queue API are each fetched 40 times, one after the other. On PostgreSQL `ANALYZE` runs first, as autovacuum does by itself within about a minute of such a change in a running system (right after the bulk load the planner still takes the tables for nearly empty, sorts the whole queue, and the page took about 350 ms).\n\
+         - After the levels, when `--backlog` is not 0 (default 100,000): {filers} clients file more of the same tips until the server has received that many (read from `/metrics`; nobody works the queue, so all stay open), then with nothing else running the queue page and the queue API are each fetched {samples} times, one after the other. On PostgreSQL `ANALYZE` runs first, as autovacuum does by itself within about a minute of such a change in a running system (right after the bulk load the planner still takes the tables for nearly empty, sorts the whole queue, and the page took about 350 ms).\n\
          - Raw limit (SQLite only), in the same run: a fresh SQLite file with the server's own migrations (`crates/store/src/migrations/sqlite`) and settings (WAL, `synchronous=FULL`, foreign keys), written through the same sqlx driver (`Any` over SQLite) with no HTTP, JSON, triage or routing: per tip the rows a plain tip writes (the tip, its idempotency key, one route, three hash-chained audit events with the chain head read and updated), {RAW_BATCH} tips per transaction for {RAW_SECONDS:.0} s; and, for comparison, one tip per transaction (one fsync per tip) for {RAW_SECONDS:.0} s. Then the same rows through Python's `sqlite3` module, {RAW_BATCH} tips per transaction, which is faster than our driver: the best of the batched rates is the limit.\n\n",
         opts.levels.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
         opts.seconds,
+        filers = super::backlog::FILERS,
+        samples = super::backlog::SAMPLES,
     ));
     for r in runs {
         s.push_str(&format!("### {} over HTTP\n\n", r.db.name()));
@@ -110,8 +108,9 @@ pub(super) fn markdown(runs: &[DbRun], raw: Option<&Limits>, opts: &Opts, load_b
         }
         if let Some(b) = &r.backlog {
             s.push_str(&format!(
-                "\nThe queue at rest with **{} open tips** (filled by 64 clients in {:.0} s after the levels; nothing else running while timed, {} requests of each, one after the other): the queue page `GET /staff` p50 **{:.1} ms**, p99 **{:.1} ms**, max {:.1} ms ({} KiB of HTML); `GET /api/v1/tips` p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} KiB of JSON). Both show the 500 most urgent open tips of the agency; the rest are a filter or a page away.\n",
+                "\nThe queue at rest with **{} open tips** (filled by {} clients in {:.0} s after the levels; nothing else running while timed, {} requests of each, one after the other): the queue page `GET /staff` p50 **{:.1} ms**, p99 **{:.1} ms**, max {:.1} ms ({} KiB of HTML); `GET /api/v1/tips` p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} KiB of JSON). Both show the 500 most urgent open tips of the agency; the rest are a filter or a page away.\n",
                 thousands(b.open_tips),
+                super::backlog::FILERS,
                 b.filled_in_seconds,
                 b.page.n,
                 b.page.p50,
@@ -176,14 +175,14 @@ pub(super) fn markdown(runs: &[DbRun], raw: Option<&Limits>, opts: &Opts, load_b
                 "| ≥ 2,000 durable tips/s over HTTP | {:.0} tips/s (best level: {} clients) | {} |\n",
                 b.per_second(),
                 b.clients,
-                met(b.per_second() >= 2000.0)
+                report::verdict(b.per_second() >= 2000.0)
             ));
         }
         match at64 {
             Some(l) => s.push_str(&format!(
                 "| p99 < 50 ms at 64 clients | {:.1} ms | {} |\n",
                 l.latency.p99,
-                met(l.latency.p99 < 50.0)
+                report::verdict(l.latency.p99 < 50.0)
             )),
             None => s.push_str("| p99 < 50 ms at 64 clients | not measured (64 not among the levels) | |\n"),
         }
@@ -196,7 +195,7 @@ pub(super) fn markdown(runs: &[DbRun], raw: Option<&Limits>, opts: &Opts, load_b
                 limit,
                 b.per_second() / batched.per_second() * 100.0,
                 b.per_second() / single.per_second() * 100.0,
-                met(share >= 60.0)
+                report::verdict(share >= 60.0)
             ));
         }
         let worst_alarm = r.levels.iter().max_by(|a, b| a.alarms.latency.max.total_cmp(&b.alarms.latency.max));
@@ -208,7 +207,7 @@ pub(super) fn markdown(runs: &[DbRun], raw: Option<&Limits>, opts: &Opts, load_b
                 l.alarms.latency.max,
                 l.clients,
                 l.alarms.latency.p99,
-                met(missing == 0 && filed > 0 && l.alarms.latency.max <= 1000.0)
+                report::verdict(missing == 0 && filed > 0 && l.alarms.latency.max <= 1000.0)
             ));
         }
         match &r.backlog {
@@ -217,7 +216,7 @@ pub(super) fn markdown(runs: &[DbRun], raw: Option<&Limits>, opts: &Opts, load_b
                 thousands(b.open_tips),
                 b.page.p99,
                 b.page.p50,
-                met(b.open_tips >= 100_000 && b.page.p99 < 100.0)
+                report::verdict(b.open_tips >= 100_000 && b.page.p99 < 100.0)
             )),
             None => s.push_str("| the queue page for 100,000 open tips in < 100 ms | not measured (`--backlog 0`) | |\n"),
         }

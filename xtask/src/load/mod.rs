@@ -223,13 +223,8 @@ fn tip_body(n: u64) -> String {
 async fn warm_up(url: &str) -> anyhow::Result<()> {
     let client = serve::client(2, Duration::from_secs(30))?;
     for n in 0..20 {
-        let r = client
-            .post(format!("{url}/api/v1/tips"))
-            .header("content-type", "application/json")
-            .header("idempotency-key", format!("warm-{n}-{:x}", rand::random::<u64>()))
-            .body(tip_body(n))
-            .send()
-            .await?;
+        let key = format!("warm-{n}-{:x}", rand::random::<u64>());
+        let r = serve::file_tip(&client, url, &key, tip_body(n)).send().await?;
         anyhow::ensure!(r.status().as_u16() == 201, "warm-up tip: {}", r.status());
     }
     Ok(())
@@ -323,20 +318,34 @@ struct Probes<'a> {
     receiver: &'a alarm::Receiver,
 }
 
+/// The staff queue as the console shows it.
+fn queue_page(client: &reqwest::Client, url: &str, console: &console::Session) -> reqwest::RequestBuilder {
+    client.get(format!("{url}/staff")).header(reqwest::header::COOKIE, &console.cookie)
+}
+
+/// The staff queue through the API.
+fn queue_api(client: &reqwest::Client, url: &str, token: &str) -> reqwest::RequestBuilder {
+    client.get(format!("{url}/api/v1/tips")).bearer_auth(token)
+}
+
+/// Sends `request`: milliseconds until the whole answer was read, and its size in bytes; an
+/// error for no answer or one that is not a success.
+async fn timed(request: reqwest::RequestBuilder) -> anyhow::Result<(f64, usize)> {
+    let t0 = Instant::now();
+    let r = request.send().await?;
+    anyhow::ensure!(r.status().is_success(), "answered {}", r.status());
+    let bytes = r.bytes().await?.len();
+    Ok((t0.elapsed().as_secs_f64() * 1e3, bytes))
+}
+
 /// Times `request` every 200 ms until `stop`: (milliseconds of the answered ones, failures).
 async fn sample(request: reqwest::RequestBuilder, stop: Arc<AtomicBool>) -> (Vec<f64>, u64) {
     let (mut ms, mut errors) = (Vec::new(), 0u64);
     while !stop.load(Ordering::SeqCst) {
         let Some(r) = request.try_clone() else { break };
-        let t0 = Instant::now();
-        let answered = match r.send().await {
-            Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
-            _ => false,
-        };
-        if answered {
-            ms.push(t0.elapsed().as_secs_f64() * 1e3);
-        } else {
-            errors += 1;
+        match timed(r).await {
+            Ok((t, _)) => ms.push(t),
+            Err(_) => errors += 1,
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
@@ -362,13 +371,8 @@ async fn level(url: &str, probes: Probes<'_>, clients: usize, seconds: u64, pid:
                 while Instant::now() < end && n < 10_000_000 {
                     n += 1;
                     let t0 = Instant::now();
-                    let r = client
-                        .post(format!("{url}/api/v1/tips"))
-                        .header("content-type", "application/json")
-                        .header("idempotency-key", format!("load-{run:x}-{clients}-{i}-{n}"))
-                        .body(tip_body(n))
-                        .send()
-                        .await;
+                    let key = format!("load-{run:x}-{clients}-{i}-{n}");
+                    let r = serve::file_tip(&client, &url, &key, tip_body(n)).send().await;
                     let outcome = match r {
                         Ok(r) if r.status().as_u16() == 201 => r.bytes().await.map(|_| ()).map_err(|e| e.to_string()),
                         Ok(r) => Err(format!("{} {}", r.status(), r.text().await.unwrap_or_default())),
@@ -386,11 +390,8 @@ async fn level(url: &str, probes: Probes<'_>, clients: usize, seconds: u64, pid:
             })
         })
         .collect();
-    let queue = tokio::spawn(sample(client.get(format!("{url}/api/v1/tips")).bearer_auth(probes.token), stop.clone()));
-    let page = tokio::spawn(sample(
-        client.get(format!("{url}/staff")).header(reqwest::header::COOKIE, &probes.console.cookie),
-        stop.clone(),
-    ));
+    let queue = tokio::spawn(sample(queue_api(&client, url, probes.token), stop.clone()));
+    let page = tokio::spawn(sample(queue_page(&client, url, probes.console), stop.clone()));
     let alarms = tokio::spawn(alarm::probe(client.clone(), url.to_owned(), probes.receiver.clone(), stop.clone()));
     let memory = {
         let stop = stop.clone();
