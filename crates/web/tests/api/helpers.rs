@@ -122,6 +122,27 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     TestApp { addr, state, clock, http: reqwest::Client::new(), world, hooks, _dir: dir, _stop: stop }
 }
 
+/// A staff member with an API token (no password), named by their e-mail.
+async fn add_staff(s: &dyn Store, agency: i64, email: String, roles: Vec<domain::staff::Role>) -> Staff {
+    let u = s
+        .create_user(
+            NewUser { agency_id: agency, display_name: email.clone(), email, roles, password_hash: "x".into() },
+            "t",
+            T0,
+        )
+        .await
+        .unwrap();
+    let token = new_token("slt");
+    s.create_token(
+        NewToken { user_id: u.id, token_hash: token_hash(&token), label: "t".into(), ..Default::default() },
+        "t",
+        T0,
+    )
+    .await
+    .unwrap();
+    Staff { id: u.id, token }
+}
+
 async fn build_world(s: &dyn Store, hooks: &Hooks) -> World {
     let agency = |name: &str, kind, j: Option<String>, partner| NewAgency {
         name: name.into(),
@@ -177,38 +198,7 @@ async fn build_world(s: &dyn Store, hooks: &Hooks) -> World {
     let mut n = 0;
     let mut staff = |agency: i64, role: Role| {
         n += 1;
-        let email = format!("user{n}@test");
-        async move {
-            let u = s
-                .create_user(
-                    NewUser {
-                        agency_id: agency,
-                        email,
-                        display_name: "Test".into(),
-                        roles: vec![role],
-                        password_hash: "x".into(),
-                    },
-                    "t",
-                    T0,
-                )
-                .await
-                .unwrap();
-            let token = new_token("slt");
-            s.create_token(
-                NewToken {
-                    user_id: u.id,
-                    token_hash: token_hash(&token),
-                    label: "t".into(),
-                    expires_at: None,
-                    ..Default::default()
-                },
-                "t",
-                T0,
-            )
-            .await
-            .unwrap();
-            Staff { id: u.id, token }
-        }
+        add_staff(s, agency, format!("user{n}@test"), vec![role])
     };
     let analyst = staff(sheriff, Role::Analyst).await;
     let analyst2 = staff(sheriff, Role::Analyst).await;
@@ -312,30 +302,7 @@ impl TestApp {
 
     /// Adds a staff member with an API token (no password).
     pub async fn staff_with_token(&self, agency: i64, email: &str, roles: Vec<domain::staff::Role>) -> Staff {
-        let s = self.state.store.as_ref();
-        let u = s
-            .create_user(
-                NewUser {
-                    agency_id: agency,
-                    email: email.into(),
-                    display_name: email.into(),
-                    roles,
-                    password_hash: "x".into(),
-                },
-                "t",
-                T0,
-            )
-            .await
-            .unwrap();
-        let token = new_token("slt");
-        s.create_token(
-            NewToken { user_id: u.id, token_hash: token_hash(&token), label: "t".into(), ..Default::default() },
-            "t",
-            T0,
-        )
-        .await
-        .unwrap();
-        Staff { id: u.id, token }
+        add_staff(self.state.store.as_ref(), agency, email.to_owned(), roles).await
     }
 
     /// Password, then the second factor (set up on first sign-in): the session cookie, and the
