@@ -4,7 +4,6 @@
 
 use std::io::Read as _;
 
-use domain::tip::Category;
 use triage::{TriageInput, assess, detect_language};
 
 fn main() {
@@ -16,14 +15,7 @@ fn main() {
         }
     }
     for text in &texts {
-        let input = TriageInput {
-            category: Category::Other,
-            narrative: text,
-            language: None,
-            named_subject: false,
-            registered_site: false,
-        };
-        let a = assess(&input);
+        let a = assess(&TriageInput::narrative(text));
         println!("{} [{}] {} ({})", a.tier.code(), detect_language(text).code(), a.rule, a.rule_text);
         for f in &a.factors {
             let spans: Vec<String> =

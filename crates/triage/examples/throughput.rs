@@ -7,7 +7,6 @@
 
 use std::time::{Duration, Instant};
 
-use domain::tip::Category;
 use triage::{TriageInput, assess};
 
 const CORPUS: &str = include_str!("../tests/corpus/tips.txt");
@@ -49,14 +48,7 @@ fn joined(narratives: &[String], size: usize) -> Vec<String> {
 }
 
 fn assess_one(text: &str) -> domain::urgency::Tier {
-    let input = TriageInput {
-        category: Category::Other,
-        narrative: text,
-        language: None,
-        named_subject: false,
-        registered_site: false,
-    };
-    assess(&input).tier
+    assess(&TriageInput::narrative(text)).tier
 }
 
 /// Assesses the set round after round for at least `budget`; (assessments, seconds).

@@ -44,6 +44,20 @@ pub struct TriageInput<'a> {
     pub registered_site: bool,
 }
 
+impl<'a> TriageInput<'a> {
+    /// A narrative alone: category "other", its language detected, no structured subject or
+    /// registered site. Set the other fields with struct update syntax.
+    pub fn narrative(narrative: &'a str) -> TriageInput<'a> {
+        TriageInput {
+            category: Category::Other,
+            narrative,
+            language: None,
+            named_subject: false,
+            registered_site: false,
+        }
+    }
+}
+
 /// Scores a tip. Never panics; bounded, linear-ish time in the narrative's length.
 pub fn assess(input: &TriageInput<'_>) -> Assessment {
     let folded = fold::fold(input.narrative);

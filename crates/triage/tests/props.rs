@@ -5,13 +5,7 @@ use proptest::prelude::*;
 use triage::{TriageInput, assess, detect_language};
 
 fn check(text: &str, language: Option<Language>) -> Result<(), TestCaseError> {
-    let a = assess(&TriageInput {
-        category: Category::Threat,
-        narrative: text,
-        language,
-        named_subject: false,
-        registered_site: false,
-    });
+    let a = assess(&TriageInput { category: Category::Threat, language, ..TriageInput::narrative(text) });
     for f in &a.factors {
         for s in &f.evidence {
             prop_assert!(s.start < s.end, "empty span {s:?}");

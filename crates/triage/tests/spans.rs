@@ -5,13 +5,7 @@ use domain::urgency::{Assessment, FactorKind, Tier};
 use triage::{TriageInput, assess, detect_language};
 
 fn run(text: &str) -> Assessment {
-    assess(&TriageInput {
-        category: Category::Other,
-        narrative: text,
-        language: None,
-        named_subject: false,
-        registered_site: false,
-    })
+    assess(&TriageInput::narrative(text))
 }
 
 fn evidence(a: &Assessment, kind: FactorKind) -> Vec<&str> {
