@@ -9,6 +9,11 @@ mod serve;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+/// Many small allocations on several threads (requests, rows, triage): mimalloc frees them
+/// without glibc's consolidation passes.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "sightline", version, about = "Tips in, a recorded human decision out.")]
 struct Cli {

@@ -8,7 +8,7 @@ use sqlx::Row;
 
 impl SqlStore {
     pub(super) async fn insert_agency(&self, a: NewAgency, actor: &str, now: i64) -> Result<Agency> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let policy = a.ack_policy.map(|p| serde_json::to_string(&p).unwrap_or_default());
         let id: i64 = sqlx::query(self.sql(
             "INSERT INTO agencies (name, kind, jurisdiction, partner_agency_id, ack_policy, created_at) \
@@ -47,7 +47,7 @@ impl SqlStore {
     }
 
     pub(super) async fn insert_site(&self, s: NewSite, actor: &str, now: i64) -> Result<Site> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query(self.sql(
             "INSERT INTO sites (name, kind, owner_agency_id, lat, lon, address, created_at) \
              VALUES ($1, $2, $3, CAST($4 AS DOUBLE PRECISION), CAST($5 AS DOUBLE PRECISION), $6, $7) RETURNING id",
@@ -98,7 +98,7 @@ impl SqlStore {
     }
 
     pub(super) async fn insert_contact(&self, c: NewContact, actor: &str, now: i64) -> Result<Contact> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query(
             self.sql("INSERT INTO contacts (agency_id, role, name, webhook_url) VALUES ($1, $2, $3, $4) RETURNING id"),
         )
@@ -141,7 +141,7 @@ impl SqlStore {
     pub(super) async fn insert_user(&self, u: NewUser, actor: &str, now: i64) -> Result<User> {
         let roles: Vec<&str> = u.roles.iter().map(|r| r.code()).collect();
         let roles = roles.join(",");
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query(self.sql(
             "INSERT INTO users (agency_id, email, display_name, roles, password_hash, created_at, disabled) \
              VALUES ($1, $2, $3, $4, $5, $6, 0) RETURNING id",
@@ -191,7 +191,7 @@ impl SqlStore {
     }
 
     pub(super) async fn insert_token(&self, t: NewToken, actor: &str, now: i64) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let scope = t.scope_roles.as_ref().map(|r| r.iter().map(|x| x.code()).collect::<Vec<_>>().join(","));
         let id: i64 = sqlx::query(self.sql(
             "INSERT INTO api_tokens (user_id, token_hash, label, created_at, expires_at, kind, scope_roles, mfa_passed, last_used_at) \
@@ -227,6 +227,7 @@ impl SqlStore {
     }
 
     pub(super) async fn put_setting(&self, key: &str, value: &str) -> Result<()> {
+        let _turn = self.turn().await;
         sqlx::query(self.sql(
             "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         ))

@@ -4,26 +4,28 @@
 //! of the transaction: appends are serialised, and removing the newest events is detected
 //! because the head no longer matches the last event.
 
-use super::bulk::Rows;
+use super::bulk::{Rows, Val};
+use super::exec::Exec;
 use super::{SqlStore, rows};
-use crate::Result;
 use crate::model::NewAudit;
+use crate::{Result, StoreError};
 use domain::audit::{AuditRecord, StoredAudit, chain_hash};
-use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use sqlx::{AnyConnection, Row};
 
 impl SqlStore {
+    /// Appends events to the chain in the caller's transaction (sqlx).
     pub(super) async fn append_audit_in(&self, conn: &mut AnyConnection, events: &[NewAudit]) -> Result<()> {
+        self.append_audit(conn, events).await
+    }
+
+    /// Appends events to the chain in the caller's transaction, on either kind of connection.
+    pub(super) async fn append_audit(&self, conn: &mut impl Exec, events: &[NewAudit]) -> Result<()> {
         if events.is_empty() {
             return Ok(());
         }
-        let head = sqlx::query(AssertSqlSafe(format!(
-            "SELECT seq, hash FROM audit_head WHERE id = 1{}",
-            self.backend.for_update()
-        )))
-        .fetch_one(&mut *conn)
-        .await?;
-        let mut seq: i64 = head.try_get("seq")?;
-        let mut prev: String = head.try_get("hash")?;
+        let head = format!("SELECT seq, hash FROM audit_head WHERE id = 1{}", self.backend.for_update());
+        let (mut seq, mut prev) =
+            conn.pairs(&head, Vec::new()).await?.pop().ok_or_else(|| StoreError::Corrupt("no audit head".into()))?;
         let mut rows = Rows::new(
             "INSERT INTO audit_events (seq, at_ms, actor, action, object, reason, detail, prev_hash, hash)",
             "($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -55,11 +57,11 @@ impl SqlStore {
             prev = hash;
         }
         self.insert_rows(conn, rows).await?;
-        sqlx::query(self.sql("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1"))
-            .bind(seq)
-            .bind(&prev)
-            .execute(&mut *conn)
-            .await?;
+        conn.run(
+            &self.sql_text("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1"),
+            vec![seq.into(), Val::Text(prev)],
+        )
+        .await?;
         Ok(())
     }
 

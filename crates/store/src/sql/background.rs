@@ -12,7 +12,7 @@ const AWAITING: &str = "('received','triaged','routed','awaiting_review')";
 
 impl SqlStore {
     pub(super) async fn escalate(&self, now: i64, limit: i64, plan: &EscalationPlan) -> Result<usize> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let ids: Vec<i64> = sqlx::query(self.sql(&format!(
             "SELECT id FROM tips WHERE next_escalation_at IS NOT NULL AND next_escalation_at <= $1 AND status IN {AWAITING} \
              ORDER BY next_escalation_at LIMIT $2{}",
@@ -42,7 +42,9 @@ impl SqlStore {
              RETURNING id, tip_id, kind, url, payload, attempts",
             self.backend.skip_locked()
         ));
+        let turn = self.turn().await;
         let rows = sqlx::query(sql.clone()).bind(now + lease_ms).bind(now).bind(limit).fetch_all(&self.write).await?;
+        drop(turn);
         rows.iter()
             .map(|r| {
                 Ok(Notification {
@@ -75,6 +77,7 @@ impl SqlStore {
                 Some(error),
             ),
         };
+        let _turn = self.turn().await;
         sqlx::query(self.sql(sql)).bind(id).bind(at).bind(error).execute(&self.write).await?;
         Ok(())
     }

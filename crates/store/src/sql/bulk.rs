@@ -1,17 +1,14 @@
 //! Multi-row INSERTs: the rows of one table for a whole batch of tips in one statement, so a
-//! batch costs a handful of round trips to the database rather than a dozen per tip (each
-//! statement through sqlx is a round trip to the connection's worker thread, and under load
-//! those, not SQLite, were the limit).
+//! batch costs a handful of statements rather than a dozen per tip.
 //!
 //! On SQLite the placeholders are plain `?`, each value bound once per use in the order they
 //! appear: with numbered ones (`?17`) the driver looks up every parameter's name, which SQLite
 //! finds by a linear scan, so binding cost grew with the square of the values in a statement
 //! (half the writer's time went there with a few thousand values).
 
+use super::exec::Exec;
 use super::{Backend, SqlStore};
 use crate::Result;
-use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
 
 /// Most bound values in one statement: below SQLite's 32,766 and PostgreSQL's 65,535.
 const MAX_VALUES: usize = 30_000;
@@ -153,34 +150,21 @@ impl Rows {
     }
 }
 
-fn bound(sql: sqlx::SqlStr, values: Vec<Val>) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
-    let mut q = sqlx::query(sql);
-    for v in values {
-        q = match v {
-            Val::Int(i) => q.bind(i),
-            Val::OptInt(i) => q.bind(i),
-            Val::Text(s) => q.bind(s),
-            Val::OptText(s) => q.bind(s),
-            Val::Bytes(b) => q.bind(b),
-        };
-    }
-    q
-}
-
 impl SqlStore {
     /// Inserts every row, in as few statements as fit.
-    pub(super) async fn insert_rows(&self, conn: &mut AnyConnection, rows: Rows) -> Result<()> {
+    pub(super) async fn insert_rows(&self, conn: &mut impl Exec, rows: Rows) -> Result<()> {
         for (sql, values) in rows.statements(self.backend) {
-            bound(self.sql(&sql), values).execute(&mut *conn).await?;
+            conn.run(&sql, values).await?;
         }
         Ok(())
     }
 
-    /// Inserts every row and returns what the statements' `RETURNING` gave, in order.
-    pub(super) async fn insert_rows_returning(&self, conn: &mut AnyConnection, rows: Rows) -> Result<Vec<AnyRow>> {
+    /// Inserts every row and returns what the statements' `RETURNING` gave (an integer and a
+    /// text column), in order.
+    pub(super) async fn insert_rows_returning(&self, conn: &mut impl Exec, rows: Rows) -> Result<Vec<(i64, String)>> {
         let mut out = Vec::new();
         for (sql, values) in rows.statements(self.backend) {
-            out.extend(bound(self.sql(&sql), values).fetch_all(&mut *conn).await?);
+            out.extend(conn.pairs(&sql, values).await?);
         }
         Ok(out)
     }

@@ -2,7 +2,8 @@
 //! fsync makes a whole batch durable.
 //!
 //! `insert_tip` hands its record, with a oneshot reply channel, to one background task. The
-//! task takes the first queued tip, begins a transaction on the writer connection, and writes
+//! task takes the first queued tip, begins a transaction (on SQLite through its own connection,
+//! [`direct`]; on PostgreSQL on a pooled one), and writes
 //! whatever is queued with it (up to [`MAX_TIPS`] tips or [`MAX_BYTES`] of them) in one go:
 //! one multi-row statement per table for the whole group (`insert_tips_in`); a tip whose
 //! reference or idempotency key is in use gets `Conflict` and leaves nothing behind. What
@@ -20,11 +21,12 @@
 //! A tip whose caller stopped waiting before its turn is not written, as a transaction of its
 //! own would not have been.
 
-use super::{Backend, SqlStore};
+use super::exec::Exec;
+use super::{SqlStore, direct};
 use crate::model::NewTipRecord;
 use crate::{Result, StoreError};
-use sqlx::AnyConnection;
 use std::collections::VecDeque;
+use std::path::PathBuf;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most tips in one transaction.
@@ -52,26 +54,31 @@ pub(super) struct Intake {
 }
 
 impl Intake {
-    /// Starts the writer; `store` is its own handle on the pools (without an [`Intake`]). It
-    /// ends when the last [`Intake`] is dropped.
+    /// Starts the writer for the SQLite database `file`; `store` is its own handle on the
+    /// pools (without an [`Intake`]). It ends when the last [`Intake`] is dropped.
     ///
-    /// On SQLite it runs on a thread of its own: every statement is a round trip to the
-    /// connection's worker thread, and a task on the server's runtime waits behind every HTTP
-    /// request in the run queue after each one; under load that wait, not SQLite, set the pace
-    /// of intake. PostgreSQL's connections belong to the runtime that opened them (their
-    /// sockets are registered with its reactor), so there it is a task on that runtime.
-    pub(super) fn start(store: SqlStore) -> std::io::Result<Intake> {
+    /// It runs on a thread of its own and writes through a connection of its own
+    /// ([`direct`]), synchronously: through sqlx every statement was a round trip to the
+    /// connection's worker thread, and under load those waits, not SQLite, set the pace of
+    /// intake. It takes the store's turn to write, as the sqlx writer does, for each batch.
+    pub(super) fn start_sqlite(store: SqlStore, file: PathBuf) -> std::io::Result<Intake> {
         debug_assert!(store.intake.is_none(), "the task must not hold its own queue open");
         let (queue, rx) = mpsc::channel(QUEUE);
-        if store.backend == Backend::Sqlite {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-            std::thread::Builder::new()
-                .name("sightline-intake".into())
-                .spawn(move || runtime.block_on(run(store, rx)))?;
-        } else {
-            tokio::spawn(run(store, rx));
-        }
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        std::thread::Builder::new()
+            .name("sightline-intake".into())
+            .spawn(move || runtime.block_on(run_direct(store, file, rx)))?;
         Ok(Intake { queue })
+    }
+
+    /// Starts the writer on the store's pool (PostgreSQL). Its connections belong to the
+    /// runtime that opened them (their sockets are registered with its reactor), so it is a
+    /// task on that runtime.
+    pub(super) fn start_pooled(store: SqlStore) -> Intake {
+        debug_assert!(store.intake.is_none(), "the task must not hold its own queue open");
+        let (queue, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(run_pooled(store, rx));
+        Intake { queue }
     }
 
     async fn insert(&self, tip: NewTipRecord) -> Result<i64> {
@@ -98,9 +105,47 @@ fn weight(tip: &NewTipRecord) -> usize {
     1024 + tip.narrative.len() + tip.attachments.iter().map(|a| a.data.len() + a.filename.len()).sum::<usize>()
 }
 
-async fn run(store: SqlStore, mut queue: mpsc::Receiver<Request>) {
+/// Answers every caller of a batch that could not start with `e`.
+fn refuse(first: Request, e: StoreError) {
+    let _ = first.reply.send(Err(batch_failed(&e)));
+}
+
+async fn run_direct(store: SqlStore, file: PathBuf, mut queue: mpsc::Receiver<Request>) {
+    let mut conn = None;
     while let Some(first) = queue.recv().await {
-        store.commit_batch(first, &mut queue).await;
+        let turn = store.turn().await;
+        let mut writer = match conn.take() {
+            Some(c) => c,
+            None => match direct::open(&file) {
+                Ok(c) => c,
+                Err(e) => {
+                    refuse(first, e);
+                    continue;
+                }
+            },
+        };
+        // A connection left inside a failed transaction is closed (SQLite rolls back what it
+        // had not committed) and opened afresh for the next batch.
+        if store.commit_batch(&mut writer, first, &mut queue).await {
+            conn = Some(writer);
+        }
+        drop(turn);
+    }
+}
+
+async fn run_pooled(store: SqlStore, mut queue: mpsc::Receiver<Request>) {
+    while let Some(first) = queue.recv().await {
+        let mut conn = match store.write.acquire().await {
+            Ok(conn) => conn,
+            Err(e) => {
+                refuse(first, e.into());
+                continue;
+            }
+        };
+        if !store.commit_batch(&mut *conn, first, &mut queue).await {
+            // Not back into the pool inside a transaction that might still be open.
+            conn.close_on_drop();
+        }
     }
 }
 
@@ -150,19 +195,17 @@ impl SqlStore {
         }
     }
 
-    async fn commit_batch(&self, first: Request, queue: &mut mpsc::Receiver<Request>) {
+    /// Writes and commits one batch on `conn`; false if the connection may still be inside
+    /// the failed transaction (a rollback failed too) and must not be used again.
+    async fn commit_batch(&self, conn: &mut impl Exec, first: Request, queue: &mut mpsc::Receiver<Request>) -> bool {
         let mut batch = Batch::new(first);
         let started = std::time::Instant::now();
-        let mut tx = match self.write.begin().await {
-            Ok(tx) => tx,
-            Err(e) => {
-                let e = StoreError::from(e);
-                for r in batch.waiting {
-                    let _ = r.reply.send(Err(batch_failed(&e)));
-                }
-                return;
+        if let Err(e) = conn.run(self.backend.begin_write(), Vec::new()).await {
+            for r in batch.waiting {
+                let _ = r.reply.send(Err(batch_failed(&e)));
             }
-        };
+            return true;
+        }
         // Answers go out only after the commit.
         let mut answers: Vec<Answer> = Vec::new();
         loop {
@@ -171,20 +214,19 @@ impl SqlStore {
             if group.is_empty() {
                 break;
             }
-            if let Err(broken) = self.write_group(&mut tx, group, &mut answers).await {
+            if let Err(broken) = self.write_group(conn, group, &mut answers).await {
                 tracing::error!(error = %broken, "intake transaction failed; batch rolled back");
-                let _ = tx.rollback().await;
                 for (reply, _) in answers {
                     let _ = reply.send(Err(batch_failed(&broken)));
                 }
                 for r in batch.waiting {
                     let _ = r.reply.send(Err(batch_failed(&broken)));
                 }
-                return;
+                return conn.run("ROLLBACK", Vec::new()).await.is_ok();
             }
         }
         let written = started.elapsed();
-        match tx.commit().await {
+        match conn.run("COMMIT", Vec::new()).await {
             Ok(()) => {
                 tracing::debug!(
                     tips = answers.len(),
@@ -195,13 +237,15 @@ impl SqlStore {
                 for (reply, outcome) in answers {
                     let _ = reply.send(outcome);
                 }
+                true
             }
             Err(e) => {
-                let e = StoreError::from(e);
                 tracing::error!(error = %e, "intake commit failed; the batch is rolled back");
                 for (reply, _) in answers {
                     let _ = reply.send(Err(batch_failed(&e)));
                 }
+                // A commit that failed may leave the transaction open (SQLite, when busy).
+                conn.run("ROLLBACK", Vec::new()).await.is_ok()
             }
         }
     }
@@ -209,25 +253,24 @@ impl SqlStore {
     /// Writes a group of tips inside `SAVEPOINT tips`, all at once; if that fails, one at a
     /// time. Each tip's outcome goes to `answers`; `Err` means the transaction broke (every
     /// caller of the group has been answered with an error by then).
-    async fn write_group(&self, tx: &mut AnyConnection, group: Vec<Request>, answers: &mut Vec<Answer>) -> Result<()> {
+    async fn write_group(&self, tx: &mut impl Exec, group: Vec<Request>, answers: &mut Vec<Answer>) -> Result<()> {
         let (tips, replies): (Vec<NewTipRecord>, Vec<Reply>) = group.into_iter().map(|r| (r.tip, r.reply)).unzip();
-        let fail = |replies: Vec<Reply>, e: sqlx::Error| {
-            let e = StoreError::from(e);
+        let fail = |replies: Vec<Reply>, e: StoreError| {
             for reply in replies {
                 let _ = reply.send(Err(batch_failed(&e)));
             }
             e
         };
-        if let Err(e) = sqlx::query("SAVEPOINT tips").execute(&mut *tx).await {
+        if let Err(e) = tx.run("SAVEPOINT tips", Vec::new()).await {
             return Err(fail(replies, e));
         }
         let outcomes = self.insert_tips_in(tx, &tips).await;
         let closed = match &outcomes {
-            Ok(_) => sqlx::query("RELEASE tips").execute(&mut *tx).await.map(drop),
+            Ok(_) => tx.run("RELEASE tips", Vec::new()).await,
             Err(e) => {
                 tracing::warn!(error = %e, tips = tips.len(), "writing the group at once failed; one tip at a time");
-                match sqlx::query("ROLLBACK TO tips").execute(&mut *tx).await {
-                    Ok(_) => sqlx::query("RELEASE tips").execute(&mut *tx).await.map(drop),
+                match tx.run("ROLLBACK TO tips", Vec::new()).await {
+                    Ok(()) => tx.run("RELEASE tips", Vec::new()).await,
                     Err(e) => Err(e),
                 }
             }
@@ -260,27 +303,24 @@ impl SqlStore {
     /// cause to tell the others).
     async fn insert_in_savepoint(
         &self,
-        tx: &mut AnyConnection,
+        tx: &mut impl Exec,
         tip: &NewTipRecord,
     ) -> std::result::Result<Result<i64>, (StoreError, StoreError)> {
-        let broken = |e: sqlx::Error| {
-            let e = StoreError::from(e);
-            (batch_failed(&e), e)
-        };
-        sqlx::query("SAVEPOINT tip").execute(&mut *tx).await.map_err(broken)?;
+        let broken = |e: StoreError| (batch_failed(&e), e);
+        tx.run("SAVEPOINT tip", Vec::new()).await.map_err(broken)?;
         match self.insert_tip_in(tx, tip).await {
             Ok(id) => {
-                sqlx::query("RELEASE tip").execute(&mut *tx).await.map_err(broken)?;
+                tx.run("RELEASE tip", Vec::new()).await.map_err(broken)?;
                 Ok(Ok(id))
             }
             Err(own) => {
                 let undone = async {
-                    sqlx::query("ROLLBACK TO tip").execute(&mut *tx).await?;
-                    sqlx::query("RELEASE tip").execute(&mut *tx).await
+                    tx.run("ROLLBACK TO tip", Vec::new()).await?;
+                    tx.run("RELEASE tip", Vec::new()).await
                 };
                 match undone.await {
-                    Ok(_) => Ok(Err(own)),
-                    Err(e) => Err((own, StoreError::from(e))),
+                    Ok(()) => Ok(Err(own)),
+                    Err(e) => Err((own, e)),
                 }
             }
         }

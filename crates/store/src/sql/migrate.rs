@@ -38,7 +38,7 @@ impl SqlStore {
         };
         drop(conn);
         for (version, text) in files {
-            let mut tx = self.write.begin().await?;
+            let mut tx = self.begin().await?;
             if self.backend == Backend::Postgres {
                 // Two servers starting at once must not both migrate.
                 tx.execute("LOCK TABLE schema_migrations IN EXCLUSIVE MODE").await?;

@@ -2,10 +2,12 @@
 //! `Any` driver. Where the two dialects differ (schema types, row locking, string
 //! aggregation, connection settings), [`Backend`] says so in one place.
 //!
-//! SQLite: one writer connection (writes are serialised in-process, never `SQLITE_BUSY`
-//! between our own writers) and a pool of readers; WAL with `synchronous=FULL`, so a commit
-//! is on disk before the tip's receipt is returned. Intake commits in groups: concurrent new
-//! tips share one transaction and one fsync, each in its own savepoint (`group_commit`).
+//! SQLite: two writer connections, sqlx's for everything but new tips and the intake
+//! writer's own ([`direct`], synchronous, for speed), taking turns through one in-process
+//! lock (`SqlStore::turn`, first come first served; both also begin `IMMEDIATE`, so another
+//! process waits rather than fails); a pool of readers; WAL with `synchronous=FULL`, so a
+//! commit is on disk before the tip's receipt is returned. Intake commits in groups:
+//! concurrent new tips share one transaction and one fsync (`group_commit`).
 //! PostgreSQL: one pool; background work is claimed with `FOR UPDATE SKIP LOCKED`.
 
 mod admin;
@@ -13,6 +15,8 @@ mod attachments;
 mod audit;
 mod background;
 mod bulk;
+mod direct;
+mod exec;
 mod group_commit;
 mod migrate;
 mod resolution;
@@ -24,7 +28,9 @@ use crate::{Result, StoreError};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, AssertSqlSafe, SqlSafeStr, SqlStr};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::OwnedMutexGuard;
 
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +45,15 @@ impl Backend {
         match self {
             Backend::Sqlite => "",
             Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+
+    /// Starts a write transaction. SQLite takes the write lock at once, so the transaction
+    /// never finds, at its first write, that another connection wrote since it began.
+    fn begin_write(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
         }
     }
 
@@ -64,9 +79,37 @@ pub struct SqlStore {
     backend: Backend,
     write: AnyPool,
     read: AnyPool,
-    /// The group-commit writer for new tips; `None` (only inside the writer itself) writes each
-    /// tip in its own transaction.
+    /// The group-commit writer for new tips; `None` only inside the writer itself.
     intake: Option<group_commit::Intake>,
+    /// SQLite only: the turn to write, taken by the sqlx writer and the intake writer alike.
+    /// Tokio's mutex serves waiters in order; SQLite's busy handler polls with sleeps, and a
+    /// waiting writer could lose the lock again and again to intake under sustained load.
+    turn: Option<Arc<tokio::sync::Mutex<()>>>,
+}
+
+/// A write transaction on the writer pool, holding the turn to write until it ends.
+pub(super) struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub(super) async fn commit(self) -> std::result::Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -84,16 +127,25 @@ impl SqlStore {
         let file = data_dir.join("sightline.db");
         let url = format!("sqlite://{}?mode=rwc", file.display());
         sqlx::any::install_default_drivers();
+        // A local file cannot go stale: no ping (a round trip to its worker thread) before each use.
         let write = AnyPoolOptions::new()
             .max_connections(1)
             .min_connections(1)
+            .test_before_acquire(false)
             .after_connect(sqlite_pragmas)
             .connect(&url)
             .await?;
-        let read = AnyPoolOptions::new().max_connections(8).after_connect(sqlite_pragmas).connect(&url).await?;
-        let mut store = SqlStore { backend: Backend::Sqlite, write, read, intake: None };
+        let read = AnyPoolOptions::new()
+            .max_connections(8)
+            .test_before_acquire(false)
+            .after_connect(sqlite_pragmas)
+            .connect(&url)
+            .await?;
+        let turn = Some(Arc::new(tokio::sync::Mutex::new(())));
+        let mut store = SqlStore { backend: Backend::Sqlite, write, read, intake: None, turn };
         store.migrate().await?;
-        store.intake = Some(group_commit::Intake::start(store.clone()).map_err(|e| StoreError::Database(e.into()))?);
+        store.intake =
+            Some(group_commit::Intake::start_sqlite(store.clone(), file).map_err(|e| StoreError::Database(e.into()))?);
         Ok(store)
     }
 
@@ -102,9 +154,10 @@ impl SqlStore {
         sqlx::any::install_default_drivers();
         let pool =
             AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(30)).connect(url).await?;
-        let mut store = SqlStore { backend: Backend::Postgres, write: pool.clone(), read: pool, intake: None };
+        let mut store =
+            SqlStore { backend: Backend::Postgres, write: pool.clone(), read: pool, intake: None, turn: None };
         store.migrate().await?;
-        store.intake = Some(group_commit::Intake::start(store.clone()).map_err(|e| StoreError::Database(e.into()))?);
+        store.intake = Some(group_commit::Intake::start_pooled(store.clone()));
         Ok(store)
     }
 
@@ -126,6 +179,25 @@ impl SqlStore {
     /// every value from outside is a bound parameter.
     fn sql(&self, text: &str) -> SqlStr {
         AssertSqlSafe(placeholders(self.backend, text)).into_sql_str()
+    }
+
+    /// Waits for the turn to write (SQLite; PostgreSQL locks rows instead).
+    async fn turn(&self) -> Option<OwnedMutexGuard<()>> {
+        match &self.turn {
+            Some(turn) => Some(turn.clone().lock_owned().await),
+            None => None,
+        }
+    }
+
+    /// Begins a write transaction on the writer ([`Backend::begin_write`]), in turn.
+    async fn begin(&self) -> Result<WriteTx> {
+        let turn = self.turn().await;
+        Ok(WriteTx { tx: self.write.begin_with(self.backend.begin_write()).await?, _turn: turn })
+    }
+
+    /// [`SqlStore::sql`] as text, for [`exec::Exec`].
+    fn sql_text(&self, text: &str) -> String {
+        placeholders(self.backend, text)
     }
 
     pub async fn close(&self) {

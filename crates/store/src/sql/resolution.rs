@@ -112,7 +112,7 @@ impl SqlStore {
         audit: Vec<NewAudit>,
         now: i64,
     ) -> Result<usize> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let insert = self.sql(
             "INSERT INTO links (mention_id, other_mention_id, tip_id, other_tip_id, weight, probability, explanation, state, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, 'suggested', $8) ON CONFLICT (mention_id, other_mention_id) DO NOTHING",
@@ -178,7 +178,7 @@ impl SqlStore {
         reason: &str,
         audit: NewAudit,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let done = sqlx::query(self.sql(
             "UPDATE links SET state = $1, decided_by = $2, decided_at = $3, reason = $4 WHERE id = $5 AND state = $6",
         ))
@@ -231,7 +231,7 @@ impl SqlStore {
     }
 
     pub(super) async fn new_access_request(&self, r: NewAccessRequest, audit: NewAudit) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let pending = sqlx::query(self.sql(
             "SELECT id FROM access_requests WHERE tip_id = $1 AND requesting_agency_id = $2 AND state = 'pending'",
         ))
@@ -291,7 +291,7 @@ impl SqlStore {
         reason: &str,
         audit: NewAudit,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let state = if grant { RequestState::Granted } else { RequestState::Refused };
         let row = sqlx::query(self.sql(
             "UPDATE access_requests SET state = $1, decided_by = $2, decided_at = $3, decision_reason = $4 \

@@ -26,7 +26,7 @@ impl SqlStore {
     }
 
     pub(super) async fn rewrap(&self, keys: Vec<(i64, String, String)>, audit: NewAudit) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let sql = self.sql("UPDATE tip_keys SET key_id = $1, wrapped = $2 WHERE tip_id = $3");
         for (tip_id, key_id, wrapped) in &keys {
             sqlx::query(sql.clone()).bind(key_id).bind(wrapped).bind(tip_id).execute(&mut *tx).await?;
@@ -78,7 +78,7 @@ impl SqlStore {
         codes: Vec<String>,
         audit: Option<NewAudit>,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             self.sql("UPDATE users SET totp_secret = $1, totp_enabled_at = $2, recovery_codes = $3 WHERE id = $4"),
         )
@@ -104,7 +104,7 @@ impl SqlStore {
         window_ms: i64,
         threshold: i64,
     ) -> Result<(i64, bool)> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(self.sql("INSERT INTO login_failures (user_id, at) VALUES ($1, $2)"))
             .bind(user_id)
             .bind(now)
@@ -140,7 +140,7 @@ impl SqlStore {
     }
 
     pub(super) async fn signed_in(&self, user_id: i64, now: i64) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(self.sql("DELETE FROM login_failures WHERE user_id = $1")).bind(user_id).execute(&mut *tx).await?;
         sqlx::query(self.sql("UPDATE users SET last_active_at = $1 WHERE id = $2"))
             .bind(now)
@@ -164,7 +164,7 @@ impl SqlStore {
         reveal: Option<bool>,
         audit: NewAudit,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         if unlock {
             sqlx::query(self.sql("UPDATE users SET locked_at = NULL, last_active_at = $1 WHERE id = $2"))
                 .bind(audit.at_ms)
@@ -206,7 +206,7 @@ impl SqlStore {
     }
 
     pub(super) async fn put_password(&self, user_id: i64, hash: &str, audit: NewAudit) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(self.sql("UPDATE users SET password_hash = $1 WHERE id = $2"))
             .bind(hash)
             .bind(user_id)
@@ -253,7 +253,7 @@ impl SqlStore {
     }
 
     pub(super) async fn touch(&self, token_id: i64, user_id: i64, now: i64, mfa_passed: Option<bool>) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(self.sql("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2"))
             .bind(now)
             .bind(token_id)
@@ -276,7 +276,7 @@ impl SqlStore {
     }
 
     pub(super) async fn revoke(&self, token_id: i64, audit: NewAudit) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let done = sqlx::query(self.sql("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL"))
             .bind(audit.at_ms)
             .bind(token_id)

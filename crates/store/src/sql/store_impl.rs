@@ -219,7 +219,7 @@ impl Store for SqlStore {
         self.audit_of(object).await
     }
     async fn append_audit(&self, event: NewAudit) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         self.append_audit_in(&mut tx, &[event]).await?;
         tx.commit().await?;
         Ok(())

@@ -1,11 +1,12 @@
 //! Tips: intake in one transaction, the queue, the detail view, and changes with audit.
 
 use super::bulk::Rows;
+use super::exec::Exec;
 use super::{SqlStore, rows};
 use crate::model::*;
 use crate::{Result, StoreError};
 use domain::status::Status;
-use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
 fn route_rows() -> Rows {
@@ -46,7 +47,7 @@ fn push_notifications(rows: &mut Rows, tip_id: i64, notes: &[NewNotification], n
 
 impl SqlStore {
     /// One new tip in the caller's transaction: [`SqlStore::insert_tips_in`] for one.
-    pub(super) async fn insert_tip_in(&self, tx: &mut AnyConnection, t: &NewTipRecord) -> Result<i64> {
+    pub(super) async fn insert_tip_in(&self, tx: &mut impl Exec, t: &NewTipRecord) -> Result<i64> {
         self.insert_tips_in(tx, std::slice::from_ref(t)).await?.pop().unwrap_or(Err(StoreError::NotFound("tip")))
     }
 
@@ -55,11 +56,7 @@ impl SqlStore {
     /// is taken (before, or by an earlier tip of the same call) gets `Conflict` and leaves no
     /// row behind; the others are written. `Err` means a statement failed and the caller must
     /// roll back what this call wrote.
-    pub(super) async fn insert_tips_in(
-        &self,
-        tx: &mut AnyConnection,
-        tips: &[NewTipRecord],
-    ) -> Result<Vec<Result<i64>>> {
+    pub(super) async fn insert_tips_in(&self, tx: &mut impl Exec, tips: &[NewTipRecord]) -> Result<Vec<Result<i64>>> {
         let mut rows = Rows::new(
             "INSERT INTO tips (reference, passphrase_hash, category, narrative, language, location_text, lat, lon, site_id, \
              tier, tier_rank, tier_rule, tier_rule_text, original_tier, status, ack_due_at, escalation_level, \
@@ -88,8 +85,8 @@ impl SqlStore {
             ]);
         }
         let mut inserted = HashMap::new();
-        for r in self.insert_rows_returning(tx, rows).await? {
-            inserted.insert(r.try_get::<String, _>("reference")?, r.try_get::<i64, _>("id")?);
+        for (id, reference) in self.insert_rows_returning(tx, rows).await? {
+            inserted.insert(reference, id);
         }
         // The first tip with a reference got it; a later one in the same call is a conflict.
         let mut outcomes: Vec<Result<i64>> = tips
@@ -149,7 +146,7 @@ impl SqlStore {
         for rows in [factors, subjects, contacts, mentions, attachments, keys, routes, notifications] {
             self.insert_rows(tx, rows).await?;
         }
-        self.append_audit_in(tx, &audit).await?;
+        self.append_audit(tx, &audit).await?;
         Ok(outcomes)
     }
 
@@ -158,14 +155,14 @@ impl SqlStore {
     /// its row is removed again.
     async fn claim_idempotency_keys(
         &self,
-        tx: &mut AnyConnection,
+        tx: &mut impl Exec,
         tips: &[NewTipRecord],
         outcomes: &mut [Result<i64>],
     ) -> Result<()> {
         let mut rows = Rows::new(
             "INSERT INTO idempotency_keys (key_hash, tip_id, request_hash, created_at)",
             "($1, $2, $3, $4)",
-            "ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash, tip_id",
+            "ON CONFLICT (key_hash) DO NOTHING RETURNING tip_id, key_hash",
         );
         for (t, outcome) in tips.iter().zip(outcomes.iter()) {
             if let (Ok(id), Some((key_hash, request_hash))) = (outcome, &t.idempotency) {
@@ -176,8 +173,8 @@ impl SqlStore {
             return Ok(());
         }
         let mut claimed = HashMap::new();
-        for r in self.insert_rows_returning(tx, rows).await? {
-            claimed.insert(r.try_get::<String, _>("key_hash")?, r.try_get::<i64, _>("tip_id")?);
+        for (tip_id, key_hash) in self.insert_rows_returning(tx, rows).await? {
+            claimed.insert(key_hash, tip_id);
         }
         let mut losers = Vec::new();
         for (t, outcome) in tips.iter().zip(outcomes.iter_mut()) {
@@ -190,8 +187,7 @@ impl SqlStore {
         }
         if !losers.is_empty() {
             // Ids from the database, never user text.
-            let sql = format!("DELETE FROM tips WHERE id IN ({})", losers.join(","));
-            sqlx::query(AssertSqlSafe(sql)).execute(&mut *tx).await?;
+            tx.run(&format!("DELETE FROM tips WHERE id IN ({})", losers.join(",")), Vec::new()).await?;
         }
         Ok(())
     }
@@ -243,7 +239,7 @@ impl SqlStore {
         expires_at: i64,
         now: i64,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         // Expired sessions are dropped as new ones are made.
         sqlx::query(self.sql("DELETE FROM tipster_sessions WHERE expires_at <= $1"))
             .bind(now)
@@ -489,7 +485,7 @@ impl SqlStore {
     }
 
     pub(super) async fn commit_change(&self, c: TipChange) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         self.apply_change(&mut tx, &c).await?;
         tx.commit().await?;
         Ok(())
