@@ -20,7 +20,6 @@ use crate::serve::{self, Db, Install};
 use anyhow::{Context, bail};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use sqlx::{AssertSqlSafe, Connection, Executor, Row};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -79,9 +78,8 @@ fn parse_opts(args: &[String]) -> anyhow::Result<Opts> {
 pub fn main(args: &[String]) -> anyhow::Result<()> {
     let opts = parse_opts(args)?;
     if let Some(dir) = &opts.raw_only {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         for per_tx in [RAW_BATCH, 1] {
-            let r = runtime.block_on(raw_limit(dir, per_tx, RAW_SECONDS))?;
+            let r = raw_limit(dir, per_tx, RAW_SECONDS)?;
             println!("raw {} {} {} {}", r.per_tx, r.tips, r.seconds, r.cpu);
         }
         return Ok(());
@@ -137,10 +135,7 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
         let (batched, single) = if opts.release {
             raw_in_release_build(&dir)?
         } else {
-            (
-                runtime.block_on(raw_limit(&dir, RAW_BATCH, RAW_SECONDS))?,
-                runtime.block_on(raw_limit(&dir, 1, RAW_SECONDS))?,
-            )
+            (raw_limit(&dir, RAW_BATCH, RAW_SECONDS)?, raw_limit(&dir, 1, RAW_SECONDS)?)
         };
         for r in [&batched, &single] {
             eprintln!(
@@ -454,7 +449,7 @@ struct DbRun {
     db_bytes: u64,
 }
 
-/// The raw limits: our driver batched and one tip per transaction, and Python's batched with
+/// The raw limits: rusqlite batched and one tip per transaction, and Python's batched with
 /// its SQLite version (when `python3` ran).
 type Limits = (Raw, Raw, Option<(Raw, String)>);
 
@@ -497,8 +492,8 @@ fn raw_in_release_build(dir: &Path) -> anyhow::Result<(Raw, Raw)> {
     }
 }
 
-/// The same rows through Python's sqlite3 module (`raw_limit.py`), which commits them faster
-/// than our own driver can: the best rate this machine reaches, with the SQLite version used.
+/// The same rows through Python's sqlite3 module (`raw_limit.py`),
+/// by another route; the faster of the batched rates is the limit. With the SQLite version used.
 fn python_raw_limit(dir: &Path) -> anyhow::Result<(Raw, String)> {
     let script = dir.join("raw_limit.py");
     std::fs::write(&script, include_str!("raw_limit.py"))?;
@@ -531,15 +526,13 @@ impl Raw {
 /// The raw limit: the rows a plain tip writes (the tip, its idempotency key, one route, three
 /// chained audit events and the chain head) committed straight into a fresh SQLite file with
 /// the server's schema and settings (WAL, `synchronous=FULL`), `per_tx` tips per transaction,
-/// through the same sqlx driver the server uses.
-async fn raw_limit(dir: &Path, per_tx: usize, seconds: f64) -> anyhow::Result<Raw> {
+/// through rusqlite, as the server's intake writer does.
+fn raw_limit(dir: &Path, per_tx: usize, seconds: f64) -> anyhow::Result<Raw> {
     let file = dir.join(format!("raw-{per_tx}.db"));
-    sqlx::any::install_default_drivers();
-    let mut conn = sqlx::AnyConnection::connect(&format!("sqlite://{}?mode=rwc", file.display())).await?;
-    conn.execute(
+    let conn = rusqlite::Connection::open(&file)?;
+    conn.execute_batch(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
-    )
-    .await?;
+    )?;
     let migrations = project_root().join("crates/store/src/migrations/sqlite");
     let mut files: Vec<_> = std::fs::read_dir(&migrations)
         .with_context(|| format!("reading {}", migrations.display()))?
@@ -548,67 +541,65 @@ async fn raw_limit(dir: &Path, per_tx: usize, seconds: f64) -> anyhow::Result<Ra
         .collect();
     files.sort();
     for f in &files {
-        conn.execute(AssertSqlSafe(std::fs::read_to_string(f)?))
-            .await
-            .with_context(|| format!("applying {}", f.display()))?;
+        conn.execute_batch(&std::fs::read_to_string(f)?).with_context(|| format!("applying {}", f.display()))?;
     }
-    conn.execute("INSERT INTO agencies (id, name, kind, created_at) VALUES (1, 'Raw', 'fusion_centre', 0)").await?;
+    conn.execute("INSERT INTO agencies (id, name, kind, created_at) VALUES (1, 'Raw', 'fusion_centre', 0)", [])?;
     let narrative = "Load test tip: a bag was left unattended near the north entrance of the library.";
     let cpu0 = serve::cpu_seconds("self");
     let start = Instant::now();
     let mut tips = 0u64;
     while start.elapsed().as_secs_f64() < seconds && tips < 100_000_000 {
-        let mut tx = conn.begin().await?;
+        let tx = conn.unchecked_transaction()?;
         for _ in 0..per_tx {
             tips += 1;
             let now = 1_700_000_000_000 + tips as i64;
             // random-looking, like the server's references (a sequential key would flatter the index)
             let digest = hex::encode(Sha256::digest(tips.to_le_bytes())).to_uppercase();
             let reference = format!("{}-{}", &digest[..4], &digest[4..8]);
-            let id: i64 = sqlx::query(
-                "INSERT INTO tips (reference, passphrase_hash, category, narrative, language, location_text, lat, lon, site_id, \
-                 tier, tier_rank, tier_rule, tier_rule_text, original_tier, status, ack_due_at, escalation_level, \
-                 next_escalation_at, received_at, updated_at, version) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?10, 'routed', ?14, 0, ?15, ?16, ?16, 1) RETURNING id",
-            )
-            .bind(&reference)
-            .bind(hex::encode(Sha256::digest(reference.as_bytes())))
-            .bind("other")
-            .bind(narrative)
-            .bind("en")
-            .bind(None::<String>)
-            .bind(None::<f64>)
-            .bind(None::<f64>)
-            .bind(None::<i64>)
-            .bind("standard")
-            .bind(2_i64)
-            .bind("category_floor")
-            .bind("The category sets the floor.")
-            .bind(now + 86_400_000)
-            .bind(now + 86_400_000)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("id")?;
-            sqlx::query(
+            let id: i64 = tx
+                .prepare_cached(
+                    "INSERT INTO tips (reference, passphrase_hash, category, narrative, language, location_text, lat, lon, site_id, \
+                     tier, tier_rank, tier_rule, tier_rule_text, original_tier, status, ack_due_at, escalation_level, \
+                     next_escalation_at, received_at, updated_at, version) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?10, 'routed', ?14, 0, ?15, ?16, ?16, 1) RETURNING id",
+                )?
+                .query_row(
+                    rusqlite::params![
+                        reference,
+                        hex::encode(Sha256::digest(reference.as_bytes())),
+                        "other",
+                        narrative,
+                        "en",
+                        None::<String>,
+                        None::<f64>,
+                        None::<f64>,
+                        None::<i64>,
+                        "standard",
+                        2_i64,
+                        "category_floor",
+                        "The category sets the floor.",
+                        now + 86_400_000,
+                        now + 86_400_000,
+                        now,
+                    ],
+                    |r| r.get(0),
+                )?;
+            tx.prepare_cached(
                 "INSERT INTO idempotency_keys (key_hash, tip_id, request_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-            )
-            .bind(hex::encode(Sha256::digest(format!("key-{tips}").as_bytes())))
-            .bind(id)
-            .bind(hex::encode(Sha256::digest(narrative.as_bytes())))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
+            )?
+            .execute(rusqlite::params![
+                hex::encode(Sha256::digest(format!("key-{tips}").as_bytes())),
+                id,
+                hex::encode(Sha256::digest(narrative.as_bytes())),
+                now
+            ])?;
+            tx.prepare_cached(
                 "INSERT INTO tip_routes (tip_id, agency_id, reason, state, created_at) VALUES (?1, 1, 'fallback agency', 'pending', ?2)",
-            )
-            .bind(id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
-            let mut seq: i64 = head.try_get("seq")?;
-            let mut prev: String = head.try_get("hash")?;
+            )?
+            .execute(rusqlite::params![id, now])?;
+            let (mut seq, mut prev): (i64, String) = tx
+                .prepare_cached("SELECT seq, hash FROM audit_head WHERE id = 1")?
+                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             for (actor, action) in [("tipster", "tip.received"), ("system", "tip.triaged"), ("system", "tip.routed")] {
                 seq += 1;
                 let object = format!("tip:{id}");
@@ -619,33 +610,20 @@ async fn raw_limit(dir: &Path, per_tx: usize, seconds: f64) -> anyhow::Result<Ra
                     h.update(part.as_bytes());
                 }
                 let hash = hex::encode(h.finalize());
-                sqlx::query(
+                tx.prepare_cached(
                     "INSERT INTO audit_events (seq, at_ms, actor, action, object, reason, detail, prev_hash, hash) \
                      VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7, ?8)",
-                )
-                .bind(seq)
-                .bind(now)
-                .bind(actor)
-                .bind(action)
-                .bind(&object)
-                .bind(&detail)
-                .bind(&prev)
-                .bind(&hash)
-                .execute(&mut *tx)
-                .await?;
+                )?
+                .execute(rusqlite::params![seq, now, actor, action, object, detail, prev, hash])?;
                 prev = hash;
             }
-            sqlx::query("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1")
-                .bind(seq)
-                .bind(&prev)
-                .execute(&mut *tx)
-                .await?;
+            tx.prepare_cached("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1")?
+                .execute(rusqlite::params![seq, prev])?;
         }
-        tx.commit().await?;
+        tx.commit()?;
     }
     let seconds = start.elapsed().as_secs_f64();
     let cpu = cpu0.zip(serve::cpu_seconds("self")).map_or(f64::NAN, |(a, b)| (b - a) / seconds);
-    conn.close().await?;
     Ok(Raw { per_tx, tips, seconds, cpu })
 }
 
