@@ -8,6 +8,10 @@ use resolve::compare::FIELDS;
 use std::path::Path;
 use std::time::Instant;
 
+/// The allocator of the `sightline` binary, so the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
