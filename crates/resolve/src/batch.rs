@@ -177,16 +177,17 @@ fn for_each_record<S: Send>(
 /// The records in an order that puts likely candidates near each other in memory (by surname
 /// and given-name phonetic code): comparing candidate pairs is bound by memory reads, not
 /// arithmetic, and records in input order send every comparison to a far-away record. The
-/// records are copied in that order, so their strings are allocated in it too. Returns the
-/// order (the input index of each position), the records and their ranks.
-fn by_locality(records: Vec<NormRecord>, rank: &[u32]) -> (Vec<u32>, Vec<NormRecord>, Vec<u32>) {
+/// records are moved, not copied (a copy would also place their strings in that order, but
+/// measured no faster and holds every record twice for a moment). Returns the order (the input
+/// index of each position), the records and their ranks.
+fn by_locality(mut records: Vec<NormRecord>, rank: &[u32]) -> (Vec<u32>, Vec<NormRecord>, Vec<u32>) {
     let key = |r: &NormRecord| {
         let code = |n: &Option<crate::normalize::NameNorm>| n.as_ref().map_or(0, |n| n.dm[0]);
         (code(&r.last), code(&r.first), r.postcode.unwrap_or(0))
     };
     let mut order: Vec<u32> = (0..records.len() as u32).collect();
     order.par_sort_unstable_by_key(|&i| (key(&records[i as usize]), rank[i as usize]));
-    let sorted = order.par_iter().map(|&i| records[i as usize].clone()).collect();
+    let sorted = order.iter().map(|&i| std::mem::take(&mut records[i as usize])).collect();
     let ranks = order.iter().map(|&i| rank[i as usize]).collect();
     (order, sorted, ranks)
 }
