@@ -17,7 +17,8 @@ while time.time() - t0 < seconds:
     tips, keys, routes, audit = [], [], [], []
     for _ in range(per_tx):
         n += 1; now = 1_700_000_000_000 + n
-        d = hashlib.sha256(n.to_bytes(8, 'little')).hexdigest().upper()
+        # random-looking and never repeated (as in mod.rs): an odd multiplier permutes 32-bit numbers
+        d = "%08X" % ((n * 0x9E3779B1) & 0xFFFFFFFF)
         ref = d[:4] + "-" + d[4:8]
         tid = c.execute("INSERT INTO tips (reference, passphrase_hash, category, narrative, language, tier, tier_rank, tier_rule, tier_rule_text, original_tier, status, ack_due_at, escalation_level, next_escalation_at, received_at, updated_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,'routed',?,0,?,?,?,1) RETURNING id",
             (ref, hashlib.sha256(ref.encode()).hexdigest(), "other", narr, "en", "standard", 2, "category_floor", "The category sets the floor.", "standard", now+86400000, now+86400000, now, now)).fetchone()[0]
