@@ -3,9 +3,10 @@
 //! `strsim::jaro_winkler` walks `char`s and allocates its match flags on every call; over
 //! twenty million candidate pairs that (with the allocator) was a quarter of the batch's time.
 //! Names, e-mail users, handles and streets are short and, once folded, almost always ASCII:
-//! for those the flags fit in two `u64`s and the matching is bit-parallel. The arithmetic is strsim's, step for step, so the
-//! result is the same number to the bit (a property test holds it to that); anything longer
-//! than 64 bytes or not ASCII goes to strsim.
+//! for those the flags fit in two `u64`s and the matching is bit-parallel. It pairs the same
+//! characters as strsim's scan and the arithmetic is strsim's, step for step, so the result is
+//! the same number to the bit (a property test holds it to that); anything longer than 64
+//! bytes or not ASCII goes to strsim.
 
 /// Jaro–Winkler similarity of `a` and `b`, equal to `strsim::jaro_winkler(a, b)`.
 pub fn jaro_winkler(a: &str, b: &str) -> f64 {

@@ -105,9 +105,11 @@ fn weight(tip: &NewTipRecord) -> usize {
     1024 + tip.narrative.len() + tip.attachments.iter().map(|a| a.data.len() + a.filename.len()).sum::<usize>()
 }
 
-/// Answers every caller of a batch that could not start with `e`.
-fn refuse(first: Request, e: StoreError) {
-    let _ = first.reply.send(Err(batch_failed(&e)));
+/// Tells every caller in `replies` that nothing of its tip was stored, because of `cause`.
+fn fail_all(replies: impl IntoIterator<Item = Reply>, cause: &StoreError) {
+    for reply in replies {
+        let _ = reply.send(Err(batch_failed(cause)));
+    }
 }
 
 async fn run_direct(store: SqlStore, file: PathBuf, mut queue: mpsc::Receiver<Request>) {
@@ -119,7 +121,7 @@ async fn run_direct(store: SqlStore, file: PathBuf, mut queue: mpsc::Receiver<Re
             None => match direct::open(&file) {
                 Ok(c) => c,
                 Err(e) => {
-                    refuse(first, e);
+                    fail_all([first.reply], &e);
                     continue;
                 }
             },
@@ -138,7 +140,7 @@ async fn run_pooled(store: SqlStore, mut queue: mpsc::Receiver<Request>) {
         let mut conn = match store.write.acquire().await {
             Ok(conn) => conn,
             Err(e) => {
-                refuse(first, e.into());
+                fail_all([first.reply], &e.into());
                 continue;
             }
         };
@@ -201,9 +203,7 @@ impl SqlStore {
         let mut batch = Batch::new(first);
         let started = std::time::Instant::now();
         if let Err(e) = conn.run(self.backend.begin_write(), Vec::new()).await {
-            for r in batch.waiting {
-                let _ = r.reply.send(Err(batch_failed(&e)));
-            }
+            fail_all(batch.waiting.into_iter().map(|r| r.reply), &e);
             return true;
         }
         // Answers go out only after the commit.
@@ -216,12 +216,8 @@ impl SqlStore {
             }
             if let Err(broken) = self.write_group(conn, group, &mut answers).await {
                 tracing::error!(error = %broken, "intake transaction failed; batch rolled back");
-                for (reply, _) in answers {
-                    let _ = reply.send(Err(batch_failed(&broken)));
-                }
-                for r in batch.waiting {
-                    let _ = r.reply.send(Err(batch_failed(&broken)));
-                }
+                let written = answers.into_iter().map(|(reply, _)| reply);
+                fail_all(written.chain(batch.waiting.into_iter().map(|r| r.reply)), &broken);
                 return conn.run("ROLLBACK", Vec::new()).await.is_ok();
             }
         }
@@ -241,9 +237,7 @@ impl SqlStore {
             }
             Err(e) => {
                 tracing::error!(error = %e, "intake commit failed; the batch is rolled back");
-                for (reply, _) in answers {
-                    let _ = reply.send(Err(batch_failed(&e)));
-                }
+                fail_all(answers.into_iter().map(|(reply, _)| reply), &e);
                 // A commit that failed may leave the transaction open (SQLite, when busy).
                 conn.run("ROLLBACK", Vec::new()).await.is_ok()
             }
@@ -256,9 +250,7 @@ impl SqlStore {
     async fn write_group(&self, tx: &mut impl Exec, group: Vec<Request>, answers: &mut Vec<Answer>) -> Result<()> {
         let (tips, replies): (Vec<NewTipRecord>, Vec<Reply>) = group.into_iter().map(|r| (r.tip, r.reply)).unzip();
         let fail = |replies: Vec<Reply>, e: StoreError| {
-            for reply in replies {
-                let _ = reply.send(Err(batch_failed(&e)));
-            }
+            fail_all(replies, &e);
             e
         };
         if let Err(e) = tx.run("SAVEPOINT tips", Vec::new()).await {
@@ -288,9 +280,7 @@ impl SqlStore {
                 Ok(outcome) => answers.push((reply, outcome)),
                 Err((own, broken)) => {
                     let _ = reply.send(Err(own));
-                    for (_, reply) in rest {
-                        let _ = reply.send(Err(batch_failed(&broken)));
-                    }
+                    fail_all(rest.map(|(_, reply)| reply), &broken);
                     return Err(broken);
                 }
             }

@@ -178,7 +178,7 @@ impl SqlStore {
     /// SQL for this backend. Only our own constant text and closed-enum codes go in here;
     /// every value from outside is a bound parameter.
     fn sql(&self, text: &str) -> SqlStr {
-        AssertSqlSafe(placeholders(self.backend, text)).into_sql_str()
+        AssertSqlSafe(self.sql_text(text)).into_sql_str()
     }
 
     /// Waits for the turn to write (SQLite; PostgreSQL locks rows instead).

@@ -181,13 +181,15 @@ impl SqlStore {
             if let (Ok(id), Some((key_hash, _))) = (&*outcome, &t.idempotency)
                 && claimed.get(key_hash) != Some(id)
             {
-                losers.push(id.to_string());
+                losers.push(*id);
                 *outcome = Err(StoreError::Conflict("idempotency key".into()));
             }
         }
-        if !losers.is_empty() {
-            // Ids from the database, never user text.
-            tx.run(&format!("DELETE FROM tips WHERE id IN ({})", losers.join(",")), Vec::new()).await?;
+        // Rare (a retry racing its first attempt): one statement each, so the statement is one
+        // shape that stays prepared rather than a new text for every list of ids.
+        let delete = self.sql_text("DELETE FROM tips WHERE id = $1");
+        for id in losers {
+            tx.run(&delete, vec![id.into()]).await?;
         }
         Ok(())
     }
