@@ -227,14 +227,15 @@ impl SqlStore {
     }
 
     pub(super) async fn put_setting(&self, key: &str, value: &str) -> Result<()> {
-        let _turn = self.turn().await;
+        let mut tx = self.begin().await?;
         sqlx::query(self.sql(
             "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         ))
         .bind(key)
         .bind(value)
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 }

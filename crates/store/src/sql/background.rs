@@ -42,9 +42,9 @@ impl SqlStore {
              RETURNING id, tip_id, kind, url, payload, attempts",
             self.backend.skip_locked()
         ));
-        let turn = self.turn().await;
-        let rows = sqlx::query(sql.clone()).bind(now + lease_ms).bind(now).bind(limit).fetch_all(&self.write).await?;
-        drop(turn);
+        let mut tx = self.begin().await?;
+        let rows = sqlx::query(sql.clone()).bind(now + lease_ms).bind(now).bind(limit).fetch_all(&mut *tx).await?;
+        tx.commit().await?;
         rows.iter()
             .map(|r| {
                 Ok(Notification {
@@ -77,8 +77,9 @@ impl SqlStore {
                 Some(error),
             ),
         };
-        let _turn = self.turn().await;
-        sqlx::query(self.sql(sql)).bind(id).bind(at).bind(error).execute(&self.write).await?;
+        let mut tx = self.begin().await?;
+        sqlx::query(self.sql(sql)).bind(id).bind(at).bind(error).execute(&mut *tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 

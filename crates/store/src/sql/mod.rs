@@ -82,6 +82,8 @@ pub struct SqlStore {
     /// The group-commit writer for new tips; `None` only inside the writer itself.
     intake: Option<group_commit::Intake>,
     /// SQLite only: the turn to write, taken by the sqlx writer and the intake writer alike.
+    /// Every write goes through [`SqlStore::begin`], which takes it; `write` is used directly
+    /// only to read.
     /// Tokio's mutex serves waiters in order; SQLite's busy handler polls with sleeps, and a
     /// waiting writer could lose the lock again and again to intake under sustained load.
     turn: Option<Arc<tokio::sync::Mutex<()>>>,
