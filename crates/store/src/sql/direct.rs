@@ -15,7 +15,6 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, ToSql, params_from_iter};
 use std::borrow::Cow;
 use std::path::Path;
-use std::time::Duration;
 
 /// Prepared statements kept: a handful of shapes per table (see `bulk::MAX_ROWS`).
 const STATEMENT_CACHE: usize = 256;
@@ -26,16 +25,12 @@ const STATEMENT_CACHE: usize = 256;
 const CACHE_KIB: i64 = 32 * 1024;
 
 /// Opens the database file for writing with the settings of every Sightline connection
-/// (`super::sqlite_pragmas`): WAL, a full fsync at each commit, foreign keys, a busy wait.
+/// ([`super::SQLITE_SETTINGS`]), and the writer's own cache settings.
 pub(super) fn open(file: &Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(failure)?;
-    conn.busy_timeout(Duration::from_secs(10)).map_err(failure)?;
-    conn.execute_batch(&format!(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-{CACHE_KIB}; \
-         PRAGMA temp_store=MEMORY;"
-    ))
-    .map_err(failure)?;
+    let cache = format!("PRAGMA cache_size=-{CACHE_KIB}; PRAGMA temp_store=MEMORY;");
+    conn.execute_batch(&format!("{} {cache}", super::SQLITE_SETTINGS)).map_err(failure)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
 }
@@ -139,6 +134,27 @@ impl sqlx::error::DatabaseError for SqliteFailure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_writer_has_every_connection_s_durability_settings() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("w.db");
+        Connection::open(&file).expect("create").execute_batch("CREATE TABLE t (a)").expect("table");
+        let conn = open(&file).expect("open");
+        let pragma = |name: &str| {
+            let value = conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, rusqlite::types::Value>(0));
+            match value.expect(name) {
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                other => format!("{other:?}"),
+            }
+        };
+        assert_eq!(pragma("journal_mode"), "wal");
+        assert_eq!(pragma("synchronous"), "2", "FULL");
+        assert_eq!(pragma("foreign_keys"), "1");
+        assert_eq!(pragma("busy_timeout"), "10000");
+        assert_eq!(pragma("cache_size"), format!("-{CACHE_KIB}"));
+    }
 
     #[test]
     fn a_unique_violation_reads_as_one() {

@@ -212,13 +212,14 @@ type SetupFuture<'c> = std::pin::Pin<Box<dyn std::future::Future<Output = Result
 
 /// Durability and integrity settings for every SQLite connection: WAL, a full fsync at each
 /// commit, foreign keys enforced, and a wait rather than an error when another process writes.
+const SQLITE_SETTINGS: &str =
+    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+
+/// [`SQLITE_SETTINGS`] on each new sqlx connection.
 fn sqlite_pragmas(conn: &mut sqlx::AnyConnection, _: sqlx::pool::PoolConnectionMetadata) -> SetupFuture<'_> {
     Box::pin(async move {
         use sqlx::Executor;
-        conn.execute(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
-        )
-        .await?;
+        conn.execute(SQLITE_SETTINGS).await?;
         Ok(())
     })
 }
