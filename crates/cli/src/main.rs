@@ -9,11 +9,6 @@ mod serve;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
-/// Many small allocations on several threads (requests, rows, triage): mimalloc frees them
-/// without glibc's consolidation passes.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(name = "sightline", version, about = "Tips in, a recorded human decision out.")]
 struct Cli {
@@ -77,6 +72,7 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
+    allocator::return_freed_memory_at_once();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(

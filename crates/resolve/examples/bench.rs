@@ -8,11 +8,9 @@ use resolve::compare::FIELDS;
 use std::path::Path;
 use std::time::Instant;
 
-/// The allocator of the `sightline` binary, so the figures are the command's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
+    // The allocator of the `sightline` binary, set up the same way, so the figures are the command's.
+    allocator::return_freed_memory_at_once();
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
         eprintln!("usage: bench INPUT.csv OUTPUT.csv [threshold]");
