@@ -1,6 +1,7 @@
 //! Fellegi–Sunter model: m and u probabilities per field level, prior, term frequencies, weights.
 
 use crate::compare::{self, Comparison, FIELDS, Field, MAXL, NF, Pattern};
+use crate::normalize::Text;
 use crate::record::{NormRecord, Normalizer};
 use rustc_hash::FxHashMap;
 
@@ -11,8 +12,8 @@ pub type Table = [[f64; MAXL]; NF];
 /// name matches ("Smith" = "Smith" is weaker evidence than "Vanderberg" = "Vanderberg").
 #[derive(Debug, Clone, Default)]
 pub struct TermFreqs {
-    first: FxHashMap<Box<str>, u32>,
-    last: FxHashMap<Box<str>, u32>,
+    first: FxHashMap<Text, u32>,
+    last: FxHashMap<Text, u32>,
     n_first: u64,
     n_last: u64,
 }
@@ -32,7 +33,7 @@ impl TermFreqs {
 
     /// Share of records with this value (at least one record's worth), or None
     /// while fewer than 1000 names are counted (too little to say).
-    fn freq(map: &FxHashMap<Box<str>, u32>, n: u64, v: &str) -> Option<f64> {
+    fn freq(map: &FxHashMap<Text, u32>, n: u64, v: &str) -> Option<f64> {
         (n >= 1000).then(|| f64::from(map.get(v).copied().unwrap_or(0).max(1)) / n as f64)
     }
 

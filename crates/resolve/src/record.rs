@@ -1,6 +1,6 @@
 //! The record type, its normalised form, and the normaliser settings.
 
-use crate::normalize::{self, Email, Handle, NameNorm, PartialDate, Phone, RefDate, Street};
+use crate::normalize::{self, Email, Handle, NameNorm, PartialDate, Phone, RefDate, Street, Text};
 
 /// One mention of a person as it came in: every field optional but the ids.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -65,13 +65,13 @@ pub struct NormRecord {
     /// Street.
     pub street: Option<Street>,
     /// City.
-    pub city: Option<Box<str>>,
+    pub city: Option<Text>,
     /// State code.
-    pub state: Option<Box<str>>,
+    pub state: Option<Text>,
     /// 5-digit ZIP.
     pub postcode: Option<u32>,
     /// National id, alphanumerics only.
-    pub national_id: Option<Box<str>>,
+    pub national_id: Option<Text>,
 }
 
 fn field<T>(v: &Option<String>, f: impl FnOnce(&str) -> Option<T>) -> Option<T> {

@@ -1,14 +1,16 @@
 //! Street addresses (suffix abbreviations, unit numbers), cities, states and 5-digit ZIP codes.
 
+use super::Text;
+
 /// A normalised street address.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Street {
     /// House number, street name and abbreviated suffix ("12 oak st"), unit removed.
-    pub text: Box<str>,
+    pub text: Text,
     /// Byte length of the part before the suffix ("12 oak").
     pub core_len: u8,
     /// The unit ("5" for "Apt 5", "#5", "Unit 5"), if any.
-    pub unit: Option<Box<str>>,
+    pub unit: Option<Text>,
 }
 
 impl Street {
@@ -70,7 +72,7 @@ pub fn normalize_street(raw: &str) -> Option<Street> {
     if let Some(i) = words.iter().position(|w| UNIT_WORDS.contains(w)).filter(|&i| i > 0) {
         let u = words[i + 1..].join(" ");
         if !u.is_empty() {
-            unit = Some(u.into_boxed_str());
+            unit = Some(u.into());
         }
         words.truncate(i);
     }
@@ -91,13 +93,13 @@ pub fn normalize_street(raw: &str) -> Option<Street> {
 }
 
 /// Folds a city name ("St. Louis" → "st louis").
-pub fn normalize_city(raw: &str) -> Option<Box<str>> {
+pub fn normalize_city(raw: &str) -> Option<Text> {
     let c = super::fold(raw);
     (!c.is_empty()).then(|| c.into())
 }
 
 /// Two-letter state code, upper case.
-pub fn normalize_state(raw: &str) -> Option<Box<str>> {
+pub fn normalize_state(raw: &str) -> Option<Text> {
     let c = super::fold(raw).to_uppercase();
     (!c.is_empty()).then(|| c.into())
 }
@@ -121,7 +123,7 @@ mod tests {
         assert_eq!((&*s.text, s.core(), s.unit.as_deref()), ("12 oak st", "12 oak", Some("5")));
         let t = normalize_street("12 OAK ST #5").unwrap();
         assert_eq!((&*t.text, t.unit.as_deref()), ("12 oak st", Some("5")));
-        assert_eq!(normalize_street("7 North Avenue").unwrap().text.as_ref(), "7 north ave");
+        assert_eq!(normalize_street("7 North Avenue").unwrap().text.as_str(), "7 north ave");
         assert_eq!(normalize_street("7 North").unwrap().core(), "7 north");
     }
 

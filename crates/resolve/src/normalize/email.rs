@@ -1,10 +1,12 @@
 //! E-mail addresses: case, and dots and `+tags` dropped where the provider ignores them.
 
+use super::Text;
+
 /// A normalised e-mail address `user@domain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email {
     /// `user@domain`, lower case, tag removed, gmail dots removed.
-    pub full: Box<str>,
+    pub full: Text,
     /// Byte length of the user part.
     pub user_len: u8,
 }

@@ -1,10 +1,12 @@
 //! Social-media handles: case, leading `@`, separators, and profile URLs.
 
+use super::Text;
+
 /// A normalised handle.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Handle {
     /// Lower case, without `@` and without `.`, `_`, `-` separators.
-    pub text: Box<str>,
+    pub text: Text,
     /// Byte length of the stem: the text without trailing digits.
     pub stem_len: u8,
 }

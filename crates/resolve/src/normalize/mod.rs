@@ -18,3 +18,9 @@ pub use name::{NameNorm, normalize_first_name, normalize_last_name};
 pub use nickname::{Nicknames, nicknames};
 pub use phone::{Phone, normalize_phone};
 pub use text::fold;
+
+/// A normalised text value. Names, cities, e-mail addresses and handles are nearly all under 25
+/// bytes, which `CompactString` keeps inside the record: comparing two records then reads their
+/// own memory instead of chasing a pointer per field (at a million records, equality checks on
+/// heap strings were a fifth of the run).
+pub type Text = compact_str::CompactString;

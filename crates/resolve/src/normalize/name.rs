@@ -1,5 +1,6 @@
 //! Person names: folding, initials, titles and suffixes, nickname groups and a Double Metaphone code.
 
+use super::Text;
 use super::nickname::{Groups, nicknames};
 use rphonetic::DoubleMetaphone;
 use std::sync::LazyLock;
@@ -13,7 +14,7 @@ const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"];
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameNorm {
     /// Folded name: for a given name its first word, for a surname all words joined.
-    pub text: Box<str>,
+    pub text: Text,
     /// Double Metaphone primary and alternate codes, packed (see [`pack_code`]).
     pub dm: [u32; 2],
     /// Nickname groups (given names only).
