@@ -11,6 +11,7 @@
 mod alarm;
 mod backlog;
 mod console;
+mod intake;
 mod markdown;
 
 use crate::pg;
@@ -351,40 +352,13 @@ async fn sample(request: reqwest::RequestBuilder, stop: Arc<AtomicBool>) -> (Vec
 /// page are each fetched every 200 ms, the alarm probe files a life-safety tip every 500 ms,
 /// and the server's memory is read every 100 ms.
 async fn level(url: &str, probes: Probes<'_>, clients: usize, seconds: u64, pid: u32) -> anyhow::Result<Level> {
-    let client = serve::client(clients + 4, Duration::from_secs(60))?;
-    let run: u64 = rand::random();
+    let client = serve::client(4, Duration::from_secs(60))?;
+    let addr: std::net::SocketAddr =
+        url.strip_prefix("http://").and_then(|a| a.parse().ok()).with_context(|| format!("not http://ip:port: {url}"))?;
     let stop = Arc::new(AtomicBool::new(false));
     let (server_cpu0, self_cpu0) = (serve::cpu_seconds(&pid.to_string()), serve::cpu_seconds("self"));
     let start = Instant::now();
-    let end = start + Duration::from_secs(seconds);
-    let workers: Vec<_> = (0..clients)
-        .map(|i| {
-            let (client, url) = (client.clone(), url.to_owned());
-            tokio::spawn(async move {
-                let (mut ms, mut errors, mut sample) = (Vec::new(), 0u64, None);
-                let mut n = 0u64;
-                while Instant::now() < end && n < 10_000_000 {
-                    n += 1;
-                    let t0 = Instant::now();
-                    let key = format!("load-{run:x}-{clients}-{i}-{n}");
-                    let r = serve::file_tip(&client, &url, &key, tip_body(n)).send().await;
-                    let outcome = match r {
-                        Ok(r) if r.status().as_u16() == 201 => r.bytes().await.map(|_| ()).map_err(|e| e.to_string()),
-                        Ok(r) => Err(format!("{} {}", r.status(), r.text().await.unwrap_or_default())),
-                        Err(e) => Err(e.to_string()),
-                    };
-                    match outcome {
-                        Ok(()) => ms.push(t0.elapsed().as_secs_f64() * 1e3),
-                        Err(e) => {
-                            errors += 1;
-                            sample.get_or_insert(e);
-                        }
-                    }
-                }
-                (ms, errors, sample)
-            })
-        })
-        .collect();
+    let intake = intake::start(addr, clients, start + Duration::from_secs(seconds), rand::random(), tip_body);
     let queue = tokio::spawn(sample(queue_api(&client, url, probes.token), stop.clone()));
     let page = tokio::spawn(sample(queue_page(&client, url, probes.console), stop.clone()));
     let alarms = tokio::spawn(alarm::probe(client.clone(), url.to_owned(), probes.receiver.clone(), stop.clone()));
@@ -405,15 +379,9 @@ async fn level(url: &str, probes: Probes<'_>, clients: usize, seconds: u64, pid:
             (peak, hwm)
         })
     };
-    let (mut all, mut errors, mut error_sample) = (Vec::new(), 0, None);
-    for w in workers {
-        let (ms, e, s) = w.await?;
-        all.extend(ms);
-        errors += e;
-        if error_sample.is_none() {
-            error_sample = s;
-        }
-    }
+    let outcome = tokio::task::spawn_blocking(move || intake.join()).await?;
+    let intake::Outcome { ms: all, errors, sample: error_sample } =
+        outcome.map_err(|_| anyhow::anyhow!("the intake clients' thread panicked"))??;
     let elapsed = start.elapsed().as_secs_f64();
     let cpu = |before: Option<f64>, now: Option<f64>| before.zip(now).map_or(f64::NAN, |(b, n)| (n - b) / elapsed);
     let server_cpu = cpu(server_cpu0, serve::cpu_seconds(&pid.to_string()));
