@@ -29,20 +29,48 @@ pub struct Outcome {
 /// A request without an answer after this long counts as an error.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-/// `clients` connections to `addr` file tips back to back until `until`, each under its own
-/// idempotency key (prefixed by `run`); runs on a thread of its own, joined by the caller.
-pub fn start(
-    addr: SocketAddr,
-    clients: usize,
-    until: Instant,
-    run: u64,
-    body: fn(u64) -> String,
-) -> std::thread::JoinHandle<anyhow::Result<Outcome>> {
-    std::thread::spawn(move || {
+/// Clients connected and ready to file tips.
+pub struct Ready {
+    thread: std::thread::JoinHandle<anyhow::Result<Outcome>>,
+    go: std::sync::mpsc::Sender<Instant>,
+}
+
+impl Ready {
+    /// Files tips back to back on every connection until `until`; the caller joins the result.
+    pub fn go(self, until: Instant) -> std::thread::JoinHandle<anyhow::Result<Outcome>> {
+        // If the thread has ended already, its error comes out of the join.
+        let _ = self.go.send(until);
+        self.thread
+    }
+}
+
+/// Opens `clients` connections to `addr` on a thread of their own and returns once all are
+/// open, so that the level does not time connection set-up: 512 connections opened at once
+/// overflowed the server's accept queue, and a dropped connection attempt is retried after a
+/// second. Each client files under its own idempotency keys (prefixed by `run`).
+pub fn connect_all(addr: SocketAddr, clients: usize, run: u64, body: fn(u64) -> String) -> anyhow::Result<Ready> {
+    let (connected, ready) = std::sync::mpsc::channel::<anyhow::Result<()>>();
+    let (go, until) = std::sync::mpsc::channel::<Instant>();
+    let thread = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         runtime.block_on(async move {
-            let tasks: Vec<_> =
-                (0..clients).map(|i| tokio::spawn(client(addr, format!("load-{run:x}-{clients}-{i}"), until, body))).collect();
+            let mut senders = Vec::with_capacity(clients);
+            for _ in 0..clients {
+                match connect(addr).await {
+                    Ok(s) => senders.push(s),
+                    Err(e) => {
+                        let _ = connected.send(Err(anyhow::anyhow!("connecting client {}: {e:#}", senders.len())));
+                        return Ok(Outcome::default());
+                    }
+                }
+            }
+            let _ = connected.send(Ok(()));
+            let until = until.recv()?;
+            let tasks: Vec<_> = senders
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| tokio::spawn(client(addr, s, format!("load-{run:x}-{clients}-{i}"), until, body)))
+                .collect();
             let mut all = Outcome::default();
             for t in tasks {
                 let o = t.await?;
@@ -54,14 +82,22 @@ pub fn start(
             }
             Ok(all)
         })
-    })
+    });
+    ready.recv().map_err(|_| anyhow::anyhow!("the intake clients' thread ended before connecting"))??;
+    Ok(Ready { thread, go })
 }
 
 /// One client: a connection, reopened after an error, and one tip at a time on it.
-async fn client(addr: SocketAddr, keys: String, until: Instant, body: fn(u64) -> String) -> Outcome {
+async fn client(
+    addr: SocketAddr,
+    connected: http1::SendRequest<Full<Bytes>>,
+    keys: String,
+    until: Instant,
+    body: fn(u64) -> String,
+) -> Outcome {
     let mut out = Outcome { ms: Vec::with_capacity(1 << 14), ..Outcome::default() };
     let host = addr.to_string();
-    let mut sender = None;
+    let mut sender = Some(connected);
     let mut n = 0u64;
     while Instant::now() < until && n < 10_000_000 {
         n += 1;

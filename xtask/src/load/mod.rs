@@ -13,6 +13,7 @@ mod backlog;
 mod console;
 mod intake;
 mod markdown;
+mod raw;
 
 use crate::pg;
 use crate::project_root;
@@ -20,16 +21,10 @@ use crate::report;
 use crate::serve::{self, Db, Install};
 use anyhow::{Context, bail};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-
-/// Tips per transaction for the raw limit.
-const RAW_BATCH: usize = 100;
-/// Seconds for each raw measurement.
-const RAW_SECONDS: f64 = 5.0;
 
 struct Opts {
     dbs: Vec<Db>,
@@ -38,9 +33,6 @@ struct Opts {
     levels: Vec<usize>,
     /// Open tips to fill the queue to before timing it at rest; 0 skips that step.
     backlog: u64,
-    /// Internal: only measure the raw limit in this folder and print it (used to run that
-    /// measurement from a release build of xtask when `--release` is given).
-    raw_only: Option<std::path::PathBuf>,
 }
 
 fn parse_opts(args: &[String]) -> anyhow::Result<Opts> {
@@ -50,7 +42,6 @@ fn parse_opts(args: &[String]) -> anyhow::Result<Opts> {
         release: false,
         levels: vec![1, 64, 512],
         backlog: 100_000,
-        raw_only: None,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -59,7 +50,6 @@ fn parse_opts(args: &[String]) -> anyhow::Result<Opts> {
             "--db" => opts.dbs = Db::parse_list(value()?)?,
             "--seconds" => opts.seconds = value()?.parse().context("--seconds")?,
             "--release" => opts.release = true,
-            "--raw-only" => opts.raw_only = Some(value()?.into()),
             "--backlog" => opts.backlog = value()?.parse().context("--backlog")?,
             "--clients" => {
                 opts.levels =
@@ -78,12 +68,8 @@ fn parse_opts(args: &[String]) -> anyhow::Result<Opts> {
 
 pub fn main(args: &[String]) -> anyhow::Result<()> {
     let opts = parse_opts(args)?;
-    if let Some(dir) = &opts.raw_only {
-        for per_tx in [RAW_BATCH, 1] {
-            let r = raw_limit(dir, per_tx, RAW_SECONDS)?;
-            println!("raw {} {} {} {}", r.per_tx, r.tips, r.seconds, r.cpu);
-        }
-        return Ok(());
+    if opts.release && cfg!(debug_assertions) {
+        return in_release_build(args);
     }
     let bin = serve::build(opts.release)?;
     let load_before = report::load_average();
@@ -133,32 +119,9 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
     }
     let raw = if opts.dbs.contains(&Db::Sqlite) {
         let dir = serve::scratch("load-raw")?;
-        let (batched, single) = if opts.release {
-            raw_in_release_build(&dir)?
-        } else {
-            (raw_limit(&dir, RAW_BATCH, RAW_SECONDS)?, raw_limit(&dir, 1, RAW_SECONDS)?)
-        };
-        for r in [&batched, &single] {
-            eprintln!(
-                "load: raw SQLite, {} tips per transaction: {:.0} tips/s ({:.2} cores)",
-                r.per_tx,
-                r.per_second(),
-                r.cpu
-            );
-        }
-        let python = python_raw_limit(&dir);
-        match &python {
-            Ok((r, version)) => {
-                eprintln!(
-                    "load: raw SQLite {version} from Python, {} tips per transaction: {:.0} tips/s",
-                    r.per_tx,
-                    r.per_second()
-                )
-            }
-            Err(e) => eprintln!("load: the raw limit through Python could not be measured: {e:#}"),
-        }
+        let limits = raw::Limits::measure(&dir)?;
         serve::clean(&dir);
-        Some((batched, single, python.ok()))
+        Some(limits)
     } else {
         None
     };
@@ -353,12 +316,16 @@ async fn sample(request: reqwest::RequestBuilder, stop: Arc<AtomicBool>) -> (Vec
 /// and the server's memory is read every 100 ms.
 async fn level(url: &str, probes: Probes<'_>, clients: usize, seconds: u64, pid: u32) -> anyhow::Result<Level> {
     let client = serve::client(4, Duration::from_secs(60))?;
-    let addr: std::net::SocketAddr =
-        url.strip_prefix("http://").and_then(|a| a.parse().ok()).with_context(|| format!("not http://ip:port: {url}"))?;
+    let addr: std::net::SocketAddr = url
+        .strip_prefix("http://")
+        .and_then(|a| a.parse().ok())
+        .with_context(|| format!("not http://ip:port: {url}"))?;
+    let ready =
+        tokio::task::spawn_blocking(move || intake::connect_all(addr, clients, rand::random(), tip_body)).await??;
     let stop = Arc::new(AtomicBool::new(false));
     let (server_cpu0, self_cpu0) = (serve::cpu_seconds(&pid.to_string()), serve::cpu_seconds("self"));
     let start = Instant::now();
-    let intake = intake::start(addr, clients, start + Duration::from_secs(seconds), rand::random(), tip_body);
+    let intake = ready.go(start + Duration::from_secs(seconds));
     let queue = tokio::spawn(sample(queue_api(&client, url, probes.token), stop.clone()));
     let page = tokio::spawn(sample(queue_page(&client, url, probes.console), stop.clone()));
     let alarms = tokio::spawn(alarm::probe(client.clone(), url.to_owned(), probes.receiver.clone(), stop.clone()));
@@ -417,184 +384,17 @@ struct DbRun {
     db_bytes: u64,
 }
 
-/// The raw limits: rusqlite batched and one tip per transaction, and Python's batched with
-/// its SQLite version (when `python3` ran).
-type Limits = (Raw, Raw, Option<(Raw, String)>);
-
-struct Raw {
-    per_tx: usize,
-    tips: u64,
-    seconds: f64,
-    /// CPU used by this process meanwhile, in cores.
-    cpu: f64,
-}
-
-/// The raw limit measured by a release build of xtask, so that it is compiled like the
-/// release server it is compared with.
-fn raw_in_release_build(dir: &Path) -> anyhow::Result<(Raw, Raw)> {
+/// Runs this command from a release build of xtask. The load generator shares the machine
+/// with the server it measures, and unoptimised it spent more CPU per tip than the server (the
+/// HTTP client's generic code is compiled in this crate); the raw limit, too, is then compiled
+/// like the release server it is compared with.
+fn in_release_build(args: &[String]) -> anyhow::Result<()> {
     let root = project_root();
     crate::run(crate::cargo().current_dir(&root).args(["build", "--release", "-p", "xtask"]))?;
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), std::path::PathBuf::from);
-    let out = std::process::Command::new(target.join("release").join("xtask"))
-        .arg("load")
-        .arg("--raw-only")
-        .arg(dir)
-        .output()
-        .context("running the release xtask")?;
-    anyhow::ensure!(out.status.success(), "release xtask failed: {}", String::from_utf8_lossy(&out.stderr));
-    let raws: Vec<Raw> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| {
-            let f: Vec<&str> = l.strip_prefix("raw ")?.split(' ').collect();
-            Some(Raw {
-                per_tx: f.first()?.parse().ok()?,
-                tips: f.get(1)?.parse().ok()?,
-                seconds: f.get(2)?.parse().ok()?,
-                cpu: f.get(3)?.parse().ok()?,
-            })
-        })
-        .collect();
-    match <[Raw; 2]>::try_from(raws) {
-        Ok([batched, single]) => Ok((batched, single)),
-        Err(_) => bail!("release xtask printed no raw figures: {}", String::from_utf8_lossy(&out.stdout)),
-    }
-}
-
-/// The same rows through Python's sqlite3 module (`raw_limit.py`),
-/// by another route; the faster of the batched rates is the limit. With the SQLite version used.
-fn python_raw_limit(dir: &Path) -> anyhow::Result<(Raw, String)> {
-    let script = dir.join("raw_limit.py");
-    std::fs::write(&script, include_str!("raw_limit.py"))?;
-    let out = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(project_root().join("crates/store/src/migrations/sqlite"))
-        .arg(dir.join("raw-python.db"))
-        .arg(RAW_BATCH.to_string())
-        .arg(RAW_SECONDS.to_string())
-        .output()
-        .context("running python3")?;
-    anyhow::ensure!(out.status.success(), "raw_limit.py failed: {}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8_lossy(&out.stdout);
-    let f: Vec<&str> = text.lines().last().unwrap_or_default().split_whitespace().collect();
-    match f.as_slice() {
-        ["raw", per_tx, tips, seconds, cpu, version] => Ok((
-            Raw { per_tx: per_tx.parse()?, tips: tips.parse()?, seconds: seconds.parse()?, cpu: cpu.parse()? },
-            (*version).to_owned(),
-        )),
-        _ => bail!("raw_limit.py printed {text:?}"),
-    }
-}
-
-impl Raw {
-    fn per_second(&self) -> f64 {
-        self.tips as f64 / self.seconds
-    }
-}
-
-/// The raw limit: the rows a plain tip writes (the tip, its idempotency key, one route, three
-/// chained audit events and the chain head) committed straight into a fresh SQLite file with
-/// the server's schema and settings (WAL, `synchronous=FULL`), `per_tx` tips per transaction,
-/// through rusqlite, as the server's intake writer does.
-fn raw_limit(dir: &Path, per_tx: usize, seconds: f64) -> anyhow::Result<Raw> {
-    let file = dir.join(format!("raw-{per_tx}.db"));
-    let conn = rusqlite::Connection::open(&file)?;
-    conn.execute_batch(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
-    )?;
-    let migrations = project_root().join("crates/store/src/migrations/sqlite");
-    let mut files: Vec<_> = std::fs::read_dir(&migrations)
-        .with_context(|| format!("reading {}", migrations.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
-        .collect();
-    files.sort();
-    for f in &files {
-        conn.execute_batch(&std::fs::read_to_string(f)?).with_context(|| format!("applying {}", f.display()))?;
-    }
-    conn.execute("INSERT INTO agencies (id, name, kind, created_at) VALUES (1, 'Raw', 'fusion_centre', 0)", [])?;
-    let narrative = "Load test tip: a bag was left unattended near the north entrance of the library.";
-    let cpu0 = serve::cpu_seconds("self");
-    let start = Instant::now();
-    let mut tips = 0u64;
-    while start.elapsed().as_secs_f64() < seconds && tips < 100_000_000 {
-        let tx = conn.unchecked_transaction()?;
-        for _ in 0..per_tx {
-            tips += 1;
-            let now = 1_700_000_000_000 + tips as i64;
-            // random-looking, like the server's references (a sequential key would flatter the
-            // index), and never repeated: an odd multiplier permutes 32-bit numbers (hashing
-            // collided within 70,000 tips)
-            let mixed = format!("{:08X}", (tips as u32).wrapping_mul(0x9E37_79B1));
-            let reference = format!("{}-{}", &mixed[..4], &mixed[4..]);
-            let id: i64 = tx
-                .prepare_cached(
-                    "INSERT INTO tips (reference, passphrase_hash, category, narrative, language, location_text, lat, lon, site_id, \
-                     tier, tier_rank, tier_rule, tier_rule_text, original_tier, status, ack_due_at, escalation_level, \
-                     next_escalation_at, received_at, updated_at, version) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?10, 'routed', ?14, 0, ?15, ?16, ?16, 1) RETURNING id",
-                )?
-                .query_row(
-                    rusqlite::params![
-                        reference,
-                        hex::encode(Sha256::digest(reference.as_bytes())),
-                        "other",
-                        narrative,
-                        "en",
-                        None::<String>,
-                        None::<f64>,
-                        None::<f64>,
-                        None::<i64>,
-                        "standard",
-                        2_i64,
-                        "category_floor",
-                        "The category sets the floor.",
-                        now + 86_400_000,
-                        now + 86_400_000,
-                        now,
-                    ],
-                    |r| r.get(0),
-                )?;
-            tx.prepare_cached(
-                "INSERT INTO idempotency_keys (key_hash, tip_id, request_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(rusqlite::params![
-                hex::encode(Sha256::digest(format!("key-{tips}").as_bytes())),
-                id,
-                hex::encode(Sha256::digest(narrative.as_bytes())),
-                now
-            ])?;
-            tx.prepare_cached(
-                "INSERT INTO tip_routes (tip_id, agency_id, reason, state, created_at) VALUES (?1, 1, 'fallback agency', 'pending', ?2)",
-            )?
-            .execute(rusqlite::params![id, now])?;
-            let (mut seq, mut prev): (i64, String) = tx
-                .prepare_cached("SELECT seq, hash FROM audit_head WHERE id = 1")?
-                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            for (actor, action) in [("tipster", "tip.received"), ("system", "tip.triaged"), ("system", "tip.routed")] {
-                seq += 1;
-                let object = format!("tip:{id}");
-                let detail = json!({"reference": reference, "category": "other", "channel": "web"}).to_string();
-                let mut h = Sha256::new();
-                for part in [prev.as_str(), &seq.to_string(), &now.to_string(), actor, action, &object, "", &detail] {
-                    h.update((part.len() as u64).to_be_bytes());
-                    h.update(part.as_bytes());
-                }
-                let hash = hex::encode(h.finalize());
-                tx.prepare_cached(
-                    "INSERT INTO audit_events (seq, at_ms, actor, action, object, reason, detail, prev_hash, hash) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7, ?8)",
-                )?
-                .execute(rusqlite::params![seq, now, actor, action, object, detail, prev, hash])?;
-                prev = hash;
-            }
-            tx.prepare_cached("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1")?
-                .execute(rusqlite::params![seq, prev])?;
-        }
-        tx.commit()?;
-    }
-    let seconds = start.elapsed().as_secs_f64();
-    let cpu = cpu0.zip(serve::cpu_seconds("self")).map_or(f64::NAN, |(a, b)| (b - a) / seconds);
-    Ok(Raw { per_tx, tips, seconds, cpu })
+    crate::run(
+        std::process::Command::new(target.join("release").join("xtask")).current_dir(&root).arg("load").args(args),
+    )
 }
 
 fn dir_bytes(dir: &Path) -> u64 {

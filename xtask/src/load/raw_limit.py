@@ -14,7 +14,7 @@ n = 0; seq, prev = c.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fe
 t0 = time.time(); cpu0 = time.process_time()
 while time.time() - t0 < seconds:
     c.execute("BEGIN")
-    tips, keys, routes, audit = [], [], [], []
+    tips, keys, datakeys, routes, audit = [], [], [], [], []
     for _ in range(per_tx):
         n += 1; now = 1_700_000_000_000 + n
         # random-looking and never repeated (as in mod.rs): an odd multiplier permutes 32-bit numbers
@@ -23,6 +23,8 @@ while time.time() - t0 < seconds:
         tid = c.execute("INSERT INTO tips (reference, passphrase_hash, category, narrative, language, tier, tier_rank, tier_rule, tier_rule_text, original_tier, status, ack_due_at, escalation_level, next_escalation_at, received_at, updated_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,'routed',?,0,?,?,?,1) RETURNING id",
             (ref, hashlib.sha256(ref.encode()).hexdigest(), "other", narr, "en", "standard", 2, "category_floor", "The category sets the floor.", "standard", now+86400000, now+86400000, now, now)).fetchone()[0]
         keys.append((hashlib.sha256(f"key-{n}".encode()).hexdigest(), tid, hashlib.sha256(narr.encode()).hexdigest(), now))
+        # the tip's data key, wrapped: 96 characters of text, as the server stores it
+        datakeys.append((tid, "8bdeb142639ab46d", (hashlib.sha256(ref.encode()).hexdigest() * 2)[:96]))
         routes.append((tid, now))
         for actor, action in (("tipster","tip.received"),("system","tip.triaged"),("system","tip.routed")):
             seq += 1; obj = f"tip:{tid}"; det = json.dumps({"reference": ref, "category": "other", "channel": "web"})
@@ -31,6 +33,7 @@ while time.time() - t0 < seconds:
                 b = part.encode(); h.update(len(b).to_bytes(8,'big')); h.update(b)
             hh = h.hexdigest(); audit.append((seq, now, actor, action, obj, det, prev, hh)); prev = hh
     c.executemany("INSERT INTO idempotency_keys (key_hash, tip_id, request_hash, created_at) VALUES (?,?,?,?)", keys)
+    c.executemany("INSERT INTO tip_keys (tip_id, key_id, wrapped) VALUES (?,?,?)", datakeys)
     c.executemany("INSERT INTO tip_routes (tip_id, agency_id, reason, state, created_at) VALUES (?,1,'fallback agency','pending',?)", routes)
     c.executemany("INSERT INTO audit_events (seq, at_ms, actor, action, object, reason, detail, prev_hash, hash) VALUES (?,?,?,?,?,'',?,?,?)", audit)
     c.execute("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", (seq, prev))

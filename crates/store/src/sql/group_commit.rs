@@ -65,9 +65,13 @@ impl Intake {
         debug_assert!(store.intake.is_none(), "the task must not hold its own queue open");
         let (queue, rx) = mpsc::channel(QUEUE);
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        std::thread::Builder::new()
-            .name("sightline-intake".into())
-            .spawn(move || runtime.block_on(run_direct(store, file, rx)))?;
+        // Checkpoints run beside the writer for as long as it runs.
+        let turn = store.turn.clone().ok_or_else(|| std::io::Error::other("a SQLite store without a turn to write"))?;
+        let checkpoints = super::checkpoint::start(file.clone(), turn)?;
+        std::thread::Builder::new().name("sightline-intake".into()).spawn(move || {
+            runtime.block_on(run_direct(store, file, rx));
+            drop(checkpoints);
+        })?;
         Ok(Intake { queue })
     }
 
