@@ -1,12 +1,14 @@
 //! The process allocator of every Sightline binary: mimalloc, returning freed memory at once.
 //!
-//! Linking this crate installs the allocator; `return_freed_memory_at_once` is called first
-//! thing in `main`. mimalloc frees the many small allocations that several threads make
+//! Linking this crate installs the allocator; `sightline resolve` (and the resolve bench
+//! example) call `return_freed_memory_at_once` before they start. mimalloc frees the many small allocations that several threads make
 //! (requests, rows, triage, person records) without glibc's consolidation passes, which had
 //! cost the HTTP workers a tenth of their time. By default, though, it keeps freed pages for a
 //! while before handing them back, so a stage that frees a lot and the next that allocates a
-//! lot both count: a 100,000-record `sightline resolve` peaked at 116 MiB, and at 62 MiB with
-//! pages handed back at once, at the same speed (BENCHMARKS.md, entity resolution).
+//! lot both count: a 100,000-record `sightline resolve` peaked at 116 MiB, and at ~82 MiB with
+//! pages handed back at once, at the same speed (BENCHMARKS.md, entity resolution). The server
+//! keeps the delay: handing pages back and faulting them in again at every request cost its
+//! HTTP workers several per cent under load.
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

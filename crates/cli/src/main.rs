@@ -72,7 +72,6 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
-    allocator::return_freed_memory_at_once();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -102,7 +101,11 @@ fn main() -> std::process::ExitCode {
             Command::Token(c) => admin::token(c).await,
             Command::Settings(c) => admin::settings(c).await,
             Command::Audit(c) => audit::run(c).await,
-            Command::Resolve(args) => dedupe::run(args),
+            Command::Resolve(args) => {
+                // A batch frees a stage's memory just before the next stage allocates its own.
+                allocator::return_freed_memory_at_once();
+                dedupe::run(args)
+            }
             Command::Keys(c) => keys::run(c).await,
         }
     });
