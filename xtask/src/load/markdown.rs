@@ -149,7 +149,7 @@ pub(super) fn markdown(runs: &[DbRun], raw: Option<&Limits>, opts: &Opts, load_b
             batched.cpu,
         ));
         s.push_str(&format!(
-            "- {} tips per transaction, the log checkpointed as the server does it (a thread beside the writer, passive checkpoints every 50 ms, finished while the writer waits once the log passes 2,000 pages; SQLite's default, used above, checkpoints inside the commit that takes the log past 1,000 pages): {} tips in {:.1} s = **{:.0} tips/s**; {:.2} cores busy\n",
+            "- {} tips per transaction, the log checkpointed as the server does it (a thread beside the writer, passive checkpoints every 50 ms, finished while the writer waits once the log passes 8,000 pages; SQLite's default, used above, checkpoints inside the commit that takes the log past 1,000 pages): {} tips in {:.1} s = **{:.0} tips/s**; {:.2} cores busy\n",
             batched_beside.per_tx,
             thousands(batched_beside.tips),
             batched_beside.seconds,

@@ -85,7 +85,7 @@ enum Checkpoints {
     Inline,
     /// As the server does (`crates/store/src/sql/checkpoint.rs`): a thread beside the writer,
     /// passive checkpoints every 50 ms, finished while the writer waits once the log is past
-    /// 2,000 pages; the writer's own only past 10,000.
+    /// 8,000 pages; the writer's own only past 20,000.
     Beside,
 }
 
@@ -129,7 +129,7 @@ fn raw_limit(dir: &Path, per_tx: usize, seconds: f64, checkpoints: Checkpoints) 
     let conn = rusqlite::Connection::open(&file)?;
     conn.execute_batch(SETTINGS)?;
     if checkpoints == Checkpoints::Beside {
-        conn.execute_batch("PRAGMA wal_autocheckpoint=10000;")?;
+        conn.execute_batch("PRAGMA wal_autocheckpoint=20000;")?;
     }
     let migrations = project_root().join("crates/store/src/migrations/sqlite");
     let mut files: Vec<_> = std::fs::read_dir(&migrations)
@@ -258,7 +258,7 @@ fn checkpoint_beside(file: &Path, turn: &Mutex<()>, stop: &AtomicBool) -> anyhow
     let passive = || conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
     while !stop.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(50));
-        if passive()? > 2_000 {
+        if passive()? > 8_000 {
             let _turn = turn.lock().map_err(|_| anyhow::anyhow!("the writer panicked"))?;
             passive()?;
         }

@@ -10,7 +10,7 @@
 //! more than [`RESTART_PAGES`], the thread takes the turn to write (a moment: the pages left are
 //! the few committed meanwhile) and finishes, and the next commit starts the log over. A
 //! committing connection still checkpoints by
-//! itself past 10,000 pages (`wal_autocheckpoint` in [`super::SQLITE_SETTINGS`]; SQLite's
+//! itself past 20,000 pages (`wal_autocheckpoint` in [`super::SQLITE_SETTINGS`]; SQLite's
 //! default is 1,000), a backstop for a thread that falls behind.
 //! Commits are as durable as before: each still syncs the log (`synchronous=FULL`).
 
@@ -21,7 +21,7 @@ use std::time::Duration;
 /// Time between checkpoints.
 const EVERY: Duration = Duration::from_millis(50);
 /// Log pages (of 4 KiB) past which a checkpoint is finished in turn, so the log starts over.
-const RESTART_PAGES: i64 = 2_000;
+const RESTART_PAGES: i64 = 8_000;
 
 /// The checkpointing thread; dropping this ends it.
 pub(super) struct Checkpointer {

@@ -31,7 +31,7 @@ use std::path::PathBuf;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most tips in one transaction.
-const MAX_TIPS: usize = 256;
+const MAX_TIPS: usize = 512;
 /// Most bytes (narratives and attachments, roughly) taken into one transaction; a single tip
 /// larger than this still goes through, alone.
 const MAX_BYTES: usize = 8 << 20;

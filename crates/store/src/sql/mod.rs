@@ -213,10 +213,10 @@ type SetupFuture<'c> = std::pin::Pin<Box<dyn std::future::Future<Output = Result
 
 /// Durability and integrity settings for every SQLite connection: WAL, a full fsync at each
 /// commit, foreign keys enforced, and a wait rather than an error when another process writes.
-/// A commit checkpoints the log by itself only past 10,000 pages: the checkpoint thread
+/// A commit checkpoints the log by itself only past 20,000 pages: the checkpoint thread
 /// ([`checkpoint`]) does it long before, off the writer's path.
 const SQLITE_SETTINGS: &str = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; \
-     PRAGMA busy_timeout=10000; PRAGMA wal_autocheckpoint=10000;";
+     PRAGMA busy_timeout=10000; PRAGMA wal_autocheckpoint=20000;";
 
 /// [`SQLITE_SETTINGS`] on each new sqlx connection.
 fn sqlite_pragmas(conn: &mut sqlx::AnyConnection, _: sqlx::pool::PoolConnectionMetadata) -> SetupFuture<'_> {
