@@ -1,14 +1,15 @@
-//! The process allocator of every Sightline binary: mimalloc, returning freed memory at once.
+//! The process allocator of every Sightline binary: mimalloc.
 //!
-//! Linking this crate installs the allocator; `sightline resolve` (and the resolve bench
-//! example) call `return_freed_memory_at_once` before they start. mimalloc frees the many small allocations that several threads make
-//! (requests, rows, triage, person records) without glibc's consolidation passes, which had
-//! cost the HTTP workers a tenth of their time. By default, though, it keeps freed pages for a
-//! while before handing them back, so a stage that frees a lot and the next that allocates a
-//! lot both count: a 100,000-record `sightline resolve` peaked at 116 MiB, and at ~82 MiB with
-//! pages handed back at once, at the same speed (BENCHMARKS.md, entity resolution). The server
-//! keeps the delay: handing pages back and faulting them in again at every request cost its
-//! HTTP workers several per cent under load.
+//! Linking this crate installs the allocator. mimalloc frees the many small allocations that
+//! several threads make (requests, rows, triage, person records) without glibc's consolidation
+//! passes, which had cost the HTTP workers a tenth of their time. By default it keeps freed
+//! pages for a second before handing them back, so in a batch a stage that frees a lot and the
+//! next that allocates a lot both count: a 100,000-record `sightline resolve` peaked at
+//! 116 MiB, and at ~82 MiB with pages handed back at once, at the same speed (BENCHMARKS.md,
+//! entity resolution). So `sightline resolve` and the resolve bench example call
+//! [`return_freed_memory_at_once`] before they start. The server does not: with it, perf
+//! showed its HTTP workers faulting pages in again (a couple of per cent of their samples),
+//! for memory it would soon use again anyway.
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -29,12 +30,20 @@ pub fn return_freed_memory_at_once() {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn the_purge_delay_is_zero_after_the_call() {
-        super::return_freed_memory_at_once();
+    /// The option's value now.
+    fn purge_delay() -> std::ffi::c_long {
         #[allow(unsafe_code)]
         // SAFETY: reading an option is a load from mimalloc's option table.
-        let delay = unsafe { libmimalloc_sys::mi_option_get(super::PURGE_DELAY) };
-        assert_eq!(delay, 0);
+        unsafe {
+            libmimalloc_sys::mi_option_get(super::PURGE_DELAY)
+        }
+    }
+
+    #[test]
+    fn the_call_takes_the_purge_delay_from_its_default_to_zero() {
+        // 1,000 ms by default; a wrong option id would read (and set) some other option.
+        assert_eq!(purge_delay(), 1000, "mimalloc's default (unless MIMALLOC_PURGE_DELAY is set)");
+        super::return_freed_memory_at_once();
+        assert_eq!(purge_delay(), 0);
     }
 }
