@@ -114,7 +114,6 @@ impl Rows {
         let (cuts, end) = pieces(self.row);
         // On SQLite a row binds one value per placeholder, repeats included.
         let most = (MAX_VALUES / self.width.max(cuts.len())).clamp(1, MAX_ROWS);
-        let most = 1 << most.ilog2();
         let mut out = Vec::new();
         let mut rest = self.values.as_slice();
         while !rest.is_empty() {
