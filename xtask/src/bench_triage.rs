@@ -58,8 +58,7 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
     anyhow::ensure!((1..=20).contains(&runs) && (0.5..=60.0).contains(&seconds), "--runs 1–20, --seconds 0.5–60");
     let root = project_root();
     crate::run(cargo().current_dir(&root).args(["build", "--release", "-p", "triage", "--example", "throughput"]))?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), std::path::PathBuf::from);
-    let bin = target.join("release/examples/throughput");
+    let bin = crate::target_dir().join("release/examples/throughput");
     let load_before = report::load_average();
     let started = Instant::now();
     let mut all: Vec<Vec<SetRun>> = Vec::new();

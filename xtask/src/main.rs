@@ -76,3 +76,8 @@ fn ci() -> anyhow::Result<()> {
 pub fn project_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
+
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR`, or `target/` in the workspace.
+pub fn target_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| project_root().join("target"), std::path::PathBuf::from)
+}

@@ -58,8 +58,7 @@ pub fn build(release: bool) -> anyhow::Result<PathBuf> {
         cmd.arg("--release");
     }
     run(&mut cmd)?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let bin = target.join(if release { "release" } else { "debug" }).join("sightline");
+    let bin = crate::target_dir().join(if release { "release" } else { "debug" }).join("sightline");
     anyhow::ensure!(bin.exists(), "built, but {} is missing", bin.display());
     Ok(bin)
 }

@@ -391,9 +391,11 @@ struct DbRun {
 fn in_release_build(args: &[String]) -> anyhow::Result<()> {
     let root = project_root();
     crate::run(crate::cargo().current_dir(&root).args(["build", "--release", "-p", "xtask"]))?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), std::path::PathBuf::from);
     crate::run(
-        std::process::Command::new(target.join("release").join("xtask")).current_dir(&root).arg("load").args(args),
+        std::process::Command::new(crate::target_dir().join("release").join("xtask"))
+            .current_dir(&root)
+            .arg("load")
+            .args(args),
     )
 }
 

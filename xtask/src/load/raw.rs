@@ -78,6 +78,12 @@ pub(super) struct Raw {
     pub cpu: f64,
 }
 
+impl Raw {
+    pub fn per_second(&self) -> f64 {
+        self.tips as f64 / self.seconds
+    }
+}
+
 /// Who checkpoints the write-ahead log.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Checkpoints {
@@ -114,16 +120,10 @@ fn python_raw_limit(dir: &Path) -> anyhow::Result<(Raw, String)> {
     }
 }
 
-impl Raw {
-    pub fn per_second(&self) -> f64 {
-        self.tips as f64 / self.seconds
-    }
-}
-
 /// The raw limit: the rows a plain tip writes (the tip, its idempotency key, its wrapped data
-/// key, one route, three chained audit events and the chain head) committed straight into a fresh SQLite file with
-/// the server's schema and settings (WAL, `synchronous=FULL`), `per_tx` tips per transaction,
-/// through rusqlite, as the server's intake writer does.
+/// key, one route, three chained audit events and the chain head) committed straight into a
+/// fresh SQLite file with the server's schema and settings (WAL, `synchronous=FULL`), `per_tx`
+/// tips per transaction, through rusqlite, as the server's intake writer does.
 fn raw_limit(dir: &Path, per_tx: usize, seconds: f64, checkpoints: Checkpoints) -> anyhow::Result<Raw> {
     let file = dir.join(format!("raw-{per_tx}-{}.db", checkpoints == Checkpoints::Beside));
     let conn = rusqlite::Connection::open(&file)?;
