@@ -9,10 +9,10 @@
 //! nothing behind, and under steady intake there is always a newer batch: so once the log holds
 //! more than [`RESTART_PAGES`], the thread takes the turn to write (a moment: the pages left are
 //! the few committed meanwhile) and finishes, and the next commit starts the log over. A
-//! committing connection still checkpoints by
-//! itself past 20,000 pages (`wal_autocheckpoint` in [`super::SQLITE_SETTINGS`]; SQLite's
-//! default is 1,000), a backstop for a thread that falls behind.
-//! Commits are as durable as before: each still syncs the log (`synchronous=FULL`).
+//! committing connection still checkpoints by itself past 20,000 pages (`wal_autocheckpoint`
+//! in [`super::SQLITE_SETTINGS`]; SQLite's default is 1,000), a backstop for a thread that
+//! falls behind. Commits are as durable as before: each still syncs the log
+//! (`synchronous=FULL`).
 
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
@@ -41,35 +41,106 @@ pub(super) fn start(file: PathBuf, turn: Arc<tokio::sync::Mutex<()>>) -> std::io
         };
         // Ends when the sender is dropped (`recv_timeout` then fails with `Disconnected`).
         while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(EVERY) {
-            let log_pages = match passive(&conn) {
-                Ok(pages) => pages,
-                Err(e) => {
-                    tracing::warn!(error = %e, "checkpoint failed; the next one tries again");
-                    continue;
-                }
-            };
-            if log_pages > RESTART_PAGES {
-                let started = std::time::Instant::now();
-                // A plain thread, outside any runtime: a blocking wait for the lock is allowed.
-                let _turn = turn.blocking_lock();
-                let waited = started.elapsed();
-                match passive(&conn) {
-                    Ok(_) => tracing::debug!(
-                        log_pages,
-                        waited_us = waited.as_micros() as u64,
-                        held_us = (started.elapsed() - waited).as_micros() as u64,
-                        "checkpoint finished in turn; the log starts over"
-                    ),
-                    Err(e) => tracing::warn!(error = %e, "checkpoint failed; the next one tries again"),
-                }
+            if let Err(e) = round(&conn, &turn, RESTART_PAGES) {
+                tracing::warn!(error = %e, "checkpoint failed; the next one tries again");
             }
         }
     })?;
     Ok(Checkpointer { _stop: stop })
 }
 
+/// One round: a passive checkpoint, finished in `turn` when the log holds more than
+/// `restart_pages`. Called on a plain thread, outside any runtime, where a blocking wait for
+/// the lock is allowed.
+fn round(conn: &rusqlite::Connection, turn: &tokio::sync::Mutex<()>, restart_pages: i64) -> rusqlite::Result<()> {
+    let log_pages = passive(conn)?;
+    if log_pages > restart_pages {
+        let started = std::time::Instant::now();
+        let _turn = turn.blocking_lock();
+        let waited = started.elapsed();
+        passive(conn)?;
+        tracing::debug!(
+            log_pages,
+            waited_us = waited.as_micros() as u64,
+            held_us = (started.elapsed() - waited).as_micros() as u64,
+            "checkpoint finished in turn; the log starts over"
+        );
+    }
+    Ok(())
+}
+
 /// One passive checkpoint; the pages in the log when it ran.
 fn passive(conn: &rusqlite::Connection) -> rusqlite::Result<i64> {
     // (busy, pages in the log, pages copied into the database file)
     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database file with one table and its writer (with the settings of every connection).
+    fn database(dir: &std::path::Path) -> (PathBuf, rusqlite::Connection) {
+        let file = dir.join("c.db");
+        rusqlite::Connection::open(&file).expect("create").execute_batch("CREATE TABLE t (a)").expect("table");
+        let writer = super::super::direct::open(&file).expect("writer");
+        writer.execute("INSERT INTO t (a) VALUES (1)", []).expect("insert");
+        (file, writer)
+    }
+
+    #[test]
+    fn a_round_takes_the_turn_to_write_only_past_the_limit() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (file, _writer) = database(dir.path());
+        let turn = Arc::new(tokio::sync::Mutex::new(()));
+        let held = turn.clone().try_lock_owned().expect("the turn");
+        let round_with = |limit: i64| {
+            let (file, turn) = (file.clone(), turn.clone());
+            std::thread::spawn(move || {
+                let conn = super::super::direct::open(&file).expect("checkpoint connection");
+                round(&conn, &turn, limit).expect("round");
+            })
+        };
+        let finishes = |round: &std::thread::JoinHandle<()>, within: Duration| {
+            let deadline = std::time::Instant::now() + within;
+            while !round.is_finished() && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            round.is_finished()
+        };
+        // Under the limit: a passive checkpoint, without waiting for the turn.
+        let under = round_with(i64::MAX);
+        assert!(finishes(&under, Duration::from_secs(10)), "waited for the turn under the limit");
+        // Past it (the log holds the row): waits for the turn, then finishes.
+        let past = round_with(0);
+        assert!(!finishes(&past, Duration::from_millis(200)), "finished without the turn");
+        drop(held);
+        assert!(finishes(&past, Duration::from_secs(10)), "did not finish once the turn was free");
+        for r in [under, past] {
+            r.join().expect("round");
+        }
+    }
+
+    #[test]
+    fn the_thread_copies_commits_into_the_database_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (file, _writer) = database(dir.path());
+        let thread = start(file.clone(), Arc::new(tokio::sync::Mutex::new(()))).expect("start");
+        // The database file alone, without its log, holds the row once a checkpoint ran
+        // (commits checkpoint by themselves only past 20,000 pages).
+        let copies = tempfile::tempdir().expect("temp dir");
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        for k in 0.. {
+            let copy = copies.path().join(format!("{k}.db"));
+            std::fs::copy(&file, &copy).expect("copy");
+            let rows = rusqlite::Connection::open(&copy)
+                .and_then(|c| c.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0)));
+            if rows.as_ref().is_ok_and(|&n| n == 1) {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "not in the database file: {rows:?}");
+            std::thread::sleep(EVERY);
+        }
+        drop(thread);
+    }
 }
