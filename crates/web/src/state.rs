@@ -39,8 +39,9 @@ impl Default for Options {
 }
 
 /// What every handler shares, behind one `Arc`: axum clones the state for each request (for the
-/// handler and again for the middleware), and cloning the fields themselves (the keyring, the
-/// options, a dozen reference counts) was a few per cent of the HTTP workers' time under load.
+/// handler and again for the middleware), and cloning and dropping the fields themselves (the
+/// keyring, the options, a dozen reference counts) was about 3 % of the server's samples in
+/// perf at 512 clients.
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
 
