@@ -1,6 +1,12 @@
 //! Background work claimed through the database: escalations and the notification outbox.
 //! On PostgreSQL rows are claimed with `FOR UPDATE SKIP LOCKED`, so several server processes
 //! never fire the same escalation or send the same notification twice.
+//!
+//! Each claim first looks, on a reading connection, whether anything is due at all, and begins
+//! its write transaction only if so. Nearly every pass finds nothing (a plain tip's deadline is
+//! minutes away), and on SQLite a write transaction holds the store's one turn to write for
+//! every await inside it: under intake load those passes held it for 35 ms on average (mostly
+//! waiting for busy runtime threads), 14 % of the time, while the intake writer waited.
 
 use super::SqlStore;
 use crate::Result;
@@ -10,12 +16,24 @@ use sqlx::{AssertSqlSafe, Row, SqlSafeStr, SqlStr};
 /// Statuses on a clock: waiting for acknowledgement, or for a second reviewer.
 const AWAITING: &str = "('received','triaged','routed','awaiting_review')";
 
+/// Tips whose escalation is due at `$1`.
+fn escalations_due() -> String {
+    format!("FROM tips WHERE next_escalation_at IS NOT NULL AND next_escalation_at <= $1 AND status IN {AWAITING}")
+}
+
+/// Notifications to send at `$1`, not claimed by another sender.
+const NOTIFICATIONS_DUE: &str = "FROM notifications WHERE delivered_at IS NULL AND failed_at IS NULL \
+    AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)";
+
 impl SqlStore {
     pub(super) async fn escalate(&self, now: i64, limit: i64, plan: &EscalationPlan) -> Result<usize> {
+        if !self.any_due(&escalations_due(), now).await? {
+            return Ok(0);
+        }
         let mut tx = self.begin().await?;
         let ids: Vec<i64> = sqlx::query(self.sql(&format!(
-            "SELECT id FROM tips WHERE next_escalation_at IS NOT NULL AND next_escalation_at <= $1 AND status IN {AWAITING} \
-             ORDER BY next_escalation_at LIMIT $2{}",
+            "SELECT id {} ORDER BY next_escalation_at LIMIT $2{}",
+            escalations_due(),
             self.backend.skip_locked()
         )))
         .bind(now)
@@ -35,15 +53,17 @@ impl SqlStore {
     }
 
     pub(super) async fn claim(&self, now: i64, lease_ms: i64, limit: i64) -> Result<Vec<Notification>> {
+        if !self.any_due(NOTIFICATIONS_DUE, now).await? {
+            return Ok(Vec::new());
+        }
         let sql = self.sql(&format!(
-            "UPDATE notifications SET claimed_until = $1 WHERE id IN (\
-               SELECT id FROM notifications WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 \
-               AND (claimed_until IS NULL OR claimed_until <= $2) ORDER BY next_attempt_at LIMIT $3{}) \
+            "UPDATE notifications SET claimed_until = $2 WHERE id IN (\
+               SELECT id {NOTIFICATIONS_DUE} ORDER BY next_attempt_at LIMIT $3{}) \
              RETURNING id, tip_id, kind, url, payload, attempts",
             self.backend.skip_locked()
         ));
         let mut tx = self.begin().await?;
-        let rows = sqlx::query(sql.clone()).bind(now + lease_ms).bind(now).bind(limit).fetch_all(&mut *tx).await?;
+        let rows = sqlx::query(sql).bind(now).bind(now + lease_ms).bind(limit).fetch_all(&mut *tx).await?;
         tx.commit().await?;
         rows.iter()
             .map(|r| {
@@ -57,6 +77,16 @@ impl SqlStore {
                 })
             })
             .collect()
+    }
+
+    /// Whether any row of `from` (a `FROM … WHERE` clause with `$1` for `now`) exists, read
+    /// without the turn to write. Only a hint: the claim that follows decides.
+    async fn any_due(&self, from: &str, now: i64) -> Result<bool> {
+        let row = sqlx::query(self.sql(&format!("SELECT 1 AS due {from} LIMIT 1")))
+            .bind(now)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(row.is_some())
     }
 
     pub(super) async fn finish(&self, id: i64, outcome: DeliveryOutcome, now: i64) -> Result<()> {
@@ -134,4 +164,46 @@ impl SqlStore {
 
 fn sql_static(text: &'static str) -> SqlStr {
     text.into_sql_str()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{runtime, tip};
+    use super::*;
+    use crate::Store;
+    use std::time::Duration;
+
+    /// What `f` comes to within half a second; None if it is still waiting then.
+    fn answer<T>(rt: &tokio::runtime::Runtime, f: impl Future<Output = T>) -> Option<T> {
+        rt.block_on(async { tokio::time::timeout(Duration::from_millis(500), f).await }).ok()
+    }
+
+    #[test]
+    fn a_claim_waits_for_the_turn_to_write_only_when_something_is_due() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let rt = runtime();
+        let store = rt.block_on(SqlStore::open_sqlite(dir.path())).expect("open");
+        // Its escalation and its notification are due at 1,000 ms.
+        let mut due = tip();
+        (due.received_at, due.next_escalation_at) = (1_000, 1_000);
+        due.notifications = vec![NewNotification {
+            agency_id: None,
+            contact_id: None,
+            kind: "new_tip".into(),
+            url: "http://127.0.0.1:9/".into(),
+            payload: "{}".into(),
+        }];
+        rt.block_on(store.insert_tip(due)).expect("tip");
+        let held = rt.block_on(store.turn()).expect("a SQLite store has a turn");
+        let plan: &EscalationPlan = &|_| unreachable!("the turn is held throughout");
+        // Before then: each answers at once though another holds the turn.
+        assert_eq!(answer(&rt, store.escalate(999, 10, plan)).map(Result::unwrap), Some(0));
+        assert!(answer(&rt, store.claim(999, 60_000, 10)).map(Result::unwrap).is_some_and(|n| n.is_empty()));
+        // From then: each waits for the turn.
+        assert!(answer(&rt, store.escalate(1_000, 10, plan)).is_none(), "escalated without the turn");
+        assert!(answer(&rt, store.claim(1_000, 60_000, 10)).is_none(), "claimed without the turn");
+        drop(held);
+        let claimed = rt.block_on(store.claim(1_000, 60_000, 10)).expect("claim");
+        assert_eq!(claimed.len(), 1, "the claim finds the notification once the turn is free");
+    }
 }

@@ -359,43 +359,9 @@ impl SqlStore {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixtures::{runtime, tip};
     use super::*;
     use crate::Store;
-    use crate::model::{NEW_TIP_OBJECT, NewAudit};
-
-    fn tip() -> NewTipRecord {
-        NewTipRecord {
-            reference: "DEAD-0001".into(),
-            passphrase_hash: "h".into(),
-            category: "threat".into(),
-            narrative: "n".into(),
-            language: "en".into(),
-            location_text: None,
-            lat: None,
-            lon: None,
-            site_id: None,
-            tier: domain::urgency::Tier::Standard,
-            tier_rule: "r".into(),
-            tier_rule_text: "r".into(),
-            factors: vec![],
-            subjects: vec![],
-            mentions: vec![],
-            attachments: vec![],
-            data_key: None,
-            contact: None,
-            routes: vec![],
-            ack_due_at: 1,
-            next_escalation_at: 1,
-            notifications: vec![],
-            idempotency: None,
-            received_at: 1,
-            audit: vec![NewAudit::new(1, "tipster", domain::audit::AuditAction::TipReceived, NEW_TIP_OBJECT.into())],
-        }
-    }
-
-    fn runtime() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
-    }
 
     #[test]
     fn the_writer_outlives_the_runtime_that_opened_the_store() {

@@ -18,6 +18,8 @@ mod bulk;
 mod checkpoint;
 mod direct;
 mod exec;
+#[cfg(test)]
+mod fixtures;
 mod group_commit;
 mod migrate;
 mod resolution;
