@@ -235,8 +235,8 @@ pub(super) fn markdown(runs: &[DbRun], raw: Option<&Limits>, opts: &Opts, load_b
         }
         s.push_str("The raw figures are what SQLite on this disk allows for the same rows with commits batched 100 tips at a time (through rusqlite and through Python's), and with one commit per tip. ");
         // Measured on this machine, 2026-11-22: twelve back-to-back runs of the 64-client
-        // level and the raw limit gave shares from 45 % to 67 %, half of them under 57 %.
-        s.push_str("Both sides move with the disk's sync latency, and not together: on the machine above, back-to-back runs of the same build have put the 64-client level anywhere from 45 % to 67 % of the raw limit, so one run's share is a sample, not a verdict; run it a few times.\n");
+        // level and the raw limit, one build, gave 46-64 % (median 56 %); `bench load` then 65 %.
+        s.push_str("Both sides move with the disk's sync latency, and not together: on the machine above, back-to-back runs of the same build have put the 64-client level anywhere from 46 % to 65 % of the raw limit (median 56 % over twelve runs), so one run's share is a sample, not a verdict; run it a few times.\n");
     }
     s
 }
