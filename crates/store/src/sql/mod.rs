@@ -51,6 +51,16 @@ impl Backend {
         }
     }
 
+    /// Names the index of tips due to escalate (migration 0007) after `FROM tips`. SQLite's
+    /// planner, without statistics, prefers the queue index for the status and reads every
+    /// open tip; PostgreSQL's statistics find the index by themselves.
+    fn escalation_index(self) -> &'static str {
+        match self {
+            Backend::Sqlite => " INDEXED BY tips_escalation_due",
+            Backend::Postgres => "",
+        }
+    }
+
     /// Starts a write transaction. SQLite takes the write lock at once, so the transaction
     /// never finds, at its first write, that another connection wrote since it began.
     fn begin_write(self) -> &'static str {
