@@ -156,6 +156,18 @@ mod tests {
         assert_eq!(pragma("cache_size"), format!("-{CACHE_KIB}"));
     }
 
+    /// The bundled SQLite is built with the options in `.cargo/config.toml` (`LIBSQLITE3_FLAGS`):
+    /// a build without them still works, only slower under load, so this is where it shows.
+    #[test]
+    fn sqlite_is_built_without_its_global_mutexes_on_memory() {
+        let conn = Connection::open_in_memory().expect("open");
+        let mut statement = conn.prepare("PRAGMA compile_options").expect("prepare");
+        let options: Vec<String> =
+            statement.query_map([], |r| r.get(0)).expect("query").collect::<rusqlite::Result<_>>().expect("rows");
+        assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+        assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
+    }
+
     #[test]
     fn a_unique_violation_reads_as_one() {
         let mut conn = Connection::open_in_memory().expect("open");
