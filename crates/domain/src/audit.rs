@@ -179,7 +179,11 @@ pub fn chain_hash(prev_hash: &str, event: &AuditRecord<'_>) -> String {
         h.update((part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
     }
-    hex::encode(h.finalize())
+    // Through a buffer: `hex::encode` builds the text a character at a time, about 2 % of the
+    // intake writer's time under load (three events a tip, each hashed there, in order).
+    let mut text = [0u8; 64];
+    hex::encode_to_slice(h.finalize(), &mut text).expect("64 hex digits for 32 bytes");
+    String::from_utf8(text.to_vec()).expect("hex digits are ASCII")
 }
 
 /// A stored event with its hashes, as the verifier reads it.
@@ -305,6 +309,23 @@ mod tests {
                 e
             })
             .collect()
+    }
+
+    /// The chain's hash is a stored format: chains written by earlier builds must still
+    /// verify. The expected value was computed outside this code (Python's hashlib over the
+    /// same length-prefixed fields).
+    #[test]
+    fn the_chain_hash_is_stable() {
+        let r = AuditRecord {
+            seq: 7,
+            at_ms: 1_700_000_000_000,
+            actor: "tipster",
+            action: "tip.received",
+            object: "tip:42",
+            reason: "",
+            detail: r#"{"channel":"web"}"#,
+        };
+        assert_eq!(chain_hash(GENESIS_HASH, &r), "a5fb669f81a1ca138de14e9fdab6b839b0ff70f2988e26bfedc18c0259db047b");
     }
 
     #[test]
