@@ -220,6 +220,19 @@ pub fn cpu_seconds(pid: &str) -> Option<f64> {
     Some(ticks / 100.0) // USER_HZ is 100 on Linux
 }
 
+/// CPU time the hypervisor gave this machine's virtual CPUs to others so far (`steal` in
+/// `/proc/stat`, all CPUs together), in seconds; 0 on bare metal.
+pub fn stolen_seconds() -> Option<f64> {
+    steal_ticks(&std::fs::read_to_string("/proc/stat").ok()?).map(|ticks| ticks / 100.0) // USER_HZ
+}
+
+/// The `steal` field of the all-CPU line of `/proc/stat`:
+/// `cpu  user nice system idle iowait irq softirq steal …`.
+fn steal_ticks(stat: &str) -> Option<f64> {
+    let all = stat.lines().find(|l| l.split_whitespace().next() == Some("cpu"))?;
+    all.split_whitespace().nth(8)?.parse().ok()
+}
+
 /// Removes a scratch folder after a successful run (kept on failure, for inspection).
 pub fn clean(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
@@ -228,6 +241,13 @@ pub fn clean(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_the_stolen_time() {
+        let stat = "cpu  4705 150 1120 16250 520 0 30 777 0 0\ncpu0 2300 70 560 8100 260 0 15 390 0 0\n";
+        assert_eq!(steal_ticks(stat), Some(777.0));
+        assert_eq!(steal_ticks("cpu0 1 2 3\n"), None);
+    }
 
     #[test]
     fn reads_an_unlabelled_metric() {

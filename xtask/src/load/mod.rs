@@ -226,6 +226,8 @@ struct Level {
     hwm_kib: u64,
     server_cpu: f64,
     generator_cpu: f64,
+    /// CPU the host took from the machine meanwhile, in cores (see [`serve::stolen_seconds`]).
+    stolen: f64,
 }
 
 impl Level {
@@ -237,7 +239,7 @@ impl Level {
         format!(
             "load {} {:>4} clients: {} tips in {:.1} s = {:.0} tips/s; p50 {:.1} ms, p99 {:.1} ms, p99.9 {:.1} ms, max {:.1} ms; {} errors; \
              queue API p50 {:.1} ms p99 {:.1} ms ({} samples, {} errors), page p50 {:.1} ms p99 {:.1} ms ({} samples, {} errors); \
-             life-safety notification p50 {:.1} ms p99 {:.1} ms max {:.1} ms ({} filed, {} missing); RSS peak {} MiB, HWM {} MiB; server CPU {:.2} cores, load generator {:.2} cores",
+             life-safety notification p50 {:.1} ms p99 {:.1} ms max {:.1} ms ({} filed, {} missing); RSS peak {} MiB, HWM {} MiB; server CPU {:.2} cores, load generator {:.2} cores; {:.2} cores stolen by the host",
             db.name(),
             self.clients,
             self.tips,
@@ -265,6 +267,7 @@ impl Level {
             self.hwm_kib / 1024,
             self.server_cpu,
             self.generator_cpu,
+            self.stolen,
         )
     }
 }
@@ -324,6 +327,7 @@ async fn level(url: &str, probes: Probes<'_>, clients: usize, seconds: u64, pid:
         tokio::task::spawn_blocking(move || intake::connect_all(addr, clients, rand::random(), tip_body)).await??;
     let stop = Arc::new(AtomicBool::new(false));
     let (server_cpu0, self_cpu0) = (serve::cpu_seconds(&pid.to_string()), serve::cpu_seconds("self"));
+    let stolen0 = serve::stolen_seconds();
     let start = Instant::now();
     let intake = ready.go(start + Duration::from_secs(seconds));
     let queue = tokio::spawn(sample(queue_api(&client, url, probes.token), stop.clone()));
@@ -353,6 +357,7 @@ async fn level(url: &str, probes: Probes<'_>, clients: usize, seconds: u64, pid:
     let cpu = |before: Option<f64>, now: Option<f64>| before.zip(now).map_or(f64::NAN, |(b, n)| (n - b) / elapsed);
     let server_cpu = cpu(server_cpu0, serve::cpu_seconds(&pid.to_string()));
     let generator_cpu = cpu(self_cpu0, serve::cpu_seconds("self"));
+    let stolen = cpu(stolen0, serve::stolen_seconds());
     stop.store(true, Ordering::SeqCst);
     let (queue_ms, queue_errors) = queue.await?;
     let (page_ms, page_errors) = page.await?;
@@ -374,6 +379,7 @@ async fn level(url: &str, probes: Probes<'_>, clients: usize, seconds: u64, pid:
         hwm_kib,
         server_cpu,
         generator_cpu,
+        stolen,
     })
 }
 

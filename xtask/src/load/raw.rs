@@ -38,11 +38,12 @@ impl Limits {
         let single = raw_limit(dir, 1, RAW_SECONDS, Checkpoints::Inline)?;
         for (r, how) in [(&batched, "checkpoints in commits"), (&batched_beside, "checkpoint thread"), (&single, "")] {
             eprintln!(
-                "load: raw SQLite, {} tips per transaction{}: {:.0} tips/s ({:.2} cores)",
+                "load: raw SQLite, {} tips per transaction{}: {:.0} tips/s ({:.2} cores; {:.2} stolen by the host)",
                 r.per_tx,
                 if how.is_empty() { String::new() } else { format!(", {how}") },
                 r.per_second(),
-                r.cpu
+                r.cpu,
+                r.stolen
             );
         }
         let python = python_raw_limit(dir);
@@ -66,7 +67,13 @@ impl Limits {
 
     /// The limit: the best batched rate by any route.
     pub fn best(&self) -> f64 {
-        self.python.as_ref().map_or(0.0, |(p, _)| p.per_second()).max(self.best_rusqlite())
+        self.best_run().per_second()
+    }
+
+    /// The measurement the limit comes from.
+    pub fn best_run(&self) -> &Raw {
+        let routes = [Some(&self.batched), Some(&self.batched_beside), self.python.as_ref().map(|(p, _)| p)];
+        routes.into_iter().flatten().max_by(|a, b| a.per_second().total_cmp(&b.per_second())).unwrap_or(&self.batched)
     }
 }
 
@@ -76,6 +83,8 @@ pub(super) struct Raw {
     pub seconds: f64,
     /// CPU used by this process meanwhile, in cores.
     pub cpu: f64,
+    /// CPU the host took from the machine meanwhile, in cores (see [`serve::stolen_seconds`]).
+    pub stolen: f64,
 }
 
 impl Raw {
@@ -100,6 +109,7 @@ enum Checkpoints {
 fn python_raw_limit(dir: &Path) -> anyhow::Result<(Raw, String)> {
     let script = dir.join("raw_limit.py");
     std::fs::write(&script, include_str!("raw_limit.py"))?;
+    let (stolen0, started) = (serve::stolen_seconds(), Instant::now());
     let out = std::process::Command::new("python3")
         .arg(&script)
         .arg(project_root().join("crates/store/src/migrations/sqlite"))
@@ -108,12 +118,15 @@ fn python_raw_limit(dir: &Path) -> anyhow::Result<(Raw, String)> {
         .arg(RAW_SECONDS.to_string())
         .output()
         .context("running python3")?;
+    // Over the whole child process, start-up included: the script times only its writing.
+    let stolen =
+        stolen0.zip(serve::stolen_seconds()).map_or(f64::NAN, |(a, b)| (b - a) / started.elapsed().as_secs_f64());
     anyhow::ensure!(out.status.success(), "raw_limit.py failed: {}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     let f: Vec<&str> = text.lines().last().unwrap_or_default().split_whitespace().collect();
     match f.as_slice() {
         ["raw", per_tx, tips, seconds, cpu, version] => Ok((
-            Raw { per_tx: per_tx.parse()?, tips: tips.parse()?, seconds: seconds.parse()?, cpu: cpu.parse()? },
+            Raw { per_tx: per_tx.parse()?, tips: tips.parse()?, seconds: seconds.parse()?, cpu: cpu.parse()?, stolen },
             (*version).to_owned(),
         )),
         _ => bail!("raw_limit.py printed {text:?}"),
@@ -150,6 +163,7 @@ fn raw_limit(dir: &Path, per_tx: usize, seconds: f64, checkpoints: Checkpoints) 
         std::thread::spawn(move || checkpoint_beside(&file, &turn, &stop))
     });
     let cpu0 = serve::cpu_seconds("self");
+    let stolen0 = serve::stolen_seconds();
     let start = Instant::now();
     let mut tips = 0u64;
     while start.elapsed().as_secs_f64() < seconds && tips < 100_000_000 {
@@ -239,11 +253,12 @@ fn raw_limit(dir: &Path, per_tx: usize, seconds: f64, checkpoints: Checkpoints) 
     }
     let seconds = start.elapsed().as_secs_f64();
     let cpu = cpu0.zip(serve::cpu_seconds("self")).map_or(f64::NAN, |(a, b)| (b - a) / seconds);
+    let stolen = stolen0.zip(serve::stolen_seconds()).map_or(f64::NAN, |(a, b)| (b - a) / seconds);
     stop.store(true, Ordering::SeqCst);
     if let Some(t) = checkpointer {
         t.join().map_err(|_| anyhow::anyhow!("the checkpoint thread panicked"))??;
     }
-    Ok(Raw { per_tx, tips, seconds, cpu })
+    Ok(Raw { per_tx, tips, seconds, cpu, stolen })
 }
 
 /// The server's durability settings (`SQLITE_SETTINGS` in `crates/store/src/sql/mod.rs`) but
