@@ -167,6 +167,8 @@ pub fn verdict(met: bool) -> &'static str {
 
 const MET: &str = "**met**";
 const MISSED: &str = "**missed**";
+/// The verdict of a target whose measurement was too disturbed to judge (the row says why).
+pub const NOT_JUDGED: &str = "**not judged**";
 
 /// `doc` with its summary rebuilt from the target rows of every other section (the table rows
 /// whose last cell is a [`verdict`]), placed right under the title.
@@ -186,9 +188,8 @@ pub fn with_summary(doc: &str) -> String {
         } else if line.starts_with('|') {
             let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(str::trim).collect();
             if let Some((&last, target)) = cells.split_last()
-                && (last.eq_ignore_ascii_case(MET) || last.eq_ignore_ascii_case(MISSED))
+                && let Some(verdict) = [MET, MISSED, NOT_JUDGED].into_iter().find(|v| last.eq_ignore_ascii_case(v))
             {
-                let verdict = verdict(last.eq_ignore_ascii_case(MET));
                 rows.push_str(&format!("| {section} | {} | {verdict} | {written} |\n", target.join(" — ")));
             }
         }
@@ -239,9 +240,9 @@ mod tests {
 
     #[test]
     fn the_summary_gathers_every_verdict_once() {
-        let doc = "# Benchmarks\n\n<!-- a:begin -->\n## Load\n\nWritten by `x` on 2026-11-22 10:00 UTC; more\n\n| target | measured | |\n| --- | --- | --- |\n| fast | 3 tips/s | **missed** |\n| small | 1 MiB | **met** |\n| other | table | row |\n<!-- a:end -->\n";
+        let doc = "# Benchmarks\n\n<!-- a:begin -->\n## Load\n\nWritten by `x` on 2026-11-22 10:00 UTC; more\n\n| target | measured | |\n| --- | --- | --- |\n| fast | 3 tips/s | **missed** |\n| small | 1 MiB | **met** |\n| other | table | row |\n| steady | 5 % | **not judged** |\n<!-- a:end -->\n";
         let once = with_summary(doc);
-        assert!(once.contains("| Load | fast — 3 tips/s | **missed** | 2026-11-22 |\n| Load | small — 1 MiB | **met** | 2026-11-22 |\n<!-- summary:end -->"), "{once}");
+        assert!(once.contains("| Load | fast — 3 tips/s | **missed** | 2026-11-22 |\n| Load | small — 1 MiB | **met** | 2026-11-22 |\n| Load | steady — 5 % | **not judged** | 2026-11-22 |\n<!-- summary:end -->"), "{once}");
         assert!(once.starts_with("# Benchmarks\n\n<!-- summary:begin -->"), "{once}");
         assert!(!once.contains("other — table"));
         assert_eq!(with_summary(&once), once, "rebuilding is stable");
