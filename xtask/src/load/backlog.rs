@@ -21,6 +21,8 @@ pub struct Backlog {
     pub page_bytes: usize,
     pub api: Stats,
     pub api_bytes: usize,
+    /// CPU the host took while the queue was timed, in cores (see [`serve::stolen_seconds`]).
+    pub stolen: f64,
 }
 
 /// The number of tips the server has received (all stay open: nobody works the queue here).
@@ -84,6 +86,7 @@ pub async fn measure(
         conn.close().await?;
     }
     let (mut page, mut api, mut page_bytes, mut api_bytes) = (Vec::new(), Vec::new(), 0, 0);
+    let (stolen0, timing) = (serve::stolen_seconds(), Instant::now());
     for _ in 0..SAMPLES {
         let (ms, bytes) = timed(queue_page(&client, url, console)).await.context("the queue page")?;
         page.push(ms);
@@ -92,5 +95,15 @@ pub async fn measure(
         api.push(ms);
         api_bytes = bytes;
     }
-    Ok(Backlog { open_tips, filled_in_seconds, page: Stats::of(page), page_bytes, api: Stats::of(api), api_bytes })
+    let stolen =
+        stolen0.zip(serve::stolen_seconds()).map_or(f64::NAN, |(a, b)| (b - a) / timing.elapsed().as_secs_f64());
+    Ok(Backlog {
+        open_tips,
+        filled_in_seconds,
+        page: Stats::of(page),
+        page_bytes,
+        api: Stats::of(api),
+        api_bytes,
+        stolen,
+    })
 }
