@@ -29,24 +29,41 @@ fn escalations_due(backend: Backend) -> String {
 const NOTIFICATIONS_DUE: &str = "FROM notifications WHERE delivered_at IS NULL AND failed_at IS NULL \
     AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)";
 
+/// Whether any row of `from` (a `FROM … WHERE` clause with `$1` for `now`) exists.
+fn any_due_sql(from: &str) -> String {
+    format!("SELECT 1 AS due {from} LIMIT 1")
+}
+
+/// The first `$2` escalations of `due` ([`escalations_due`]), locked on PostgreSQL.
+fn escalations_to_claim_sql(due: &str, backend: Backend) -> String {
+    format!("SELECT id {due} ORDER BY next_escalation_at LIMIT $2{}", backend.skip_locked())
+}
+
+/// Leases (until `$2`) the first `$3` notifications due at `$1`, and returns them.
+fn notifications_to_claim_sql(backend: Backend) -> String {
+    format!(
+        "UPDATE notifications SET claimed_until = $2 WHERE id IN (\
+           SELECT id {NOTIFICATIONS_DUE} ORDER BY next_attempt_at LIMIT $3{}) \
+         RETURNING id, tip_id, kind, url, payload, attempts",
+        backend.skip_locked()
+    )
+}
+
 impl SqlStore {
     pub(super) async fn escalate(&self, now: i64, limit: i64, plan: &EscalationPlan) -> Result<usize> {
-        if !self.any_due(&escalations_due(self.backend), now).await? {
+        let due = escalations_due(self.backend);
+        if !self.any_due(&due, now).await? {
             return Ok(0);
         }
         let mut tx = self.begin().await?;
-        let ids: Vec<i64> = sqlx::query(self.sql(&format!(
-            "SELECT id {} ORDER BY next_escalation_at LIMIT $2{}",
-            escalations_due(self.backend),
-            self.backend.skip_locked()
-        )))
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| r.try_get("id"))
-        .collect::<Result<_, _>>()?;
+        let ids: Vec<i64> = sqlx::query(self.sql(&escalations_to_claim_sql(&due, self.backend)))
+            .bind(now)
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?;
         for id in &ids {
             let tip = self.tip_by_id(Some(&mut tx), *id).await?;
             let change = plan(&tip);
@@ -60,12 +77,7 @@ impl SqlStore {
         if !self.any_due(NOTIFICATIONS_DUE, now).await? {
             return Ok(Vec::new());
         }
-        let sql = self.sql(&format!(
-            "UPDATE notifications SET claimed_until = $2 WHERE id IN (\
-               SELECT id {NOTIFICATIONS_DUE} ORDER BY next_attempt_at LIMIT $3{}) \
-             RETURNING id, tip_id, kind, url, payload, attempts",
-            self.backend.skip_locked()
-        ));
+        let sql = self.sql(&notifications_to_claim_sql(self.backend));
         let mut tx = self.begin().await?;
         let rows = sqlx::query(sql).bind(now).bind(now + lease_ms).bind(limit).fetch_all(&mut *tx).await?;
         tx.commit().await?;
@@ -86,10 +98,7 @@ impl SqlStore {
     /// Whether any row of `from` (a `FROM … WHERE` clause with `$1` for `now`) exists, read
     /// without the turn to write. Only a hint: the claim that follows decides.
     async fn any_due(&self, from: &str, now: i64) -> Result<bool> {
-        let row = sqlx::query(self.sql(&format!("SELECT 1 AS due {from} LIMIT 1")))
-            .bind(now)
-            .fetch_optional(&self.read)
-            .await?;
+        let row = sqlx::query(self.sql(&any_due_sql(from))).bind(now).fetch_optional(&self.read).await?;
         Ok(row.is_some())
     }
 
@@ -215,9 +224,9 @@ mod tests {
         assert_eq!(claimed.len(), 1, "the claim finds the notification once the turn is free");
     }
 
-    /// Each query a pass of the jobs runs to find what is due reads an index from the start
-    /// and stops: its cost does not grow with the open tips. (Without `INDEXED BY` SQLite
-    /// went through the queue index and read every open tip.)
+    /// Each query a pass of the jobs runs to find and claim what is due (the very text it runs)
+    /// reads an index from the start and stops: its cost does not grow with the open tips.
+    /// (Without `INDEXED BY` SQLite went through the queue index and read every open tip.)
     #[test]
     fn finding_what_is_due_reads_an_index_in_order() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -231,17 +240,14 @@ mod tests {
         };
         let escalations = escalations_due(Backend::Sqlite);
         let cases = [
-            ("escalation look", format!("SELECT 1 AS due {escalations} LIMIT 1"), "tips_escalation_due"),
-            (
-                "escalation claim",
-                format!("SELECT id {escalations} ORDER BY next_escalation_at LIMIT 10"),
-                "tips_escalation_due",
-            ),
+            ("escalation look", any_due_sql(&escalations), "tips_escalation_due"),
+            ("escalation claim", escalations_to_claim_sql(&escalations, Backend::Sqlite), "tips_escalation_due"),
             ("wake-up", wakeup_sql(Backend::Sqlite), "tips_escalation_due"),
-            ("notification look", format!("SELECT 1 AS due {NOTIFICATIONS_DUE} LIMIT 1"), "notifications_due"),
+            ("notification look", any_due_sql(NOTIFICATIONS_DUE), "notifications_due"),
+            ("notification claim", notifications_to_claim_sql(Backend::Sqlite), "notifications_due"),
         ];
         for (what, sql, index) in cases {
-            let detail = plan(sql.replace('$', "?"));
+            let detail = plan(store.sql_text(&sql));
             assert!(detail.contains(&format!("USING INDEX {index}")), "{what}: {detail}");
             assert!(!detail.contains("SCAN tips") && !detail.contains("TEMP B-TREE"), "{what}: {detail}");
         }
