@@ -220,6 +220,12 @@ pub fn cpu_seconds(pid: &str) -> Option<f64> {
     Some(ticks / 100.0) // USER_HZ is 100 on Linux
 }
 
+/// The cores a CPU-time counter ([`cpu_seconds`], [`stolen_seconds`]) went up by, read
+/// `seconds` apart; NaN when either reading is missing.
+pub fn cores(before: Option<f64>, after: Option<f64>, seconds: f64) -> f64 {
+    before.zip(after).map_or(f64::NAN, |(b, a)| (a - b) / seconds)
+}
+
 /// CPU time the hypervisor gave this machine's virtual CPUs to others so far (`steal` in
 /// `/proc/stat`, all CPUs together), in seconds; 0 on bare metal.
 pub fn stolen_seconds() -> Option<f64> {
@@ -241,6 +247,13 @@ pub fn clean(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_counter_read_twice_gives_cores() {
+        assert_eq!(cores(Some(1.0), Some(3.0), 4.0), 0.5);
+        assert!(cores(None, Some(3.0), 4.0).is_nan());
+        assert!(cores(Some(1.0), None, 4.0).is_nan());
+    }
 
     #[test]
     fn reads_the_stolen_time() {

@@ -95,8 +95,7 @@ pub async fn measure(
         api.push(ms);
         api_bytes = bytes;
     }
-    let stolen =
-        stolen0.zip(serve::stolen_seconds()).map_or(f64::NAN, |(a, b)| (b - a) / timing.elapsed().as_secs_f64());
+    let stolen = serve::cores(stolen0, serve::stolen_seconds(), timing.elapsed().as_secs_f64());
     Ok(Backlog {
         open_tips,
         filled_in_seconds,

@@ -214,28 +214,31 @@ pub(super) fn markdown(runs: &[DbRun], raw: Option<&Limits>, opts: &Opts, load_b
         let at64 = r.levels.iter().find(|l| l.clients == 64);
         s.push_str("### Against the targets (SQLite)\n\n| target | measured | |\n| --- | ---: | --- |\n");
         if let Some(b) = best {
+            let verdict = judged(b.per_second() >= 2000.0, b.stolen);
             s.push_str(&format!(
-                "| ≥ 2,000 durable tips/s over HTTP | {:.0} tips/s (best level: {} clients{}) | {} |\n",
+                "| ≥ 2,000 durable tips/s over HTTP | {:.0} tips/s (best level: {} clients{}) | {verdict} |\n",
                 b.per_second(),
                 b.clients,
-                unjudged_why(judged(b.per_second() >= 2000.0, b.stolen), b.stolen),
-                judged(b.per_second() >= 2000.0, b.stolen)
+                unjudged_why(verdict, b.stolen),
             ));
         }
         match at64 {
-            Some(l) => s.push_str(&format!(
-                "| p99 < 50 ms at 64 clients | {:.1} ms{} | {} |\n",
-                l.latency.p99,
-                unjudged_why(judged(l.latency.p99 < 50.0, l.stolen), l.stolen),
-                judged(l.latency.p99 < 50.0, l.stolen)
-            )),
+            Some(l) => {
+                let verdict = judged(l.latency.p99 < 50.0, l.stolen);
+                s.push_str(&format!(
+                    "| p99 < 50 ms at 64 clients | {:.1} ms{} | {verdict} |\n",
+                    l.latency.p99,
+                    unjudged_why(verdict, l.stolen),
+                ));
+            }
             None => s.push_str("| p99 < 50 ms at 64 clients | not measured (64 not among the levels) | |\n"),
         }
         if let (Some(b), Some(limits)) = (best, raw) {
             let limit = limits.best();
             let share = b.per_second() / limit * 100.0;
-            let verdict = share_verdict(share, b.stolen, limits.best_run().stolen);
-            let why = unjudged_why(verdict, b.stolen.max(limits.best_run().stolen));
+            let raw_stolen = limits.best_run().stolen;
+            let verdict = share_verdict(share, b.stolen, raw_stolen);
+            let why = unjudged_why(verdict, b.stolen.max(raw_stolen));
             s.push_str(&format!(
                 "| ≥ 60 % of the raw SQLite limit | {share:.1} % ({:.0} of {:.0} tips/s, the best raw rate; {:.0} % of the best rusqlite batched rate, {:.0} % of one tip per transaction; stolen by the host: {:.2} cores during that level, {:.2} during the raw rate{why}) | {} |\n",
                 b.per_second(),
@@ -243,7 +246,7 @@ pub(super) fn markdown(runs: &[DbRun], raw: Option<&Limits>, opts: &Opts, load_b
                 b.per_second() / limits.best_rusqlite() * 100.0,
                 b.per_second() / limits.single.per_second() * 100.0,
                 b.stolen,
-                limits.best_run().stolen,
+                raw_stolen,
                 verdict
             ));
         }
@@ -266,15 +269,19 @@ pub(super) fn markdown(runs: &[DbRun], raw: Option<&Limits>, opts: &Opts, load_b
             ));
         }
         match &r.backlog {
-            Some(b) => s.push_str(&format!(
-                "| the queue page for 100,000 open tips in < 100 ms | {} open tips: p99 {:.1} ms (p50 {:.1} ms){} | {} |\n",
-                thousands(b.open_tips),
-                b.page.p99,
-                b.page.p50,
-                unjudged_why(judged(b.open_tips >= 100_000 && b.page.p99 < 100.0, b.stolen), b.stolen),
-                judged(b.open_tips >= 100_000 && b.page.p99 < 100.0, b.stolen)
-            )),
-            None => s.push_str("| the queue page for 100,000 open tips in < 100 ms | not measured (`--backlog 0`) | |\n"),
+            Some(b) => {
+                let verdict = judged(b.open_tips >= 100_000 && b.page.p99 < 100.0, b.stolen);
+                s.push_str(&format!(
+                    "| the queue page for 100,000 open tips in < 100 ms | {} open tips: p99 {:.1} ms (p50 {:.1} ms){} | {verdict} |\n",
+                    thousands(b.open_tips),
+                    b.page.p99,
+                    b.page.p50,
+                    unjudged_why(verdict, b.stolen),
+                ));
+            }
+            None => {
+                s.push_str("| the queue page for 100,000 open tips in < 100 ms | not measured (`--backlog 0`) | |\n")
+            }
         }
         s.push('\n');
         if !opts.release {

@@ -354,10 +354,9 @@ async fn level(url: &str, probes: Probes<'_>, clients: usize, seconds: u64, pid:
     let intake::Outcome { ms: all, errors, sample: error_sample } =
         outcome.map_err(|_| anyhow::anyhow!("the intake clients' thread panicked"))??;
     let elapsed = start.elapsed().as_secs_f64();
-    let cpu = |before: Option<f64>, now: Option<f64>| before.zip(now).map_or(f64::NAN, |(b, n)| (n - b) / elapsed);
-    let server_cpu = cpu(server_cpu0, serve::cpu_seconds(&pid.to_string()));
-    let generator_cpu = cpu(self_cpu0, serve::cpu_seconds("self"));
-    let stolen = cpu(stolen0, serve::stolen_seconds());
+    let server_cpu = serve::cores(server_cpu0, serve::cpu_seconds(&pid.to_string()), elapsed);
+    let generator_cpu = serve::cores(self_cpu0, serve::cpu_seconds("self"), elapsed);
+    let stolen = serve::cores(stolen0, serve::stolen_seconds(), elapsed);
     stop.store(true, Ordering::SeqCst);
     let (queue_ms, queue_errors) = queue.await?;
     let (page_ms, page_errors) = page.await?;

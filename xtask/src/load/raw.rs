@@ -119,8 +119,7 @@ fn python_raw_limit(dir: &Path) -> anyhow::Result<(Raw, String)> {
         .output()
         .context("running python3")?;
     // Over the whole child process, start-up included: the script times only its writing.
-    let stolen =
-        stolen0.zip(serve::stolen_seconds()).map_or(f64::NAN, |(a, b)| (b - a) / started.elapsed().as_secs_f64());
+    let stolen = serve::cores(stolen0, serve::stolen_seconds(), started.elapsed().as_secs_f64());
     anyhow::ensure!(out.status.success(), "raw_limit.py failed: {}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     let f: Vec<&str> = text.lines().last().unwrap_or_default().split_whitespace().collect();
@@ -252,8 +251,8 @@ fn raw_limit(dir: &Path, per_tx: usize, seconds: f64, checkpoints: Checkpoints) 
         tx.commit()?;
     }
     let seconds = start.elapsed().as_secs_f64();
-    let cpu = cpu0.zip(serve::cpu_seconds("self")).map_or(f64::NAN, |(a, b)| (b - a) / seconds);
-    let stolen = stolen0.zip(serve::stolen_seconds()).map_or(f64::NAN, |(a, b)| (b - a) / seconds);
+    let cpu = serve::cores(cpu0, serve::cpu_seconds("self"), seconds);
+    let stolen = serve::cores(stolen0, serve::stolen_seconds(), seconds);
     stop.store(true, Ordering::SeqCst);
     if let Some(t) = checkpointer {
         t.join().map_err(|_| anyhow::anyhow!("the checkpoint thread panicked"))??;
