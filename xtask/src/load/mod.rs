@@ -13,6 +13,7 @@ mod backlog;
 mod console;
 mod intake;
 mod markdown;
+mod paired;
 mod raw;
 
 use crate::pg;
@@ -115,7 +116,14 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
         server.kill()?;
         let db_bytes = dir_bytes(&data);
         serve::clean(&data);
-        runs.push(DbRun { db, levels, backlog, db_bytes });
+        // The share of the raw limit, in pairs, at the best level, on a server of its own, so
+        // that the intake and the raw file both start empty and grow side by side.
+        let best = levels.iter().max_by(|a, b| a.per_second().total_cmp(&b.per_second())).map(|l| l.clients);
+        let pairs = match best {
+            Some(clients) if db == Db::Sqlite => Some(pairs_on_a_fresh_server(&runtime, &bin, &receiver.url, clients)?),
+            _ => None,
+        };
+        runs.push(DbRun { db, levels, pairs, backlog, db_bytes });
     }
     let raw = if opts.dbs.contains(&Db::Sqlite) {
         let dir = serve::scratch("load-raw")?;
@@ -130,6 +138,30 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
     println!("{md}");
     report::write_section("load", &md)?;
     Ok(())
+}
+
+/// Cores the host may take during a measurement (5 % of the 2) for a miss to count as one.
+const STOLEN_TO_JUDGE: f64 = 0.1;
+
+/// [`paired::Pairs::measure`] against a server started on a fresh SQLite data folder, set up as
+/// for the levels.
+fn pairs_on_a_fresh_server(
+    runtime: &tokio::runtime::Runtime,
+    bin: &Path,
+    webhook: &str,
+    clients: usize,
+) -> anyhow::Result<paired::Pairs> {
+    let data = serve::scratch("load-pairs")?;
+    let install = Install { bin: bin.to_owned(), data: data.clone(), database_url: None };
+    set_up_desk(&install, webhook)?;
+    let server = install.serve()?;
+    let pairs = runtime.block_on(async {
+        warm_up(&server.url).await?;
+        paired::Pairs::measure(socket_addr(&server.url)?, clients, &data, tip_body).await
+    });
+    server.kill()?;
+    serve::clean(&data);
+    pairs
 }
 
 /// The analyst whose queue is sampled.
@@ -314,15 +346,17 @@ async fn sample(request: reqwest::RequestBuilder, stop: Arc<AtomicBool>) -> (Vec
     (ms, errors)
 }
 
+/// The server's address in its URL, `http://ip:port`.
+fn socket_addr(url: &str) -> anyhow::Result<std::net::SocketAddr> {
+    url.strip_prefix("http://").and_then(|a| a.parse().ok()).with_context(|| format!("not http://ip:port: {url}"))
+}
+
 /// `clients` tasks file tips back to back for `seconds`; beside them the staff queue's API and
 /// page are each fetched every 200 ms, the alarm probe files a life-safety tip every 500 ms,
 /// and the server's memory is read every 100 ms.
 async fn level(url: &str, probes: Probes<'_>, clients: usize, seconds: u64, pid: u32) -> anyhow::Result<Level> {
     let client = serve::client(4, Duration::from_secs(60))?;
-    let addr: std::net::SocketAddr = url
-        .strip_prefix("http://")
-        .and_then(|a| a.parse().ok())
-        .with_context(|| format!("not http://ip:port: {url}"))?;
+    let addr = socket_addr(url)?;
     let ready =
         tokio::task::spawn_blocking(move || intake::connect_all(addr, clients, rand::random(), tip_body)).await??;
     let stop = Arc::new(AtomicBool::new(false));
@@ -385,6 +419,8 @@ async fn level(url: &str, probes: Probes<'_>, clients: usize, seconds: u64, pid:
 struct DbRun {
     db: Db,
     levels: Vec<Level>,
+    /// SQLite only: the intake against the raw limit, in pairs.
+    pairs: Option<paired::Pairs>,
     backlog: Option<backlog::Backlog>,
     db_bytes: u64,
 }

@@ -33,9 +33,9 @@ pub(super) struct Limits {
 impl Limits {
     /// Measures every raw figure in the folder `dir`.
     pub fn measure(dir: &Path) -> anyhow::Result<Limits> {
-        let batched = raw_limit(dir, RAW_BATCH, RAW_SECONDS, Checkpoints::Inline)?;
-        let batched_beside = raw_limit(dir, RAW_BATCH, RAW_SECONDS, Checkpoints::Beside)?;
-        let single = raw_limit(dir, 1, RAW_SECONDS, Checkpoints::Inline)?;
+        let batched = raw_limit(dir, RAW_BATCH, RAW_SECONDS, u64::MAX, Checkpoints::Inline)?;
+        let batched_beside = raw_limit(dir, RAW_BATCH, RAW_SECONDS, u64::MAX, Checkpoints::Beside)?;
+        let single = raw_limit(dir, 1, RAW_SECONDS, u64::MAX, Checkpoints::Inline)?;
         for (r, how) in [(&batched, "checkpoints in commits"), (&batched_beside, "checkpoint thread"), (&single, "")] {
             eprintln!(
                 "load: raw SQLite, {} tips per transaction{}: {:.0} tips/s ({:.2} cores; {:.2} stolen by the host)",
@@ -95,7 +95,7 @@ impl Raw {
 
 /// Who checkpoints the write-ahead log.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Checkpoints {
+pub(super) enum Checkpoints {
     /// The committing connection, past 1,000 pages: SQLite's default.
     Inline,
     /// As the server does (`crates/store/src/sql/checkpoint.rs`): a thread beside the writer,
@@ -135,25 +135,26 @@ fn python_raw_limit(dir: &Path) -> anyhow::Result<(Raw, String)> {
 /// The raw limit: the rows a plain tip writes (the tip, its idempotency key, its wrapped data
 /// key, one route, three chained audit events and the chain head) committed straight into a
 /// fresh SQLite file with the server's schema and settings (WAL, `synchronous=FULL`), `per_tx`
-/// tips per transaction, through rusqlite, as the server's intake writer does.
-fn raw_limit(dir: &Path, per_tx: usize, seconds: f64, checkpoints: Checkpoints) -> anyhow::Result<Raw> {
+/// tips per transaction, through rusqlite, as the server's intake writer does, for `seconds` or
+/// until about `most` tips (a transaction is not cut short). A file of an earlier call with the
+/// same settings in `dir` is written on, after its tips.
+pub(super) fn raw_limit(
+    dir: &Path,
+    per_tx: usize,
+    seconds: f64,
+    most: u64,
+    checkpoints: Checkpoints,
+) -> anyhow::Result<Raw> {
     let file = dir.join(format!("raw-{per_tx}-{}.db", checkpoints == Checkpoints::Beside));
+    let earlier = file.exists();
     let conn = rusqlite::Connection::open(&file)?;
     conn.execute_batch(SETTINGS)?;
     if checkpoints == Checkpoints::Beside {
         conn.execute_batch("PRAGMA wal_autocheckpoint=20000;")?;
     }
-    let migrations = project_root().join("crates/store/src/migrations/sqlite");
-    let mut files: Vec<_> = std::fs::read_dir(&migrations)
-        .with_context(|| format!("reading {}", migrations.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
-        .collect();
-    files.sort();
-    for f in &files {
-        conn.execute_batch(&std::fs::read_to_string(f)?).with_context(|| format!("applying {}", f.display()))?;
+    if !earlier {
+        create_schema(&conn)?;
     }
-    conn.execute("INSERT INTO agencies (id, name, kind, created_at) VALUES (1, 'Raw', 'fusion_centre', 0)", [])?;
     let narrative = "Load test tip: a bag was left unattended near the north entrance of the library.";
     let turn = Arc::new(Mutex::new(()));
     let stop = Arc::new(AtomicBool::new(false));
@@ -164,8 +165,10 @@ fn raw_limit(dir: &Path, per_tx: usize, seconds: f64, checkpoints: Checkpoints) 
     let cpu0 = serve::cpu_seconds("self");
     let stolen0 = serve::stolen_seconds();
     let start = Instant::now();
-    let mut tips = 0u64;
-    while start.elapsed().as_secs_f64() < seconds && tips < 100_000_000 {
+    // Numbers (and so references and keys) go on from the tips already in the file.
+    let first = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM tips", [], |r| r.get::<_, i64>(0))?.unsigned_abs();
+    let mut tips = first;
+    while start.elapsed().as_secs_f64() < seconds && tips - first < most {
         let _turn = turn.lock().map_err(|_| anyhow::anyhow!("the checkpoint thread panicked"))?;
         let tx = conn.unchecked_transaction()?;
         for _ in 0..per_tx {
@@ -257,7 +260,23 @@ fn raw_limit(dir: &Path, per_tx: usize, seconds: f64, checkpoints: Checkpoints) 
     if let Some(t) = checkpointer {
         t.join().map_err(|_| anyhow::anyhow!("the checkpoint thread panicked"))??;
     }
-    Ok(Raw { per_tx, tips, seconds, cpu, stolen })
+    Ok(Raw { per_tx, tips: tips - first, seconds, cpu, stolen })
+}
+
+/// The server's migrations, and the one agency every tip is routed to.
+fn create_schema(conn: &rusqlite::Connection) -> anyhow::Result<()> {
+    let migrations = project_root().join("crates/store/src/migrations/sqlite");
+    let mut files: Vec<_> = std::fs::read_dir(&migrations)
+        .with_context(|| format!("reading {}", migrations.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+        .collect();
+    files.sort();
+    for f in &files {
+        conn.execute_batch(&std::fs::read_to_string(f)?).with_context(|| format!("applying {}", f.display()))?;
+    }
+    conn.execute("INSERT INTO agencies (id, name, kind, created_at) VALUES (1, 'Raw', 'fusion_centre', 0)", [])?;
+    Ok(())
 }
 
 /// The server's durability settings (`SQLITE_SETTINGS` in `crates/store/src/sql/mod.rs`) but
