@@ -157,7 +157,9 @@ fn pairs_on_a_fresh_server(
     let server = install.serve()?;
     let pairs = runtime.block_on(async {
         warm_up(&server.url).await?;
-        paired::Pairs::measure(socket_addr(&server.url)?, clients, &data, tip_body).await
+        let raw = data.join("raw");
+        std::fs::create_dir_all(&raw)?;
+        paired::Pairs::measure(socket_addr(&server.url)?, clients, &raw, tip_body).await
     });
     server.kill()?;
     serve::clean(&data);

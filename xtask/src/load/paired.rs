@@ -64,8 +64,8 @@ impl Pairs {
     /// for [`SLICE_SECONDS`], then the raw limit with the server's checkpointing writing as
     /// many tips into a file in `dir`, the same file from pair to pair: before every pair both
     /// databases hold the same number of tips (the server's has the warm-up's too), as a
-    /// b-tree's cost grows with its size. (A fresh raw file per pair put the intake about a
-    /// tenth lower, with its database growing and the raw one not.)
+    /// b-tree's cost grows with its size (a fresh raw file per pair would hold a growing
+    /// database against an empty one).
     pub async fn measure(
         addr: SocketAddr,
         clients: usize,
