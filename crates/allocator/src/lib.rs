@@ -1,4 +1,5 @@
-//! The process allocator of every Sightline binary: mimalloc.
+//! The process allocator of every Sightline binary: mimalloc; and SQLite's, once `main` calls
+//! [`sqlite_allocates_through_mimalloc`].
 //!
 //! Linking this crate installs the allocator. mimalloc frees the many small allocations that
 //! several threads make (requests, rows, triage, person records) without glibc's consolidation
@@ -10,6 +11,10 @@
 //! [`return_freed_memory_at_once`] before they start. The server does not: with it, perf
 //! showed its HTTP workers faulting pages in again (a couple of per cent of their samples),
 //! for memory it would soon use again anyway.
+
+mod sqlite;
+
+pub use sqlite::sqlite_allocates_through_mimalloc;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -72,6 +72,8 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
+    // Before any other thread starts, as SQLite requires.
+    let sqlite_on_mimalloc = allocator::sqlite_allocates_through_mimalloc();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -79,6 +81,7 @@ fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    tracing::debug!(sqlite_on_mimalloc, "SQLite's allocator");
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
