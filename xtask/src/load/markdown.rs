@@ -1,6 +1,6 @@
 //! The `load` section of `BENCHMARKS.md`: method, tables and the targets.
 
-use super::paired::{PAIRS, PAIRS_TO_JUDGE, Pairs, SLICE_SECONDS};
+use super::paired::{MOST_PAIRS, PAIRS, PAIRS_TO_JUDGE, Pairs, SLICE_SECONDS};
 use super::raw::{Limits, RAW_BATCH, RAW_SECONDS};
 use super::{DbRun, Opts, STOLEN_TO_JUDGE};
 use crate::report::{self, thousands};
@@ -38,7 +38,7 @@ fn pairs_section(pairs: &Pairs) -> String {
 ",
     );
     s.push_str(&format!(
-        "After the levels, on a second server started on a fresh data folder and set up the same way (the agency, the warm-up): {PAIRS} pairs, each {SLICE_SECONDS:.0} s of intake over HTTP at {} clients (the best level above, filing the same tips the same way; the queue samplers and the alarm probe are off) and, at once after it, the raw limit with the server's checkpointing ({RAW_BATCH} tips per transaction: the raw rate above that is the best in practice) writing as many tips as the intake just filed into one file that is kept from pair to pair, so both databases start every pair with the same number of tips. Each pair's share is the intake's rate over the raw rate measured seconds after it, so both sides meet nearly the same machine; a pair counts when the host took at most {STOLEN_TO_JUDGE} cores on each side, and the verdict below is the median share of the pairs that count ({PAIRS_TO_JUDGE} at least).\n\n",
+        "After the levels, on a second server started on a fresh data folder and set up the same way (the agency, the warm-up): pairs until {PAIRS} count ({MOST_PAIRS} at most), each {SLICE_SECONDS:.0} s of intake over HTTP at {} clients (the best level above, filing the same tips the same way; the queue samplers and the alarm probe are off) and, at once after it, the raw limit with the server's checkpointing ({RAW_BATCH} tips per transaction: the raw rate above that is the best in practice) writing as many tips as the intake just filed into one file that is kept from pair to pair, so both databases start every pair with the same number of tips. Each pair's share is the intake's rate over the raw rate measured seconds after it, so both sides meet nearly the same machine; a pair counts when the host took at most {STOLEN_TO_JUDGE} cores on each side, and the verdict below is the median share of the pairs that count ({PAIRS_TO_JUDGE} at least).\n\n",
         pairs.clients
     ));
     s.push_str("| pair | intake tips/s | errors | stolen | raw tips/s | stolen | share | counts |\n");
@@ -266,11 +266,12 @@ pub(super) fn markdown(runs: &[DbRun], raw: Option<&Limits>, opts: &Opts, load_b
         if let (Some(b), Some(limits), Some(pairs)) = (best, raw, &r.pairs) {
             let limit = limits.best();
             let counted = pairs.pairs.iter().filter(|p| p.undisturbed()).count();
+            let taken = pairs.pairs.len();
             let verdict = share_verdict(pairs);
             let median = match pairs.median_share() {
-                Some(m) => format!("**{m:.1} %**, the median of the {counted} pairs of {PAIRS} that count"),
+                Some(m) => format!("**{m:.1} %**, the median of the {counted} pairs of {taken} that count"),
                 None => format!(
-                    "not judged: {counted} of the {PAIRS} pairs count (the host took more than {STOLEN_TO_JUDGE} cores during the others), run it again"
+                    "not judged: {counted} of the {taken} pairs count (the host took more than {STOLEN_TO_JUDGE} cores during the others), run it again"
                 ),
             };
             s.push_str(&format!(
