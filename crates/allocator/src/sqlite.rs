@@ -45,7 +45,8 @@ fn only_thread() -> bool {
 }
 
 // SQLite's contract: `malloc` and `realloc` get sizes above 0, `free`, `realloc` and `size`
-// pointers it got from them; 8-byte alignment (mimalloc's is 16).
+// pointers it got from them; 8-byte alignment (mimalloc's blocks are aligned to their size
+// class, 8 bytes at least).
 
 extern "C" fn malloc(n: c_int) -> *mut c_void {
     #[allow(unsafe_code)]

@@ -162,7 +162,10 @@ fn pairs_on_a_fresh_server(
         paired::Pairs::measure(socket_addr(&server.url)?, clients, &raw, tip_body).await
     });
     server.kill()?;
-    serve::clean(&data);
+    // Kept after a failure, with the server's log.
+    if pairs.is_ok() {
+        serve::clean(&data);
+    }
     pairs
 }
 

@@ -19,6 +19,9 @@ pub(super) const PAIRS: usize = 5;
 pub(super) const MOST_PAIRS: usize = 12;
 /// Seconds of each side of a pair.
 pub(super) const SLICE_SECONDS: f64 = 8.0;
+/// Pause after each side, so that the other does not meet its leftovers (the server's
+/// checkpoint after the intake, the raw file's on closing).
+const PAUSE: Duration = Duration::from_secs(1);
 /// Undisturbed pairs needed for a verdict.
 pub(super) const PAIRS_TO_JUDGE: usize = 3;
 
@@ -34,7 +37,13 @@ pub(super) struct Pair {
 impl Pair {
     /// The intake as a percentage of the raw rate.
     pub fn share(&self) -> f64 {
-        self.intake / self.raw * 100.0
+        if self.raw > 0.0 { self.intake / self.raw * 100.0 } else { 0.0 }
+    }
+
+    /// Whether the pair counts towards the verdict: undisturbed, every request answered, and
+    /// both sides wrote something.
+    pub fn counts(&self) -> bool {
+        self.undisturbed() && self.errors == 0 && self.intake > 0.0 && self.raw > 0.0
     }
 
     /// Whether the host left both sides alone enough for the pair to count. No steal figure
@@ -53,7 +62,7 @@ pub(super) struct Pairs {
 impl Pairs {
     /// The median share of the undisturbed pairs, if there are enough of them to judge.
     pub fn median_share(&self) -> Option<f64> {
-        let mut shares: Vec<f64> = self.pairs.iter().filter(|p| p.undisturbed()).map(Pair::share).collect();
+        let mut shares: Vec<f64> = self.pairs.iter().filter(|p| p.counts()).map(Pair::share).collect();
         if shares.len() < PAIRS_TO_JUDGE {
             return None;
         }
@@ -64,8 +73,9 @@ impl Pairs {
 
     /// Measures pairs until [`PAIRS`] are undisturbed, [`MOST_PAIRS`] at most: `clients` clients filing `body` tips to the server at `addr`
     /// for [`SLICE_SECONDS`], then the raw limit with the server's checkpointing writing as
-    /// many tips into a file in `dir`, the same file from pair to pair: before every pair both
-    /// databases hold the same number of tips (the server's has the warm-up's too), as a
+    /// many tips (within as many seconds) into a file in `dir`, the same file from pair to
+    /// pair: before every pair both databases hold the same number of tips (the server's has
+    /// the warm-up's too), as a
     /// b-tree's cost grows with its size (a fresh raw file per pair would hold a growing
     /// database against an empty one).
     pub async fn measure(
@@ -76,7 +86,7 @@ impl Pairs {
     ) -> anyhow::Result<Pairs> {
         let mut pairs: Vec<Pair> = Vec::with_capacity(MOST_PAIRS);
         for i in 0..MOST_PAIRS {
-            if pairs.iter().filter(|p| p.undisturbed()).count() == PAIRS {
+            if pairs.iter().filter(|p| p.counts()).count() == PAIRS {
                 break;
             }
             let ready =
@@ -89,11 +99,13 @@ impl Pairs {
                 .map_err(|_| anyhow::anyhow!("the intake clients' thread panicked"))??;
             let seconds = start.elapsed().as_secs_f64();
             let intake_stolen = serve::cores(stolen0, serve::stolen_seconds(), seconds);
+            tokio::time::sleep(PAUSE).await;
             let (folder, filed) = (dir.to_owned(), outcome.ms.len() as u64);
             let limit = tokio::task::spawn_blocking(move || {
                 raw::raw_limit(&folder, RAW_BATCH, SLICE_SECONDS, filed, Checkpoints::Beside)
             })
             .await??;
+            tokio::time::sleep(PAUSE).await;
             let pair = Pair {
                 intake: outcome.ms.len() as f64 / seconds,
                 intake_stolen,
@@ -140,5 +152,16 @@ mod tests {
         );
         check(vec![pair(50.0, 100.0, 0.0), pair(70.0, 100.0, 0.0), pair(90.0, 100.0, 0.3)], None);
         check(vec![pair(61.0, 100.0, f64::NAN), pair(62.0, 100.0, f64::NAN), pair(63.0, 100.0, f64::NAN)], Some(62.0));
+    }
+
+    #[test]
+    fn a_pair_with_failed_requests_or_nothing_written_does_not_count() {
+        let failed = Pair { errors: 3, ..pair(60.0, 100.0, 0.0) };
+        assert!(failed.undisturbed() && !failed.counts());
+        let nothing = pair(0.0, 0.0, 0.0);
+        assert!(!nothing.counts());
+        assert_eq!(nothing.share(), 0.0, "no NaN in the table");
+        let pairs = Pairs { clients: 64, pairs: vec![failed, nothing, pair(61.0, 100.0, 0.0), pair(62.0, 100.0, 0.0)] };
+        assert_eq!(pairs.median_share(), None, "two pairs count, three are needed");
     }
 }

@@ -136,7 +136,7 @@ fn python_raw_limit(dir: &Path) -> anyhow::Result<(Raw, String)> {
 /// key, one route, three chained audit events and the chain head) committed straight into a
 /// fresh SQLite file with the server's schema and settings (WAL, `synchronous=FULL`), `per_tx`
 /// tips per transaction, through rusqlite, as the server's intake writer does, for `seconds` or
-/// until about `most` tips (a transaction is not cut short). A file of an earlier call with the
+/// until `most` tips (the last transaction holds the rest). A file of an earlier call with the
 /// same settings in `dir` is written on, after its tips.
 pub(super) fn raw_limit(
     dir: &Path,
@@ -171,7 +171,9 @@ pub(super) fn raw_limit(
     while start.elapsed().as_secs_f64() < seconds && tips - first < most {
         let _turn = turn.lock().map_err(|_| anyhow::anyhow!("the checkpoint thread panicked"))?;
         let tx = conn.unchecked_transaction()?;
-        for _ in 0..per_tx {
+        // The last transaction stops at `most`, so a paired run writes exactly as many tips.
+        let left = usize::try_from(most - (tips - first)).unwrap_or(usize::MAX);
+        for _ in 0..per_tx.min(left) {
             tips += 1;
             let now = 1_700_000_000_000 + tips as i64;
             // random-looking, like the server's references (a sequential key would flatter the
