@@ -210,6 +210,9 @@ pub fn memory_kib(pid: u32) -> Option<(u64, u64)> {
     Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
+/// Clock ticks per second of the CPU times in `/proc` (`USER_HZ`, 100 on Linux).
+const USER_HZ: f64 = 100.0;
+
 /// CPU time (user + system) a process has used so far, in seconds.
 pub fn cpu_seconds(pid: &str) -> Option<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
@@ -217,7 +220,7 @@ pub fn cpu_seconds(pid: &str) -> Option<f64> {
     let fields: Vec<&str> = rest.split_whitespace().collect();
     // after the command: state is field 3, utime 14 and stime 15 (1-based, so 11 and 12 here)
     let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
-    Some(ticks / 100.0) // USER_HZ is 100 on Linux
+    Some(ticks / USER_HZ)
 }
 
 /// The cores a CPU-time counter ([`cpu_seconds`], [`stolen_seconds`]) went up by, read
@@ -229,7 +232,7 @@ pub fn cores(before: Option<f64>, after: Option<f64>, seconds: f64) -> f64 {
 /// CPU time the hypervisor gave this machine's virtual CPUs to others so far (`steal` in
 /// `/proc/stat`, all CPUs together), in seconds; 0 on bare metal.
 pub fn stolen_seconds() -> Option<f64> {
-    steal_ticks(&std::fs::read_to_string("/proc/stat").ok()?).map(|ticks| ticks / 100.0) // USER_HZ
+    steal_ticks(&std::fs::read_to_string("/proc/stat").ok()?).map(|ticks| ticks / USER_HZ)
 }
 
 /// The `steal` field of the all-CPU line of `/proc/stat`:

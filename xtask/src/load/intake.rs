@@ -36,19 +36,41 @@ pub struct Ready {
 }
 
 impl Ready {
-    /// Files tips back to back on every connection until `until`; the caller joins the result.
-    pub fn go(self, until: Instant) -> std::thread::JoinHandle<anyhow::Result<Outcome>> {
+    /// Files tips back to back on every connection until `until`.
+    pub fn go(self, until: Instant) -> Running {
         // If the thread has ended already, its error comes out of the join.
         let _ = self.go.send(until);
-        self.thread
+        Running { thread: self.thread }
     }
+}
+
+/// Clients filing tips.
+pub struct Running {
+    thread: std::thread::JoinHandle<anyhow::Result<Outcome>>,
+}
+
+impl Running {
+    /// Waits, off the runtime's threads, for every client to finish.
+    pub async fn finish(self) -> anyhow::Result<Outcome> {
+        let thread = self.thread;
+        tokio::task::spawn_blocking(move || thread.join())
+            .await?
+            .map_err(|_| anyhow::anyhow!("the intake clients' thread panicked"))?
+    }
+}
+
+/// [`connect_all`] off the runtime's threads, each client filing under idempotency keys of
+/// this run's own.
+pub async fn connect_clients(addr: SocketAddr, clients: usize, body: fn(u64) -> String) -> anyhow::Result<Ready> {
+    let run = rand::random();
+    tokio::task::spawn_blocking(move || connect_all(addr, clients, run, body)).await?
 }
 
 /// Opens `clients` connections to `addr` on a thread of their own and returns once all are
 /// open, so that the level does not time connection set-up: 512 connections opened at once
 /// overflowed the server's accept queue, and a dropped connection attempt is retried after a
 /// second. Each client files under its own idempotency keys (prefixed by `run`).
-pub fn connect_all(addr: SocketAddr, clients: usize, run: u64, body: fn(u64) -> String) -> anyhow::Result<Ready> {
+fn connect_all(addr: SocketAddr, clients: usize, run: u64, body: fn(u64) -> String) -> anyhow::Result<Ready> {
     let (connected, ready) = std::sync::mpsc::channel::<anyhow::Result<()>>();
     let (go, until) = std::sync::mpsc::channel::<Instant>();
     let thread = std::thread::spawn(move || {

@@ -32,11 +32,7 @@ fn share_verdict(pairs: &Pairs) -> &'static str {
 
 /// The table of the pairs, with how they were taken.
 fn pairs_section(pairs: &Pairs) -> String {
-    let mut s = String::from(
-        "### The intake against the raw limit, in pairs
-
-",
-    );
+    let mut s = String::from("### The intake against the raw limit, in pairs\n\n");
     s.push_str(&format!(
         "After the levels, on a second server started on a fresh data folder and set up the same way (the agency, the warm-up): pairs until {PAIRS} count ({MOST_PAIRS} at most), each {SLICE_SECONDS:.0} s of intake over HTTP at {} clients (the best level above, filing the same tips the same way; the queue samplers and the alarm probe are off) and, after a second's pause, the raw limit with the server's checkpointing ({RAW_BATCH} tips per transaction; the target row says whether another raw route above was faster in this run) writing exactly as many tips as the intake just filed into one file that is kept from pair to pair, so both databases start every pair with the same number of tips; another second's pause before the next pair. Pairs with a failed request do not count. Each pair's share is the intake's rate over the raw rate measured seconds after it, so both sides meet nearly the same machine; a pair counts when the host took at most {STOLEN_TO_JUDGE} cores on each side, and the verdict below is the median share of the pairs that count ({PAIRS_TO_JUDGE} at least).\n\n",
         pairs.clients
@@ -244,7 +240,7 @@ pub(super) fn markdown(runs: &[DbRun], raw: Option<&Limits>, opts: &Opts, load_b
         s.push_str(&pairs_section(pairs));
     }
     if let Some(r) = sqlite {
-        let best = r.levels.iter().max_by(|a, b| a.per_second().total_cmp(&b.per_second()));
+        let best = super::best_level(&r.levels);
         let at64 = r.levels.iter().find(|l| l.clients == 64);
         s.push_str("### Against the targets (SQLite)\n\n| target | measured | |\n| --- | ---: | --- |\n");
         if let Some(b) = best {
@@ -269,7 +265,7 @@ pub(super) fn markdown(runs: &[DbRun], raw: Option<&Limits>, opts: &Opts, load_b
         }
         if let (Some(b), Some(limits), Some(pairs)) = (best, raw, &r.pairs) {
             let limit = limits.best();
-            let counted = pairs.pairs.iter().filter(|p| p.counts()).count();
+            let counted = pairs.counting().count();
             let taken = pairs.pairs.len();
             let verdict = share_verdict(pairs);
             let median = match pairs.median_share() {
@@ -358,7 +354,7 @@ mod tests {
             let pairs = Pairs { clients: 64, pairs };
             assert_eq!(share_verdict(&pairs), expected, "{:?}", pairs.median_share());
             let table = pairs_section(&pairs);
-            assert_eq!(table.matches("| yes |").count(), pairs.pairs.iter().filter(|p| p.counts()).count());
+            assert_eq!(table.matches("| yes |").count(), pairs.counting().count());
         };
         check(vec![pair(64.0, 0.02), pair(58.0, 0.0), pair(61.0, 0.0), pair(30.0, 0.4)], report::verdict(true));
         check(vec![pair(55.0, 0.0), pair(58.0, 0.0), pair(61.0, 0.0), pair(90.0, 0.4)], report::verdict(false));

@@ -118,8 +118,7 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
         serve::clean(&data);
         // The share of the raw limit, in pairs, at the best level, on a server of its own, so
         // that the intake and the raw file both start empty and grow side by side.
-        let best = levels.iter().max_by(|a, b| a.per_second().total_cmp(&b.per_second())).map(|l| l.clients);
-        let pairs = match best {
+        let pairs = match best_level(&levels).map(|l| l.clients) {
             Some(clients) if db == Db::Sqlite => Some(pairs_on_a_fresh_server(&runtime, &bin, &receiver.url, clients)?),
             _ => None,
         };
@@ -351,6 +350,11 @@ async fn sample(request: reqwest::RequestBuilder, stop: Arc<AtomicBool>) -> (Vec
     (ms, errors)
 }
 
+/// The level with the highest rate.
+fn best_level(levels: &[Level]) -> Option<&Level> {
+    levels.iter().max_by(|a, b| a.per_second().total_cmp(&b.per_second()))
+}
+
 /// The server's address in its URL, `http://ip:port`.
 fn socket_addr(url: &str) -> anyhow::Result<std::net::SocketAddr> {
     url.strip_prefix("http://").and_then(|a| a.parse().ok()).with_context(|| format!("not http://ip:port: {url}"))
@@ -362,8 +366,7 @@ fn socket_addr(url: &str) -> anyhow::Result<std::net::SocketAddr> {
 async fn level(url: &str, probes: Probes<'_>, clients: usize, seconds: u64, pid: u32) -> anyhow::Result<Level> {
     let client = serve::client(4, Duration::from_secs(60))?;
     let addr = socket_addr(url)?;
-    let ready =
-        tokio::task::spawn_blocking(move || intake::connect_all(addr, clients, rand::random(), tip_body)).await??;
+    let ready = intake::connect_clients(addr, clients, tip_body).await?;
     let stop = Arc::new(AtomicBool::new(false));
     let (server_cpu0, self_cpu0) = (serve::cpu_seconds(&pid.to_string()), serve::cpu_seconds("self"));
     let stolen0 = serve::stolen_seconds();
@@ -389,9 +392,7 @@ async fn level(url: &str, probes: Probes<'_>, clients: usize, seconds: u64, pid:
             (peak, hwm)
         })
     };
-    let outcome = tokio::task::spawn_blocking(move || intake.join()).await?;
-    let intake::Outcome { ms: all, errors, sample: error_sample } =
-        outcome.map_err(|_| anyhow::anyhow!("the intake clients' thread panicked"))??;
+    let intake::Outcome { ms: all, errors, sample: error_sample } = intake.finish().await?;
     let elapsed = start.elapsed().as_secs_f64();
     let server_cpu = serve::cores(server_cpu0, serve::cpu_seconds(&pid.to_string()), elapsed);
     let generator_cpu = serve::cores(self_cpu0, serve::cpu_seconds("self"), elapsed);

@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// Undisturbed pairs a run takes pairs until it has...
+/// Pairs that count a run takes pairs until it has...
 pub(super) const PAIRS: usize = 5;
 /// ...or until it has taken this many: on a busy host a minute without steal is rare.
 pub(super) const MOST_PAIRS: usize = 12;
@@ -22,7 +22,7 @@ pub(super) const SLICE_SECONDS: f64 = 8.0;
 /// Pause after each side, so that the other does not meet its leftovers (the server's
 /// checkpoint after the intake, the raw file's on closing).
 const PAUSE: Duration = Duration::from_secs(1);
-/// Undisturbed pairs needed for a verdict.
+/// Pairs that count needed for a verdict.
 pub(super) const PAIRS_TO_JUDGE: usize = 3;
 
 /// One pair: the intake's rate and the raw rate, seconds apart.
@@ -60,9 +60,14 @@ pub(super) struct Pairs {
 }
 
 impl Pairs {
-    /// The median share of the undisturbed pairs, if there are enough of them to judge.
+    /// The pairs that count towards the verdict ([`Pair::counts`]).
+    pub fn counting(&self) -> impl Iterator<Item = &Pair> {
+        self.pairs.iter().filter(|p| p.counts())
+    }
+
+    /// The median share of the pairs that count, if there are enough of them to judge.
     pub fn median_share(&self) -> Option<f64> {
-        let mut shares: Vec<f64> = self.pairs.iter().filter(|p| p.counts()).map(Pair::share).collect();
+        let mut shares: Vec<f64> = self.counting().map(Pair::share).collect();
         if shares.len() < PAIRS_TO_JUDGE {
             return None;
         }
@@ -71,32 +76,27 @@ impl Pairs {
         Some(if shares.len() % 2 == 1 { shares[mid] } else { (shares[mid - 1] + shares[mid]) / 2.0 })
     }
 
-    /// Measures pairs until [`PAIRS`] are undisturbed, [`MOST_PAIRS`] at most: `clients` clients filing `body` tips to the server at `addr`
-    /// for [`SLICE_SECONDS`], then the raw limit with the server's checkpointing writing as
-    /// many tips (within as many seconds) into a file in `dir`, the same file from pair to
-    /// pair: before every pair both databases hold the same number of tips (the server's has
-    /// the warm-up's too), as a
-    /// b-tree's cost grows with its size (a fresh raw file per pair would hold a growing
-    /// database against an empty one).
+    /// Measures pairs until [`PAIRS`] count, [`MOST_PAIRS`] at most: `clients` clients filing
+    /// `body` tips to the server at `addr` for [`SLICE_SECONDS`], then the raw limit with the
+    /// server's checkpointing writing as many tips (within as many seconds) into a file in
+    /// `dir`, the same file from pair to pair: before every pair both databases hold the same
+    /// number of tips (the server's has the warm-up's too), as a b-tree's cost grows with its
+    /// size (a fresh raw file per pair would hold a growing database against an empty one).
     pub async fn measure(
         addr: SocketAddr,
         clients: usize,
         dir: &Path,
         body: fn(u64) -> String,
     ) -> anyhow::Result<Pairs> {
-        let mut pairs: Vec<Pair> = Vec::with_capacity(MOST_PAIRS);
+        let mut run = Pairs { clients, pairs: Vec::with_capacity(MOST_PAIRS) };
         for i in 0..MOST_PAIRS {
-            if pairs.iter().filter(|p| p.counts()).count() == PAIRS {
+            if run.counting().count() == PAIRS {
                 break;
             }
-            let ready =
-                tokio::task::spawn_blocking(move || intake::connect_all(addr, clients, rand::random(), body)).await??;
+            let ready = intake::connect_clients(addr, clients, body).await?;
             let stolen0 = serve::stolen_seconds();
             let start = Instant::now();
-            let running = ready.go(start + Duration::from_secs_f64(SLICE_SECONDS));
-            let outcome = tokio::task::spawn_blocking(move || running.join())
-                .await?
-                .map_err(|_| anyhow::anyhow!("the intake clients' thread panicked"))??;
+            let outcome = ready.go(start + Duration::from_secs_f64(SLICE_SECONDS)).finish().await?;
             let seconds = start.elapsed().as_secs_f64();
             let intake_stolen = serve::cores(stolen0, serve::stolen_seconds(), seconds);
             tokio::time::sleep(PAUSE).await;
@@ -122,9 +122,9 @@ impl Pairs {
                 pair.raw_stolen,
                 pair.share()
             );
-            pairs.push(pair);
+            run.pairs.push(pair);
         }
-        Ok(Pairs { clients, pairs })
+        Ok(run)
     }
 }
 

@@ -162,24 +162,25 @@ pub(super) fn raw_limit(
         let (file, turn, stop) = (file.clone(), turn.clone(), stop.clone());
         std::thread::spawn(move || checkpoint_beside(&file, &turn, &stop))
     });
+    // Numbers (and so references and keys) go on from the tips already in the file.
+    let first = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM tips", [], |r| r.get::<_, i64>(0))?.unsigned_abs();
     let cpu0 = serve::cpu_seconds("self");
     let stolen0 = serve::stolen_seconds();
     let start = Instant::now();
-    // Numbers (and so references and keys) go on from the tips already in the file.
-    let first = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM tips", [], |r| r.get::<_, i64>(0))?.unsigned_abs();
-    let mut tips = first;
-    while start.elapsed().as_secs_f64() < seconds && tips - first < most {
+    let mut written = 0u64;
+    while start.elapsed().as_secs_f64() < seconds && written < most {
         let _turn = turn.lock().map_err(|_| anyhow::anyhow!("the checkpoint thread panicked"))?;
         let tx = conn.unchecked_transaction()?;
         // The last transaction stops at `most`, so a paired run writes exactly as many tips.
-        let left = usize::try_from(most - (tips - first)).unwrap_or(usize::MAX);
+        let left = usize::try_from(most - written).unwrap_or(usize::MAX);
         for _ in 0..per_tx.min(left) {
-            tips += 1;
-            let now = 1_700_000_000_000 + tips as i64;
+            written += 1;
+            let n = first + written;
+            let now = 1_700_000_000_000 + n as i64;
             // random-looking, like the server's references (a sequential key would flatter the
             // index), and never repeated: an odd multiplier permutes 32-bit numbers (hashing
             // collided within 70,000 tips)
-            let mixed = format!("{:08X}", (tips as u32).wrapping_mul(0x9E37_79B1));
+            let mixed = format!("{:08X}", (n as u32).wrapping_mul(0x9E37_79B1));
             let reference = format!("{}-{}", &mixed[..4], &mixed[4..]);
             let id: i64 = tx
                 .prepare_cached(
@@ -213,7 +214,7 @@ pub(super) fn raw_limit(
                 "INSERT INTO idempotency_keys (key_hash, tip_id, request_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
             )?
             .execute(rusqlite::params![
-                hex::encode(Sha256::digest(format!("key-{tips}").as_bytes())),
+                hex::encode(Sha256::digest(format!("key-{n}").as_bytes())),
                 id,
                 hex::encode(Sha256::digest(narrative.as_bytes())),
                 now
@@ -262,7 +263,7 @@ pub(super) fn raw_limit(
     if let Some(t) = checkpointer {
         t.join().map_err(|_| anyhow::anyhow!("the checkpoint thread panicked"))??;
     }
-    Ok(Raw { per_tx, tips: tips - first, seconds, cpu, stolen })
+    Ok(Raw { per_tx, tips: written, seconds, cpu, stolen })
 }
 
 /// The server's migrations, and the one agency every tip is routed to.
