@@ -1,17 +1,35 @@
-//! Administration on the local store: agencies, sites, contacts, users, tokens, settings.
-//! The same rules as the server: every change is audited (actor `cli`).
+//! Administration on the local store: agencies, sites, contacts, users, tokens, settings —
+//! parsed from the command line, then done by `app::admin`, the code the console uses too
+//! (every change audited, actor `cli`).
 
 use crate::Location;
+use app::admin::{Admin, AgencyInput, SiteInput};
 use clap::Subcommand;
 use domain::routing::AgencyKind;
 use domain::staff::Role;
 use std::path::PathBuf;
-use store::model::*;
-use web::secrets::{hash_password, new_token, token_hash};
+use store::model::ContactRole;
 
 fn now() -> i64 {
-    use web::clock::{Clock, SystemClock};
+    use app::clock::{Clock, SystemClock};
     SystemClock.now().0
+}
+
+/// The administrator of the store at `at`.
+async fn admin(at: &Location) -> anyhow::Result<Admin> {
+    Ok(Admin::local(at.open().await?, now()))
+}
+
+/// A refusal of `app::admin` in the words of the command line: the field as its flag.
+fn refused(e: app::AppError) -> anyhow::Error {
+    match e {
+        app::AppError::Invalid(f) => anyhow::anyhow!("--{}: {}", f.field.replace('_', "-"), f.reason),
+        other => anyhow::anyhow!(other),
+    }
+}
+
+fn roles(codes: &[String]) -> anyhow::Result<Vec<Role>> {
+    Ok(codes.iter().map(|r| Role::parse(r.trim())).collect::<Result<_, _>>()?)
 }
 
 #[derive(Subcommand)]
@@ -49,11 +67,7 @@ pub async fn agency(c: AgencyCommand) -> anyhow::Result<()> {
             let kind =
                 AgencyKind::parse(&kind).ok_or_else(|| anyhow::anyhow!("--kind: unknown agency kind {kind:?}"))?;
             let jurisdiction = match jurisdiction {
-                Some(path) => {
-                    let text = std::fs::read_to_string(&path)?;
-                    web::geo::parse_jurisdiction(&text).map_err(|e| anyhow::anyhow!("--jurisdiction: {e}"))?;
-                    Some(text)
-                }
+                Some(path) => Some(std::fs::read_to_string(&path)?),
                 None => None,
             };
             let ack_policy = match ack_minutes {
@@ -65,20 +79,11 @@ pub async fn agency(c: AgencyCommand) -> anyhow::Result<()> {
                         .collect::<Result<_, _>>()
                         .map_err(|_| anyhow::anyhow!("--ack-minutes: four whole numbers, e.g. 5,60,1440,4320"))?;
                     let [a, b, c, d] = v[..] else { anyhow::bail!("--ack-minutes: exactly four numbers") };
-                    if v.iter().any(|m| *m <= 0) {
-                        anyhow::bail!("--ack-minutes: every window must be at least one minute");
-                    }
                     Some([a * 60_000, b * 60_000, c * 60_000, d * 60_000])
                 }
             };
-            let store = at.open().await?;
-            let a = store
-                .create_agency(
-                    NewAgency { name, kind, jurisdiction, partner_agency_id: partner, ack_policy },
-                    "cli",
-                    now(),
-                )
-                .await?;
+            let input = AgencyInput { name, kind, jurisdiction, partner, ack_policy };
+            let a = admin(&at).await?.create_agency(input).await.map_err(refused)?;
             println!("{}", a.id);
         }
         AgencyCommand::List { at } => {
@@ -116,13 +121,21 @@ pub enum SiteCommand {
 
 pub async fn site(c: SiteCommand) -> anyhow::Result<()> {
     let SiteCommand::Add { at, name, kind, agency, lat, lon, address } = c;
-    if let (Some(lat), Some(lon)) = (lat, lon) {
-        domain::tip::GeoPoint::parse(lat, lon)?;
-    }
-    let store = at.open().await?;
-    let s = store.create_site(NewSite { name, kind, owner_agency_id: agency, lat, lon, address }, "cli", now()).await?;
+    let input = SiteInput { name, kind, owner: agency, lat, lon, address };
+    let s = admin(&at).await?.create_site(input).await.map_err(|e| refused(rename_owner(e)))?;
     println!("{}", s.id);
     Ok(())
+}
+
+/// The site's owner is `--agency` on the command line.
+fn rename_owner(e: app::AppError) -> app::AppError {
+    match e {
+        app::AppError::Invalid(mut f) if f.field == "owner" => {
+            f.field = "agency".into();
+            app::AppError::Invalid(f)
+        }
+        other => other,
+    }
 }
 
 #[derive(Subcommand)]
@@ -147,12 +160,7 @@ pub enum ContactCommand {
 pub async fn contact(c: ContactCommand) -> anyhow::Result<()> {
     let ContactCommand::Add { at, agency, role, name, webhook } = c;
     let role = ContactRole::parse(&role).ok_or_else(|| anyhow::anyhow!("--role: on_call or supervisor"))?;
-    if !(webhook.starts_with("https://") || webhook.starts_with("http://")) {
-        anyhow::bail!("--webhook: must be an http(s) URL");
-    }
-    let store = at.open().await?;
-    let c =
-        store.create_contact(NewContact { agency_id: agency, role, name, webhook_url: webhook }, "cli", now()).await?;
+    let c = admin(&at).await?.create_contact(agency, role, &name, &webhook).await.map_err(refused)?;
     println!("{}", c.id);
     Ok(())
 }
@@ -216,95 +224,50 @@ pub enum UserCommand {
     },
 }
 
-async fn account(at: &Location, email: &str) -> anyhow::Result<(std::sync::Arc<dyn store::Store>, User)> {
-    let store = at.open().await?;
-    let user = store.user_by_email(email).await?.ok_or_else(|| anyhow::anyhow!("--email: no such user"))?;
-    Ok((store, user))
+/// The administrator and the account named by `--email` (or `--user`).
+async fn account(at: &Location, email: &str, flag: &str) -> anyhow::Result<(Admin, store::model::User)> {
+    let admin = admin(at).await?;
+    let user = admin.user(email).await.map_err(|_| anyhow::anyhow!("--{flag}: no such user"))?;
+    Ok((admin, user))
 }
 
 pub async fn user(c: UserCommand) -> anyhow::Result<()> {
-    use domain::audit::AuditAction;
     match c {
         UserCommand::Add { at, agency, role, email, name } => {
-            let roles: Vec<Role> = role.iter().map(|r| Role::parse(r.trim())).collect::<Result<_, _>>()?;
-            if !email.contains('@') || email.len() > 254 {
-                anyhow::bail!("--email: not an e-mail address");
-            }
-            let store = at.open().await?;
-            if !store.list_agencies().await?.iter().any(|a| a.id == agency) {
-                anyhow::bail!("--agency: no agency with id {agency}");
-            }
-            let password: String = new_token("pw").chars().skip(3).take(20).collect();
-            let user = store
-                .create_user(
-                    NewUser {
-                        agency_id: agency,
-                        display_name: name.unwrap_or_else(|| email.clone()),
-                        email,
-                        roles,
-                        password_hash: hash_password(&password, false)?,
-                    },
-                    "cli",
-                    now(),
-                )
-                .await?;
+            let roles = roles(&role)?;
+            let (user, password) =
+                admin(&at).await?.create_user(agency, &email, name.as_deref(), roles).await.map_err(refused)?;
             println!("user {} created; password (shown once): {password}", user.id);
         }
         UserCommand::Unlock { at, email } => {
-            let (store, u) = account(&at, &email).await?;
-            store
-                .update_account(
-                    u.id,
-                    true,
-                    None,
-                    None,
-                    NewAudit::new(now(), "cli", AuditAction::AccountUnlocked, format!("user:{}", u.id)),
-                )
-                .await?;
+            let (admin, u) = account(&at, &email, "email").await?;
+            admin.unlock(&u).await.map_err(refused)?;
             println!("{email} unlocked");
         }
         UserCommand::Disable { at, email, enable } => {
-            let (store, u) = account(&at, &email).await?;
-            let action = if enable { AuditAction::AccountUpdated } else { AuditAction::AccountDisabled };
-            let audit = NewAudit::new(now(), "cli", action, format!("user:{}", u.id)).reason(if enable {
-                "enabled"
-            } else {
-                "disabled by an administrator"
-            });
-            // Enabling also restarts the idle clock, or the account would be disabled again at once.
-            store.update_account(u.id, enable, Some(!enable), None, audit).await?;
+            let (admin, u) = account(&at, &email, "email").await?;
+            admin.set_enabled(&u, enable).await.map_err(refused)?;
             println!("{email} {}", if enable { "enabled" } else { "disabled" });
         }
         UserCommand::GrantReveal { at, email, withdraw } => {
-            let (store, u) = account(&at, &email).await?;
-            let audit = NewAudit::new(now(), "cli", AuditAction::AccountUpdated, format!("user:{}", u.id))
-                .detail(serde_json::json!({"can_reveal_contact": !withdraw}));
-            store.update_account(u.id, false, None, Some(!withdraw), audit).await?;
+            let (admin, u) = account(&at, &email, "email").await?;
+            admin.set_reveal(&u, !withdraw).await.map_err(refused)?;
             println!("{email} {} reveal tipsters' contact details", if withdraw { "may no longer" } else { "may now" });
         }
         UserCommand::ResetMfa { at, email } => {
-            let (store, u) = account(&at, &email).await?;
-            let audit = NewAudit::new(now(), "cli", AuditAction::MfaReset, format!("user:{}", u.id))
-                .reason("reset by an administrator");
-            store.set_mfa(u.id, None, None, vec![], Some(audit)).await?;
+            let (admin, u) = account(&at, &email, "email").await?;
+            admin.reset_mfa(&u).await.map_err(refused)?;
             println!("{email}: second factor removed; a new one is set up at the next sign-in");
         }
         UserCommand::Password { at, email } => {
-            let (store, u) = account(&at, &email).await?;
+            let (admin, u) = account(&at, &email, "email").await?;
             let mut line = String::new();
             std::io::stdin().read_line(&mut line)?;
             let password = line.trim_end_matches(['\n', '\r']);
-            if let Some(problem) = web::policy::SecurityPolicy::default().password_problem(password, &u.email) {
-                anyhow::bail!("the password {problem}");
+            match admin.set_password(&u, password, &app::policy::SecurityPolicy::default()).await {
+                Err(app::AppError::Invalid(f)) => anyhow::bail!("the password {}", f.reason),
+                other => other.map_err(refused)?,
             }
-            store
-                .set_password(
-                    u.id,
-                    &hash_password(password, false)?,
-                    NewAudit::new(now(), "cli", AuditAction::AccountUpdated, format!("user:{}", u.id))
-                        .reason("password set"),
-                )
-                .await?;
             println!("{email}: password set");
         }
     }
@@ -348,53 +311,20 @@ pub enum TokenCommand {
 pub async fn token(c: TokenCommand) -> anyhow::Result<()> {
     match c {
         TokenCommand::Create { at, user, expires_days, role, label } => {
-            if !(1..=366).contains(&expires_days) {
-                anyhow::bail!("--expires-days: from 1 to 366");
-            }
-            let store = at.open().await?;
-            let user = store.user_by_email(&user).await?.ok_or_else(|| anyhow::anyhow!("--user: no such user"))?;
-            let scope = if role.is_empty() {
-                None
-            } else {
-                let roles: Vec<Role> = role.iter().map(|r| Role::parse(r.trim())).collect::<Result<_, _>>()?;
-                if let Some(r) = roles.iter().find(|r| !user.roles.contains(r)) {
-                    anyhow::bail!("--role: the user does not have the role {}", r.code());
-                }
-                Some(roles)
-            };
-            let token = new_token("slt");
-            let now = now();
-            store
-                .create_token(
-                    NewToken {
-                        user_id: user.id,
-                        token_hash: token_hash(&token),
-                        label,
-                        expires_at: Some(now + expires_days * 86_400_000),
-                        scope_roles: scope,
-                        ..Default::default()
-                    },
-                    "cli",
-                    now,
-                )
-                .await?;
+            let (admin, u) = account(&at, &user, "user").await?;
+            let token = admin.create_token(&u, expires_days, roles(&role)?, &label).await.map_err(refused)?;
             println!("{token}");
         }
         TokenCommand::List { at, user } => {
-            let (store, u) = account(&at, &user).await?;
+            let store = at.open().await?;
+            let u = store.user_by_email(&user).await?.ok_or_else(|| anyhow::anyhow!("--user: no such user"))?;
             for t in store.list_tokens(u.id).await? {
                 let state = if t.revoked_at.is_some() { "revoked" } else { "active" };
                 println!("{}\t{}\t{}\t{state}\texpires {:?}", t.id, t.kind, t.label, t.expires_at);
             }
         }
         TokenCommand::Revoke { at, id } => {
-            let store = at.open().await?;
-            store
-                .revoke_token(
-                    id,
-                    NewAudit::new(now(), "cli", domain::audit::AuditAction::TokenRevoked, format!("token:{id}")),
-                )
-                .await?;
+            admin(&at).await?.revoke_token(id).await.map_err(refused)?;
             println!("token {id} revoked");
         }
     }
@@ -414,11 +344,7 @@ pub enum SettingsCommand {
 
 pub async fn settings(c: SettingsCommand) -> anyhow::Result<()> {
     let SettingsCommand::Fallback { at, agency } = c;
-    let store = at.open().await?;
-    if !store.list_agencies().await?.iter().any(|a| a.id == agency) {
-        anyhow::bail!("--agency: no agency with id {agency}");
-    }
-    store.set_setting(web::state::FALLBACK_SETTING, &agency.to_string()).await?;
+    admin(&at).await?.set_fallback(agency).await.map_err(refused)?;
     println!("fallback agency set to {agency}");
     Ok(())
 }

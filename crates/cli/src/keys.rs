@@ -7,7 +7,7 @@
 
 use crate::Location;
 use clap::Subcommand;
-use web::crypto::{Keyring, NEXT_FILE, OLD_FILE, WRAPPING_FILE, key_id, random_key, write_key};
+use vault::crypto::{Keyring, NEXT_FILE, OLD_FILE, WRAPPING_FILE, key_id, random_key, write_key};
 
 #[derive(Subcommand)]
 pub enum KeysCommand {
@@ -34,7 +34,7 @@ pub async fn run(c: KeysCommand) -> anyhow::Result<()> {
         rewrapped.push((*tip_id, new_id, new_wrapped));
     }
     let now = {
-        use web::clock::{Clock, SystemClock};
+        use app::clock::{Clock, SystemClock};
         SystemClock.now().0
     };
     let audit =

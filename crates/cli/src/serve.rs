@@ -1,11 +1,11 @@
 //! `sightline serve`: open the store, optionally load the demo, serve until Ctrl-C/SIGTERM.
 
 use crate::Location;
+use app::clock::SystemClock;
 use clap::Args;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use web::clock::SystemClock;
-use web::secrets::Secrets;
+use vault::secrets::Secrets;
 use web::state::{AppState, Options};
 
 #[derive(Args)]
@@ -48,7 +48,7 @@ pub struct ServeArgs {
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let store = args.at.open().await?;
     let secrets = Secrets::load_or_create(&args.at.data)?;
-    let security = web::policy::SecurityPolicy {
+    let security = app::policy::SecurityPolicy {
         lockout_threshold: args.lockout_threshold,
         lockout_window_ms: args.lockout_window_minutes * 60_000,
         session_idle_ms: args.session_idle_minutes * 60_000,
@@ -58,7 +58,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let options = Options { security, trust_proxy: args.trust_proxy, ..Options::default() };
     let state = AppState::new(store, Arc::new(SystemClock), secrets, options)?;
     if args.demo {
-        let logins = web::demo::load(&state).await?;
+        let logins = app::demo::load(&state).await?;
         if logins.is_empty() {
             println!("demo: the store already holds agencies; nothing loaded");
         } else {

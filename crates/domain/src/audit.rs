@@ -49,10 +49,11 @@ pub enum AuditAction {
     ContactRevealed,
     KeysRotated,
     AuditSearched,
+    SettingChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 43] = [
+    pub const ALL: [AuditAction; 44] = [
         AuditAction::TipReceived,
         AuditAction::TipTriaged,
         AuditAction::TipRouted,
@@ -96,6 +97,7 @@ impl AuditAction {
         AuditAction::ContactRevealed,
         AuditAction::KeysRotated,
         AuditAction::AuditSearched,
+        AuditAction::SettingChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -143,6 +145,7 @@ impl AuditAction {
             AuditAction::ContactRevealed => "contact.revealed",
             AuditAction::KeysRotated => "keys.rotated",
             AuditAction::AuditSearched => "audit.searched",
+            AuditAction::SettingChanged => "setting.changed",
         }
     }
 

@@ -39,7 +39,8 @@ pub trait Store: Send + Sync + 'static {
     async fn list_users(&self, agency_id: i64) -> Result<Vec<User>>;
     async fn create_token(&self, token: NewToken, actor: &str, now: i64) -> Result<i64>;
     async fn get_setting(&self, key: &str) -> Result<Option<String>>;
-    async fn set_setting(&self, key: &str, value: &str) -> Result<()>;
+    /// Sets an instance setting, with the audit event of the change.
+    async fn set_setting(&self, key: &str, value: &str, audit: NewAudit) -> Result<()>;
 
     // --- intake ------------------------------------------------------------------------
     /// Stores a new tip with its factors, subjects, routes, notifications and audit events,
@@ -157,4 +158,8 @@ pub trait Store: Send + Sync + 'static {
     async fn audit_for_object(&self, object: &str) -> Result<Vec<domain::audit::StoredAudit>>;
     async fn append_audit(&self, event: NewAudit) -> Result<()>;
     async fn metrics(&self, now: i64) -> Result<Metrics>;
+    /// The supervisor's figures for an agency: open tips by tier and breached at `now`, open
+    /// tips escalated, and tips received since `since` acknowledged, bucketed by
+    /// `ack_bounds` (ascending milliseconds). Aggregated over every tip, not a page of them.
+    async fn dashboard(&self, agency_id: i64, now: i64, since: i64, ack_bounds: &[i64]) -> Result<Dashboard>;
 }

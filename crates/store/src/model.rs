@@ -579,3 +579,23 @@ pub struct AuditQuery {
     pub to_ms: Option<i64>,
     pub limit: i64,
 }
+
+/// The supervisor's figures for one agency.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dashboard {
+    /// Open tips by tier, every tier present.
+    pub tiers: Vec<TierFigures>,
+    /// Open tips that escalated at least once.
+    pub escalated: i64,
+    /// Tips of the period acknowledged, by time to acknowledge: one count per bucket (below the
+    /// first bound, …, at or above the last).
+    pub acknowledged_in: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TierFigures {
+    pub tier: Tier,
+    pub open: i64,
+    /// Open and past the acknowledge or review deadline.
+    pub breached: i64,
+}

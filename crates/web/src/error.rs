@@ -1,6 +1,7 @@
 //! The one web error type: each variant knows its status code; causes of 500s are logged,
 //! never shown.
 
+use app::AppError;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -52,6 +53,20 @@ pub struct ErrorDetail {
     pub reason: String,
 }
 
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Invalid(e) => ApiError::Invalid(e),
+            AppError::Unauthorized => ApiError::Unauthorized,
+            AppError::Forbidden(why) => ApiError::Forbidden(why),
+            AppError::NotFound => ApiError::NotFound,
+            AppError::Conflict(why) => ApiError::Conflict(why),
+            AppError::TooMany => ApiError::TooMany,
+            AppError::Broken(cause) => ApiError::Internal(cause),
+        }
+    }
+}
+
 impl From<FieldError> for ApiError {
     fn from(e: FieldError) -> Self {
         ApiError::Invalid(e)
@@ -68,15 +83,11 @@ impl From<StoreError> for ApiError {
     }
 }
 
-impl From<domain::status::TransitionError> for ApiError {
-    fn from(e: domain::status::TransitionError) -> Self {
-        ApiError::Conflict(e.to_string())
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, field, reason) = match &self {
+impl ApiError {
+    /// The status, the field at fault and the reason a person may read. A 500's cause is
+    /// logged here, never shown.
+    pub fn parts(&self) -> (StatusCode, Option<String>, String) {
+        match self {
             ApiError::Invalid(e) => (StatusCode::UNPROCESSABLE_ENTITY, Some(e.field.clone()), e.reason.clone()),
             ApiError::Malformed(e) => (StatusCode::BAD_REQUEST, Some(e.field.clone()), e.reason.clone()),
             ApiError::TooLarge { limit } => {
@@ -93,7 +104,13 @@ impl IntoResponse for ApiError {
                 tracing::error!(error.cause_chain = ?cause, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, None, "something went wrong on our side".into())
             }
-        };
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, field, reason) = self.parts();
         (status, Json(ErrorBody { error: ErrorDetail { field, reason } })).into_response()
     }
 }

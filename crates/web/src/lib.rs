@@ -1,37 +1,24 @@
-//! The Sightline server: JSON API, background jobs, and (soon) the HTML pages.
+//! The Sightline server's HTTP door: the JSON API, the HTML pages, and nothing else.
 //!
-//! Only this crate knows HTTP. Handlers parse input into domain types once (`api::dto`),
-//! the desk and intake modules decide with the domain and commit through the store, and
-//! `jobs` delivers what the commits queued.
+//! Only this crate knows HTTP. Handlers parse input into domain types once (`views`), call the
+//! use case in `app`, and map its answer (or its `AppError`) to a response.
 //!
 //! # Layout
 //! - [`App`]: bind, serve, shut down — the same path for `main` and for tests.
-//! - [`state`]: shared state and the routing cache; [`clock`]: time as a dependency.
-//! - [`intake`], [`desk`]: the use cases; [`jobs`]: escalation and the outbox.
-//! - [`api`]: routes, DTOs, extractors, the OpenAPI document.
-//! - [`secrets`]: the instance key, keyed hashes, tokens, passphrases, Argon2id.
+//! - [`state`]: the application context and the HTTP settings.
+//! - [`api`]: the JSON routes, their extractors and the OpenAPI document; [`pages`]: the HTML.
+//! - [`views`]: the shapes both show (tip requests, tip views, link views), written once.
+//! - [`abuse`]: per-route rate limits; [`outbound`]: webhooks out; [`tls`], [`media`].
 
 pub mod abuse;
 pub mod api;
-pub mod auth;
-pub mod clock;
-pub mod crypto;
-pub mod demo;
-pub mod desk;
 pub mod error;
-pub mod geo;
-pub mod intake;
-pub mod jobs;
-pub mod links;
 pub mod media;
-pub mod mfa;
+pub mod outbound;
 pub mod pages;
-pub mod policy;
-pub mod resolution;
-pub mod sealed;
-pub mod secrets;
 pub mod state;
 pub mod tls;
+pub mod views;
 
 use axum::http::HeaderValue;
 use state::AppState;
@@ -95,7 +82,8 @@ impl App {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let jobs = self.state.options.run_jobs.then(|| tokio::spawn(jobs::scheduler(self.state.clone(), stop_rx)));
+        let jobs =
+            self.state.http().run_jobs.then(|| tokio::spawn(app::jobs::scheduler(self.state.ctx().clone(), stop_rx)));
         // The peer address reaches only the rate limiter, which hashes it under a salt kept in
         // memory; nothing logs or stores it (see `abuse`).
         let router = App::router(self.state).into_make_service_with_connect_info::<tls::ClientAddr>();

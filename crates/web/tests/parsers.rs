@@ -4,8 +4,8 @@
 use domain::tip::NewTip;
 use proptest::prelude::*;
 use serde_json::json;
-use web::api::dto::TipRequest;
 use web::error::ApiError;
+use web::views::request::TipRequest;
 
 fn json_value() -> impl Strategy<Value = serde_json::Value> {
     let leaf = prop_oneof![

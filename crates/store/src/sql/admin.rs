@@ -226,7 +226,7 @@ impl SqlStore {
         Ok(row.map(|r| r.try_get("value")).transpose()?)
     }
 
-    pub(super) async fn put_setting(&self, key: &str, value: &str) -> Result<()> {
+    pub(super) async fn put_setting(&self, key: &str, value: &str, audit: NewAudit) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(self.sql(
             "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -235,6 +235,7 @@ impl SqlStore {
         .bind(value)
         .execute(&mut *tx)
         .await?;
+        self.append_audit_in(&mut tx, &[audit]).await?;
         tx.commit().await?;
         Ok(())
     }

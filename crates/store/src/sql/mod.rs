@@ -16,6 +16,7 @@ mod audit;
 mod background;
 mod bulk;
 mod checkpoint;
+mod dashboard;
 mod direct;
 mod exec;
 #[cfg(test)]

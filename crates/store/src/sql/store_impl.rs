@@ -49,8 +49,8 @@ impl Store for SqlStore {
     async fn get_setting(&self, key: &str) -> Result<Option<String>> {
         self.setting(key).await
     }
-    async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.put_setting(key, value).await
+    async fn set_setting(&self, key: &str, value: &str, audit: NewAudit) -> Result<()> {
+        self.put_setting(key, value, audit).await
     }
     async fn insert_tip(&self, tip: NewTipRecord) -> Result<i64> {
         self.intake_tip(tip).await
@@ -226,5 +226,8 @@ impl Store for SqlStore {
     }
     async fn metrics(&self, now: i64) -> Result<Metrics> {
         self.counts(now).await
+    }
+    async fn dashboard(&self, agency_id: i64, now: i64, since: i64, ack_bounds: &[i64]) -> Result<Dashboard> {
+        self.dashboard_figures(agency_id, now, since, ack_bounds).await
     }
 }

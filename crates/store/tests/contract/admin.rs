@@ -54,9 +54,17 @@ async fn agencies_users_and_tokens() {
         assert!(s.token_info("h1").await.unwrap().is_none(), "{}: a revoked token is unknown", t.name);
 
         assert_eq!(s.get_setting("fallback_agency_id").await.unwrap(), None);
-        s.set_setting("fallback_agency_id", "7").await.unwrap();
-        s.set_setting("fallback_agency_id", &w.fusion.to_string()).await.unwrap();
+        let setting = |value: &str| {
+            NewAudit::new(5, "test", domain::audit::AuditAction::SettingChanged, "setting:fallback_agency_id".into())
+                .detail(serde_json::json!({ "value": value }))
+        };
+        let before = s.audit_head().await.unwrap().0;
+        s.set_setting("fallback_agency_id", "7", setting("7")).await.unwrap();
+        s.set_setting("fallback_agency_id", &w.fusion.to_string(), setting("fusion")).await.unwrap();
         assert_eq!(s.get_setting("fallback_agency_id").await.unwrap(), Some(w.fusion.to_string()));
+        let changes = s.audit_for_object("setting:fallback_agency_id").await.unwrap();
+        assert_eq!(changes.len(), 2, "{}: each change is recorded with it", t.name);
+        assert_eq!(s.audit_head().await.unwrap().0, before + 2);
         assert_eq!(s.list_sites().await.unwrap()[0].owner_agency_id, w.district);
     })
     .await;

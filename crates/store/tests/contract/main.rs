@@ -5,6 +5,7 @@
 mod admin;
 mod audit;
 mod background;
+mod dashboard;
 mod group_commit;
 mod resolution;
 mod tips;

@@ -2,11 +2,11 @@
 //! 256-bit strings stored only as SHA-256 hashes.
 
 use crate::error::ApiError;
-use crate::secrets::token_hash;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use store::model::User;
+use vault::secrets::token_hash;
 
 /// A signed-in staff member.
 pub struct Staff(pub User);
@@ -28,7 +28,7 @@ impl FromRequestParts<AppState> for Staff {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
-        match crate::auth::authenticate(state, token, "api", false).await? {
+        match app::auth::authenticate(state, token, "api", false).await? {
             Ok(auth) => Ok(Staff(auth.user)),
             Err(_) => Err(ApiError::Unauthorized),
         }

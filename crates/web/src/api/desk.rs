@@ -2,10 +2,10 @@
 
 use super::auth::Staff;
 use super::json::{IdPath, JsonBody};
-use super::rfc3339;
-use crate::desk;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
+use crate::views::tip::{TipDetailView, TipSummary};
+use app::desk;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -13,7 +13,6 @@ use domain::FieldError;
 use domain::status::{Disposition, Status};
 use domain::urgency::Tier;
 use serde::{Deserialize, Serialize};
-use store::model::{QueueFilter, TipRow};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, IntoParams)]
@@ -28,44 +27,6 @@ pub struct QueueParams {
     pub agency: Option<i64>,
     /// At most this many (1–5000, default 500).
     pub limit: Option<i64>,
-}
-
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct TipSummary {
-    pub id: i64,
-    pub reference: String,
-    pub category: String,
-    pub tier: String,
-    pub status: String,
-    pub received_at: String,
-    /// When it must be acknowledged (or reviewed) by; absent once a person has it.
-    pub due_at: Option<String>,
-    /// Milliseconds left to `due_at` (negative when overdue).
-    pub due_in_ms: Option<i64>,
-    pub overdue: bool,
-    pub escalation_level: i64,
-    pub assignee_id: Option<i64>,
-    pub agencies: Vec<i64>,
-    /// The first 200 characters of the narrative.
-    pub excerpt: String,
-}
-
-fn summary(t: &TipRow, now: i64) -> TipSummary {
-    TipSummary {
-        id: t.id,
-        reference: t.reference.clone(),
-        category: t.category.clone(),
-        tier: t.tier.code().into(),
-        status: t.status.code().into(),
-        received_at: rfc3339(t.received_at),
-        due_at: t.ack_due_at.map(rfc3339),
-        due_in_ms: t.ack_due_at.map(|d| d - now),
-        overdue: t.ack_due_at.is_some_and(|d| d < now),
-        escalation_level: t.escalation_level,
-        assignee_id: t.assignee_id,
-        agencies: t.active_agencies.clone(),
-        excerpt: t.narrative.chars().take(200).collect(),
-    }
 }
 
 fn list<T>(field: &str, raw: Option<&str>, parse: impl Fn(&str) -> Option<T>, allowed: &str) -> ApiResult<Vec<T>> {
@@ -97,189 +58,17 @@ pub async fn queue(
     }
     let statuses = list("status", p.status.as_deref(), Status::parse, "the status codes")?;
     let tiers = list("tier", p.tier.as_deref(), Tier::parse, "life_safety, urgent, standard, informational")?;
-    let limit = p.limit.unwrap_or(500);
-    if !(1..=5000).contains(&limit) {
-        return Err(ApiError::Invalid(FieldError::new("limit", "must be from 1 to 5000")));
-    }
-    let filter = QueueFilter { agency_id: Some(viewer.agency_id), statuses, tiers, include_closed: false, limit };
+    let rows = app::desk::queue::queue(&state, &viewer, statuses, tiers, p.limit.unwrap_or(500)).await?;
     let now = state.now();
-    let rows = state.store.queue(&filter, now).await?;
-    Ok(Json(rows.iter().map(|t| summary(t, now)).collect()))
-}
-
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct EvidenceSpan {
-    /// Byte offsets into the narrative.
-    pub start: usize,
-    pub end: usize,
-    pub text: String,
-}
-
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct FactorView {
-    pub kind: String,
-    pub evidence: Vec<EvidenceSpan>,
-}
-
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct RouteView {
-    pub agency_id: i64,
-    pub agency: String,
-    /// Why this agency received the tip.
-    pub reason: String,
-    /// pending, accepted, declined or transferred.
-    pub state: String,
-    pub decision_reason: Option<String>,
-    pub at: String,
-}
-
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct MessageView {
-    /// tipster or staff.
-    pub from: String,
-    pub user_id: Option<i64>,
-    pub body: String,
-    pub at: String,
-}
-
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct SubjectView {
-    pub name: Option<String>,
-    pub age: Option<i64>,
-    pub dob: Option<String>,
-    pub school: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub handles: Vec<String>,
-}
-
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct EventView {
-    pub seq: i64,
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub reason: String,
-    pub detail: serde_json::Value,
-}
-
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct TipDetailView {
-    #[serde(flatten)]
-    pub summary: TipSummary,
-    pub narrative: String,
-    pub language: String,
-    pub location_text: Option<String>,
-    pub lat: Option<f64>,
-    pub lon: Option<f64>,
-    pub site_id: Option<i64>,
-    /// The rule that set the tier, as an id and in words.
-    pub tier_rule: String,
-    pub tier_rule_text: String,
-    /// The tier triage gave, kept when a person overrides it.
-    pub original_tier: String,
-    pub tier_override_reason: Option<String>,
-    pub factors: Vec<FactorView>,
-    pub subjects: Vec<SubjectView>,
-    pub routes: Vec<RouteView>,
-    pub messages: Vec<MessageView>,
-    pub disposition: Option<String>,
-    pub disposition_reason: Option<String>,
-    /// True when a close waits for a supervisor's second review.
-    pub awaiting_review: bool,
-    pub contact_given: bool,
-    /// Every recorded event on this tip, oldest first.
-    pub timeline: Vec<EventView>,
-    /// Other tips that may be about the same person, strongest first, with reasons.
-    pub linked_tips: Vec<super::links::LinkView>,
+    Ok(Json(rows.iter().map(|t| TipSummary::of(t, now)).collect()))
 }
 
 /// One tip with its triage reasons, routing, conversation and timeline. The read is audited.
 #[utoipa::path(get, path = "/api/v1/tips/{id}", tag = "desk", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = TipDetailView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn detail(State(state): State<AppState>, staff: Staff, IdPath(id): IdPath) -> ApiResult<Json<TipDetailView>> {
-    Ok(Json(detail_view(&state, &staff.viewer(), id).await?))
-}
-
-/// A tip as staff see it (the read is audited); the tip page renders the same view.
-pub async fn detail_view(state: &AppState, viewer: &domain::staff::Viewer, id: i64) -> ApiResult<TipDetailView> {
-    let d = desk::read(state, viewer, id).await?;
-    let key = crate::sealed::data_key(state, id).await?;
-    let timeline = state.store.audit_for_object(&format!("tip:{id}")).await?;
-    let linked = crate::links::linked(state, viewer, id).await?;
-    let now = state.now();
-    Ok(TipDetailView {
-        summary: summary(&d.tip, now),
-        narrative: d.tip.narrative.clone(),
-        language: d.tip.language.clone(),
-        location_text: d.tip.location_text.clone(),
-        lat: d.tip.lat,
-        lon: d.tip.lon,
-        site_id: d.tip.site_id,
-        tier_rule: d.tip.tier_rule.clone(),
-        tier_rule_text: d.tip.tier_rule_text.clone(),
-        original_tier: d.tip.original_tier.code().into(),
-        tier_override_reason: d.tip.tier_override_reason.clone(),
-        factors: d
-            .factors
-            .iter()
-            .map(|f| FactorView {
-                kind: f.kind.clone(),
-                evidence: serde_json::from_str(&f.evidence).unwrap_or_default(),
-            })
-            .collect(),
-        subjects: d
-            .subjects
-            .iter()
-            .map(|s| SubjectView {
-                name: s.name.clone(),
-                age: s.age,
-                dob: s.dob.clone(),
-                school: s.school.clone(),
-                phone: s.phone.clone(),
-                email: s.email.clone(),
-                handles: s.handles.clone(),
-            })
-            .collect(),
-        routes: d
-            .routes
-            .iter()
-            .map(|r| RouteView {
-                agency_id: r.agency_id,
-                agency: r.agency_name.clone(),
-                reason: r.reason.clone(),
-                state: r.state.clone(),
-                decision_reason: r.decision_reason.clone(),
-                at: rfc3339(r.decided_at.unwrap_or(r.created_at)),
-            })
-            .collect(),
-        messages: d
-            .messages
-            .iter()
-            .map(|m| MessageView {
-                from: m.author.clone(),
-                user_id: m.user_id,
-                body: crate::sealed::open_message(key.as_ref(), &d.tip.reference, &m.body),
-                at: rfc3339(m.created_at),
-            })
-            .collect(),
-        disposition: d.tip.disposition.map(|x| x.code().to_owned()),
-        disposition_reason: d.tip.disposition_reason.clone(),
-        awaiting_review: d.tip.status == Status::AwaitingReview,
-        contact_given: d.has_contact,
-        timeline: timeline
-            .into_iter()
-            .map(|e| EventView {
-                seq: e.seq,
-                at: rfc3339(e.at_ms),
-                actor: e.actor,
-                action: e.action,
-                reason: e.reason,
-                detail: serde_json::from_str(&e.detail).unwrap_or_default(),
-            })
-            .collect(),
-        linked_tips: linked.iter().map(|l| super::links::view(id, l)).collect(),
-    })
+    let dossier = app::desk::dossier::dossier(&state, &staff.viewer(), id).await?;
+    Ok(Json(TipDetailView::of(&dossier, state.now())))
 }
 
 /// Acknowledge: your agency takes the tip and its acknowledge clock stops.

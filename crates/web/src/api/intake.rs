@@ -1,16 +1,16 @@
 //! Public intake: `POST /api/v1/tips`. No login; nothing about the sender is recorded.
 
-use super::dto::{TipReceipt, TipRequest};
 use super::json::JsonBody;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::intake::{self, Idempotency};
-use crate::secrets::sha256_hex;
 use crate::state::AppState;
+use crate::views::request::{TipReceipt, TipRequest};
+use app::intake::{self, Idempotency};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use domain::status::Status;
 use domain::tip::NewTip;
+use vault::secrets::sha256_hex;
 
 /// File a tip.
 ///

@@ -3,10 +3,11 @@
 
 use super::auth::Staff;
 use super::json::{IdPath, JsonBody};
-use super::rfc3339;
 use crate::error::{ApiResult, ErrorBody};
-use crate::links::{self, LinkedTip};
 use crate::state::AppState;
+use crate::views::link::LinkView;
+use crate::views::rfc3339;
+use app::links;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,101 +15,14 @@ use domain::link::LinkDecision;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The other tip of a link, as far as the viewer may see it.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct OtherTip {
-    /// Absent when another agency holds the record and has not shared it.
-    pub tip_id: Option<i64>,
-    pub reference: Option<String>,
-    pub tier: Option<String>,
-    pub status: Option<String>,
-    pub category: Option<String>,
-    pub received_at: Option<String>,
-    /// True when the other tip arrived before this one.
-    pub earlier: Option<bool>,
-    /// Shown instead of any content when the viewer may not read the other record.
-    pub notice: Option<String>,
-}
-
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct LinkView {
-    pub id: i64,
-    /// suggested, confirmed or rejected.
-    pub state: String,
-    /// Match weight (log2 Bayes factor) and probability; absent for records you may not read.
-    pub weight: Option<f64>,
-    pub probability: Option<f64>,
-    /// One line per field, e.g. "date of birth: exact, +6.1". Absent for records you may not read.
-    pub reasons: Vec<String>,
-    pub summary: Option<String>,
-    pub other: OtherTip,
-    pub decided_at: Option<String>,
-    pub decision_reason: Option<String>,
-}
-
-pub fn view(tip_id: i64, l: &LinkedTip) -> LinkView {
-    match &l.other {
-        Some(other) => {
-            let e: serde_json::Value = serde_json::from_str(&l.link.link.explanation).unwrap_or_default();
-            LinkView {
-                id: l.link.id,
-                state: l.link.state.code().into(),
-                weight: Some(l.link.link.weight),
-                probability: Some(l.link.link.probability),
-                reasons: e["reasons"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|r| r.as_str().map(str::to_owned))
-                    .collect(),
-                summary: e["summary"].as_str().map(str::to_owned),
-                other: OtherTip {
-                    tip_id: Some(other.id),
-                    reference: Some(other.reference.clone()),
-                    tier: Some(other.tier.code().into()),
-                    status: Some(other.status.code().into()),
-                    category: Some(other.category.clone()),
-                    received_at: Some(rfc3339(other.received_at)),
-                    earlier: Some(other.id < tip_id),
-                    notice: None,
-                },
-                decided_at: l.link.decided_at.map(rfc3339),
-                decision_reason: l.link.reason.clone(),
-            }
-        }
-        None => LinkView {
-            id: l.link.id,
-            state: l.link.state.code().into(),
-            weight: None,
-            probability: None,
-            reasons: Vec::new(),
-            summary: None,
-            other: OtherTip {
-                tip_id: None,
-                reference: None,
-                tier: None,
-                status: None,
-                category: None,
-                received_at: None,
-                earlier: None,
-                notice: Some(
-                    "Another agency may hold a related record. Request access to see it; the agency decides.".into(),
-                ),
-            },
-            decided_at: None,
-            decision_reason: None,
-        },
-    }
-}
-
 /// Tips that may be about the same person, with the reasons, strongest first.
 #[utoipa::path(get, path = "/api/v1/tips/{id}/links", tag = "people", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = [LinkView]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, staff: Staff, IdPath(id): IdPath) -> ApiResult<Json<Vec<LinkView>>> {
     let viewer = staff.viewer();
-    crate::desk::load(&state, &viewer, id, domain::staff::TipAction::Read).await?;
+    app::desk::load(&state, &viewer, id, domain::staff::TipAction::Read).await?;
     let linked = links::linked(&state, &viewer, id).await?;
-    Ok(Json(linked.iter().map(|l| view(id, l)).collect()))
+    Ok(Json(linked.iter().map(|l| LinkView::of(id, l)).collect()))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -2,7 +2,6 @@
 
 pub mod auth;
 pub mod desk;
-pub mod dto;
 pub mod intake;
 pub mod json;
 pub mod links;
@@ -112,11 +111,4 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/access-requests", get(links::requests))
         .route("/api/v1/access-requests/{id}/grant", post(links::grant))
         .route("/api/v1/access-requests/{id}/refuse", post(links::refuse))
-}
-
-/// RFC 3339 in UTC, to the millisecond.
-pub fn rfc3339(ms: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }

@@ -3,19 +3,16 @@
 
 use super::auth::Staff;
 use super::json::{IdPath, JsonBody};
-use super::rfc3339;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
+use crate::views::rfc3339;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use domain::FieldError;
-use domain::audit::AuditAction;
-use domain::staff::{Role, TipAction};
-use domain::status::Reason;
 use serde::{Deserialize, Serialize};
-use store::model::{AuditQuery, NewAudit};
+use store::model::AuditQuery;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, ToSchema)]
@@ -42,36 +39,8 @@ pub async fn reveal_contact(
     IdPath(id): IdPath,
     JsonBody(r, _): JsonBody<RevealRequest>,
 ) -> ApiResult<Json<ContactView>> {
-    let reason = Reason::parse(&r.reason)?;
-    let viewer = staff.viewer();
-    let d = crate::desk::load(&state, &viewer, id, TipAction::Work).await?;
-    if !state.store.account_security(viewer.user_id).await?.can_reveal_contact {
-        return Err(ApiError::Forbidden("revealing contact details needs a permission an administrator grants".into()));
-    }
-    let Some(stored) = state.store.tip_contact(id).await? else {
-        return Err(ApiError::NotFound);
-    };
-    let key = crate::sealed::data_key(&state, id).await?;
-    let open = |field: &str, v: &Option<String>| -> ApiResult<Option<String>> {
-        Ok(match v {
-            Some(v) => Some(crate::crypto::open_text(key.as_ref(), &d.tip.reference, field, v)?),
-            None => None,
-        })
-    };
-    let view = ContactView {
-        name: open("contact.name", &stored.name)?,
-        phone: open("contact.phone", &stored.phone)?,
-        email: open("contact.email", &stored.email)?,
-    };
-    // Fail closed: no audit event, no contact details.
-    state
-        .store
-        .append_audit(
-            NewAudit::new(state.now(), &crate::desk::actor(&viewer), AuditAction::ContactRevealed, format!("tip:{id}"))
-                .reason(reason.as_str()),
-        )
-        .await?;
-    Ok(Json(view))
+    let c = app::oversight::reveal_contact(&state, &staff.viewer(), id, &r.reason).await?;
+    Ok(Json(ContactView { name: c.name, phone: c.phone, email: c.email }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -120,35 +89,20 @@ fn parse_time(field: &str, v: &Option<String>) -> ApiResult<Option<i64>> {
 #[utoipa::path(get, path = "/api/v1/audit", tag = "oversight", security(("bearer" = [])), params(AuditParams),
     responses((status = 200, body = [AuditEventView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn search(State(state): State<AppState>, staff: Staff, Query(p): Query<AuditParams>) -> ApiResult<Response> {
-    let viewer = staff.viewer();
-    if !viewer.has(Role::Auditor) {
-        return Err(ApiError::Forbidden("the audit trail is for auditors".into()));
-    }
-    let limit = p.limit.unwrap_or(1000);
-    if !(1..=100_000).contains(&limit) {
-        return Err(ApiError::Invalid(FieldError::new("limit", "must be from 1 to 100000")));
-    }
     let csv = match p.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,
         Some(_) => return Err(ApiError::Invalid(FieldError::new("format", "must be json or csv"))),
     };
     let q = AuditQuery {
-        actor: p.actor.clone(),
-        action: p.action.clone(),
-        object: p.object.clone(),
+        actor: p.actor,
+        action: p.action,
+        object: p.object,
         from_ms: parse_time("from", &p.from)?,
         to_ms: parse_time("to", &p.to)?,
-        limit,
+        limit: p.limit.unwrap_or(1000),
     };
-    let events = state.store.search_audit(&q).await?;
-    state
-        .store
-        .append_audit(
-            NewAudit::new(state.now(), &crate::desk::actor(&viewer), AuditAction::AuditSearched, "audit:trail".into())
-                .detail(serde_json::json!({"actor": p.actor, "action": p.action, "object": p.object, "from": p.from, "to": p.to, "results": events.len()})),
-        )
-        .await?;
+    let events = app::oversight::search_audit(&state, &staff.viewer(), &q).await?;
     let views: Vec<AuditEventView> = events
         .into_iter()
         .map(|e| AuditEventView {

@@ -3,16 +3,13 @@
 
 use super::auth::Tipster;
 use super::json::JsonBody;
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::intake::passphrase_hash;
-use crate::secrets::{new_token, normalise_code, token_hash};
+use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
+use crate::views::rfc3339;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::audit::AuditAction;
 use serde::{Deserialize, Serialize};
-use store::model::{NewAudit, TipChange};
 use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
@@ -37,95 +34,8 @@ pub async fn sign_in(
     State(state): State<AppState>,
     JsonBody(req, _): JsonBody<SessionRequest>,
 ) -> ApiResult<Json<SessionResponse>> {
-    let token = open_session(&state, &req.reference, &req.passphrase).await?;
+    let token = app::tipster::open_session(&state, &req.reference, &req.passphrase).await?;
     Ok(Json(SessionResponse { token }))
-}
-
-/// Checks a reference and passphrase and opens a session: the token, or `Unauthorized`
-/// (the same whether the reference exists or not).
-pub async fn open_session(state: &AppState, reference: &str, passphrase: &str) -> ApiResult<String> {
-    let reference = format_reference(reference);
-    let key = reference.clone().unwrap_or_default();
-    if state.limiter.exceeded(crate::abuse::PASSPHRASE, key.as_bytes(), state.now()) {
-        return Err(ApiError::TooMany);
-    }
-    // The hash is computed whether or not the reference exists, so timing tells nothing.
-    let offered = passphrase_hash(&state.secrets, passphrase);
-    let found = match reference {
-        Some(r) => state.store.tip_credentials(&r).await?,
-        None => None,
-    };
-    let matches = found.as_ref().is_some_and(|(_, stored)| constant_time_eq(offered.as_bytes(), stored.as_bytes()));
-    let Some((tip_id, _)) = found.filter(|_| matches) else {
-        state.limiter.allow(crate::abuse::PASSPHRASE, key.as_bytes(), state.now());
-        return Err(ApiError::Unauthorized);
-    };
-    let token = new_token("tps");
-    let now = state.now();
-    state
-        .store
-        .create_tipster_session(&token_hash(&token), tip_id, now + state.options.tipster_session_ms, now)
-        .await?;
-    Ok(token)
-}
-
-/// Adds a tipster's message (and files) to their tip, retrying if staff changed the tip meanwhile.
-pub async fn add_message(
-    state: &AppState,
-    tip_id: i64,
-    body: Option<String>,
-    files: Vec<store::model::NewAttachment>,
-) -> ApiResult<()> {
-    let key = crate::sealed::data_key(state, tip_id).await?;
-    for _ in 0..3 {
-        let tip = state.store.get_tip(tip_id).await?;
-        let now = state.now();
-        let detail = serde_json::json!({"message": body.is_some(), "attachments": files.len()});
-        let sealed_body = body.as_deref().map(|b| crate::sealed::seal_message(key.as_ref(), &tip.reference, b));
-        let sealed_files: Vec<store::model::NewAttachment> = files
-            .iter()
-            .map(|f| store::model::NewAttachment {
-                data: crate::sealed::seal_file(key.as_ref(), &tip.reference, &f.data),
-                ..f.clone()
-            })
-            .collect();
-        let change = TipChange {
-            tip_id,
-            expected_version: tip.version,
-            now,
-            messages: sealed_body.iter().map(|b| ("tipster".to_owned(), None, b.clone())).collect(),
-            attachments: sealed_files,
-            audit: vec![
-                NewAudit::new(now, "tipster", AuditAction::MessageFromTipster, format!("tip:{tip_id}")).detail(detail),
-            ],
-            ..Default::default()
-        };
-        match state.store.commit_tip_change(change).await {
-            Ok(()) => {
-                let event = crate::state::TipEvent {
-                    tip_id,
-                    kind: "changed",
-                    tier: tip.tier.code(),
-                    agencies: tip.active_agencies,
-                };
-                state.publish(event);
-                return Ok(());
-            }
-            // Staff changed the tip meanwhile: the message must still land.
-            Err(store::StoreError::Conflict(_)) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(ApiError::Conflict("the tip is busy; please send again".into()))
-}
-
-fn format_reference(typed: &str) -> Option<String> {
-    let code = normalise_code(typed);
-    (code.len() == 8).then(|| format!("{}-{}", &code[..4], &code[4..]))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -151,21 +61,19 @@ pub struct TipsterView {
 #[utoipa::path(get, path = "/api/v1/tipster/tip", tag = "tipster", security(("bearer" = [])),
     responses((status = 200, body = TipsterView), (status = 401, body = ErrorBody)))]
 pub async fn view(State(state): State<AppState>, Tipster(tip_id): Tipster) -> ApiResult<Json<TipsterView>> {
-    let d = state.store.tip_detail(tip_id).await?;
-    let key = crate::sealed::data_key(&state, tip_id).await?;
-    let reference = d.tip.reference.clone();
+    let v = app::tipster::view(&state, tip_id).await?;
     Ok(Json(TipsterView {
-        reference: d.tip.reference,
-        status: d.tip.status.tipster_words().into(),
-        category: d.tip.category,
-        received_at: super::rfc3339(d.tip.received_at),
-        messages: d
+        reference: v.reference,
+        status: v.status.tipster_words().into(),
+        category: v.category,
+        received_at: rfc3339(v.received_at),
+        messages: v
             .messages
             .into_iter()
             .map(|m| TipsterMessage {
-                from: if m.author == "tipster" { "you".into() } else { "staff".into() },
-                body: crate::sealed::open_message(key.as_ref(), &reference, &m.body),
-                at: super::rfc3339(m.created_at),
+                from: if m.from == app::tipster::From::You { "you" } else { "staff" }.into(),
+                body: m.body,
+                at: rfc3339(m.at),
             })
             .collect(),
     }))
@@ -185,7 +93,6 @@ pub async fn post_message(
     Tipster(tip_id): Tipster,
     JsonBody(req, _): JsonBody<MessageRequest>,
 ) -> ApiResult<StatusCode> {
-    let body = crate::desk::message_body(&req.body)?;
-    add_message(&state, tip_id, Some(body), Vec::new()).await?;
+    app::tipster::add_message(&state, tip_id, Some(req.body), Vec::new()).await?;
     Ok(StatusCode::CREATED)
 }

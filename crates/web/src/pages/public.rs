@@ -5,11 +5,10 @@ use super::cookies::{cookie, session_cookie};
 use super::i18n::{Lang, field_label, status_words};
 use super::render;
 use super::upload;
-use crate::api::dto::{ContactRequest, LocationRequest, SubjectRequest, TipRequest};
-use crate::error::ApiError;
-use crate::intake;
-use crate::secrets::token_hash;
 use crate::state::AppState;
+use crate::views::request::{ContactRequest, LocationRequest, SubjectRequest, TipRequest};
+use app::AppError;
+use app::intake;
 use askama::Template;
 use axum::extract::{Form, Multipart, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -75,7 +74,10 @@ struct ReceiptPage {
 }
 
 pub async fn form(State(state): State<AppState>, PageLang(lang): PageLang) -> Response {
-    let sites = state.store.list_sites().await.unwrap_or_default();
+    let sites = match state.store.list_sites().await {
+        Ok(s) => s,
+        Err(e) => return super::failed(e),
+    };
     let page = FormPage {
         chrome: Chrome::new(lang, "/"),
         sites,
@@ -148,7 +150,10 @@ pub async fn submit(State(state): State<AppState>, PageLang(lang): PageLang, mul
     let mut values = form_values(&data);
     let show_errors = |state: AppState, mut values: TipForm, errors: Vec<ShownError>| async move {
         values.error_fields = errors.iter().map(|e| e.field.clone()).collect();
-        let sites = state.store.list_sites().await.unwrap_or_default();
+        let sites = match state.store.list_sites().await {
+            Ok(s) => s,
+            Err(e) => return super::failed(e),
+        };
         render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &FormPage { chrome: Chrome::new(lang, "/"), sites, form: values, errors },
@@ -169,7 +174,10 @@ pub async fn submit(State(state): State<AppState>, PageLang(lang): PageLang, mul
     // A site found by typing its name counts as chosen; an unknown name is kept as the place.
     if values.site_id.trim().is_empty() && !values.site_name.trim().is_empty() {
         let typed = values.site_name.trim().to_lowercase();
-        let sites = state.store.list_sites().await.unwrap_or_default();
+        let sites = match state.store.list_sites().await {
+            Ok(s) => s,
+            Err(e) => return super::failed(e),
+        };
         match sites.iter().find(|s| s.name.to_lowercase() == typed) {
             Some(site) => values.site_id = site.id.to_string(),
             None if values.location_text.trim().is_empty() => values.location_text = values.site_name.trim().to_owned(),
@@ -202,12 +210,12 @@ pub async fn submit(State(state): State<AppState>, PageLang(lang): PageLang, mul
             };
             render(StatusCode::OK, &page)
         }
-        Err(ApiError::Invalid(e)) => {
+        Err(AppError::Invalid(e)) => {
             let label = field_label(lang, &e.field);
             values.narrative = values.narrative.trim().to_owned();
             show_errors(state, values, vec![ShownError { field: e.field, label, reason: e.reason }]).await
         }
-        Err(e) => e.into_response(),
+        Err(e) => super::failed(e),
     }
 }
 
@@ -248,7 +256,7 @@ pub async fn follow_up_sign_in(
     PageLang(lang): PageLang,
     Form(f): Form<SignIn>,
 ) -> Response {
-    match crate::api::tipster::open_session(&state, &f.reference, &f.passphrase).await {
+    match app::tipster::open_session(&state, &f.reference, &f.passphrase).await {
         Ok(token) => {
             let max_age = state.options.tipster_session_ms / 1000;
             (
@@ -257,10 +265,10 @@ pub async fn follow_up_sign_in(
             )
                 .into_response()
         }
-        Err(ApiError::Unauthorized) => {
+        Err(AppError::Unauthorized) => {
             render(StatusCode::UNAUTHORIZED, &FollowUpLogin { chrome: Chrome::new(lang, "/follow-up"), failed: true })
         }
-        Err(e) => e.into_response(),
+        Err(e) => super::failed(e),
     }
 }
 
@@ -282,9 +290,11 @@ struct FollowUpTip {
     errors: Vec<ShownError>,
 }
 
-async fn tipster_tip(state: &AppState, headers: &HeaderMap) -> Option<i64> {
-    let token = cookie(headers, TIPSTER_COOKIE)?;
-    state.store.tipster_session(&token_hash(&token), state.now()).await.ok().flatten()
+/// The tip of the tipster's session cookie: none without a valid one, an error page when the
+/// session cannot be read.
+async fn tipster_tip(state: &AppState, headers: &HeaderMap) -> Result<Option<i64>, Response> {
+    let Some(token) = cookie(headers, TIPSTER_COOKIE) else { return Ok(None) };
+    app::tipster::session_tip(state, &token).await.map_err(super::failed)
 }
 
 #[derive(Deserialize)]
@@ -300,33 +310,28 @@ async fn show_tip(
     errors: Vec<ShownError>,
     status: StatusCode,
 ) -> Response {
-    let d = match state.store.tip_detail(tip_id).await {
-        Ok(d) => d,
-        Err(e) => return ApiError::from(e).into_response(),
+    let v = match app::tipster::view(state, tip_id).await {
+        Ok(v) => v,
+        Err(e) => return super::failed(e),
     };
     let t = lang.text();
-    let key = match crate::sealed::data_key(state, tip_id).await {
-        Ok(k) => k,
-        Err(e) => return e.into_response(),
-    };
-    let reference = d.tip.reference.clone();
-    let messages = d
+    let messages = v
         .messages
         .into_iter()
         .map(|m| {
-            let staff = m.author == "staff";
+            let staff = m.from == app::tipster::From::Staff;
             ShownMessage {
                 from: if staff { "staff" } else { "you" },
                 who: if staff { t.from_staff } else { t.from_you },
-                body: crate::sealed::open_message(key.as_ref(), &reference, &m.body),
-                at: crate::api::rfc3339(m.created_at),
+                body: m.body,
+                at: crate::views::rfc3339(m.at),
             }
         })
         .collect();
     let page = FollowUpTip {
         chrome: Chrome::new(lang, "/follow-up/tip"),
-        reference: d.tip.reference,
-        status: status_words(lang, d.tip.status),
+        reference: v.reference,
+        status: status_words(lang, v.status),
         messages,
         sent,
         errors,
@@ -340,8 +345,10 @@ pub async fn follow_up_tip(
     headers: HeaderMap,
     Query(q): Query<Sent>,
 ) -> Response {
-    let Some(tip_id) = tipster_tip(&state, &headers).await else {
-        return Redirect::to(&format!("/follow-up?lang={}", lang.code())).into_response();
+    let tip_id = match tipster_tip(&state, &headers).await {
+        Ok(Some(tip)) => tip,
+        Ok(None) => return Redirect::to(&format!("/follow-up?lang={}", lang.code())).into_response(),
+        Err(page) => return page,
     };
     show_tip(&state, lang, tip_id, q.sent.is_some(), vec![], StatusCode::OK).await
 }
@@ -352,8 +359,10 @@ pub async fn follow_up_message(
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Response {
-    let Some(tip_id) = tipster_tip(&state, &headers).await else {
-        return Redirect::to(&format!("/follow-up?lang={}", lang.code())).into_response();
+    let tip_id = match tipster_tip(&state, &headers).await {
+        Ok(Some(tip)) => tip,
+        Ok(None) => return Redirect::to(&format!("/follow-up?lang={}", lang.code())).into_response(),
+        Err(page) => return page,
     };
     let data = match upload::read(multipart, "tipster").await {
         Ok(d) => d,
@@ -370,23 +379,11 @@ pub async fn follow_up_message(
         let errors = vec![error("body", lang.text().fix_errors.into())];
         return show_tip(&state, lang, tip_id, false, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let body = match body.map(|b| crate::desk::message_body(&b)).transpose() {
-        Ok(b) => b,
-        Err(ApiError::Invalid(e)) => {
-            return show_tip(
-                &state,
-                lang,
-                tip_id,
-                false,
-                vec![error("body", e.reason)],
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        Err(e) => return e.into_response(),
-    };
-    match crate::api::tipster::add_message(&state, tip_id, body, data.files).await {
+    match app::tipster::add_message(&state, tip_id, body, data.files).await {
         Ok(()) => Redirect::to(&format!("/follow-up/tip?lang={}&sent=1", lang.code())).into_response(),
-        Err(e) => e.into_response(),
+        Err(AppError::Invalid(e)) => {
+            show_tip(&state, lang, tip_id, false, vec![error("body", e.reason)], StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => super::failed(e),
     }
 }

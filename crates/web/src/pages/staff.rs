@@ -3,24 +3,20 @@
 
 use super::cookies::{clear_cookie, cookie, session_cookie};
 use super::render;
-use crate::api::desk::{TipDetailView, detail_view};
-use crate::api::rfc3339;
-use crate::error::ApiError;
-use crate::secrets::token_hash;
 use crate::state::AppState;
+use crate::views::rfc3339;
+use crate::views::tip::TipDetailView;
+use app::AppError;
 use askama::Template;
 use axum::extract::{Form, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::audit::AuditAction;
-use domain::staff::{Role, TipAction, Viewer};
-use domain::status::Status;
-use domain::urgency::Tier;
+use domain::staff::{Role, Viewer};
 use futures_util::stream::Stream;
 use serde::Deserialize;
-use store::model::{NewAudit, QueueFilter, TipRow, User};
+use store::model::{TipRow, User};
 
 pub const STAFF_COOKIE: &str = "sl_staff";
 /// A console session lasts at most this long (idle limits come with the CJIS controls).
@@ -44,19 +40,19 @@ impl FromRequestParts<AppState> for Console {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let to = |path: &str| Redirect::to(path).into_response();
         let token = cookie(&parts.headers, STAFF_COOKIE).ok_or_else(|| to("/staff/login"))?;
-        match crate::auth::authenticate(state, &token, "session", true).await {
+        match app::auth::authenticate(state, &token, "session", true).await {
             Ok(Ok(auth)) => Ok(Console { csrf: csrf_token(state, &token), user: auth.user }),
-            Ok(Err(crate::auth::Rejected::NeedsSecondFactor)) => Err(to("/staff/mfa")),
-            Ok(Err(crate::auth::Rejected::Idle)) => Err(to("/staff/login?ended=idle")),
+            Ok(Err(app::auth::Rejected::NeedsSecondFactor)) => Err(to("/staff/mfa")),
+            Ok(Err(app::auth::Rejected::Idle)) => Err(to("/staff/login?ended=idle")),
             Ok(Err(_)) => Err(to("/staff/login")),
-            Err(e) => Err(e.into_response()),
+            Err(e) => Err(super::failed(e)),
         }
     }
 }
 
 /// A session whose second factor is not yet checked: only the MFA pages accept it.
 pub struct PendingConsole {
-    pub auth: crate::auth::Authenticated,
+    pub auth: app::auth::Authenticated,
     pub csrf: String,
 }
 
@@ -66,10 +62,10 @@ impl FromRequestParts<AppState> for PendingConsole {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let to_login = || Redirect::to("/staff/login").into_response();
         let token = cookie(&parts.headers, STAFF_COOKIE).ok_or_else(to_login)?;
-        match crate::auth::authenticate(state, &token, "session", false).await {
+        match app::auth::authenticate(state, &token, "session", false).await {
             Ok(Ok(auth)) => Ok(PendingConsole { csrf: csrf_token(state, &token), auth }),
             Ok(Err(_)) => Err(to_login()),
-            Err(e) => Err(e.into_response()),
+            Err(e) => Err(super::failed(e)),
         }
     }
 }
@@ -102,8 +98,8 @@ pub struct Login {
 }
 
 pub async fn login(State(state): State<AppState>, Form(f): Form<Login>) -> Response {
-    match crate::auth::password_sign_in(&state, &f.email, &f.password).await {
-        Ok(crate::auth::SignIn::Session { token, needs_setup }) => {
+    match app::auth::password_sign_in(&state, &f.email, &f.password).await {
+        Ok(app::auth::SignIn::Session { token, needs_setup }) => {
             let next = if needs_setup { "/staff/mfa/setup" } else { "/staff/mfa" };
             (
                 [(header::SET_COOKIE, session_cookie(STAFF_COOKIE, &token, "/staff", SESSION_MS / 1000))],
@@ -111,11 +107,11 @@ pub async fn login(State(state): State<AppState>, Form(f): Form<Login>) -> Respo
             )
                 .into_response()
         }
-        Ok(crate::auth::SignIn::Refused) => render(
+        Ok(app::auth::SignIn::Refused) => render(
             StatusCode::UNAUTHORIZED,
             &LoginPage { message: Some("That e-mail and password do not match an active account.") },
         ),
-        Ok(crate::auth::SignIn::Locked) => render(
+        Ok(app::auth::SignIn::Locked) => render(
             StatusCode::FORBIDDEN,
             &LoginPage {
                 message: Some(
@@ -123,22 +119,15 @@ pub async fn login(State(state): State<AppState>, Form(f): Form<Login>) -> Respo
                 ),
             },
         ),
-        Err(e) => e.into_response(),
+        Err(e) => super::failed(e),
     }
 }
 
 pub async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
     if let Some(token) = cookie(&headers, STAFF_COOKIE)
-        && let Ok(Some(info)) = state.store.token_info(&token_hash(&token)).await
+        && let Err(e) = app::auth::sign_out(&state, &token).await
     {
-        let audit = NewAudit::new(
-            state.now(),
-            &format!("user:{}", info.user.id),
-            AuditAction::TokenRevoked,
-            format!("user:{}", info.user.id),
-        )
-        .reason("signed out");
-        let _ = state.store.revoke_token(info.id, audit).await;
+        return super::failed(e);
     }
     ([(header::SET_COOKIE, clear_cookie(STAFF_COOKIE, "/staff"))], Redirect::to("/staff/login")).into_response()
 }
@@ -162,26 +151,26 @@ struct MfaPage {
 }
 
 fn setup_page(state: &AppState, p: &PendingConsole, secret: &[u8; 32], failed: bool) -> Response {
-    let url = match crate::mfa::otpauth_url(secret, &p.auth.user.email) {
+    let url = match vault::mfa::otpauth_url(secret, &p.auth.user.email) {
         Ok(u) => u,
-        Err(e) => return ApiError::Internal(e).into_response(),
+        Err(e) => return super::failed(e),
     };
-    let qr = match crate::mfa::qr_data_url(&url) {
+    let qr = match vault::mfa::qr_data_url(&url) {
         Ok(q) => q,
-        Err(e) => return ApiError::Internal(e).into_response(),
+        Err(e) => return super::failed(e),
     };
     let page = MfaSetupPage {
         csrf: p.csrf.clone(),
         qr,
-        secret_text: crate::mfa::secret_text(secret),
-        sealed: crate::mfa::seal_secret(&state.secrets.keyring, secret),
+        secret_text: vault::mfa::secret_text(secret),
+        sealed: vault::mfa::seal_secret(&state.secrets.keyring, secret),
         failed,
     };
     render(if failed { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }, &page)
 }
 
 pub async fn mfa_setup_form(State(state): State<AppState>, pending: PendingConsole) -> Response {
-    setup_page(&state, &pending, &crate::mfa::new_secret(), false)
+    setup_page(&state, &pending, &vault::mfa::new_secret(), false)
 }
 
 #[derive(Deserialize)]
@@ -192,17 +181,17 @@ pub struct MfaForm {
 }
 
 pub async fn mfa_setup(State(state): State<AppState>, pending: PendingConsole, Form(f): Form<MfaForm>) -> Response {
-    if f.csrf != pending.csrf {
+    if !vault::same_secret(f.csrf.as_bytes(), pending.csrf.as_bytes()) {
         return (StatusCode::FORBIDDEN, "wrong CSRF token").into_response();
     }
-    let Some(secret) = f.sealed.as_deref().and_then(|s| crate::mfa::open_secret(&state.secrets.keyring, s).ok()) else {
+    let Some(secret) = f.sealed.as_deref().and_then(|s| vault::mfa::open_secret(&state.secrets.keyring, s).ok()) else {
         return (StatusCode::BAD_REQUEST, "the setup form was altered; start again").into_response();
     };
-    let (codes, hashes) = crate::mfa::recovery_codes();
-    match crate::auth::enrol(&state, &pending.auth, &secret, &f.code, hashes).await {
+    let (codes, hashes) = vault::mfa::recovery_codes();
+    match app::auth::enrol(&state, &pending.auth, &secret, &f.code, hashes).await {
         Ok(true) => render(StatusCode::OK, &MfaPage { csrf: pending.csrf, failed: false, recovery_codes: codes }),
         Ok(false) => setup_page(&state, &pending, &secret, true),
-        Err(e) => e.into_response(),
+        Err(e) => super::failed(e),
     }
 }
 
@@ -211,15 +200,15 @@ pub async fn mfa_form(pending: PendingConsole) -> Response {
 }
 
 pub async fn mfa(State(state): State<AppState>, pending: PendingConsole, Form(f): Form<MfaForm>) -> Response {
-    if f.csrf != pending.csrf {
+    if !vault::same_secret(f.csrf.as_bytes(), pending.csrf.as_bytes()) {
         return (StatusCode::FORBIDDEN, "wrong CSRF token").into_response();
     }
-    match crate::auth::second_factor(&state, &pending.auth, &f.code).await {
+    match app::auth::second_factor(&state, &pending.auth, &f.code).await {
         Ok(true) => Redirect::to("/staff").into_response(),
         Ok(false) => {
             render(StatusCode::UNAUTHORIZED, &MfaPage { csrf: pending.csrf, failed: true, recovery_codes: vec![] })
         }
-        Err(e) => e.into_response(),
+        Err(e) => super::failed(e),
     }
 }
 
@@ -275,10 +264,9 @@ pub fn human_duration(ms: i64) -> String {
     if late { format!("{text} overdue") } else { format!("{text} left") }
 }
 
-async fn my_queue(state: &AppState, viewer: &Viewer) -> Result<Vec<Row>, ApiError> {
-    let filter = QueueFilter { agency_id: Some(viewer.agency_id), limit: 500, ..Default::default() };
+async fn my_queue(state: &AppState, viewer: &Viewer) -> Result<Vec<Row>, AppError> {
     let now = state.now();
-    Ok(state.store.queue(&filter, now).await?.iter().map(|t| row(t, now)).collect())
+    Ok(app::desk::queue::queue(state, viewer, Vec::new(), Vec::new(), 500).await?.iter().map(|t| row(t, now)).collect())
 }
 
 #[derive(Template)]
@@ -295,31 +283,32 @@ struct RowsFragment {
     rows: Vec<Row>,
 }
 
-async fn agency_name(state: &AppState, id: i64) -> String {
-    state.routing().await.ok().and_then(|r| r.names.get(&id).cloned()).unwrap_or_default()
+async fn agency_name(state: &AppState, id: i64) -> Result<String, AppError> {
+    Ok(state.routing().await?.agency_name(id))
 }
 
 pub async fn queue(State(state): State<AppState>, console: Console) -> Response {
-    match my_queue(&state, &console.viewer()).await {
-        Ok(rows) => {
-            let agency = agency_name(&state, console.user.agency_id).await;
-            render(StatusCode::OK, &QueuePage { console, agency, rows })
-        }
-        Err(e) => e.into_response(),
+    let page = async {
+        let rows = my_queue(&state, &console.viewer()).await?;
+        Ok::<_, AppError>((rows, agency_name(&state, console.user.agency_id).await?))
+    };
+    match page.await {
+        Ok((rows, agency)) => render(StatusCode::OK, &QueuePage { console, agency, rows }),
+        Err(e) => super::failed(e),
     }
 }
 
 pub async fn queue_rows(State(state): State<AppState>, console: Console) -> Response {
     match my_queue(&state, &console.viewer()).await {
         Ok(rows) => render(StatusCode::OK, &RowsFragment { rows }),
-        Err(e) => e.into_response(),
+        Err(e) => super::failed(e),
     }
 }
 
 pub async fn queue_csv(State(state): State<AppState>, console: Console) -> Response {
     let rows = match my_queue(&state, &console.viewer()).await {
         Ok(r) => r,
-        Err(e) => return e.into_response(),
+        Err(e) => return super::failed(e),
     };
     let mut out = String::from("id,reference,tier,status,category,received,due,overdue,escalation_level\n");
     for r in rows {
@@ -438,58 +427,44 @@ pub async fn tip(
     Query(q): Query<Flash>,
 ) -> Response {
     let viewer = console.viewer();
-    let view = match detail_view(&state, &viewer, id).await {
-        Ok(v) => v,
-        Err(e) => return e.into_response(),
+    let loaded = async {
+        let dossier = app::desk::dossier::dossier(&state, &viewer, id).await?;
+        let colleagues = app::desk::dossier::colleagues(&state, &viewer).await?;
+        let routing = state.routing().await?;
+        Ok::<_, AppError>((dossier, colleagues, routing))
     };
-    let attachments = state.store.attachments(id).await.unwrap_or_default();
-    let routing = state.routing().await.ok();
+    let (dossier, colleagues, routing) = match loaded.await {
+        Ok(l) => l,
+        Err(e) => return super::failed(e),
+    };
     let mut agencies: Vec<(i64, String)> =
-        routing.map(|r| r.names.iter().map(|(k, v)| (*k, v.clone())).collect()).unwrap_or_default();
+        routing.names.iter().filter(|(a, _)| **a != viewer.agency_id).map(|(k, v)| (*k, v.clone())).collect();
     agencies.sort();
-    agencies.retain(|(a, _)| *a != viewer.agency_id);
-    let colleagues = state
-        .store
-        .list_users(viewer.agency_id)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|u| u.roles.iter().any(|r| matches!(r, Role::Analyst | Role::Supervisor)))
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let colleagues = colleagues.into_iter().map(|u| (u.id, u.display_name)).collect();
+    let view = TipDetailView::of(&dossier, state.now());
     let holds = view.summary.agencies.contains(&viewer.agency_id);
     let can_work = holds && (viewer.has(Role::Analyst) || viewer.has(Role::Supervisor));
     let can_review = holds && viewer.has(Role::Supervisor) && view.awaiting_review;
     let segments = segments(&view.narrative, &view);
-    let page =
-        TipPage { console, segments, t: view, attachments, agencies, colleagues, flash: q.flash, can_work, can_review };
+    let page = TipPage {
+        console,
+        segments,
+        t: view,
+        attachments: dossier.attachments,
+        agencies,
+        colleagues,
+        flash: q.flash,
+        can_work,
+        can_review,
+    };
     render(StatusCode::OK, &page)
 }
 
 pub async fn attachment(State(state): State<AppState>, console: Console, Path(id): Path<i64>) -> Response {
-    let viewer = console.viewer();
-    let (meta, bytes) = match state.store.attachment(id).await {
-        Ok(a) => a,
-        Err(e) => return ApiError::from(e).into_response(),
+    let (meta, bytes) = match app::attachments::download(&state, &console.viewer(), id).await {
+        Ok(file) => file,
+        Err(e) => return super::failed(e),
     };
-    let tip = match crate::desk::load(&state, &viewer, meta.tip_id, TipAction::Read).await {
-        Ok(d) => d.tip,
-        Err(e) => return e.into_response(),
-    };
-    let key = match crate::sealed::data_key(&state, tip.id).await {
-        Ok(k) => k,
-        Err(e) => return e.into_response(),
-    };
-    let bytes = match crate::crypto::open_bytes(key.as_ref(), &tip.reference, "attachment", &bytes) {
-        Ok(b) => b,
-        Err(e) => return ApiError::Internal(e).into_response(),
-    };
-    let audit =
-        NewAudit::new(state.now(), &crate::desk::actor(&viewer), AuditAction::TipRead, format!("tip:{}", meta.tip_id))
-            .detail(serde_json::json!({"attachment_id": id}));
-    if let Err(e) = state.store.append_audit(audit).await {
-        return ApiError::from(e).into_response();
-    }
     (
         [
             (header::CONTENT_TYPE, meta.content_type.clone()),
@@ -503,13 +478,13 @@ pub async fn attachment(State(state): State<AppState>, console: Console, Path(id
 pub struct TierCount {
     pub tier: &'static str,
     pub label: &'static str,
-    pub open: usize,
-    pub breached: usize,
+    pub open: i64,
+    pub breached: i64,
 }
 
 pub struct Bar {
     pub label: &'static str,
-    pub count: usize,
+    pub count: i64,
     pub x: usize,
     pub height: usize,
     pub y: usize,
@@ -521,66 +496,44 @@ struct DashboardPage {
     console: Console,
     agency: String,
     tiers: Vec<TierCount>,
-    breached: usize,
-    escalated: usize,
+    breached: i64,
+    escalated: i64,
     bars: Vec<Bar>,
-    acknowledged: usize,
+    acknowledged: i64,
     awaiting: Vec<Row>,
 }
 
 pub async fn dashboard(State(state): State<AppState>, console: Console) -> Response {
     let viewer = console.viewer();
-    let now = state.now();
-    let filter =
-        QueueFilter { agency_id: Some(viewer.agency_id), include_closed: true, limit: 5000, ..Default::default() };
-    let tips = match state.store.queue(&filter, now).await {
-        Ok(t) => t,
-        Err(e) => return ApiError::from(e).into_response(),
+    let loaded = async {
+        let s = app::desk::queue::supervision(&state, &viewer).await?;
+        Ok::<_, AppError>((s, agency_name(&state, viewer.agency_id).await?))
     };
-    let open: Vec<&TipRow> = tips.iter().filter(|t| t.status != Status::Closed).collect();
-    let tiers = Tier::ALL
+    let (supervision, agency) = match loaded.await {
+        Ok(l) => l,
+        Err(e) => return super::failed(e),
+    };
+    let now = state.now();
+    let f = &supervision.figures;
+    let tiers: Vec<TierCount> = f
+        .tiers
         .iter()
-        .map(|tier| TierCount {
-            tier: tier.code(),
-            label: tier.label(),
-            open: open.iter().filter(|t| t.tier == *tier).count(),
-            breached: open.iter().filter(|t| t.tier == *tier && t.ack_due_at.is_some_and(|d| d < now)).count(),
-        })
-        .collect::<Vec<_>>();
+        .map(|t| TierCount { tier: t.tier.code(), label: t.tier.label(), open: t.open, breached: t.breached })
+        .collect();
     let breached = tiers.iter().map(|t| t.breached).sum();
-    let escalated = open.iter().filter(|t| t.escalation_level > 0).count();
-    // Time to acknowledge, in buckets, over the last 30 days.
-    const BUCKETS: [(&str, i64); 6] = [
-        ("< 5 min", 300_000),
-        ("< 15 min", 900_000),
-        ("< 1 h", 3_600_000),
-        ("< 4 h", 14_400_000),
-        ("< 24 h", 86_400_000),
-        ("≥ 24 h", i64::MAX),
-    ];
-    let mut counts = [0usize; 6];
-    let since = now - 30 * 86_400_000;
-    let mut acknowledged = 0;
-    for t in tips.iter().filter(|t| t.received_at >= since) {
-        if let Some(at) = t.acknowledged_at {
-            acknowledged += 1;
-            let took = at - t.received_at;
-            let i = BUCKETS.iter().position(|(_, limit)| took < *limit).unwrap_or(5);
-            counts[i] += 1;
-        }
-    }
-    let max = counts.iter().copied().max().unwrap_or(0).max(1);
-    let bars = BUCKETS
+    let acknowledged = f.acknowledged_in.iter().sum();
+    let max = f.acknowledged_in.iter().copied().max().unwrap_or(0).max(1);
+    let bars = app::desk::queue::ACK_BUCKETS
         .iter()
-        .zip(counts)
+        .zip(&f.acknowledged_in)
         .enumerate()
-        .map(|(i, ((label, _), count))| {
-            let height = count * 120 / max;
+        .map(|(i, ((label, _), &count))| {
+            let height = (count * 120 / max) as usize;
             Bar { label, count, x: 10 + i * 70, height, y: 140 - height }
         })
         .collect();
-    let awaiting = open.iter().filter(|t| t.status == Status::AwaitingReview).map(|t| row(t, now)).collect();
-    let agency = agency_name(&state, viewer.agency_id).await;
+    let awaiting = supervision.awaiting_review.iter().map(|t| row(t, now)).collect();
+    let escalated = f.escalated;
     render(StatusCode::OK, &DashboardPage { console, agency, tiers, breached, escalated, bars, acknowledged, awaiting })
 }
 
@@ -609,11 +562,19 @@ impl AdminPage {
 pub async fn admin(State(state): State<AppState>, console: Console, Query(q): Query<Flash>) -> Response {
     let is_admin = console.user.roles.contains(&Role::Admin);
     if !is_admin && !console.user.roles.contains(&Role::Supervisor) {
-        return ApiError::Forbidden("administration needs the admin or supervisor role".into()).into_response();
+        return super::failed(AppError::Forbidden("administration needs the admin or supervisor role".into()));
     }
-    let agencies = state.store.list_agencies().await.unwrap_or_default();
-    let sites = state.store.list_sites().await.unwrap_or_default();
-    let users = state.store.list_users(console.user.agency_id).await.unwrap_or_default();
-    let fallback = state.routing().await.ok().and_then(|r| r.fallback_agency_id);
-    render(StatusCode::OK, &AdminPage { console, agencies, sites, users, fallback, flash: q.flash, is_admin })
+    let loaded = async {
+        let agencies = state.store.list_agencies().await?;
+        let sites = state.store.list_sites().await?;
+        let users = state.store.list_users(console.user.agency_id).await?;
+        let fallback = state.routing().await?.fallback_agency_id;
+        Ok::<_, AppError>((agencies, sites, users, fallback))
+    };
+    match loaded.await {
+        Ok((agencies, sites, users, fallback)) => {
+            render(StatusCode::OK, &AdminPage { console, agencies, sites, users, fallback, flash: q.flash, is_admin })
+        }
+        Err(e) => super::failed(e),
+    }
 }

@@ -2,13 +2,12 @@
 //! function the JSON API calls, and returns to the tip page with the outcome.
 
 use super::staff::Console;
-use crate::desk;
-use crate::error::ApiError;
 use crate::state::AppState;
+use app::AppError;
+use app::desk;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::FieldError;
 use domain::link::LinkDecision;
 use domain::status::Disposition;
 use domain::urgency::Tier;
@@ -22,9 +21,7 @@ fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
 
 /// Refuses a form that does not carry this session's CSRF token (compared in constant time).
 pub fn forged(console: &Console, f: &Fields) -> Option<Response> {
-    let sent = field(f, "csrf").as_bytes();
-    let want = console.csrf.as_bytes();
-    let ok = sent.len() == want.len() && sent.iter().zip(want).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    let ok = vault::same_secret(field(f, "csrf").as_bytes(), console.csrf.as_bytes());
     (!ok).then(|| {
         (StatusCode::FORBIDDEN, "the form was not sent from this console (missing or wrong CSRF token)").into_response()
     })
@@ -42,22 +39,18 @@ fn back(tip: i64, message: &str) -> Response {
     Redirect::to(&format!("/staff/tips/{tip}?flash={encoded}")).into_response()
 }
 
-fn parse_id(f: &Fields, name: &str) -> Result<i64, ApiError> {
-    field(f, name).trim().parse().map_err(|_| ApiError::Invalid(FieldError::new(name, "choose one")))
+fn parse_id(f: &Fields, name: &str) -> Result<i64, AppError> {
+    field(f, name).trim().parse().map_err(|_| AppError::invalid(name, "choose one"))
 }
 
-fn outcome(tip: i64, done: Result<&str, ApiError>) -> Response {
+/// Back to the tip page with what happened; an absent tip or a failure on our side is a page
+/// of its own.
+fn outcome(tip: i64, done: Result<&str, AppError>) -> Response {
     match done {
         Ok(msg) => back(tip, msg),
-        Err(ApiError::Internal(e)) => ApiError::Internal(e).into_response(),
-        Err(ApiError::NotFound) => ApiError::NotFound.into_response(),
-        Err(e) => {
-            let text = match &e {
-                ApiError::Invalid(fe) | ApiError::Malformed(fe) => format!("Not done — {}: {}", fe.field, fe.reason),
-                other => format!("Not done — {other}"),
-            };
-            back(tip, &text)
-        }
+        Err(e @ (AppError::Broken(_) | AppError::NotFound)) => super::failed(e),
+        Err(AppError::Invalid(fe)) => back(tip, &format!("Not done — {}: {}", fe.field, fe.reason)),
+        Err(other) => back(tip, &format!("Not done — {other}")),
     }
 }
 
@@ -72,7 +65,7 @@ pub async fn act(
     }
     let v = console.viewer();
     let s = &state;
-    let done: Result<&str, ApiError> = async {
+    let done: Result<&str, AppError> = async {
         match action.as_str() {
             "acknowledge" => desk::acknowledge(s, &v, id).await.map(|_| "Acknowledged."),
             "assign" => desk::assign(s, &v, id, parse_id(&f, "user_id")?).await.map(|_| "Assigned."),
@@ -86,15 +79,14 @@ pub async fn act(
                 desk::decline(s, &v, id, field(&f, "reason")).await.map(|_| "Declined; the tip was routed again.")
             }
             "tier" => {
-                let tier = Tier::parse(field(&f, "tier"))
-                    .ok_or_else(|| ApiError::Invalid(FieldError::new("tier", "choose a tier")))?;
+                let tier = Tier::parse(field(&f, "tier")).ok_or_else(|| AppError::invalid("tier", "choose a tier"))?;
                 desk::override_tier(s, &v, id, tier, field(&f, "reason"))
                     .await
                     .map(|_| "Tier changed; the original is kept.")
             }
             "close" => {
                 let d = Disposition::parse(field(&f, "disposition"))
-                    .ok_or_else(|| ApiError::Invalid(FieldError::new("disposition", "choose a disposition")))?;
+                    .ok_or_else(|| AppError::invalid("disposition", "choose a disposition"))?;
                 let reviewed = field(&f, "prior_tips_reviewed") == "on";
                 desk::close(s, &v, id, d, field(&f, "reason"), reviewed)
                     .await
@@ -107,7 +99,7 @@ pub async fn act(
                     .map(|_| if approve { "Close approved." } else { "Sent back." })
             }
             "reopen" => desk::reopen(s, &v, id, field(&f, "reason")).await.map(|_| "Reopened."),
-            _ => Err(ApiError::NotFound),
+            _ => Err(AppError::NotFound),
         }
     }
     .await;
@@ -123,21 +115,21 @@ pub async fn link_act(
     if let Some(refused) = forged(&console, &f) {
         return refused;
     }
-    let tip: i64 = field(&f, "tip_id").parse().unwrap_or(0);
+    let Ok(tip) = field(&f, "tip_id").parse::<i64>() else {
+        return super::failed(AppError::invalid("tip_id", "the form names no tip"));
+    };
     let v = console.viewer();
     let reason = field(&f, "reason");
     let done = match action.as_str() {
         "confirm" => {
-            crate::links::decide_link(&state, &v, id, LinkDecision::Confirm, reason).await.map(|_| "Link confirmed.")
+            app::links::decide_link(&state, &v, id, LinkDecision::Confirm, reason).await.map(|_| "Link confirmed.")
         }
         "reject" => {
-            crate::links::decide_link(&state, &v, id, LinkDecision::Reject, reason).await.map(|_| "Link rejected.")
+            app::links::decide_link(&state, &v, id, LinkDecision::Reject, reason).await.map(|_| "Link rejected.")
         }
-        "undo" => {
-            crate::links::decide_link(&state, &v, id, LinkDecision::Undo, reason).await.map(|_| "Decision undone.")
-        }
-        "request-access" => crate::links::request_access(&state, &v, id, reason).await.map(|_| "Access requested."),
-        _ => Err(ApiError::NotFound),
+        "undo" => app::links::decide_link(&state, &v, id, LinkDecision::Undo, reason).await.map(|_| "Decision undone."),
+        "request-access" => app::links::request_access(&state, &v, id, reason).await.map(|_| "Access requested."),
+        _ => Err(AppError::NotFound),
     };
     outcome(tip, done)
 }

@@ -75,13 +75,13 @@ async fn failed_deliveries_retry_with_backoff_then_count_as_failures() {
     assert_eq!((m.notifications_pending, m.notification_failures), (1, 0), "one retry pending");
     // Acknowledged, so no escalation pages join the one that keeps failing.
     app.post_as(&app.world.analyst, &format!("/api/v1/tips/{id}/acknowledge"), json!({})).await;
-    for _ in 0..web::jobs::outbox::MAX_ATTEMPTS {
+    for _ in 0..app::jobs::outbox::MAX_ATTEMPTS {
         app.advance(31 * MINUTE).await;
     }
     let m = app.state.store.metrics(0).await.unwrap();
     assert_eq!((m.notifications_pending, m.notification_failures), (0, 1));
-    assert_eq!(web::jobs::outbox::backoff_ms(0), 5_000);
-    assert_eq!(web::jobs::outbox::backoff_ms(3), 40_000);
+    assert_eq!(app::jobs::outbox::backoff_ms(0), 5_000);
+    assert_eq!(app::jobs::outbox::backoff_ms(3), 40_000);
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! `spawn_app` and the user-level helpers the tests speak in.
 
+use app::clock::ManualClock;
 use axum::routing::post;
 use domain::staff::Role;
 use serde_json::{Value, json};
@@ -7,8 +8,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use store::Store;
 use store::model::*;
-use web::clock::ManualClock;
-use web::secrets::{Secrets, new_token, token_hash};
+use vault::secrets::{Secrets, new_token, token_hash};
 use web::state::{AppState, Options};
 
 pub const T0: i64 = 1_790_000_000_000;
@@ -164,7 +164,8 @@ async fn build_world(s: &dyn Store, hooks: &Hooks) -> World {
         .unwrap()
         .id;
     let district = s.create_agency(agency("District", SchoolDistrict, None, Some(sheriff)), "t", T0).await.unwrap().id;
-    s.set_setting(web::state::FALLBACK_SETTING, &fusion.to_string()).await.unwrap();
+    let audit = NewAudit::new(T0, "t", domain::audit::AuditAction::SettingChanged, "setting:fallback_agency_id".into());
+    s.set_setting(app::routing::FALLBACK_SETTING, &fusion.to_string(), audit).await.unwrap();
     let high_school = s
         .create_site(
             NewSite {
@@ -281,7 +282,7 @@ impl TestApp {
         password: &str,
         roles: Vec<domain::staff::Role>,
     ) -> i64 {
-        let hash = web::secrets::hash_password(password, true).unwrap();
+        let hash = vault::secrets::hash_password(password, true).unwrap();
         self.state
             .store
             .create_user(
@@ -328,10 +329,10 @@ impl TestApp {
             .await
             .unwrap();
         assert!(page.contains(r#"id="totp-qr" src="data:image/svg+xml;base64,"#), "the QR code is an image");
-        let key = web::mfa::secret_from_text(between(&page, r#"id="totp-secret">"#, "<")).unwrap();
+        let key = vault::mfa::secret_from_text(between(&page, r#"id="totp-secret">"#, "<")).unwrap();
         let csrf = between(&page, r#"name="csrf" value=""#, "\"").to_owned();
         let sealed = between(&page, r#"name="sealed" value=""#, "\"").to_owned();
-        let code = web::mfa::code_at(&key, email, (self.state.now() / 1000) as u64);
+        let code = vault::mfa::code_at(&key, email, (self.state.now() / 1000) as u64);
         let done = client
             .post(self.url("/staff/mfa/setup"))
             .header("cookie", &session)
@@ -409,7 +410,7 @@ impl TestApp {
     /// Moves time and runs the background jobs due at the new moment.
     pub async fn advance(&self, millis: i64) {
         self.clock.advance(millis);
-        web::jobs::run_pending(&self.state).await.unwrap();
+        app::jobs::run_pending(&self.state).await.unwrap();
     }
 
     pub async fn audit_actions(&self, tip_id: i64) -> Vec<String> {

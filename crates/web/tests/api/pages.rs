@@ -35,8 +35,8 @@ async fn a_tip_filed_with_the_form_keeps_no_gps_in_its_photo() {
     assert_eq!(files.len(), 1);
     let (meta, stored) = app.state.store.attachment(files[0].id).await.unwrap();
     assert!(!stored.starts_with(&[0xFF, 0xD8]), "stored encrypted");
-    let key = web::sealed::data_key(&app.state, tip_id).await.unwrap();
-    let bytes = web::crypto::open_bytes(key.as_ref(), &reference, "attachment", &stored).unwrap();
+    let key = app::sealed::data_key(&app.state, tip_id).await.unwrap();
+    let bytes = vault::crypto::open_bytes(key.as_ref(), &reference, "attachment", &stored).unwrap();
     assert!(bytes.starts_with(&[0xFF, 0xD8]), "still a JPEG");
     assert!(!bytes.windows(4).any(|w| w == b"Exif"), "GPS-bearing EXIF removed before storing");
     assert_eq!(meta.filename, "IMG_0042.jpg");
@@ -102,8 +102,8 @@ async fn follow_up_in_the_browser() {
     let d = app.state.store.tip_detail(id).await.unwrap();
     let stored = &d.messages.last().unwrap().body;
     assert!(stored.starts_with("sl1:"), "stored sealed");
-    let key = web::sealed::data_key(&app.state, id).await.unwrap();
-    assert_eq!(web::sealed::open_message(key.as_ref(), &reference, stored), "Seventh grade.");
+    let key = app::sealed::data_key(&app.state, id).await.unwrap();
+    assert_eq!(app::sealed::open_message(key.as_ref(), &reference, stored), "Seventh grade.");
     let anonymous = client.get(app.url("/follow-up/tip")).send().await.unwrap();
     assert_eq!(anonymous.status(), 303, "no session, back to sign-in");
 }

@@ -62,7 +62,7 @@ async fn encryption_without_key() {
     // Stored rows are ciphertext; another server's keys open nothing.
     let contact = app.state.store.tip_contact(id).await.unwrap().unwrap();
     assert!(contact.email.as_deref().unwrap().starts_with("sl1:"));
-    let stranger = web::secrets::Secrets::from_key([99; 32]);
+    let stranger = vault::secrets::Secrets::from_key([99; 32]);
     let wrapped = app.state.store.tip_key(id).await.unwrap();
     assert!(stranger.data_key(wrapped.as_ref()).is_err(), "the data key cannot be unwrapped without this server's key");
 }
@@ -223,7 +223,7 @@ async fn second_factor_before_any_data() {
         .await
         .unwrap();
     assert_eq!(wrong.status(), 401);
-    let code = web::mfa::code_at(&key, "kim@sheriff.test", (app.state.now() / 1000) as u64);
+    let code = vault::mfa::code_at(&key, "kim@sheriff.test", (app.state.now() / 1000) as u64);
     let right = client
         .post(app.url("/staff/mfa"))
         .header("cookie", &next)
@@ -283,12 +283,12 @@ async fn token_expiry_and_revocation() {
     use store::model::{NewAudit, NewToken};
     let app = spawn_app().await;
     let s = app.state.store.as_ref();
-    let token = web::secrets::new_token("slt");
+    let token = vault::secrets::new_token("slt");
     let id = s
         .create_token(
             NewToken {
                 user_id: app.world.analyst.id,
-                token_hash: web::secrets::token_hash(&token),
+                token_hash: vault::secrets::token_hash(&token),
                 label: "t".into(),
                 expires_at: Some(T0 + 60_000),
                 ..Default::default()
@@ -322,13 +322,13 @@ async fn token_scope() {
     let app = spawn_app().await;
     let uid =
         app.user_with_password(app.world.sheriff, "both@sheriff.test", PW, vec![Role::Analyst, Role::Auditor]).await;
-    let token = web::secrets::new_token("slt");
+    let token = vault::secrets::new_token("slt");
     app.state
         .store
         .create_token(
             NewToken {
                 user_id: uid,
-                token_hash: web::secrets::token_hash(&token),
+                token_hash: vault::secrets::token_hash(&token),
                 label: "read-only".into(),
                 scope_roles: Some(vec![Role::Auditor]),
                 ..Default::default()

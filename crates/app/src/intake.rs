@@ -2,15 +2,16 @@
 //! with its notifications and audit events — that the store writes in one transaction.
 //! The receipt is returned only after that commit.
 
-use crate::error::{ApiError, ApiResult};
-use crate::secrets::{self, Secrets};
-use crate::state::{AppState, RoutingData};
+use crate::ctx::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::routing::RoutingData;
 use domain::audit::AuditAction;
 use domain::tip::{Location, NewTip};
 use domain::urgency::{Assessment, Tier};
 use serde_json::json;
 use store::StoreError;
 use store::model::*;
+use vault::secrets::{self, Secrets};
 
 /// What the tipster gets back.
 pub struct Receipt {
@@ -33,33 +34,33 @@ pub struct Idempotency {
 /// stored tip's receipt is returned from there. A first attempt, nearly every request, costs
 /// no lookup.
 pub async fn file_tip(
-    state: &AppState,
+    ctx: &Ctx,
     tip: NewTip,
     attachments: Vec<NewAttachment>,
     idem: Option<Idempotency>,
-) -> ApiResult<Receipt> {
-    let routing = state.routing().await?;
+) -> AppResult<Receipt> {
+    let routing = ctx.routing().await?;
     if let Some(site) = tip.site_id
         && !routing.sites.contains_key(&site)
     {
         // A retry of a tip stored before its site was removed still gets its receipt.
         if let Some(i) = &idem
-            && let Some(receipt) = replay(state, i).await?
+            && let Some(receipt) = replay(ctx, i).await?
         {
             return Ok(receipt);
         }
-        return Err(ApiError::Invalid(domain::FieldError::new("site_id", "is not a registered site")));
+        return Err(AppError::Invalid(domain::FieldError::new("site_id", "is not a registered site")));
     }
     let assessment = assess(&tip, &routing);
-    let now = state.now();
+    let now = ctx.now();
     for _attempt in 0..5 {
         let passphrase = match &idem {
-            Some(i) => state.secrets.idempotent_passphrase(&i.key),
+            Some(i) => ctx.secrets.idempotent_passphrase(&i.key),
             None => secrets::new_passphrase(),
         };
         let reference = secrets::new_reference();
         let record = decide(
-            &state.secrets,
+            &ctx.secrets,
             &tip,
             &assessment,
             &routing,
@@ -74,19 +75,19 @@ pub async fn file_tip(
         // people to match. A plain tip's deadlines are minutes away; the tick covers them, and
         // not waking the jobs for every tip keeps them off the writer under load.
         let wake_jobs = !record.notifications.is_empty() || !record.mentions.is_empty();
-        match state.store.insert_tip(record).await {
+        match ctx.store.insert_tip(record).await {
             Ok(tip_id) => {
                 if wake_jobs {
-                    state.jobs.notify_one();
+                    ctx.jobs.notify_one();
                 }
-                state.publish(crate::state::TipEvent { tip_id, kind: "new", tier: assessment.tier.code(), agencies });
+                ctx.publish(crate::ctx::TipEvent { tip_id, kind: "new", tier: assessment.tier.code(), agencies });
                 return Ok(Receipt { tip_id, reference, passphrase, tier: assessment.tier });
             }
             Err(StoreError::Conflict(_)) => {
                 // Either a concurrent retry with the same key won (answer as it did), or the
                 // random reference collided (draw another).
                 if let Some(i) = &idem
-                    && let Some(receipt) = replay(state, i).await?
+                    && let Some(receipt) = replay(ctx, i).await?
                 {
                     return Ok(receipt);
                 }
@@ -94,22 +95,22 @@ pub async fn file_tip(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::Internal(anyhow::anyhow!("could not draw a free tip reference in five attempts")))
+    Err(AppError::Broken(anyhow::anyhow!("could not draw a free tip reference in five attempts")))
 }
 
-async fn replay(state: &AppState, idem: &Idempotency) -> ApiResult<Option<Receipt>> {
+async fn replay(ctx: &Ctx, idem: &Idempotency) -> AppResult<Option<Receipt>> {
     let key_hash = secrets::sha256_hex(idem.key.as_bytes());
-    let Some((tip_id, request_hash)) = state.store.tip_for_idempotency_key(&key_hash).await? else {
+    let Some((tip_id, request_hash)) = ctx.store.tip_for_idempotency_key(&key_hash).await? else {
         return Ok(None);
     };
     if request_hash != idem.request_hash {
-        return Err(ApiError::Conflict("this Idempotency-Key was already used for a different tip".into()));
+        return Err(AppError::Conflict("this Idempotency-Key was already used for a different tip".into()));
     }
-    let tip = state.store.get_tip(tip_id).await?;
+    let tip = ctx.store.get_tip(tip_id).await?;
     Ok(Some(Receipt {
         tip_id,
         reference: tip.reference,
-        passphrase: state.secrets.idempotent_passphrase(&idem.key),
+        passphrase: ctx.secrets.idempotent_passphrase(&idem.key),
         tier: tip.tier,
     }))
 }
@@ -181,9 +182,9 @@ fn decide(
                 .detail(json!({"count": notifications.len(), "kind": "new_tip"})),
         );
     }
-    let data_key = crate::crypto::random_key();
+    let data_key = vault::crypto::random_key();
     let seal =
-        |field: &str, v: &Option<String>| v.as_ref().map(|x| crate::crypto::seal_text(&data_key, reference, field, x));
+        |field: &str, v: &Option<String>| v.as_ref().map(|x| vault::crypto::seal_text(&data_key, reference, field, x));
     let contact = tip.contact.as_ref().map(|c| ContactRow {
         name: seal("contact.name", &c.name),
         phone: seal("contact.phone", &c.phone),
@@ -192,7 +193,7 @@ fn decide(
     let attachments = attachments
         .iter()
         .map(|a| NewAttachment {
-            data: crate::crypto::seal_bytes(&data_key, reference, "attachment", &a.data),
+            data: vault::crypto::seal_bytes(&data_key, reference, "attachment", &a.data),
             ..a.clone()
         })
         .collect();

@@ -2,24 +2,24 @@
 //! database (so several server processes each see every mention), then each unmatched mention
 //! is queried and its suggestions stored with their reasons.
 
+use crate::ctx::Ctx;
 use crate::resolution::{SUGGEST_MAX, SUGGEST_PROBABILITY, explanation_json, record_of};
-use crate::state::AppState;
 use domain::audit::AuditAction;
 use serde_json::json;
 use store::model::{NewAudit, NewLink};
 
-pub async fn run(state: &AppState) -> anyhow::Result<usize> {
-    let pending = state.store.unmatched_mentions(200).await?;
+pub async fn run(ctx: &Ctx) -> anyhow::Result<usize> {
+    let pending = ctx.store.unmatched_mentions(200).await?;
     if pending.is_empty() {
         return Ok(0);
     }
-    sync(state).await?;
-    let now = state.now();
+    sync(ctx).await?;
+    let now = ctx.now();
     let mut suggested = 0;
     for m in &pending {
         let links: Vec<NewLink> = {
             // A panic elsewhere must not wedge matching for good: a poisoned index is still usable.
-            let resolver = state.resolver.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let resolver = ctx.resolver.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             resolver
                 .index
                 .query(&record_of(m))
@@ -46,20 +46,20 @@ pub async fn run(state: &AppState) -> anyhow::Result<usize> {
             NewAudit::new(now, "system", AuditAction::LinkSuggested, format!("tip:{}", m.tip_id))
                 .detail(json!({"mention_id": m.id, "other_tips": others})),
         ];
-        suggested += state.store.record_matches(m.id, links, audit, now).await?;
+        suggested += ctx.store.record_matches(m.id, links, audit, now).await?;
     }
     Ok(pending.len() + suggested)
 }
 
 /// Adds every mention stored since the last sync to the index.
-pub async fn sync(state: &AppState) -> anyhow::Result<()> {
+pub async fn sync(ctx: &Ctx) -> anyhow::Result<()> {
     loop {
-        let after = state.resolver.lock().unwrap_or_else(std::sync::PoisonError::into_inner).last_id;
-        let page = state.store.mentions_after(after, 5_000).await?;
+        let after = ctx.resolver.lock().unwrap_or_else(std::sync::PoisonError::into_inner).last_id;
+        let page = ctx.store.mentions_after(after, 5_000).await?;
         if page.is_empty() {
             return Ok(());
         }
-        let mut resolver = state.resolver.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut resolver = ctx.resolver.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         for m in &page {
             resolver.add(m);
         }

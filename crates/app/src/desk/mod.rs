@@ -1,8 +1,11 @@
 //! The tip desk's actions: each loads the tip, asks the domain whether the step is allowed,
 //! and commits one change with its audit event. No HTTP here; `api::desk` calls these.
 
-use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
+pub mod dossier;
+pub mod queue;
+
+use crate::ctx::Ctx;
+use crate::error::{AppError, AppResult};
 use domain::audit::AuditAction;
 use domain::staff::{Access, Role, TipAction, Viewer, tip_access};
 use domain::status::{Disposition, Event, Reason, Status, transition};
@@ -12,31 +15,30 @@ use store::model::*;
 
 /// Loads a tip the viewer may act on. A tip of another agency is "not found", never
 /// "forbidden": its existence is not disclosed.
-pub async fn load(state: &AppState, viewer: &Viewer, tip_id: i64, action: TipAction) -> ApiResult<TipDetail> {
-    let detail = state.store.tip_detail(tip_id).await?;
+pub async fn load(ctx: &Ctx, viewer: &Viewer, tip_id: i64, action: TipAction) -> AppResult<TipDetail> {
+    let detail = ctx.store.tip_detail(tip_id).await?;
     let audience = detail.audience();
     if tip_access(viewer, &audience, TipAction::Read) == Access::Deny {
-        return Err(ApiError::NotFound);
+        return Err(AppError::NotFound);
     }
     if tip_access(viewer, &audience, action) == Access::Deny {
         if !audience.holders.contains(&viewer.agency_id) {
-            return Err(ApiError::Forbidden("your agency may read this tip but does not hold it".into()));
+            return Err(AppError::Forbidden("your agency may read this tip but does not hold it".into()));
         }
         let need = match action {
             TipAction::Review => "the supervisor role",
             _ => "the analyst or supervisor role",
         };
-        return Err(ApiError::Forbidden(format!("this needs {need}")));
+        return Err(AppError::Forbidden(format!("this needs {need}")));
     }
     Ok(detail)
 }
 
 /// Reads a tip for a person: the read itself is an audit event.
-pub async fn read(state: &AppState, viewer: &Viewer, tip_id: i64) -> ApiResult<TipDetail> {
-    let detail = load(state, viewer, tip_id, TipAction::Read).await?;
-    state
-        .store
-        .append_audit(NewAudit::new(state.now(), &actor(viewer), AuditAction::TipRead, format!("tip:{tip_id}")))
+pub async fn read(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<TipDetail> {
+    let detail = load(ctx, viewer, tip_id, TipAction::Read).await?;
+    ctx.store
+        .append_audit(NewAudit::new(ctx.now(), &actor(viewer), AuditAction::TipRead, format!("tip:{tip_id}")))
         .await?;
     Ok(detail)
 }
@@ -53,34 +55,29 @@ fn own_route_active(detail: &TipDetail, viewer: &Viewer) -> bool {
     detail.routes.iter().any(|r| r.agency_id == viewer.agency_id && (r.state == "pending" || r.state == "accepted"))
 }
 
-async fn commit(state: &AppState, change: TipChange) -> ApiResult<()> {
+async fn commit(ctx: &Ctx, change: TipChange) -> AppResult<()> {
     let tip_id = change.tip_id;
-    state.store.commit_tip_change(change).await?;
-    state.jobs.notify_one();
-    if let Ok(t) = state.store.get_tip(tip_id).await {
-        state.publish(crate::state::TipEvent {
-            tip_id,
-            kind: "changed",
-            tier: t.tier.code(),
-            agencies: t.active_agencies,
-        });
+    ctx.store.commit_tip_change(change).await?;
+    ctx.jobs.notify_one();
+    if let Ok(t) = ctx.store.get_tip(tip_id).await {
+        ctx.publish(crate::ctx::TipEvent { tip_id, kind: "changed", tier: t.tier.code(), agencies: t.active_agencies });
     }
     Ok(())
 }
 
 /// The receiving agency takes the tip: its route is accepted and the acknowledge clock stops.
-pub async fn acknowledge(state: &AppState, viewer: &Viewer, tip_id: i64) -> ApiResult<()> {
-    let d = load(state, viewer, tip_id, TipAction::Work).await?;
+pub async fn acknowledge(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<()> {
+    let d = load(ctx, viewer, tip_id, TipAction::Work).await?;
     if !own_route_active(&d, viewer) {
-        return Err(ApiError::Conflict("the tip is no longer routed to your agency".into()));
+        return Err(AppError::Conflict("the tip is no longer routed to your agency".into()));
     }
-    let now = state.now();
+    let now = ctx.now();
     let mut c = base(&d, now);
     acknowledge_into(&mut c, &d, viewer, now)?;
-    commit(state, c).await
+    commit(ctx, c).await
 }
 
-fn acknowledge_into(c: &mut TipChange, d: &TipDetail, viewer: &Viewer, now: i64) -> ApiResult<()> {
+fn acknowledge_into(c: &mut TipChange, d: &TipDetail, viewer: &Viewer, now: i64) -> AppResult<()> {
     if d.tip.status.awaits_acknowledgement() {
         c.status = Some(transition(d.tip.status, Event::Acknowledge)?);
         c.acknowledged_at = Some(now);
@@ -102,16 +99,16 @@ fn acknowledge_into(c: &mut TipChange, d: &TipDetail, viewer: &Viewer, now: i64)
 
 /// Assigns the tip to a worker of the viewer's agency; a tip not yet acknowledged is
 /// acknowledged by the same step.
-pub async fn assign(state: &AppState, viewer: &Viewer, tip_id: i64, user_id: i64) -> ApiResult<()> {
-    let d = load(state, viewer, tip_id, TipAction::Work).await?;
-    let user = state.store.user_by_id(user_id).await?.filter(|u| u.agency_id == viewer.agency_id && !u.disabled);
+pub async fn assign(ctx: &Ctx, viewer: &Viewer, tip_id: i64, user_id: i64) -> AppResult<()> {
+    let d = load(ctx, viewer, tip_id, TipAction::Work).await?;
+    let user = ctx.store.user_by_id(user_id).await?.filter(|u| u.agency_id == viewer.agency_id && !u.disabled);
     let Some(user) = user else {
-        return Err(ApiError::Invalid(domain::FieldError::new("user_id", "is not an active user of your agency")));
+        return Err(AppError::Invalid(domain::FieldError::new("user_id", "is not an active user of your agency")));
     };
     if !user.roles.iter().any(|r| matches!(r, Role::Analyst | Role::Supervisor)) {
-        return Err(ApiError::Invalid(domain::FieldError::new("user_id", "must be an analyst or a supervisor")));
+        return Err(AppError::Invalid(domain::FieldError::new("user_id", "must be an analyst or a supervisor")));
     }
-    let now = state.now();
+    let now = ctx.now();
     let mut c = base(&d, now);
     let mut status = d.tip.status;
     if status.awaits_acknowledgement() {
@@ -119,7 +116,7 @@ pub async fn assign(state: &AppState, viewer: &Viewer, tip_id: i64, user_id: i64
         status = Status::Acknowledged;
     }
     if status == Status::Closed || status == Status::AwaitingReview {
-        return Err(ApiError::Conflict(format!(
+        return Err(AppError::Conflict(format!(
             "a tip that is {} cannot be assigned",
             status.code().replace('_', " ")
         )));
@@ -130,49 +127,49 @@ pub async fn assign(state: &AppState, viewer: &Viewer, tip_id: i64, user_id: i64
         NewAudit::new(now, &actor(viewer), AuditAction::TipAssigned, format!("tip:{tip_id}"))
             .detail(json!({"assignee": user.id})),
     );
-    commit(state, c).await
+    commit(ctx, c).await
 }
 
 /// Staff write to the tipster; the tipster reads it at follow-up.
-pub async fn message_tipster(state: &AppState, viewer: &Viewer, tip_id: i64, body: &str) -> ApiResult<()> {
+pub async fn message_tipster(ctx: &Ctx, viewer: &Viewer, tip_id: i64, body: &str) -> AppResult<()> {
     let body = message_body(body)?;
-    let d = load(state, viewer, tip_id, TipAction::Work).await?;
-    let key = crate::sealed::data_key(state, tip_id).await?;
+    let d = load(ctx, viewer, tip_id, TipAction::Work).await?;
+    let key = crate::sealed::data_key(ctx, tip_id).await?;
     let body = crate::sealed::seal_message(key.as_ref(), &d.tip.reference, &body);
-    let now = state.now();
+    let now = ctx.now();
     let mut c = base(&d, now);
     c.messages.push(("staff".into(), Some(viewer.user_id), body));
     c.audit.push(NewAudit::new(now, &actor(viewer), AuditAction::MessageToTipster, format!("tip:{tip_id}")));
-    commit(state, c).await
+    commit(ctx, c).await
 }
 
-pub fn message_body(body: &str) -> ApiResult<String> {
+pub fn message_body(body: &str) -> AppResult<String> {
     let body = body.trim();
     if body.is_empty() {
-        return Err(ApiError::Invalid(domain::FieldError::new("body", "must not be empty")));
+        return Err(AppError::Invalid(domain::FieldError::new("body", "must not be empty")));
     }
     if body.chars().count() > 10_000 {
-        return Err(ApiError::Invalid(domain::FieldError::new("body", "is longer than 10000 characters")));
+        return Err(AppError::Invalid(domain::FieldError::new("body", "is longer than 10000 characters")));
     }
     Ok(body.to_owned())
 }
 
 /// Hands the tip to another agency: the viewer's route is closed as transferred, the other
 /// agency gets a route, and the acknowledge clock starts again on its policy.
-pub async fn transfer(state: &AppState, viewer: &Viewer, tip_id: i64, to_agency: i64, reason: &str) -> ApiResult<()> {
+pub async fn transfer(ctx: &Ctx, viewer: &Viewer, tip_id: i64, to_agency: i64, reason: &str) -> AppResult<()> {
     let reason = Reason::parse(reason)?;
-    let d = load(state, viewer, tip_id, TipAction::Work).await?;
-    let routing = state.routing().await?;
+    let d = load(ctx, viewer, tip_id, TipAction::Work).await?;
+    let routing = ctx.routing().await?;
     let Some(name) = routing.names.get(&to_agency) else {
-        return Err(ApiError::Invalid(domain::FieldError::new("agency_id", "is not a known agency")));
+        return Err(AppError::Invalid(domain::FieldError::new("agency_id", "is not a known agency")));
     };
     if to_agency == viewer.agency_id {
-        return Err(ApiError::Invalid(domain::FieldError::new("agency_id", "is your own agency")));
+        return Err(AppError::Invalid(domain::FieldError::new("agency_id", "is your own agency")));
     }
     if !own_route_active(&d, viewer) {
-        return Err(ApiError::Conflict("the tip is no longer routed to your agency".into()));
+        return Err(AppError::Conflict("the tip is no longer routed to your agency".into()));
     }
-    let now = state.now();
+    let now = ctx.now();
     let mut c = base(&d, now);
     c.route_decisions.push(RouteDecision {
         agency_id: viewer.agency_id,
@@ -192,10 +189,10 @@ pub async fn transfer(state: &AppState, viewer: &Viewer, tip_id: i64, to_agency:
             .reason(reason.as_str())
             .detail(json!({"from": viewer.agency_id, "to": to_agency, "to_name": name})),
     );
-    commit(state, c).await
+    commit(ctx, c).await
 }
 
-fn agency_name(routing: &crate::state::RoutingData, id: i64) -> String {
+fn agency_name(routing: &crate::routing::RoutingData, id: i64) -> String {
     routing.names.get(&id).cloned().unwrap_or_else(|| format!("agency {id}"))
 }
 
@@ -204,10 +201,10 @@ fn agency_name(routing: &crate::state::RoutingData, id: i64) -> String {
 fn restart_clock(
     c: &mut TipChange,
     d: &TipDetail,
-    routing: &crate::state::RoutingData,
+    routing: &crate::routing::RoutingData,
     receivers: &[i64],
     now: i64,
-) -> ApiResult<()> {
+) -> AppResult<()> {
     let others_hold = d.tip.active_agencies.iter().any(|a| !c.route_decisions.iter().any(|r| r.agency_id == *a));
     if others_hold && !d.tip.status.awaits_acknowledgement() {
         return Ok(());
@@ -228,14 +225,14 @@ fn restart_clock(
 
 /// The viewer's agency declines the tip with a reason. If no other agency holds it, it is
 /// routed again, away from every agency that declined or transferred it: never dropped.
-pub async fn decline(state: &AppState, viewer: &Viewer, tip_id: i64, reason: &str) -> ApiResult<()> {
+pub async fn decline(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &str) -> AppResult<()> {
     let reason = Reason::parse(reason)?;
-    let d = load(state, viewer, tip_id, TipAction::Work).await?;
+    let d = load(ctx, viewer, tip_id, TipAction::Work).await?;
     if !own_route_active(&d, viewer) {
-        return Err(ApiError::Conflict("the tip is no longer routed to your agency".into()));
+        return Err(AppError::Conflict("the tip is no longer routed to your agency".into()));
     }
-    let routing = state.routing().await?;
-    let now = state.now();
+    let routing = ctx.routing().await?;
+    let now = ctx.now();
     let mut c = base(&d, now);
     c.route_decisions.push(RouteDecision {
         agency_id: viewer.agency_id,
@@ -268,19 +265,19 @@ pub async fn decline(state: &AppState, viewer: &Viewer, tip_id: i64, reason: &st
             .reason(reason.as_str())
             .detail(json!({"agency_id": viewer.agency_id, "now_with": receivers})),
     );
-    commit(state, c).await
+    commit(ctx, c).await
 }
 
 /// Sets the tier by hand with a reason; the tier triage gave is kept beside it. A tip still
 /// waiting for acknowledgement gets the deadline of its new tier, counted from receipt.
-pub async fn override_tier(state: &AppState, viewer: &Viewer, tip_id: i64, tier: Tier, reason: &str) -> ApiResult<()> {
+pub async fn override_tier(ctx: &Ctx, viewer: &Viewer, tip_id: i64, tier: Tier, reason: &str) -> AppResult<()> {
     let reason = Reason::parse(reason)?;
-    let d = load(state, viewer, tip_id, TipAction::Work).await?;
+    let d = load(ctx, viewer, tip_id, TipAction::Work).await?;
     if d.tip.status == Status::Closed {
-        return Err(ApiError::Conflict("reopen the tip before changing its tier".into()));
+        return Err(AppError::Conflict("reopen the tip before changing its tier".into()));
     }
-    let routing = state.routing().await?;
-    let now = state.now();
+    let routing = ctx.routing().await?;
+    let now = ctx.now();
     let mut c = base(&d, now);
     c.tier_override = Some((tier, reason.as_str().to_owned(), viewer.user_id));
     if d.tip.status.awaits_acknowledgement() {
@@ -300,7 +297,7 @@ pub async fn override_tier(state: &AppState, viewer: &Viewer, tip_id: i64, tier:
             .reason(reason.as_str())
             .detail(json!({"from": d.tip.tier.code(), "to": tier.code(), "original": d.tip.original_tier.code()})),
     );
-    commit(state, c).await
+    commit(ctx, c).await
 }
 
 /// Whether closing this tip with this disposition needs a second person (the Parkland rule):
@@ -313,38 +310,38 @@ pub fn needs_second_review(d: &TipDetail, disposition: Disposition) -> bool {
 /// Closes with a disposition and a written reason, or — when the second-review rule applies —
 /// asks a supervisor to approve; until then the tip stays open and on the clock.
 pub async fn close(
-    state: &AppState,
+    ctx: &Ctx,
     viewer: &Viewer,
     tip_id: i64,
     disposition: Disposition,
     reason: &str,
     prior_tips_reviewed: bool,
-) -> ApiResult<bool> {
+) -> AppResult<bool> {
     let reason = Reason::parse(reason)?;
-    let d = load(state, viewer, tip_id, TipAction::Work).await?;
+    let d = load(ctx, viewer, tip_id, TipAction::Work).await?;
     // The Parkland rule, second half: nobody closes a tip without looking at the other tips
     // about the same person.
-    let links = crate::links::close_check(state, viewer, tip_id).await?;
+    let links = crate::links::close_check(ctx, viewer, tip_id).await?;
     if !links.undecided.is_empty() {
-        return Err(ApiError::Conflict(format!(
+        return Err(AppError::Conflict(format!(
             "this tip may be about the same person as {}: confirm or reject those links before closing",
             links.undecided.join(", ")
         )));
     }
     if !links.confirmed.is_empty() && !prior_tips_reviewed {
-        return Err(ApiError::Conflict(format!(
+        return Err(AppError::Conflict(format!(
             "this tip is about the same person as {}: review them, then close with prior_tips_reviewed set",
             links.confirmed.join(", ")
         )));
     }
     let needs_review = needs_second_review(&d, disposition);
-    let now = state.now();
+    let now = ctx.now();
     let mut c = base(&d, now);
     c.status = Some(transition(d.tip.status, Event::Close { needs_review })?);
     c.disposition = Some(Some((disposition, reason.as_str().to_owned())));
     let object = format!("tip:{tip_id}");
     if needs_review {
-        let routing = state.routing().await?;
+        let routing = ctx.routing().await?;
         let window = routing.policy(viewer.agency_id).window(d.tip.tier).max(domain::time::Millis::HOUR);
         c.close_requested_by = Some(Some(viewer.user_id));
         c.ack_due_at = Some(Some(now + window));
@@ -363,18 +360,18 @@ pub async fn close(
                 .detail(json!({"disposition": disposition.code(), "linked_tips_reviewed": links.confirmed})),
         );
     }
-    commit(state, c).await?;
+    commit(ctx, c).await?;
     Ok(needs_review)
 }
 
 /// A supervisor other than the person who asked approves or rejects a close.
-pub async fn review(state: &AppState, viewer: &Viewer, tip_id: i64, approve: bool, reason: &str) -> ApiResult<()> {
+pub async fn review(ctx: &Ctx, viewer: &Viewer, tip_id: i64, approve: bool, reason: &str) -> AppResult<()> {
     let reason = Reason::parse(reason)?;
-    let d = load(state, viewer, tip_id, TipAction::Review).await?;
+    let d = load(ctx, viewer, tip_id, TipAction::Review).await?;
     if d.tip.close_requested_by == Some(viewer.user_id) {
-        return Err(ApiError::Forbidden("the second review must be done by a different person".into()));
+        return Err(AppError::Forbidden("the second review must be done by a different person".into()));
     }
-    let now = state.now();
+    let now = ctx.now();
     let mut c = base(&d, now);
     let object = format!("tip:{tip_id}");
     if approve {
@@ -398,14 +395,14 @@ pub async fn review(state: &AppState, viewer: &Viewer, tip_id: i64, approve: boo
         c.escalation = Some((d.tip.escalation_level, None));
         c.audit.push(NewAudit::new(now, &actor(viewer), AuditAction::TipCloseRejected, object).reason(reason.as_str()));
     }
-    commit(state, c).await
+    commit(ctx, c).await
 }
 
 /// Reopens a closed tip, with a reason.
-pub async fn reopen(state: &AppState, viewer: &Viewer, tip_id: i64, reason: &str) -> ApiResult<()> {
+pub async fn reopen(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &str) -> AppResult<()> {
     let reason = Reason::parse(reason)?;
-    let d = load(state, viewer, tip_id, TipAction::Work).await?;
-    let now = state.now();
+    let d = load(ctx, viewer, tip_id, TipAction::Work).await?;
+    let now = ctx.now();
     let mut c = base(&d, now);
     c.status = Some(transition(d.tip.status, Event::Reopen)?);
     c.disposition = Some(None);
@@ -414,5 +411,5 @@ pub async fn reopen(state: &AppState, viewer: &Viewer, tip_id: i64, reason: &str
     c.audit.push(
         NewAudit::new(now, &actor(viewer), AuditAction::TipReopened, format!("tip:{tip_id}")).reason(reason.as_str()),
     );
-    commit(state, c).await
+    commit(ctx, c).await
 }

@@ -1,13 +1,13 @@
 //! Opening and sealing a tip's encrypted fields with its data key (see `crypto`).
 
-use crate::crypto::{self, Key};
-use crate::error::ApiResult;
-use crate::state::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppResult;
+use vault::crypto::{self, Key};
 
 /// The tip's data key, unwrapped with this server's wrapping key.
-pub async fn data_key(state: &AppState, tip_id: i64) -> ApiResult<Option<Key>> {
-    let wrapped = state.store.tip_key(tip_id).await?;
-    Ok(state.secrets.data_key(wrapped.as_ref())?)
+pub async fn data_key(ctx: &Ctx, tip_id: i64) -> AppResult<Option<Key>> {
+    let wrapped = ctx.store.tip_key(tip_id).await?;
+    Ok(ctx.secrets.data_key(wrapped.as_ref())?)
 }
 
 /// A message body as people read it. A body this server cannot open is shown as such (and

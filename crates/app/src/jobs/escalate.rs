@@ -2,7 +2,8 @@
 //! agency's on-call contacts, its supervisors, then the partner agency — one rung per
 //! interval, each step recorded, until a person acts.
 
-use crate::state::{AppState, RoutingData};
+use crate::ctx::Ctx;
+use crate::routing::RoutingData;
 use domain::audit::AuditAction;
 use domain::sla::{Rung, rung_interval};
 use domain::status::Status;
@@ -10,21 +11,21 @@ use serde_json::json;
 use std::sync::Arc;
 use store::model::*;
 
-pub async fn run(state: &AppState) -> anyhow::Result<usize> {
-    let routing = state.routing().await?;
-    let now = state.now();
+pub async fn run(ctx: &Ctx) -> anyhow::Result<usize> {
+    let routing = ctx.routing().await?;
+    let now = ctx.now();
     let plan_routing: Arc<RoutingData> = routing.clone();
     let plan = move |tip: &TipRow| plan(tip, &plan_routing, now);
     let mut total = 0;
     loop {
-        let n = state.store.escalate_due(now, 50, &plan).await?;
+        let n = ctx.store.escalate_due(now, 50, &plan).await?;
         total += n;
         if n < 50 {
             break;
         }
     }
     if total > 0 {
-        state.jobs.notify_one();
+        ctx.jobs.notify_one();
     }
     Ok(total)
 }

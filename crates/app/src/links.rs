@@ -5,9 +5,9 @@
 //! record, and offers a request for access — never the other record's content, nor the
 //! matching values that would reveal it.
 
+use crate::ctx::Ctx;
 use crate::desk::{actor, load};
-use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
+use crate::error::{AppError, AppResult};
 use domain::audit::AuditAction;
 use domain::link::{LinkDecision, LinkState, decide};
 use domain::staff::{Access, TipAction, Viewer, tip_access};
@@ -26,14 +26,14 @@ pub struct LinkedTip {
 
 /// Every link of a tip the viewer may read, strongest first, with what the viewer may see
 /// of the other side.
-pub async fn linked(state: &AppState, viewer: &Viewer, tip_id: i64) -> ApiResult<Vec<LinkedTip>> {
-    let links = state.store.links_for_tip(tip_id).await?;
+pub async fn linked(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<Vec<LinkedTip>> {
+    let links = ctx.store.links_for_tip(tip_id).await?;
     let mut out = Vec::new();
     for link in links {
         let other_tip_id = if link.link.tip_id == tip_id { link.link.other_tip_id } else { link.link.tip_id };
-        let audience = state.store.tip_audience(other_tip_id).await?;
+        let audience = ctx.store.tip_audience(other_tip_id).await?;
         let other = if tip_access(viewer, &audience, TipAction::Read) == Access::Allow {
-            Some(state.store.get_tip(other_tip_id).await?)
+            Some(ctx.store.get_tip(other_tip_id).await?)
         } else {
             None
         };
@@ -44,26 +44,26 @@ pub async fn linked(state: &AppState, viewer: &Viewer, tip_id: i64) -> ApiResult
 
 /// Confirm, reject or undo a link. The decider must work one side and read both.
 pub async fn decide_link(
-    state: &AppState,
+    ctx: &Ctx,
     viewer: &Viewer,
     link_id: i64,
     decision: LinkDecision,
     reason: &str,
-) -> ApiResult<()> {
-    let link = state.store.get_link(link_id).await?;
+) -> AppResult<()> {
+    let link = ctx.store.get_link(link_id).await?;
     let (a, b) = (link.link.tip_id, link.link.other_tip_id);
     let readable = |audience: &domain::staff::Audience| tip_access(viewer, audience, TipAction::Read) == Access::Allow;
-    let (aa, ba) = (state.store.tip_audience(a).await?, state.store.tip_audience(b).await?);
+    let (aa, ba) = (ctx.store.tip_audience(a).await?, ctx.store.tip_audience(b).await?);
     if !readable(&aa) && !readable(&ba) {
-        return Err(ApiError::NotFound);
+        return Err(AppError::NotFound);
     }
     if !(readable(&aa) && readable(&ba)) {
-        return Err(ApiError::Forbidden("request access to the other record before deciding this link".into()));
+        return Err(AppError::Forbidden("request access to the other record before deciding this link".into()));
     }
     let works = tip_access(viewer, &aa, TipAction::Work) == Access::Allow
         || tip_access(viewer, &ba, TipAction::Work) == Access::Allow;
     if !works {
-        return Err(ApiError::Forbidden(
+        return Err(AppError::Forbidden(
             "this needs the analyst or supervisor role in an agency holding one of the tips".into(),
         ));
     }
@@ -72,35 +72,35 @@ pub async fn decide_link(
         LinkDecision::Confirm if reason.trim().is_empty() => String::new(),
         _ => Reason::parse(reason)?.as_str().to_owned(),
     };
-    let to = decide(link.state, decision).map_err(|e| ApiError::Conflict(e.to_string()))?;
+    let to = decide(link.state, decision).map_err(|e| AppError::Conflict(e.to_string()))?;
     let action = match decision {
         LinkDecision::Confirm => AuditAction::LinkConfirmed,
         LinkDecision::Reject => AuditAction::LinkRejected,
         LinkDecision::Undo => AuditAction::LinkUndone,
     };
-    let audit = NewAudit::new(state.now(), &actor(viewer), action, format!("tip:{a}"))
+    let audit = NewAudit::new(ctx.now(), &actor(viewer), action, format!("tip:{a}"))
         .reason(&reason)
         .detail(json!({"link_id": link_id, "other_tip_id": b, "from": link.state.code(), "to": to.code()}));
-    state.store.decide_link(link_id, link.state, to, viewer.user_id, &reason, audit).await?;
+    ctx.store.decide_link(link_id, link.state, to, viewer.user_id, &reason, audit).await?;
     Ok(())
 }
 
 /// Ask the agencies holding the other side of a link for read access to it.
-pub async fn request_access(state: &AppState, viewer: &Viewer, link_id: i64, reason: &str) -> ApiResult<i64> {
+pub async fn request_access(ctx: &Ctx, viewer: &Viewer, link_id: i64, reason: &str) -> AppResult<i64> {
     let reason = Reason::parse(reason)?;
-    let link = state.store.get_link(link_id).await?;
+    let link = ctx.store.get_link(link_id).await?;
     let (a, b) = (link.link.tip_id, link.link.other_tip_id);
-    let (aa, ba) = (state.store.tip_audience(a).await?, state.store.tip_audience(b).await?);
+    let (aa, ba) = (ctx.store.tip_audience(a).await?, ctx.store.tip_audience(b).await?);
     let can_read = |x: &domain::staff::Audience| tip_access(viewer, x, TipAction::Read) == Access::Allow;
     let target = match (can_read(&aa), can_read(&ba)) {
         (true, false) => b,
         (false, true) => a,
-        (true, true) => return Err(ApiError::Conflict("you can already read both records".into())),
-        (false, false) => return Err(ApiError::NotFound),
+        (true, true) => return Err(AppError::Conflict("you can already read both records".into())),
+        (false, false) => return Err(AppError::NotFound),
     };
-    let audit = NewAudit::new(state.now(), &actor(viewer), AuditAction::AccessRequested, format!("tip:{target}"))
+    let audit = NewAudit::new(ctx.now(), &actor(viewer), AuditAction::AccessRequested, format!("tip:{target}"))
         .reason(reason.as_str());
-    let id = state
+    let id = ctx
         .store
         .create_access_request(
             NewAccessRequest {
@@ -117,27 +117,21 @@ pub async fn request_access(state: &AppState, viewer: &Viewer, link_id: i64, rea
 }
 
 /// A supervisor of an agency holding the record grants or refuses a request, with a reason.
-pub async fn decide_access(
-    state: &AppState,
-    viewer: &Viewer,
-    request_id: i64,
-    grant: bool,
-    reason: &str,
-) -> ApiResult<()> {
+pub async fn decide_access(ctx: &Ctx, viewer: &Viewer, request_id: i64, grant: bool, reason: &str) -> AppResult<()> {
     let reason = Reason::parse(reason)?;
-    let request = state.store.get_access_request(request_id).await?;
+    let request = ctx.store.get_access_request(request_id).await?;
     let is_requester = request.request.requesting_agency_id == viewer.agency_id;
-    let detail = match load(state, viewer, request.request.tip_id, TipAction::Review).await {
+    let detail = match load(ctx, viewer, request.request.tip_id, TipAction::Review).await {
         Ok(d) => d,
-        Err(ApiError::NotFound) if !is_requester => return Err(ApiError::NotFound),
-        Err(ApiError::NotFound) => return Err(ApiError::Forbidden("the agency holding the record decides".into())),
+        Err(AppError::NotFound) if !is_requester => return Err(AppError::NotFound),
+        Err(AppError::NotFound) => return Err(AppError::Forbidden("the agency holding the record decides".into())),
         Err(e) => return Err(e),
     };
     let action = if grant { AuditAction::AccessGranted } else { AuditAction::AccessRefused };
-    let audit = NewAudit::new(state.now(), &actor(viewer), action, format!("tip:{}", detail.tip.id))
+    let audit = NewAudit::new(ctx.now(), &actor(viewer), action, format!("tip:{}", detail.tip.id))
         .reason(reason.as_str())
         .detail(json!({"request_id": request_id, "agency_id": request.request.requesting_agency_id}));
-    state.store.decide_access_request(request_id, grant, viewer.user_id, reason.as_str(), audit).await?;
+    ctx.store.decide_access_request(request_id, grant, viewer.user_id, reason.as_str(), audit).await?;
     Ok(())
 }
 
@@ -148,9 +142,9 @@ pub struct CloseCheck {
     pub confirmed: Vec<String>,
 }
 
-pub async fn close_check(state: &AppState, viewer: &Viewer, tip_id: i64) -> ApiResult<CloseCheck> {
+pub async fn close_check(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<CloseCheck> {
     let mut check = CloseCheck { undecided: Vec::new(), confirmed: Vec::new() };
-    for l in linked(state, viewer, tip_id).await? {
+    for l in linked(ctx, viewer, tip_id).await? {
         let Some(other) = &l.other else { continue };
         match l.link.state {
             LinkState::Suggested => check.undecided.push(other.reference.clone()),

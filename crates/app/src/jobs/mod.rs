@@ -8,16 +8,16 @@ pub mod escalate;
 pub mod outbox;
 pub mod resolve;
 
-use crate::state::AppState;
+use crate::ctx::Ctx;
 use std::time::Duration;
 
 /// Runs everything due at the clock's present moment, until nothing is left. Tests call
 /// this after moving their manual clock.
-pub async fn run_pending(state: &AppState) -> anyhow::Result<()> {
+pub async fn run_pending(ctx: &Ctx) -> anyhow::Result<()> {
     loop {
-        let escalated = escalate::run(state).await?;
-        let delivered = outbox::run(state).await?;
-        let matched = resolve::run(state).await?;
+        let escalated = escalate::run(ctx).await?;
+        let delivered = outbox::run(ctx).await?;
+        let matched = resolve::run(ctx).await?;
         if escalated == 0 && delivered == 0 && matched == 0 {
             return Ok(());
         }
@@ -25,22 +25,22 @@ pub async fn run_pending(state: &AppState) -> anyhow::Result<()> {
 }
 
 /// The scheduler loop, until `shutdown` resolves.
-pub async fn scheduler(state: AppState, shutdown: tokio::sync::watch::Receiver<bool>) {
+pub async fn scheduler(ctx: Ctx, shutdown: tokio::sync::watch::Receiver<bool>) {
     let mut shutdown = shutdown;
     loop {
         // Each pass runs in its own task: a panic in one job is logged and the clock keeps
         // running, rather than taking the scheduler (and every deadline) down with it.
         let pass = tokio::spawn({
-            let state = state.clone();
-            async move { run_pending(&state).await }
+            let ctx = ctx.clone();
+            async move { run_pending(&ctx).await }
         });
         match pass.await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::error!(error.cause_chain = ?e, "background jobs failed; retrying"),
             Err(e) => tracing::error!(error = %e, "a background job panicked; the scheduler goes on"),
         }
-        let wait = match state.store.next_wakeup().await {
-            Ok(Some(at)) => (at - state.now()).clamp(0, 1_000),
+        let wait = match ctx.store.next_wakeup().await {
+            Ok(Some(at)) => (at - ctx.now()).clamp(0, 1_000),
             Ok(None) => 1_000,
             Err(e) => {
                 tracing::error!(error.cause_chain = ?e, "cannot read the next deadline");
@@ -49,7 +49,7 @@ pub async fn scheduler(state: AppState, shutdown: tokio::sync::watch::Receiver<b
         };
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_millis(wait as u64)) => {}
-            _ = state.jobs.notified() => {}
+            _ = ctx.jobs.notified() => {}
             _ = shutdown.changed() => return,
         }
     }

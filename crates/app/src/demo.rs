@@ -2,13 +2,12 @@
 //! a school district with three schools, a state fusion centre, staff users, and 30 tips
 //! across every tier, filed through the same intake path as real tips.
 
+use crate::admin::{Admin, AgencyInput, SiteInput};
+use crate::ctx::Ctx;
 use crate::intake;
-use crate::secrets::{hash_password, new_token, token_hash};
-use crate::state::{AppState, FALLBACK_SETTING};
 use domain::routing::AgencyKind;
 use domain::staff::Role;
 use domain::tip::{Category, GeoPoint, Location, Narrative, NewTip, SubjectMention};
-use store::model::*;
 
 /// A staff account created for the demo, shown once.
 pub struct DemoLogin {
@@ -28,76 +27,55 @@ fn square(lon0: f64, lat0: f64, lon1: f64, lat1: f64) -> String {
 }
 
 /// Loads the demo world unless the store already holds agencies. Returns the logins created.
-pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
-    let store = &state.store;
-    if !store.list_agencies().await?.is_empty() {
+pub async fn load(ctx: &Ctx) -> anyhow::Result<Vec<DemoLogin>> {
+    if !ctx.store.list_agencies().await?.is_empty() {
         return Ok(Vec::new());
     }
-    let now = state.now();
-    let actor = "demo";
-    let agency = |name: &str, kind, jurisdiction: Option<String>, partner| NewAgency {
+    let now = ctx.now();
+    let admin = Admin::demo(ctx);
+    let agency = |name: &str, kind, jurisdiction: Option<String>, partner| AgencyInput {
         name: name.into(),
         kind,
         jurisdiction,
-        partner_agency_id: partner,
+        partner,
         ack_policy: None,
     };
-    let fusion =
-        store.create_agency(agency("State Fusion Center", AgencyKind::FusionCentre, None, None), actor, now).await?;
-    let sheriff = store
-        .create_agency(
-            agency(
-                "Harlan County Sheriff's Office",
-                AgencyKind::LawEnforcement,
-                Some(square(-87.9, 41.5, -87.3, 42.1)),
-                Some(fusion.id),
-            ),
-            actor,
-            now,
-        )
+    let county = Some(square(-87.9, 41.5, -87.3, 42.1));
+    let city_limits = Some(square(-87.7, 41.7, -87.5, 41.9));
+    let fusion = admin.create_agency(agency("State Fusion Center", AgencyKind::FusionCentre, None, None)).await?;
+    let sheriff = admin
+        .create_agency(agency(
+            "Harlan County Sheriff's Office",
+            AgencyKind::LawEnforcement,
+            county.clone(),
+            Some(fusion.id),
+        ))
         .await?;
-    let city = store
-        .create_agency(
-            agency(
-                "Millbrook Police Department",
-                AgencyKind::LawEnforcement,
-                Some(square(-87.7, 41.7, -87.5, 41.9)),
-                Some(sheriff.id),
-            ),
-            actor,
-            now,
-        )
+    let city = admin
+        .create_agency(agency("Millbrook Police Department", AgencyKind::LawEnforcement, city_limits, Some(sheriff.id)))
         .await?;
-    let district = store
-        .create_agency(
-            agency(
-                "Millbrook Unified School District",
-                AgencyKind::SchoolDistrict,
-                Some(square(-87.9, 41.5, -87.3, 42.1)),
-                Some(sheriff.id),
-            ),
-            actor,
-            now,
-        )
+    let district = admin
+        .create_agency(agency(
+            "Millbrook Unified School District",
+            AgencyKind::SchoolDistrict,
+            county,
+            Some(sheriff.id),
+        ))
         .await?;
-    store.set_setting(FALLBACK_SETTING, &fusion.id.to_string()).await?;
-    let site = |name: &str, lat, lon, address: &str| NewSite {
+    admin.set_fallback(fusion.id).await?;
+    let site = |name: &str, lat, lon, address: &str| SiteInput {
         name: name.into(),
         kind: "school".into(),
-        owner_agency_id: district.id,
+        owner: district.id,
         lat: Some(lat),
         lon: Some(lon),
         address: Some(address.into()),
     };
-    let high = store
-        .create_site(site("Millbrook High School", 41.80, -87.60, "400 Lincoln Ave, Millbrook"), actor, now)
-        .await?;
-    let middle =
-        store.create_site(site("Jefferson Middle School", 41.76, -87.62, "12 Oak St, Millbrook"), actor, now).await?;
-    let elementary = store
-        .create_site(site("Cedar Creek Elementary", 41.60, -87.80, "90 Creek Rd, Harlan County"), actor, now)
-        .await?;
-    state.invalidate_routing().await;
+    let high = admin.create_site(site("Millbrook High School", 41.80, -87.60, "400 Lincoln Ave, Millbrook")).await?;
+    let middle = admin.create_site(site("Jefferson Middle School", 41.76, -87.62, "12 Oak St, Millbrook")).await?;
+    let elementary =
+        admin.create_site(site("Cedar Creek Elementary", 41.60, -87.80, "90 Creek Rd, Harlan County")).await?;
+    ctx.invalidate_routing().await;
 
     let mut logins = Vec::new();
     let people = [
@@ -130,40 +108,15 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
         ("auditor@fusion.demo", "Quinn Baker", fusion.id, "State Fusion Center", vec![Role::Auditor]),
     ];
     for (email, name, agency_id, agency_name, roles) in people {
-        let password = new_token("pw").chars().skip(3).take(16).collect::<String>();
-        let user = store
-            .create_user(
-                NewUser {
-                    agency_id,
-                    email: email.into(),
-                    display_name: name.into(),
-                    roles: roles.clone(),
-                    password_hash: hash_password(&password, state.options.fast_password_hash)?,
-                },
-                actor,
-                now,
-            )
-            .await?;
-        let token = new_token("slt");
-        store
-            .create_token(
-                NewToken {
-                    user_id: user.id,
-                    token_hash: token_hash(&token),
-                    label: "demo".into(),
-                    expires_at: None,
-                    ..Default::default()
-                },
-                actor,
-                now,
-            )
-            .await?;
-        let secret = crate::mfa::new_secret();
-        store
-            .set_mfa(user.id, Some(crate::mfa::seal_secret(&state.secrets.keyring, &secret)), Some(now), vec![], None)
+        let (user, password) = admin.create_user(agency_id, email, Some(name), roles.clone()).await?;
+        let token = admin.create_token(&user, 366, Vec::new(), "demo").await?;
+        // Demo accounts start with a second factor, so the printed key signs in at once.
+        let secret = vault::mfa::new_secret();
+        ctx.store
+            .set_mfa(user.id, Some(vault::mfa::seal_secret(&ctx.secrets.keyring, &secret)), Some(now), vec![], None)
             .await?;
         logins.push(DemoLogin {
-            totp: crate::mfa::secret_text(&secret),
+            totp: vault::mfa::secret_text(&secret),
             email: email.into(),
             agency: agency_name.into(),
             roles: roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(","),
@@ -189,7 +142,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
                 .unwrap_or_default(),
             contact: None,
         };
-        intake::file_tip(state, tip, Vec::new(), None).await.map_err(|e| anyhow::anyhow!("demo tip {i}: {e}"))?;
+        intake::file_tip(ctx, tip, Vec::new(), None).await.map_err(|e| anyhow::anyhow!("demo tip {i}: {e}"))?;
     }
     Ok(logins)
 }

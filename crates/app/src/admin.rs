@@ -1,0 +1,260 @@
+//! Administration: agencies, sites, escalation contacts, staff accounts, API tokens and the
+//! fallback agency. One implementation for the console and the `sightline` command: the same
+//! checks, the same audit events (each written in the transaction of its change).
+
+use crate::ctx::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::policy::SecurityPolicy;
+use crate::routing::FALLBACK_SETTING;
+use domain::audit::AuditAction;
+use domain::routing::AgencyKind;
+use domain::staff::{Role, Viewer};
+use domain::tip::{GeoPoint, short_text};
+use std::sync::Arc;
+use store::Store;
+use store::model::*;
+use vault::secrets::{hash_password, new_token, token_hash};
+
+/// Who administers, and with what: the store, the actor written in the audit trail, the time.
+pub struct Admin {
+    store: Arc<dyn Store>,
+    actor: String,
+    now: i64,
+    fast_password_hash: bool,
+}
+
+impl Admin {
+    /// An administrator on the console: needs the admin role.
+    pub fn for_viewer(ctx: &Ctx, viewer: &Viewer) -> AppResult<Admin> {
+        if !viewer.has(Role::Admin) {
+            return Err(AppError::Forbidden("administration needs the admin role".into()));
+        }
+        Ok(Admin {
+            store: ctx.store.clone(),
+            actor: crate::desk::actor(viewer),
+            now: ctx.now(),
+            fast_password_hash: ctx.options.fast_password_hash,
+        })
+    }
+
+    /// The demo world's loader: actor `demo`.
+    pub fn demo(ctx: &Ctx) -> Admin {
+        Admin {
+            store: ctx.store.clone(),
+            actor: "demo".into(),
+            now: ctx.now(),
+            fast_password_hash: ctx.options.fast_password_hash,
+        }
+    }
+
+    /// The operator at the machine (the `sightline` command): actor `cli`.
+    pub fn local(store: Arc<dyn Store>, now: i64) -> Admin {
+        Admin { store, actor: "cli".into(), now, fast_password_hash: false }
+    }
+
+    async fn agency_exists(&self, field: &str, id: i64) -> AppResult<()> {
+        if self.store.list_agencies().await?.iter().any(|a| a.id == id) {
+            Ok(())
+        } else {
+            Err(AppError::invalid(field, format!("there is no agency with id {id}")))
+        }
+    }
+
+    pub async fn create_agency(&self, a: AgencyInput) -> AppResult<Agency> {
+        let name = required("name", &a.name)?;
+        if let Some(text) = &a.jurisdiction {
+            crate::geo::parse_jurisdiction(text).map_err(|e| AppError::invalid("jurisdiction", e))?;
+        }
+        if let Some(p) = a.partner {
+            self.agency_exists("partner", p).await?;
+        }
+        if let Some(windows) = a.ack_policy
+            && windows.iter().any(|w| *w < 60_000)
+        {
+            return Err(AppError::invalid("ack_minutes", "every window must be at least one minute"));
+        }
+        let new = NewAgency {
+            name,
+            kind: a.kind,
+            jurisdiction: a.jurisdiction,
+            partner_agency_id: a.partner,
+            ack_policy: a.ack_policy,
+        };
+        Ok(self.store.create_agency(new, &self.actor, self.now).await?)
+    }
+
+    pub async fn create_site(&self, s: SiteInput) -> AppResult<Site> {
+        let name = required("name", &s.name)?;
+        if let (Some(lat), Some(lon)) = (s.lat, s.lon) {
+            GeoPoint::parse(lat, lon)?;
+        } else if s.lat.is_some() != s.lon.is_some() {
+            return Err(AppError::invalid(
+                if s.lat.is_some() { "lon" } else { "lat" },
+                "give both lat and lon, or neither",
+            ));
+        }
+        self.agency_exists("owner", s.owner).await?;
+        let kind = short_text("kind", Some(&s.kind))?.unwrap_or_else(|| "school".into());
+        let address = short_text("address", s.address.as_deref())?;
+        let new = NewSite { name, kind, owner_agency_id: s.owner, lat: s.lat, lon: s.lon, address };
+        Ok(self.store.create_site(new, &self.actor, self.now).await?)
+    }
+
+    pub async fn create_contact(
+        &self,
+        agency: i64,
+        role: ContactRole,
+        name: &str,
+        webhook: &str,
+    ) -> AppResult<Contact> {
+        let name = required("name", name)?;
+        if !(webhook.starts_with("https://") || webhook.starts_with("http://")) {
+            return Err(AppError::invalid("webhook", "must be an http(s) URL"));
+        }
+        self.agency_exists("agency", agency).await?;
+        let new = NewContact { agency_id: agency, role, name, webhook_url: webhook.to_owned() };
+        Ok(self.store.create_contact(new, &self.actor, self.now).await?)
+    }
+
+    /// Adds a staff user with a generated password, returned once (stored as an Argon2id hash).
+    /// The user sets up a second factor at first sign-in.
+    pub async fn create_user(
+        &self,
+        agency: i64,
+        email: &str,
+        name: Option<&str>,
+        roles: Vec<Role>,
+    ) -> AppResult<(User, String)> {
+        let email = email.trim();
+        if !email.contains('@') || email.len() > 254 {
+            return Err(AppError::invalid("email", "is not an e-mail address"));
+        }
+        if roles.is_empty() {
+            return Err(AppError::invalid("role", "give at least one role"));
+        }
+        self.agency_exists("agency", agency).await?;
+        let password: String = new_token("pw").chars().skip(3).take(20).collect();
+        let display_name = short_text("name", name)?.unwrap_or_else(|| email.to_owned());
+        let new = NewUser {
+            agency_id: agency,
+            email: email.to_owned(),
+            display_name,
+            roles,
+            password_hash: hash_password(&password, self.fast_password_hash)?,
+        };
+        Ok((self.store.create_user(new, &self.actor, self.now).await?, password))
+    }
+
+    /// The agency that receives tips no site or jurisdiction matches.
+    pub async fn set_fallback(&self, agency: i64) -> AppResult<()> {
+        self.agency_exists("agency", agency).await?;
+        let audit =
+            NewAudit::new(self.now, &self.actor, AuditAction::SettingChanged, format!("setting:{FALLBACK_SETTING}"))
+                .detail(serde_json::json!({"value": agency}));
+        Ok(self.store.set_setting(FALLBACK_SETTING, &agency.to_string(), audit).await?)
+    }
+
+    pub async fn user(&self, email: &str) -> AppResult<User> {
+        self.store.user_by_email(email.trim()).await?.ok_or_else(|| AppError::invalid("email", "no such user"))
+    }
+
+    /// Unlocks an account locked after failed sign-ins.
+    pub async fn unlock(&self, user: &User) -> AppResult<()> {
+        let audit = NewAudit::new(self.now, &self.actor, AuditAction::AccountUnlocked, format!("user:{}", user.id));
+        Ok(self.store.update_account(user.id, true, None, None, audit).await?)
+    }
+
+    /// Disables an account (its sessions and tokens end), or enables it again.
+    pub async fn set_enabled(&self, user: &User, enabled: bool) -> AppResult<()> {
+        let action = if enabled { AuditAction::AccountUpdated } else { AuditAction::AccountDisabled };
+        let audit = NewAudit::new(self.now, &self.actor, action, format!("user:{}", user.id)).reason(if enabled {
+            "enabled"
+        } else {
+            "disabled by an administrator"
+        });
+        // Enabling also restarts the idle clock, or the account would be disabled again at once.
+        Ok(self.store.update_account(user.id, enabled, Some(!enabled), None, audit).await?)
+    }
+
+    /// Allows (or withdraws) revealing tipsters' contact details.
+    pub async fn set_reveal(&self, user: &User, allowed: bool) -> AppResult<()> {
+        let audit = NewAudit::new(self.now, &self.actor, AuditAction::AccountUpdated, format!("user:{}", user.id))
+            .detail(serde_json::json!({"can_reveal_contact": allowed}));
+        Ok(self.store.update_account(user.id, false, None, Some(allowed), audit).await?)
+    }
+
+    /// Removes a user's second factor; they set up a new one at next sign-in.
+    pub async fn reset_mfa(&self, user: &User) -> AppResult<()> {
+        let audit = NewAudit::new(self.now, &self.actor, AuditAction::MfaReset, format!("user:{}", user.id))
+            .reason("reset by an administrator");
+        Ok(self.store.set_mfa(user.id, None, None, vec![], Some(audit)).await?)
+    }
+
+    /// Sets a password under the password rules.
+    pub async fn set_password(&self, user: &User, password: &str, policy: &SecurityPolicy) -> AppResult<()> {
+        if let Some(problem) = policy.password_problem(password, &user.email) {
+            return Err(AppError::invalid("password", problem));
+        }
+        let audit = NewAudit::new(self.now, &self.actor, AuditAction::AccountUpdated, format!("user:{}", user.id))
+            .reason("password set");
+        Ok(self.store.set_password(user.id, &hash_password(password, self.fast_password_hash)?, audit).await?)
+    }
+
+    /// An API token for a user, limited to some of their roles if asked; shown once, stored hashed.
+    pub async fn create_token(
+        &self,
+        user: &User,
+        expires_days: i64,
+        roles: Vec<Role>,
+        label: &str,
+    ) -> AppResult<String> {
+        if !(1..=366).contains(&expires_days) {
+            return Err(AppError::invalid("expires_days", "from 1 to 366"));
+        }
+        if let Some(r) = roles.iter().find(|r| !user.roles.contains(r)) {
+            return Err(AppError::invalid("role", format!("the user does not have the role {}", r.code())));
+        }
+        let token = new_token("slt");
+        let new = NewToken {
+            user_id: user.id,
+            token_hash: token_hash(&token),
+            label: label.to_owned(),
+            expires_at: Some(self.now + expires_days * 86_400_000),
+            scope_roles: (!roles.is_empty()).then_some(roles),
+            ..Default::default()
+        };
+        self.store.create_token(new, &self.actor, self.now).await?;
+        Ok(token)
+    }
+
+    pub async fn revoke_token(&self, id: i64) -> AppResult<()> {
+        let audit = NewAudit::new(self.now, &self.actor, AuditAction::TokenRevoked, format!("token:{id}"));
+        Ok(self.store.revoke_token(id, audit).await?)
+    }
+}
+
+/// A new agency as an administrator describes it.
+pub struct AgencyInput {
+    pub name: String,
+    pub kind: AgencyKind,
+    /// GeoJSON text (Polygon or MultiPolygon).
+    pub jurisdiction: Option<String>,
+    pub partner: Option<i64>,
+    /// Acknowledge windows in ms: life_safety, urgent, standard, informational.
+    pub ack_policy: Option<[i64; 4]>,
+}
+
+/// A new site as an administrator describes it.
+pub struct SiteInput {
+    pub name: String,
+    /// school, campus, house_of_worship, … (default school)
+    pub kind: String,
+    pub owner: i64,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub address: Option<String>,
+}
+
+fn required(field: &str, value: &str) -> AppResult<String> {
+    short_text(field, Some(value))?.ok_or_else(|| AppError::invalid(field, "is required"))
+}

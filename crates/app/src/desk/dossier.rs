@@ -1,0 +1,45 @@
+//! A tip as staff see it on one screen: the record, its conversation opened with the tip's
+//! key, every recorded event, the other tips on the same person, the files. Reading it is an
+//! audit event.
+
+use crate::ctx::Ctx;
+use crate::error::AppResult;
+use crate::links::LinkedTip;
+use domain::audit::StoredAudit;
+use domain::staff::{Role, Viewer};
+use store::model::{AttachmentMeta, TipDetail, User};
+
+pub struct Dossier {
+    pub detail: TipDetail,
+    /// The message bodies, opened, in the order of `detail.messages`.
+    pub messages: Vec<String>,
+    /// Every recorded event on the tip, oldest first.
+    pub timeline: Vec<StoredAudit>,
+    /// Other tips that may be about the same person, strongest first.
+    pub linked: Vec<LinkedTip>,
+    pub attachments: Vec<AttachmentMeta>,
+}
+
+/// The tip for this viewer, its read recorded first.
+pub async fn dossier(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<Dossier> {
+    let detail = super::read(ctx, viewer, tip_id).await?;
+    let key = crate::sealed::data_key(ctx, tip_id).await?;
+    let messages = detail
+        .messages
+        .iter()
+        .map(|m| crate::sealed::open_message(key.as_ref(), &detail.tip.reference, &m.body))
+        .collect();
+    let timeline = ctx.store.audit_for_object(&format!("tip:{tip_id}")).await?;
+    let linked = crate::links::linked(ctx, viewer, tip_id).await?;
+    let attachments = ctx.store.attachments(tip_id).await?;
+    Ok(Dossier { detail, messages, timeline, linked, attachments })
+}
+
+/// The people of the viewer's agency a tip can be assigned to.
+pub async fn colleagues(ctx: &Ctx, viewer: &Viewer) -> AppResult<Vec<User>> {
+    let users = ctx.store.list_users(viewer.agency_id).await?;
+    Ok(users
+        .into_iter()
+        .filter(|u| !u.disabled && u.roles.iter().any(|r| matches!(r, Role::Analyst | Role::Supervisor)))
+        .collect())
+}

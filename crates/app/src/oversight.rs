@@ -1,0 +1,71 @@
+//! Oversight: revealing a tipster's contact details (a reason, a granted permission, an audit
+//! event first), and the auditor's search of the audit trail (itself recorded).
+
+use crate::ctx::Ctx;
+use crate::desk::{actor, load};
+use crate::error::{AppError, AppResult};
+use domain::audit::{AuditAction, StoredAudit};
+use domain::staff::{Role, TipAction, Viewer};
+use domain::status::Reason;
+use store::model::{AuditQuery, NewAudit};
+
+/// A tipster's contact details, opened.
+pub struct Contact {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// Reveals the contact details a tipster chose to give. Needs the reveal permission an
+/// administrator grants, and a reason; the reveal is recorded before anything is shown.
+pub async fn reveal_contact(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &str) -> AppResult<Contact> {
+    let reason = Reason::parse(reason)?;
+    let d = load(ctx, viewer, tip_id, TipAction::Work).await?;
+    if !ctx.store.account_security(viewer.user_id).await?.can_reveal_contact {
+        return Err(AppError::Forbidden("revealing contact details needs a permission an administrator grants".into()));
+    }
+    let Some(stored) = ctx.store.tip_contact(tip_id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let key = crate::sealed::data_key(ctx, tip_id).await?;
+    let open = |field: &str, v: &Option<String>| -> AppResult<Option<String>> {
+        Ok(match v {
+            Some(v) => Some(vault::crypto::open_text(key.as_ref(), &d.tip.reference, field, v)?),
+            None => None,
+        })
+    };
+    let contact = Contact {
+        name: open("contact.name", &stored.name)?,
+        phone: open("contact.phone", &stored.phone)?,
+        email: open("contact.email", &stored.email)?,
+    };
+    // Fail closed: no audit event, no contact details.
+    ctx.store
+        .append_audit(
+            NewAudit::new(ctx.now(), &actor(viewer), AuditAction::ContactRevealed, format!("tip:{tip_id}"))
+                .reason(reason.as_str()),
+        )
+        .await?;
+    Ok(contact)
+}
+
+/// Searches the audit trail (auditors only); the search is itself an audit event.
+pub async fn search_audit(ctx: &Ctx, viewer: &Viewer, query: &AuditQuery) -> AppResult<Vec<StoredAudit>> {
+    if !viewer.has(Role::Auditor) {
+        return Err(AppError::Forbidden("the audit trail is for auditors".into()));
+    }
+    if !(1..=100_000).contains(&query.limit) {
+        return Err(AppError::invalid("limit", "must be from 1 to 100000"));
+    }
+    let events = ctx.store.search_audit(query).await?;
+    let detail = serde_json::json!({
+        "actor": query.actor, "action": query.action, "object": query.object,
+        "from": query.from_ms, "to": query.to_ms, "results": events.len(),
+    });
+    ctx.store
+        .append_audit(
+            NewAudit::new(ctx.now(), &actor(viewer), AuditAction::AuditSearched, "audit:trail".into()).detail(detail),
+        )
+        .await?;
+    Ok(events)
+}

@@ -1,0 +1,130 @@
+//! The tipster's follow-up: sign in with reference and passphrase, read the status and the
+//! conversation, answer questions and add information and files.
+
+use crate::ctx::{Ctx, TipEvent};
+use crate::error::{AppError, AppResult};
+use crate::intake::passphrase_hash;
+use crate::sealed;
+use domain::audit::AuditAction;
+use domain::status::Status;
+use store::model::{NewAttachment, NewAudit, TipChange};
+use vault::secrets::{new_token, normalise_code, token_hash};
+
+/// Checks a reference and passphrase and opens a session: the token, or `Unauthorized`
+/// (the same whether the reference exists or not).
+pub async fn open_session(ctx: &Ctx, reference: &str, passphrase: &str) -> AppResult<String> {
+    let reference = format_reference(reference);
+    let key = reference.clone().unwrap_or_default();
+    if ctx.limiter.exceeded(crate::limiter::PASSPHRASE, key.as_bytes(), ctx.now()) {
+        return Err(AppError::TooMany);
+    }
+    // The hash is computed whether or not the reference exists, so timing tells nothing.
+    let offered = passphrase_hash(&ctx.secrets, passphrase);
+    let found = match reference {
+        Some(r) => ctx.store.tip_credentials(&r).await?,
+        None => None,
+    };
+    let matches = found.as_ref().is_some_and(|(_, stored)| vault::same_secret(offered.as_bytes(), stored.as_bytes()));
+    let Some((tip_id, _)) = found.filter(|_| matches) else {
+        ctx.limiter.allow(crate::limiter::PASSPHRASE, key.as_bytes(), ctx.now());
+        return Err(AppError::Unauthorized);
+    };
+    let token = new_token("tps");
+    let now = ctx.now();
+    ctx.store.create_tipster_session(&token_hash(&token), tip_id, now + ctx.options.tipster_session_ms, now).await?;
+    Ok(token)
+}
+
+/// The tip a tipster's session token opens, if it is still valid.
+pub async fn session_tip(ctx: &Ctx, token: &str) -> AppResult<Option<i64>> {
+    Ok(ctx.store.tipster_session(&token_hash(token), ctx.now()).await?)
+}
+
+fn format_reference(typed: &str) -> Option<String> {
+    let code = normalise_code(typed);
+    (code.len() == 8).then(|| format!("{}-{}", &code[..4], &code[4..]))
+}
+
+/// Who wrote a message, as the tipster sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum From {
+    You,
+    Staff,
+}
+
+pub struct TipsterMessage {
+    pub from: From,
+    pub body: String,
+    pub at: i64,
+}
+
+/// What the tipster sees of their own tip.
+pub struct TipsterView {
+    pub reference: String,
+    pub status: Status,
+    pub category: String,
+    pub received_at: i64,
+    pub messages: Vec<TipsterMessage>,
+}
+
+/// The tipster's own tip: its status and the conversation, opened with the tip's key.
+pub async fn view(ctx: &Ctx, tip_id: i64) -> AppResult<TipsterView> {
+    let d = ctx.store.tip_detail(tip_id).await?;
+    let key = sealed::data_key(ctx, tip_id).await?;
+    let reference = d.tip.reference.clone();
+    Ok(TipsterView {
+        messages: d
+            .messages
+            .into_iter()
+            .map(|m| TipsterMessage {
+                from: if m.author == "tipster" { From::You } else { From::Staff },
+                body: sealed::open_message(key.as_ref(), &reference, &m.body),
+                at: m.created_at,
+            })
+            .collect(),
+        reference,
+        status: d.tip.status,
+        category: d.tip.category,
+        received_at: d.tip.received_at,
+    })
+}
+
+/// Adds a tipster's message (and files) to their tip, retrying if staff changed the tip meanwhile.
+pub async fn add_message(ctx: &Ctx, tip_id: i64, body: Option<String>, files: Vec<NewAttachment>) -> AppResult<()> {
+    let body = body.map(|b| crate::desk::message_body(&b)).transpose()?;
+    if body.is_none() && files.is_empty() {
+        return Err(AppError::invalid("body", "write a message or add a file"));
+    }
+    let key = sealed::data_key(ctx, tip_id).await?;
+    for _ in 0..3 {
+        let tip = ctx.store.get_tip(tip_id).await?;
+        let now = ctx.now();
+        let detail = serde_json::json!({"message": body.is_some(), "attachments": files.len()});
+        let sealed_body = body.as_deref().map(|b| sealed::seal_message(key.as_ref(), &tip.reference, b));
+        let sealed_files: Vec<NewAttachment> = files
+            .iter()
+            .map(|f| NewAttachment { data: sealed::seal_file(key.as_ref(), &tip.reference, &f.data), ..f.clone() })
+            .collect();
+        let change = TipChange {
+            tip_id,
+            expected_version: tip.version,
+            now,
+            messages: sealed_body.iter().map(|b| ("tipster".to_owned(), None, b.clone())).collect(),
+            attachments: sealed_files,
+            audit: vec![
+                NewAudit::new(now, "tipster", AuditAction::MessageFromTipster, format!("tip:{tip_id}")).detail(detail),
+            ],
+            ..Default::default()
+        };
+        match ctx.store.commit_tip_change(change).await {
+            Ok(()) => {
+                ctx.publish(TipEvent { tip_id, kind: "changed", tier: tip.tier.code(), agencies: tip.active_agencies });
+                return Ok(());
+            }
+            // Staff changed the tip meanwhile: the message must still land.
+            Err(store::StoreError::Conflict(_)) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Conflict("the tip is busy; please send again".into()))
+}

@@ -1,0 +1,217 @@
+//! A tip as staff see it: the queue's summary and the whole dossier, for the API and the pages.
+
+use super::link::LinkView;
+use crate::views::rfc3339;
+use app::desk::dossier::Dossier;
+use domain::status::Status;
+use serde::{Deserialize, Serialize};
+use store::model::TipRow;
+use utoipa::ToSchema;
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct TipSummary {
+    pub id: i64,
+    pub reference: String,
+    pub category: String,
+    pub tier: String,
+    pub status: String,
+    pub received_at: String,
+    /// When it must be acknowledged (or reviewed) by; absent once a person has it.
+    pub due_at: Option<String>,
+    /// Milliseconds left to `due_at` (negative when overdue).
+    pub due_in_ms: Option<i64>,
+    pub overdue: bool,
+    pub escalation_level: i64,
+    pub assignee_id: Option<i64>,
+    pub agencies: Vec<i64>,
+    /// The first 200 characters of the narrative.
+    pub excerpt: String,
+}
+
+impl TipSummary {
+    pub fn of(t: &TipRow, now: i64) -> TipSummary {
+        TipSummary {
+            id: t.id,
+            reference: t.reference.clone(),
+            category: t.category.clone(),
+            tier: t.tier.code().into(),
+            status: t.status.code().into(),
+            received_at: rfc3339(t.received_at),
+            due_at: t.ack_due_at.map(rfc3339),
+            due_in_ms: t.ack_due_at.map(|d| d - now),
+            overdue: t.ack_due_at.is_some_and(|d| d < now),
+            escalation_level: t.escalation_level,
+            assignee_id: t.assignee_id,
+            agencies: t.active_agencies.clone(),
+            excerpt: t.narrative.chars().take(200).collect(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct EvidenceSpan {
+    /// Byte offsets into the narrative.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct FactorView {
+    pub kind: String,
+    pub evidence: Vec<EvidenceSpan>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct RouteView {
+    pub agency_id: i64,
+    pub agency: String,
+    /// Why this agency received the tip.
+    pub reason: String,
+    /// pending, accepted, declined or transferred.
+    pub state: String,
+    pub decision_reason: Option<String>,
+    pub at: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct MessageView {
+    /// tipster or staff.
+    pub from: String,
+    pub user_id: Option<i64>,
+    pub body: String,
+    pub at: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct SubjectView {
+    pub name: Option<String>,
+    pub age: Option<i64>,
+    pub dob: Option<String>,
+    pub school: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub handles: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct EventView {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub reason: String,
+    pub detail: serde_json::Value,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct TipDetailView {
+    #[serde(flatten)]
+    pub summary: TipSummary,
+    pub narrative: String,
+    pub language: String,
+    pub location_text: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub site_id: Option<i64>,
+    /// The rule that set the tier, as an id and in words.
+    pub tier_rule: String,
+    pub tier_rule_text: String,
+    /// The tier triage gave, kept when a person overrides it.
+    pub original_tier: String,
+    pub tier_override_reason: Option<String>,
+    pub factors: Vec<FactorView>,
+    pub subjects: Vec<SubjectView>,
+    pub routes: Vec<RouteView>,
+    pub messages: Vec<MessageView>,
+    pub disposition: Option<String>,
+    pub disposition_reason: Option<String>,
+    /// True when a close waits for a supervisor's second review.
+    pub awaiting_review: bool,
+    pub contact_given: bool,
+    /// Every recorded event on this tip, oldest first.
+    pub timeline: Vec<EventView>,
+    /// Other tips that may be about the same person, strongest first, with reasons.
+    pub linked_tips: Vec<super::link::LinkView>,
+}
+
+impl TipDetailView {
+    /// The dossier as the API returns it and the tip page shows it.
+    pub fn of(dossier: &Dossier, now: i64) -> TipDetailView {
+        let d = &dossier.detail;
+        TipDetailView {
+            summary: TipSummary::of(&d.tip, now),
+            narrative: d.tip.narrative.clone(),
+            language: d.tip.language.clone(),
+            location_text: d.tip.location_text.clone(),
+            lat: d.tip.lat,
+            lon: d.tip.lon,
+            site_id: d.tip.site_id,
+            tier_rule: d.tip.tier_rule.clone(),
+            tier_rule_text: d.tip.tier_rule_text.clone(),
+            original_tier: d.tip.original_tier.code().into(),
+            tier_override_reason: d.tip.tier_override_reason.clone(),
+            factors: d
+                .factors
+                .iter()
+                .map(|f| FactorView {
+                    kind: f.kind.clone(),
+                    evidence: serde_json::from_str(&f.evidence).unwrap_or_default(),
+                })
+                .collect(),
+            subjects: d
+                .subjects
+                .iter()
+                .map(|s| SubjectView {
+                    name: s.name.clone(),
+                    age: s.age,
+                    dob: s.dob.clone(),
+                    school: s.school.clone(),
+                    phone: s.phone.clone(),
+                    email: s.email.clone(),
+                    handles: s.handles.clone(),
+                })
+                .collect(),
+            routes: d
+                .routes
+                .iter()
+                .map(|r| RouteView {
+                    agency_id: r.agency_id,
+                    agency: r.agency_name.clone(),
+                    reason: r.reason.clone(),
+                    state: r.state.clone(),
+                    decision_reason: r.decision_reason.clone(),
+                    at: rfc3339(r.decided_at.unwrap_or(r.created_at)),
+                })
+                .collect(),
+            messages: d
+                .messages
+                .iter()
+                .zip(&dossier.messages)
+                .map(|(m, body)| MessageView {
+                    from: m.author.clone(),
+                    user_id: m.user_id,
+                    body: body.clone(),
+                    at: rfc3339(m.created_at),
+                })
+                .collect(),
+            disposition: d.tip.disposition.map(|x| x.code().to_owned()),
+            disposition_reason: d.tip.disposition_reason.clone(),
+            awaiting_review: d.tip.status == Status::AwaitingReview,
+            contact_given: d.has_contact,
+            timeline: dossier
+                .timeline
+                .iter()
+                .map(|e| EventView {
+                    seq: e.seq,
+                    at: rfc3339(e.at_ms),
+                    actor: e.actor.clone(),
+                    action: e.action.clone(),
+                    reason: e.reason.clone(),
+                    detail: serde_json::from_str(&e.detail).unwrap_or_default(),
+                })
+                .collect(),
+            linked_tips: dossier.linked.iter().map(|l| LinkView::of(d.tip.id, l)).collect(),
+        }
+    }
+}
