@@ -54,6 +54,17 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<domain::desk::Refusal> for AppError {
+    fn from(r: domain::desk::Refusal) -> Self {
+        use domain::desk::Refusal;
+        match r {
+            Refusal::NotFound => AppError::NotFound,
+            Refusal::Forbidden(why) => AppError::Forbidden(why),
+            Refusal::Conflict(why) => AppError::Conflict(why),
+        }
+    }
+}
+
 impl From<domain::status::TransitionError> for AppError {
     fn from(e: domain::status::TransitionError) -> Self {
         AppError::Conflict(e.to_string())

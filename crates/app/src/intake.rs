@@ -150,11 +150,7 @@ fn decide(
         None => Vec::new(),
     };
     let tier = assessment.tier;
-    let window = routes
-        .iter()
-        .map(|r| routing.policy(r.agency_id).window(tier))
-        .min()
-        .unwrap_or_else(|| domain::sla::AckPolicy::default().window(tier));
+    let window = domain::sla::shortest_window(&routing.policies_of(routes.iter().map(|r| &r.agency_id)), tier);
     let ack_due_at = now + window;
     let language = tip.language.unwrap_or_else(|| triage::detect_language(tip.narrative.as_str()));
     let notifications = intake_notifications(reference, tier, assessment, &routes, routing, now);

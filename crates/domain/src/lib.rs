@@ -6,7 +6,7 @@
 //! # Layout
 //! - [`tip`]: categories, languages, the validated new-tip input.
 //! - [`urgency`]: tiers, factors and the evidence spans that explain them.
-//! - [`status`]: the tip status machine and dispositions.
+//! - [`status`]: the tip status machine and dispositions; [`desk`]: the desk's decisions.
 //! - [`sla`]: acknowledge-by deadlines and the escalation ladder.
 //! - [`routing`]: which agencies receive a tip, and why.
 //! - [`staff`]: roles and viewers; [`access`]: the one access decision (record class ×
@@ -17,6 +17,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod desk;
 pub mod link;
 pub mod routing;
 pub mod sla;

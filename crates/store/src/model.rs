@@ -59,29 +59,8 @@ pub struct Site {
     pub address: Option<String>,
 }
 
-/// Who is called when a tip escalates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ContactRole {
-    OnCall,
-    Supervisor,
-}
-
-impl ContactRole {
-    pub fn code(self) -> &'static str {
-        match self {
-            ContactRole::OnCall => "on_call",
-            ContactRole::Supervisor => "supervisor",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<ContactRole> {
-        match code {
-            "on_call" => Some(ContactRole::OnCall),
-            "supervisor" => Some(ContactRole::Supervisor),
-            _ => None,
-        }
-    }
-}
+/// Who is called when a tip escalates (a domain enum, stored as its code).
+pub use domain::sla::ContactRole;
 
 #[derive(Debug, Clone)]
 pub struct NewContact {

@@ -7,31 +7,39 @@ pub mod queue;
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
 use domain::audit::AuditAction;
-use domain::staff::{Access, Role, TipAction, Viewer, tip_access};
-use domain::status::{Disposition, Event, Reason, Status, transition};
+use domain::desk::{Action, Facts, Step};
+use domain::sla::shortest_window;
+use domain::staff::{Role, TipAction, Viewer};
+use domain::status::{Disposition, Event, Reason, transition};
 use domain::urgency::{FactorKind, Tier};
 use serde_json::json;
 use store::model::*;
 
+/// What the domain's decision needs of a stored tip, for this viewer.
+fn facts(d: &TipDetail, viewer: &Viewer) -> Facts {
+    Facts {
+        status: d.tip.status,
+        tier: d.tip.tier,
+        audience: d.audience(),
+        routed_to_viewer: own_route_active(d, viewer),
+        close_requested_by: d.tip.close_requested_by,
+        factors: d.factors.iter().map(|f| FactorKind::parse(&f.kind)).collect(),
+    }
+}
+
 /// Loads a tip the viewer may act on. A tip of another agency is "not found", never
 /// "forbidden": its existence is not disclosed.
-pub async fn load(ctx: &Ctx, viewer: &Viewer, tip_id: i64, action: TipAction) -> AppResult<TipDetail> {
+pub async fn load(ctx: &Ctx, viewer: &Viewer, tip_id: i64, need: TipAction) -> AppResult<TipDetail> {
     let detail = ctx.store.tip_detail(tip_id).await?;
-    let audience = detail.audience();
-    if tip_access(viewer, &audience, TipAction::Read) == Access::Deny {
-        return Err(AppError::NotFound);
-    }
-    if tip_access(viewer, &audience, action) == Access::Deny {
-        if !audience.holders.contains(&viewer.agency_id) {
-            return Err(AppError::Forbidden("your agency may read this tip but does not hold it".into()));
-        }
-        let need = match action {
-            TipAction::Review => "the supervisor role",
-            _ => "the analyst or supervisor role",
-        };
-        return Err(AppError::Forbidden(format!("this needs {need}")));
-    }
+    domain::desk::check_access(viewer, &detail.audience(), need)?;
     Ok(detail)
+}
+
+/// Loads a tip and asks the domain whether `action` may be taken: the tip and the step.
+async fn decided(ctx: &Ctx, viewer: &Viewer, tip_id: i64, action: Action) -> AppResult<(TipDetail, Step)> {
+    let detail = ctx.store.tip_detail(tip_id).await?;
+    let step = domain::desk::decide(&facts(&detail, viewer), viewer, action)?;
+    Ok((detail, step))
 }
 
 /// Reads a tip for a person: the read itself is an audit event.
@@ -67,23 +75,22 @@ async fn commit(ctx: &Ctx, change: TipChange) -> AppResult<()> {
 
 /// The receiving agency takes the tip: its route is accepted and the acknowledge clock stops.
 pub async fn acknowledge(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<()> {
-    let d = load(ctx, viewer, tip_id, TipAction::Work).await?;
-    if !own_route_active(&d, viewer) {
-        return Err(AppError::Conflict("the tip is no longer routed to your agency".into()));
-    }
+    let (d, step) = decided(ctx, viewer, tip_id, Action::Acknowledge).await?;
     let now = ctx.now();
     let mut c = base(&d, now);
-    acknowledge_into(&mut c, &d, viewer, now)?;
+    acknowledge_into(&mut c, &d, step, viewer, now);
     commit(ctx, c).await
 }
 
-fn acknowledge_into(c: &mut TipChange, d: &TipDetail, viewer: &Viewer, now: i64) -> AppResult<()> {
+/// The viewer's agency takes the tip: its route accepted and, when the tip was waiting, the
+/// acknowledge clock stopped.
+fn acknowledge_into(c: &mut TipChange, d: &TipDetail, step: Step, viewer: &Viewer, now: i64) {
     if d.tip.status.awaits_acknowledgement() {
-        c.status = Some(transition(d.tip.status, Event::Acknowledge)?);
         c.acknowledged_at = Some(now);
         c.ack_due_at = Some(None);
         c.escalation = Some((d.tip.escalation_level, None));
     }
+    c.status = step.status;
     c.route_decisions.push(RouteDecision {
         agency_id: viewer.agency_id,
         state: "accepted",
@@ -94,34 +101,25 @@ fn acknowledge_into(c: &mut TipChange, d: &TipDetail, viewer: &Viewer, now: i64)
         NewAudit::new(now, &actor(viewer), AuditAction::TipAcknowledged, format!("tip:{}", d.tip.id))
             .detail(json!({"agency_id": viewer.agency_id, "late": d.tip.ack_due_at.is_some_and(|due| now > due)})),
     );
-    Ok(())
 }
 
 /// Assigns the tip to a worker of the viewer's agency; a tip not yet acknowledged is
 /// acknowledged by the same step.
 pub async fn assign(ctx: &Ctx, viewer: &Viewer, tip_id: i64, user_id: i64) -> AppResult<()> {
-    let d = load(ctx, viewer, tip_id, TipAction::Work).await?;
+    let (d, step) = decided(ctx, viewer, tip_id, Action::Assign).await?;
     let user = ctx.store.user_by_id(user_id).await?.filter(|u| u.agency_id == viewer.agency_id && !u.disabled);
     let Some(user) = user else {
-        return Err(AppError::Invalid(domain::FieldError::new("user_id", "is not an active user of your agency")));
+        return Err(AppError::invalid("user_id", "is not an active user of your agency"));
     };
     if !user.roles.iter().any(|r| matches!(r, Role::Analyst | Role::Supervisor)) {
-        return Err(AppError::Invalid(domain::FieldError::new("user_id", "must be an analyst or a supervisor")));
+        return Err(AppError::invalid("user_id", "must be an analyst or a supervisor"));
     }
     let now = ctx.now();
     let mut c = base(&d, now);
-    let mut status = d.tip.status;
-    if status.awaits_acknowledgement() {
-        acknowledge_into(&mut c, &d, viewer, now)?;
-        status = Status::Acknowledged;
+    if step.acknowledges {
+        acknowledge_into(&mut c, &d, step, viewer, now);
     }
-    if status == Status::Closed || status == Status::AwaitingReview {
-        return Err(AppError::Conflict(format!(
-            "a tip that is {} cannot be assigned",
-            status.code().replace('_', " ")
-        )));
-    }
-    c.status = Some(transition(status, Event::StartWork)?);
+    c.status = step.status;
     c.assignee = Some(Some(user.id));
     c.audit.push(
         NewAudit::new(now, &actor(viewer), AuditAction::TipAssigned, format!("tip:{tip_id}"))
@@ -133,7 +131,7 @@ pub async fn assign(ctx: &Ctx, viewer: &Viewer, tip_id: i64, user_id: i64) -> Ap
 /// Staff write to the tipster; the tipster reads it at follow-up.
 pub async fn message_tipster(ctx: &Ctx, viewer: &Viewer, tip_id: i64, body: &str) -> AppResult<()> {
     let body = message_body(body)?;
-    let d = load(ctx, viewer, tip_id, TipAction::Work).await?;
+    let (d, _) = decided(ctx, viewer, tip_id, Action::Message).await?;
     let key = crate::sealed::data_key(ctx, tip_id).await?;
     let body = crate::sealed::seal_message(key.as_ref(), &d.tip.reference, &body);
     let now = ctx.now();
@@ -158,16 +156,13 @@ pub fn message_body(body: &str) -> AppResult<String> {
 /// agency gets a route, and the acknowledge clock starts again on its policy.
 pub async fn transfer(ctx: &Ctx, viewer: &Viewer, tip_id: i64, to_agency: i64, reason: &str) -> AppResult<()> {
     let reason = Reason::parse(reason)?;
-    let d = load(ctx, viewer, tip_id, TipAction::Work).await?;
+    let (d, _) = decided(ctx, viewer, tip_id, Action::Transfer).await?;
     let routing = ctx.routing().await?;
     let Some(name) = routing.names.get(&to_agency) else {
-        return Err(AppError::Invalid(domain::FieldError::new("agency_id", "is not a known agency")));
+        return Err(AppError::invalid("agency_id", "is not a known agency"));
     };
     if to_agency == viewer.agency_id {
-        return Err(AppError::Invalid(domain::FieldError::new("agency_id", "is your own agency")));
-    }
-    if !own_route_active(&d, viewer) {
-        return Err(AppError::Conflict("the tip is no longer routed to your agency".into()));
+        return Err(AppError::invalid("agency_id", "is your own agency"));
     }
     let now = ctx.now();
     let mut c = base(&d, now);
@@ -180,7 +175,7 @@ pub async fn transfer(ctx: &Ctx, viewer: &Viewer, tip_id: i64, to_agency: i64, r
     if !d.tip.active_agencies.contains(&to_agency) {
         c.new_routes.push(NewRoute {
             agency_id: to_agency,
-            reason: format!("transferred by {}: {}", agency_name(&routing, viewer.agency_id), reason.as_str()),
+            reason: format!("transferred by {}: {}", routing.agency_name(viewer.agency_id), reason.as_str()),
         });
     }
     restart_clock(&mut c, &d, &routing, &[to_agency], now)?;
@@ -190,10 +185,6 @@ pub async fn transfer(ctx: &Ctx, viewer: &Viewer, tip_id: i64, to_agency: i64, r
             .detail(json!({"from": viewer.agency_id, "to": to_agency, "to_name": name})),
     );
     commit(ctx, c).await
-}
-
-fn agency_name(routing: &crate::routing::RoutingData, id: i64) -> String {
-    routing.names.get(&id).cloned().unwrap_or_else(|| format!("agency {id}"))
 }
 
 /// When the viewer's agency leaves a tip that nobody else holds, the tip goes back to
@@ -213,11 +204,7 @@ fn restart_clock(
         c.status = Some(transition(d.tip.status, Event::Reroute)?);
         c.assignee = Some(None);
     }
-    let window = receivers
-        .iter()
-        .map(|a| routing.policy(*a).window(d.tip.tier))
-        .min()
-        .unwrap_or_else(|| domain::sla::AckPolicy::default().window(d.tip.tier));
+    let window = shortest_window(&routing.policies_of(receivers), d.tip.tier);
     c.ack_due_at = Some(Some(now + window));
     c.escalation = Some((0, Some(now + window)));
     Ok(())
@@ -227,10 +214,7 @@ fn restart_clock(
 /// routed again, away from every agency that declined or transferred it: never dropped.
 pub async fn decline(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &str) -> AppResult<()> {
     let reason = Reason::parse(reason)?;
-    let d = load(ctx, viewer, tip_id, TipAction::Work).await?;
-    if !own_route_active(&d, viewer) {
-        return Err(AppError::Conflict("the tip is no longer routed to your agency".into()));
-    }
+    let (d, _) = decided(ctx, viewer, tip_id, Action::Decline).await?;
     let routing = ctx.routing().await?;
     let now = ctx.now();
     let mut c = base(&d, now);
@@ -272,22 +256,13 @@ pub async fn decline(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &str) -> A
 /// waiting for acknowledgement gets the deadline of its new tier, counted from receipt.
 pub async fn override_tier(ctx: &Ctx, viewer: &Viewer, tip_id: i64, tier: Tier, reason: &str) -> AppResult<()> {
     let reason = Reason::parse(reason)?;
-    let d = load(ctx, viewer, tip_id, TipAction::Work).await?;
-    if d.tip.status == Status::Closed {
-        return Err(AppError::Conflict("reopen the tip before changing its tier".into()));
-    }
+    let (d, _) = decided(ctx, viewer, tip_id, Action::ChangeTier).await?;
     let routing = ctx.routing().await?;
     let now = ctx.now();
     let mut c = base(&d, now);
     c.tier_override = Some((tier, reason.as_str().to_owned(), viewer.user_id));
     if d.tip.status.awaits_acknowledgement() {
-        let window = d
-            .tip
-            .active_agencies
-            .iter()
-            .map(|a| routing.policy(*a).window(tier))
-            .min()
-            .unwrap_or_else(|| domain::sla::AckPolicy::default().window(tier));
+        let window = shortest_window(&routing.policies_of(&d.tip.active_agencies), tier);
         let due = d.tip.received_at + window;
         c.ack_due_at = Some(Some(due));
         c.escalation = Some((d.tip.escalation_level, Some(d.tip.next_escalation_at.map_or(due, |next| next.min(due)))));
@@ -298,13 +273,6 @@ pub async fn override_tier(ctx: &Ctx, viewer: &Viewer, tip_id: i64, tier: Tier, 
             .detail(json!({"from": d.tip.tier.code(), "to": tier.code(), "original": d.tip.original_tier.code()})),
     );
     commit(ctx, c).await
-}
-
-/// Whether closing this tip with this disposition needs a second person (the Parkland rule):
-/// any threat factor, closed without action.
-pub fn needs_second_review(d: &TipDetail, disposition: Disposition) -> bool {
-    let threat = d.factors.iter().any(|f| FactorKind::parse(&f.kind).is_some_and(FactorKind::is_threat));
-    disposition.ends_without_action() && (threat || d.tip.tier <= Tier::Urgent)
 }
 
 /// Closes with a disposition and a written reason, or — when the second-review rule applies —
@@ -318,7 +286,7 @@ pub async fn close(
     prior_tips_reviewed: bool,
 ) -> AppResult<bool> {
     let reason = Reason::parse(reason)?;
-    let d = load(ctx, viewer, tip_id, TipAction::Work).await?;
+    let (d, step) = decided(ctx, viewer, tip_id, Action::Close(disposition)).await?;
     // The Parkland rule, second half: nobody closes a tip without looking at the other tips
     // about the same person.
     let links = crate::links::close_check(ctx, viewer, tip_id).await?;
@@ -334,10 +302,10 @@ pub async fn close(
             links.confirmed.join(", ")
         )));
     }
-    let needs_review = needs_second_review(&d, disposition);
+    let needs_review = step.needs_review;
     let now = ctx.now();
     let mut c = base(&d, now);
-    c.status = Some(transition(d.tip.status, Event::Close { needs_review })?);
+    c.status = step.status;
     c.disposition = Some(Some((disposition, reason.as_str().to_owned())));
     let object = format!("tip:{tip_id}");
     if needs_review {
@@ -367,15 +335,12 @@ pub async fn close(
 /// A supervisor other than the person who asked approves or rejects a close.
 pub async fn review(ctx: &Ctx, viewer: &Viewer, tip_id: i64, approve: bool, reason: &str) -> AppResult<()> {
     let reason = Reason::parse(reason)?;
-    let d = load(ctx, viewer, tip_id, TipAction::Review).await?;
-    if d.tip.close_requested_by == Some(viewer.user_id) {
-        return Err(AppError::Forbidden("the second review must be done by a different person".into()));
-    }
+    let (d, step) = decided(ctx, viewer, tip_id, Action::Review { approve }).await?;
     let now = ctx.now();
     let mut c = base(&d, now);
     let object = format!("tip:{tip_id}");
     if approve {
-        c.status = Some(transition(d.tip.status, Event::ApproveClose)?);
+        c.status = step.status;
         c.closed = Some(Some((viewer.user_id, now)));
         c.ack_due_at = Some(None);
         c.escalation = Some((d.tip.escalation_level, None));
@@ -388,7 +353,7 @@ pub async fn review(ctx: &Ctx, viewer: &Viewer, tip_id: i64, approve: bool, reas
                 .detail(json!({"disposition": d.tip.disposition.map(|x| x.code()), "approved_by": viewer.user_id})),
         );
     } else {
-        c.status = Some(transition(d.tip.status, Event::RejectClose)?);
+        c.status = step.status;
         c.disposition = Some(None);
         c.close_requested_by = Some(None);
         c.ack_due_at = Some(None);
@@ -401,10 +366,10 @@ pub async fn review(ctx: &Ctx, viewer: &Viewer, tip_id: i64, approve: bool, reas
 /// Reopens a closed tip, with a reason.
 pub async fn reopen(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &str) -> AppResult<()> {
     let reason = Reason::parse(reason)?;
-    let d = load(ctx, viewer, tip_id, TipAction::Work).await?;
+    let (d, step) = decided(ctx, viewer, tip_id, Action::Reopen).await?;
     let now = ctx.now();
     let mut c = base(&d, now);
-    c.status = Some(transition(d.tip.status, Event::Reopen)?);
+    c.status = step.status;
     c.disposition = Some(None);
     c.closed = Some(None);
     c.close_requested_by = Some(None);

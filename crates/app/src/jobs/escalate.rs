@@ -5,7 +5,7 @@
 use crate::ctx::Ctx;
 use crate::routing::RoutingData;
 use domain::audit::AuditAction;
-use domain::sla::{Rung, rung_interval};
+use domain::sla::{Overdue, plan_escalation};
 use domain::status::Status;
 use serde_json::json;
 use std::sync::Arc;
@@ -30,51 +30,30 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<usize> {
     Ok(total)
 }
 
-/// The change for one overdue tip: the next rung, who to call, and when to look again.
+/// The change for one overdue tip: the domain plans the next rung; this turns the plan into
+/// notifications to the contacts it names, routes to new partners, and the audit event.
 pub fn plan(tip: &TipRow, routing: &RoutingData, now: i64) -> TipChange {
-    // A close awaiting second review escalates to supervisors, not to the assignee.
-    let current = Rung::from_level(tip.escalation_level);
-    let rung = if tip.status == Status::AwaitingReview { current.max(Rung::OnCall).next() } else { current.next() };
+    let overdue = Overdue {
+        level: tip.escalation_level,
+        awaiting_review: tip.status == Status::AwaitingReview,
+        tier: tip.tier,
+        holders: &tip.active_agencies,
+        fallback: routing.fallback_agency_id,
+    };
+    let p = plan_escalation(&overdue, |a| routing.partners.get(&a).copied(), |a| routing.policy(a));
     let mut change = TipChange { tip_id: tip.id, expected_version: tip.version, now, ..Default::default() };
-    let mut called = Vec::new();
-    let agencies = if tip.active_agencies.is_empty() {
-        routing.fallback_agency_id.into_iter().collect()
-    } else {
-        tip.active_agencies.clone()
-    };
-    let role = match rung {
-        Rung::Assignee | Rung::OnCall => ContactRole::OnCall,
-        Rung::Supervisor | Rung::PartnerAgency => ContactRole::Supervisor,
-    };
-    let mut targets: Vec<i64> = agencies.clone();
-    if rung == Rung::PartnerAgency {
-        for a in &agencies {
-            if let Some(p) = routing.partners.get(a)
-                && !tip.active_agencies.contains(p)
-                && !targets.contains(p)
-            {
-                change.new_routes.push(NewRoute {
-                    agency_id: *p,
-                    reason: format!(
-                        "escalated: partner of {} after no acknowledgement",
-                        routing.names.get(a).cloned().unwrap_or_default()
-                    ),
-                });
-                targets.push(*p);
-            }
-        }
+    for (partner, of) in &p.new_routes {
+        change.new_routes.push(NewRoute {
+            agency_id: *partner,
+            reason: format!("escalated: partner of {} after no acknowledgement", routing.agency_name(*of)),
+        });
     }
-    for agency in &targets {
-        let partner = !agencies.contains(agency);
-        let contacts: Vec<_> = if partner {
-            routing.contacts(*agency, ContactRole::OnCall).collect()
-        } else {
-            routing.contacts(*agency, role).collect()
-        };
-        for c in contacts {
-            called.push(json!({"contact_id": c.id, "agency_id": agency, "role": c.role.code()}));
+    let mut called = Vec::new();
+    for call in &p.calls {
+        for c in routing.contacts(call.agency_id, call.role) {
+            called.push(json!({"contact_id": c.id, "agency_id": call.agency_id, "role": c.role.code()}));
             change.notifications.push(NewNotification {
-                agency_id: Some(*agency),
+                agency_id: Some(call.agency_id),
                 contact_id: Some(c.id),
                 kind: "escalation".into(),
                 url: c.webhook_url.clone(),
@@ -82,10 +61,10 @@ pub fn plan(tip: &TipRow, routing: &RoutingData, now: i64) -> TipChange {
                     "event": "escalation",
                     "reference": tip.reference,
                     "tier": tip.tier.code(),
-                    "rung": rung.code(),
+                    "rung": p.rung.code(),
                     "status": tip.status.code(),
                     "overdue_since": tip.ack_due_at,
-                    "agency_id": agency,
+                    "agency_id": call.agency_id,
                     "acknowledge_required": true,
                     "at": now,
                 })
@@ -93,16 +72,10 @@ pub fn plan(tip: &TipRow, routing: &RoutingData, now: i64) -> TipChange {
             });
         }
     }
-    let interval = agencies.iter().map(|a| rung_interval(&routing.policy(*a), tip.tier)).min().unwrap_or(60_000);
-    change.escalation = Some((rung.level(), Some(now + interval)));
+    let next_at = now + p.interval;
+    change.escalation = Some((p.rung.level(), Some(next_at)));
     change.audit.push(NewAudit::new(now, "system", AuditAction::TipEscalated, format!("tip:{}", tip.id)).detail(
-        json!({
-            "rung": rung.code(),
-            "status": tip.status.code(),
-            "due": tip.ack_due_at,
-            "called": called,
-            "next_at": now + interval,
-        }),
+        json!({"rung": p.rung.code(), "status": tip.status.code(), "due": tip.ack_due_at, "called": called, "next_at": next_at}),
     ));
     change
 }

@@ -1,0 +1,281 @@
+//! The desk's decisions as one pure function: given what a tip is, who asks and what they ask,
+//! the step to take — or why not. The use cases load the facts, call [`decide`], and write the
+//! step with its audit event; nothing here reads a database or a clock.
+
+use crate::staff::{Access, Audience, TipAction, Viewer, tip_access};
+use crate::status::{Disposition, Event, Status, transition};
+use crate::urgency::{FactorKind, Tier};
+
+/// What the decision needs to know about a tip.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub status: Status,
+    pub tier: Tier,
+    /// Who holds the tip and who may read it.
+    pub audience: Audience,
+    /// Whether the viewer's agency has a pending or accepted route.
+    pub routed_to_viewer: bool,
+    /// Who asked for the close that awaits review.
+    pub close_requested_by: Option<i64>,
+    /// The factor kinds as stored; `None` for a code this build does not know.
+    pub factors: Vec<Option<FactorKind>>,
+}
+
+/// What a person asks the desk to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Read,
+    Acknowledge,
+    Assign,
+    Message,
+    Transfer,
+    Decline,
+    ChangeTier,
+    Close(Disposition),
+    Review { approve: bool },
+    Reopen,
+}
+
+/// The step to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Step {
+    /// The tip's next status, when it changes.
+    pub status: Option<Status>,
+    /// The viewer's agency takes the tip: its route is accepted and the acknowledge clock stops.
+    pub acknowledges: bool,
+    /// A close that waits for a second person with the supervisor role.
+    pub needs_review: bool,
+}
+
+/// Why not.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The viewer may not even read the tip: its existence is not disclosed.
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The tip's state does not allow it.
+    #[error("conflict: {0}")]
+    Conflict(String),
+}
+
+impl From<crate::status::TransitionError> for Refusal {
+    fn from(e: crate::status::TransitionError) -> Self {
+        Refusal::Conflict(e.to_string())
+    }
+}
+
+/// The second-review rule (the Parkland rule): a tip closed without action needs a second
+/// person when any factor is a threat or the tier is urgent or above. A factor this build does
+/// not know counts as a threat: the rule fails closed.
+pub fn needs_second_review(factors: &[Option<FactorKind>], tier: Tier, disposition: Disposition) -> bool {
+    let threat = factors.iter().any(|f| f.is_none_or(FactorKind::is_threat));
+    disposition.ends_without_action() && (threat || tier <= Tier::Urgent)
+}
+
+/// The access an action needs.
+fn needs(action: Action) -> TipAction {
+    match action {
+        Action::Read => TipAction::Read,
+        Action::Review { .. } => TipAction::Review,
+        _ => TipAction::Work,
+    }
+}
+
+const NOT_ROUTED: &str = "the tip is no longer routed to your agency";
+
+/// Whether `viewer` may do what `need` asks of a tip with this audience. A tip the viewer may
+/// not even read is "not found", never "forbidden": its existence is not disclosed.
+pub fn check_access(viewer: &Viewer, audience: &Audience, need: TipAction) -> Result<(), Refusal> {
+    if tip_access(viewer, audience, TipAction::Read) == Access::Deny {
+        return Err(Refusal::NotFound);
+    }
+    if tip_access(viewer, audience, need) == Access::Deny {
+        if !audience.holders.contains(&viewer.agency_id) {
+            return Err(Refusal::Forbidden("your agency may read this tip but does not hold it".into()));
+        }
+        let role = if need == TipAction::Review { "the supervisor role" } else { "the analyst or supervisor role" };
+        return Err(Refusal::Forbidden(format!("this needs {role}")));
+    }
+    Ok(())
+}
+
+/// Decides `action` by `viewer` on a tip with these `facts`.
+pub fn decide(facts: &Facts, viewer: &Viewer, action: Action) -> Result<Step, Refusal> {
+    check_access(viewer, &facts.audience, needs(action))?;
+    let status = facts.status;
+    let step = match action {
+        Action::Read | Action::Message => Step::default(),
+        Action::Acknowledge => {
+            if !facts.routed_to_viewer {
+                return Err(Refusal::Conflict(NOT_ROUTED.into()));
+            }
+            acknowledge(status)?
+        }
+        Action::Assign => {
+            let mut step = if status.awaits_acknowledgement() { acknowledge(status)? } else { Step::default() };
+            let now = step.status.unwrap_or(status);
+            if matches!(now, Status::Closed | Status::AwaitingReview) {
+                return Err(Refusal::Conflict(format!(
+                    "a tip that is {} cannot be assigned",
+                    now.code().replace('_', " ")
+                )));
+            }
+            step.status = Some(transition(now, Event::StartWork)?);
+            step
+        }
+        Action::Transfer | Action::Decline => {
+            if !facts.routed_to_viewer {
+                return Err(Refusal::Conflict(NOT_ROUTED.into()));
+            }
+            Step::default()
+        }
+        Action::ChangeTier => {
+            if status == Status::Closed {
+                return Err(Refusal::Conflict("reopen the tip before changing its tier".into()));
+            }
+            Step::default()
+        }
+        Action::Close(disposition) => {
+            let needs_review = needs_second_review(&facts.factors, facts.tier, disposition);
+            Step { status: Some(transition(status, Event::Close { needs_review })?), needs_review, acknowledges: false }
+        }
+        Action::Review { approve } => {
+            if facts.close_requested_by == Some(viewer.user_id) {
+                return Err(Refusal::Forbidden("the second review must be done by a different person".into()));
+            }
+            let event = if approve { Event::ApproveClose } else { Event::RejectClose };
+            Step { status: Some(transition(status, event)?), ..Step::default() }
+        }
+        Action::Reopen => Step { status: Some(transition(status, Event::Reopen)?), ..Step::default() },
+    };
+    Ok(step)
+}
+
+/// Acknowledging moves a waiting tip on; a tip already taken by another agency stays as it is.
+fn acknowledge(status: Status) -> Result<Step, Refusal> {
+    let next = if status.awaits_acknowledgement() { Some(transition(status, Event::Acknowledge)?) } else { None };
+    Ok(Step { status: next, acknowledges: true, needs_review: false })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::staff::Role;
+    use expect_test::expect;
+
+    fn facts(status: Status) -> Facts {
+        Facts {
+            status,
+            tier: Tier::Urgent,
+            audience: Audience { holders: vec![1], readers: vec![1, 3] },
+            routed_to_viewer: true,
+            close_requested_by: Some(7),
+            factors: vec![Some(FactorKind::Weapon)],
+        }
+    }
+
+    fn viewer(agency: i64, role: Role) -> Viewer {
+        Viewer { user_id: 1, agency_id: agency, roles: vec![role] }
+    }
+
+    /// Each row: the case, its facts, who asks, what they ask; the snapshot shows the outcome.
+    fn check(cases: &[(&str, Facts, Viewer, Action)], expected: expect_test::Expect) {
+        let mut out = String::new();
+        for (name, f, v, a) in cases {
+            let outcome = match decide(f, v, *a) {
+                Ok(s) => format!(
+                    "{:?}{}{}",
+                    s.status,
+                    if s.acknowledges { " +ack" } else { "" },
+                    if s.needs_review { " +review" } else { "" }
+                ),
+                Err(r) => format!("refused: {r}"),
+            };
+            out.push_str(&format!("{name}: {outcome}\n"));
+        }
+        expected.assert_eq(&out);
+    }
+
+    #[test]
+    fn desk_decisions() {
+        use Action::*;
+        let analyst = viewer(1, Role::Analyst);
+        let supervisor = viewer(1, Role::Supervisor);
+        let timeframe_only =
+            Facts { tier: Tier::Standard, factors: vec![Some(FactorKind::TimeFrame)], ..facts(Status::InProgress) };
+        check(
+            &[
+                ("stranger reads", facts(Status::Routed), viewer(9, Role::Analyst), Read),
+                ("reader works", facts(Status::Routed), viewer(3, Role::Analyst), Acknowledge),
+                ("auditor works", facts(Status::Routed), viewer(1, Role::Auditor), Acknowledge),
+                ("analyst reviews", facts(Status::AwaitingReview), analyst.clone(), Review { approve: true }),
+                ("acknowledge", facts(Status::Routed), analyst.clone(), Acknowledge),
+                ("acknowledge taken", facts(Status::InProgress), analyst.clone(), Acknowledge),
+                (
+                    "acknowledge unrouted",
+                    Facts { routed_to_viewer: false, ..facts(Status::Routed) },
+                    analyst.clone(),
+                    Acknowledge,
+                ),
+                ("assign waiting", facts(Status::Routed), analyst.clone(), Assign),
+                ("assign acknowledged", facts(Status::Acknowledged), analyst.clone(), Assign),
+                ("assign closed", facts(Status::Closed), analyst.clone(), Assign),
+                ("assign in review", facts(Status::AwaitingReview), analyst.clone(), Assign),
+                ("tier of closed", facts(Status::Closed), analyst.clone(), ChangeTier),
+                (
+                    "decline unrouted",
+                    Facts { routed_to_viewer: false, ..facts(Status::InProgress) },
+                    analyst.clone(),
+                    Decline,
+                ),
+                ("close acted on", facts(Status::InProgress), analyst.clone(), Close(Disposition::ActionTaken)),
+                ("close threat no lead", facts(Status::InProgress), analyst.clone(), Close(Disposition::NoLeadValue)),
+                ("close standard time frame", timeframe_only.clone(), analyst.clone(), Close(Disposition::NoAction)),
+                (
+                    "close unknown factor",
+                    Facts { factors: vec![None], ..timeframe_only },
+                    analyst.clone(),
+                    Close(Disposition::NoAction),
+                ),
+                (
+                    "review own close",
+                    Facts { close_requested_by: Some(1), ..facts(Status::AwaitingReview) },
+                    supervisor.clone(),
+                    Review { approve: true },
+                ),
+                ("review approve", facts(Status::AwaitingReview), supervisor.clone(), Review { approve: true }),
+                ("review reject", facts(Status::AwaitingReview), supervisor.clone(), Review { approve: false }),
+                ("review not awaiting", facts(Status::InProgress), supervisor.clone(), Review { approve: true }),
+                ("reopen closed", facts(Status::Closed), analyst.clone(), Reopen),
+                ("reopen open", facts(Status::InProgress), analyst, Reopen),
+            ],
+            expect![[r#"
+                stranger reads: refused: not found
+                reader works: refused: forbidden: your agency may read this tip but does not hold it
+                auditor works: refused: forbidden: this needs the analyst or supervisor role
+                analyst reviews: refused: forbidden: this needs the supervisor role
+                acknowledge: Some(Acknowledged) +ack
+                acknowledge taken: None +ack
+                acknowledge unrouted: refused: conflict: the tip is no longer routed to your agency
+                assign waiting: Some(InProgress) +ack
+                assign acknowledged: Some(InProgress)
+                assign closed: refused: conflict: a tip that is closed cannot be assigned
+                assign in review: refused: conflict: a tip that is awaiting review cannot be assigned
+                tier of closed: refused: conflict: reopen the tip before changing its tier
+                decline unrouted: refused: conflict: the tip is no longer routed to your agency
+                close acted on: Some(Closed)
+                close threat no lead: Some(AwaitingReview) +review
+                close standard time frame: Some(Closed)
+                close unknown factor: Some(AwaitingReview) +review
+                review own close: refused: forbidden: the second review must be done by a different person
+                review approve: Some(Closed)
+                review reject: Some(InProgress)
+                review not awaiting: refused: conflict: a tip that is in progress cannot be approved for closing
+                reopen closed: Some(InProgress)
+                reopen open: refused: conflict: a tip that is in progress cannot be reopened
+            "#]],
+        );
+    }
+}
