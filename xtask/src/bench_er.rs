@@ -8,6 +8,9 @@
 //! the largest size, and rewrites the part of `BENCHMARKS.md` between `<!-- er:begin -->` and
 //! `<!-- er:end -->`. Everything it generates (Python venv, data, outputs) lives under
 //! `target/er-bench/`.
+//!
+//! This file is long because it is one report: the kit's runner, the measurement of both
+//! engines and the section of BENCHMARKS.md are read together when a figure is questioned.
 
 use crate::report::{thousands, verdict};
 use crate::run;

@@ -123,7 +123,8 @@ async fn run(data: &Path) {
     let s =
         Arc::new(Shared { http, url: RwLock::new(url), stop: AtomicBool::new(false), acks: Mutex::new(Vec::new()) });
     let clients: Vec<_> = (0..CLIENTS).map(|id| tokio::spawn(client(s.clone(), id))).collect();
-    let mut rng = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1;
+    use std::hash::{BuildHasher, Hasher};
+    let mut rng = std::collections::hash_map::RandomState::new().build_hasher().finish() | 1;
     for _ in 0..KILLS {
         tokio::time::sleep(Duration::from_millis(100 + random_below(&mut rng, 900))).await;
         let data = data.to_owned();

@@ -59,19 +59,21 @@ impl Secrets {
     /// HMAC-SHA-256 under the instance key, with a purpose label so hashes of one kind can
     /// never be replayed as another.
     pub fn keyed_hash(&self, purpose: &str, value: &str) -> String {
+        hex::encode(self.mac(purpose, value))
+    }
+
+    fn mac(&self, purpose: &str, value: &str) -> [u8; 32] {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key length");
         mac.update(purpose.as_bytes());
         mac.update(&[0]);
         mac.update(value.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        mac.finalize().into_bytes().into()
     }
 
     /// The passphrase for a tip filed with an idempotency key: derived, not stored, so a
     /// retried submission gets the same passphrase back without the server keeping it.
     pub fn idempotent_passphrase(&self, idempotency_key: &str) -> String {
-        let digest = self.keyed_hash("idempotent-passphrase", idempotency_key);
-        let bytes = hex::decode(digest).unwrap_or_default();
-        passphrase_from(&bytes)
+        passphrase_from(&self.mac("idempotent-passphrase", idempotency_key))
     }
 
     /// Signs a webhook body: hex HMAC-SHA-256 over `timestamp.body` under a key derived for

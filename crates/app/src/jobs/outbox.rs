@@ -44,7 +44,9 @@ async fn deliver(ctx: &Ctx, note: &Notification) -> DeliveryOutcome {
         "notification_id": note.id,
         "tip_id": note.tip_id,
         "kind": note.kind,
-        "data": serde_json::from_str::<serde_json::Value>(&note.payload).unwrap_or_default(),
+        // Stored as JSON by the commit that queued it; were it not, the text still goes out.
+        "data": serde_json::from_str::<serde_json::Value>(&note.payload)
+            .unwrap_or_else(|_| serde_json::Value::String(note.payload.clone())),
     })
     .to_string();
     let ts = ctx.now();

@@ -44,6 +44,10 @@ pub struct RefDate {
 
 impl RefDate {
     /// Today's date (UTC) from the system clock.
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the default reference date for ages, when the caller names none; ages move by a year at most"
+    )]
     pub fn today() -> Self {
         let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         // civil-from-days (Howard Hinnant)

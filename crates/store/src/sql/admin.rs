@@ -9,7 +9,7 @@ use sqlx::Row;
 impl SqlStore {
     pub(super) async fn insert_agency(&self, a: NewAgency, actor: &str, now: i64) -> Result<Agency> {
         let mut tx = self.begin().await?;
-        let policy = a.ack_policy.map(|p| serde_json::to_string(&p).unwrap_or_default());
+        let policy = a.ack_policy.map(|p| serde_json::to_string(&p).expect("four integers serialise"));
         let id: i64 = sqlx::query(self.sql(
             "INSERT INTO agencies (name, kind, jurisdiction, partner_agency_id, ack_policy, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

@@ -90,6 +90,7 @@ mod tests {
     }
 
     #[test]
+    #[expect(clippy::disallowed_methods, reason = "polls a real thread of its own until it is done")]
     fn a_round_takes_the_turn_to_write_only_past_the_limit() {
         let dir = tempfile::tempdir().expect("temp dir");
         let (file, _writer) = database(dir.path());
@@ -123,6 +124,7 @@ mod tests {
     }
 
     #[test]
+    #[expect(clippy::disallowed_methods, reason = "polls a real thread of its own until it is done")]
     fn the_thread_copies_commits_into_the_database_file() {
         let dir = tempfile::tempdir().expect("temp dir");
         let (file, _writer) = database(dir.path());

@@ -61,7 +61,8 @@ impl SqlStore {
         Ok(AccountSecurity {
             totp_secret: r.try_get("totp_secret")?,
             totp_enabled_at: r.try_get("totp_enabled_at")?,
-            recovery_codes: serde_json::from_str(&codes).unwrap_or_default(),
+            recovery_codes: serde_json::from_str(&codes)
+                .map_err(|e| StoreError::Corrupt(format!("recovery codes of user {user_id}: {e}")))?,
             locked_at: r.try_get("locked_at")?,
             last_active_at: r.try_get("last_active_at")?,
             created_at: r.try_get("created_at")?,

@@ -312,7 +312,8 @@ impl SqlStore {
                 school: r.try_get("school")?,
                 phone: r.try_get("phone")?,
                 email: r.try_get("email")?,
-                handles: serde_json::from_str(&handles).unwrap_or_default(),
+                handles: serde_json::from_str(&handles)
+                    .map_err(|e| StoreError::Corrupt(format!("handles of a subject of tip {id}: {e}")))?,
             })
         })
         .collect::<Result<Vec<_>>>()?;

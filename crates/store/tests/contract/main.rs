@@ -47,9 +47,10 @@ async fn postgres(url: &str) -> TestStore {
 fn rand_suffix() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    let nanos =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    format!("{}_{}", nanos, N.fetch_add(1, Ordering::Relaxed))
+    // A random number per process (std's hasher keys are), and a count within it.
+    use std::hash::{BuildHasher, Hasher};
+    let random = std::collections::hash_map::RandomState::new().build_hasher().finish() % 1_000_000_000;
+    format!("{}_{}", random, N.fetch_add(1, Ordering::Relaxed))
 }
 
 /// Runs `story` on SQLite and, when configured, on PostgreSQL.

@@ -112,7 +112,7 @@ pub async fn search(State(state): State<AppState>, staff: Staff, Query(p): Query
             action: e.action,
             object: e.object,
             reason: e.reason,
-            detail: serde_json::from_str(&e.detail).unwrap_or_default(),
+            detail: crate::views::stored_json("audit detail", &e.detail),
             hash: e.hash,
         })
         .collect();

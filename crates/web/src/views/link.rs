@@ -43,7 +43,7 @@ impl LinkView {
     pub fn of(tip_id: i64, l: &LinkedTip) -> LinkView {
         match &l.other {
             Some(other) => {
-                let e: serde_json::Value = serde_json::from_str(&l.link.link.explanation).unwrap_or_default();
+                let e = super::stored_json("link explanation", &l.link.link.explanation);
                 LinkView {
                     id: l.link.id,
                     state: l.link.state.code().into(),

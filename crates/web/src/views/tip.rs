@@ -156,7 +156,12 @@ impl TipDetailView {
                 .iter()
                 .map(|f| FactorView {
                     kind: f.kind.clone(),
-                    evidence: serde_json::from_str(&f.evidence).unwrap_or_default(),
+                    evidence: serde_json::from_str(&f.evidence).unwrap_or_else(|e| {
+                        // Evidence spans are written by intake; unreadable ones highlight nothing
+                        // rather than hide the tip, and are logged.
+                        tracing::error!(error = %e, "a factor's evidence does not parse");
+                        Vec::new()
+                    }),
                 })
                 .collect(),
             subjects: d
@@ -208,7 +213,7 @@ impl TipDetailView {
                     actor: e.actor.clone(),
                     action: e.action.clone(),
                     reason: e.reason.clone(),
-                    detail: serde_json::from_str(&e.detail).unwrap_or_default(),
+                    detail: super::stored_json("audit detail", &e.detail),
                 })
                 .collect(),
             linked_tips: dossier.linked.iter().map(|l| LinkView::of(d.tip.id, l)).collect(),

@@ -92,8 +92,10 @@ async fn open_store(dir: &std::path::Path) -> Arc<dyn Store> {
 fn unique() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() as u64;
-    nanos * 1000 + N.fetch_add(1, Ordering::Relaxed)
+    // A random number per process (std's hasher keys are), and a count within it.
+    use std::hash::{BuildHasher, Hasher};
+    let random = std::collections::hash_map::RandomState::new().build_hasher().finish() % 1_000_000_000;
+    random * 1000 + N.fetch_add(1, Ordering::Relaxed)
 }
 
 fn square(lon0: f64, lat0: f64, lon1: f64, lat1: f64) -> String {
