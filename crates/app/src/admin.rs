@@ -6,7 +6,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::policy::SecurityPolicy;
 use crate::routing::FALLBACK_SETTING;
-use domain::audit::AuditAction;
+use domain::audit::{AuditAction, ObjectRef};
 use domain::routing::AgencyKind;
 use domain::staff::{Role, Viewer};
 use domain::tip::{GeoPoint, short_text};
@@ -149,7 +149,7 @@ impl Admin {
     pub async fn set_fallback(&self, agency: i64) -> AppResult<()> {
         self.agency_exists("agency", agency).await?;
         let audit =
-            NewAudit::new(self.now, &self.actor, AuditAction::SettingChanged, format!("setting:{FALLBACK_SETTING}"))
+            NewAudit::new(self.now, &self.actor, AuditAction::SettingChanged, ObjectRef::Setting(FALLBACK_SETTING))
                 .detail(serde_json::json!({"value": agency}));
         Ok(self.store.set_setting(FALLBACK_SETTING, &agency.to_string(), audit).await?)
     }
@@ -160,14 +160,14 @@ impl Admin {
 
     /// Unlocks an account locked after failed sign-ins.
     pub async fn unlock(&self, user: &User) -> AppResult<()> {
-        let audit = NewAudit::new(self.now, &self.actor, AuditAction::AccountUnlocked, format!("user:{}", user.id));
+        let audit = NewAudit::new(self.now, &self.actor, AuditAction::AccountUnlocked, ObjectRef::User(user.id));
         Ok(self.store.update_account(user.id, true, None, None, audit).await?)
     }
 
     /// Disables an account (its sessions and tokens end), or enables it again.
     pub async fn set_enabled(&self, user: &User, enabled: bool) -> AppResult<()> {
         let action = if enabled { AuditAction::AccountUpdated } else { AuditAction::AccountDisabled };
-        let audit = NewAudit::new(self.now, &self.actor, action, format!("user:{}", user.id)).reason(if enabled {
+        let audit = NewAudit::new(self.now, &self.actor, action, ObjectRef::User(user.id)).reason(if enabled {
             "enabled"
         } else {
             "disabled by an administrator"
@@ -178,14 +178,14 @@ impl Admin {
 
     /// Allows (or withdraws) revealing tipsters' contact details.
     pub async fn set_reveal(&self, user: &User, allowed: bool) -> AppResult<()> {
-        let audit = NewAudit::new(self.now, &self.actor, AuditAction::AccountUpdated, format!("user:{}", user.id))
+        let audit = NewAudit::new(self.now, &self.actor, AuditAction::AccountUpdated, ObjectRef::User(user.id))
             .detail(serde_json::json!({"can_reveal_contact": allowed}));
         Ok(self.store.update_account(user.id, false, None, Some(allowed), audit).await?)
     }
 
     /// Removes a user's second factor; they set up a new one at next sign-in.
     pub async fn reset_mfa(&self, user: &User) -> AppResult<()> {
-        let audit = NewAudit::new(self.now, &self.actor, AuditAction::MfaReset, format!("user:{}", user.id))
+        let audit = NewAudit::new(self.now, &self.actor, AuditAction::MfaReset, ObjectRef::User(user.id))
             .reason("reset by an administrator");
         Ok(self.store.set_mfa(user.id, None, None, vec![], Some(audit)).await?)
     }
@@ -195,7 +195,7 @@ impl Admin {
         if let Some(problem) = policy.password_problem(password, &user.email) {
             return Err(AppError::invalid("password", problem));
         }
-        let audit = NewAudit::new(self.now, &self.actor, AuditAction::AccountUpdated, format!("user:{}", user.id))
+        let audit = NewAudit::new(self.now, &self.actor, AuditAction::AccountUpdated, ObjectRef::User(user.id))
             .reason("password set");
         Ok(self.store.set_password(user.id, &hash_password(password, self.fast_password_hash)?, audit).await?)
     }
@@ -228,7 +228,7 @@ impl Admin {
     }
 
     pub async fn revoke_token(&self, id: i64) -> AppResult<()> {
-        let audit = NewAudit::new(self.now, &self.actor, AuditAction::TokenRevoked, format!("token:{id}"));
+        let audit = NewAudit::new(self.now, &self.actor, AuditAction::TokenRevoked, ObjectRef::Token(id));
         Ok(self.store.revoke_token(id, audit).await?)
     }
 }

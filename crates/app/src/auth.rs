@@ -4,7 +4,7 @@
 
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
-use domain::audit::AuditAction;
+use domain::audit::{Actor, AuditAction, ObjectRef};
 use store::model::{NewAudit, NewToken, TokenInfo, User};
 use vault::secrets::{new_token, token_hash, verify_password};
 
@@ -58,7 +58,7 @@ pub async fn password_sign_in(ctx: &Ctx, email: &str, password: &str) -> AppResu
         scope_roles: None,
         mfa_passed: false,
     };
-    ctx.store.create_token(session, &format!("user:{}", user.id), now).await?;
+    ctx.store.create_token(session, &Actor::User(user.id).to_string(), now).await?;
     Ok(SignIn::Session { token, needs_setup: sec.totp_enabled_at.is_none() })
 }
 
@@ -68,7 +68,7 @@ async fn idle_too_long(ctx: &Ctx, user: &User, last_active: i64) -> AppResult<bo
     if now - last_active <= ctx.options.security.account_idle_ms {
         return Ok(false);
     }
-    let audit = NewAudit::new(now, "system", AuditAction::AccountDisabled, format!("user:{}", user.id))
+    let audit = NewAudit::new(now, "system", AuditAction::AccountDisabled, ObjectRef::User(user.id))
         .reason(&format!("unused for more than {} days", ctx.options.security.account_idle_ms / 86_400_000));
     ctx.store.update_account(user.id, false, Some(true), None, audit).await?;
     Ok(true)
@@ -115,7 +115,7 @@ pub async fn authenticate(
     if kind == "session" {
         let last = info.last_used_at.unwrap_or(info.created_at);
         if now - last > ctx.options.security.session_idle_ms {
-            let audit = NewAudit::new(now, "system", AuditAction::TokenRevoked, format!("user:{}", info.user.id))
+            let audit = NewAudit::new(now, "system", AuditAction::TokenRevoked, ObjectRef::User(info.user.id))
                 .reason("session idle");
             ctx.store.revoke_token(info.id, audit).await?;
             return Ok(Err(Rejected::Idle));
@@ -146,13 +146,14 @@ pub async fn second_factor(ctx: &Ctx, auth: &Authenticated, code: &str) -> AppRe
         true
     } else {
         let hash = vault::secrets::token_hash(&vault::mfa::normalise(code));
-        let remaining: Vec<String> = sec.recovery_codes.iter().filter(|h| **h != hash).cloned().collect();
+        let remaining: Vec<String> =
+            sec.recovery_codes.iter().filter(|h| !vault::same_secret(h.as_bytes(), hash.as_bytes())).cloned().collect();
         if remaining.len() < sec.recovery_codes.len() {
             let audit = NewAudit::new(
                 ctx.now(),
-                &format!("user:{}", auth.user.id),
+                &Actor::User(auth.user.id).to_string(),
                 AuditAction::MfaReset,
-                format!("user:{}", auth.user.id),
+                ObjectRef::User(auth.user.id),
             )
             .reason("a recovery code was used");
             ctx.store
@@ -193,9 +194,9 @@ pub async fn enrol(
     let now = ctx.now();
     let audit = NewAudit::new(
         now,
-        &format!("user:{}", auth.user.id),
+        &Actor::User(auth.user.id).to_string(),
         AuditAction::MfaEnrolled,
-        format!("user:{}", auth.user.id),
+        ObjectRef::User(auth.user.id),
     );
     ctx.store
         .set_mfa(
@@ -215,9 +216,9 @@ pub async fn sign_out(ctx: &Ctx, token: &str) -> AppResult<()> {
     let Some(info) = ctx.store.token_info(&token_hash(token)).await? else { return Ok(()) };
     let audit = NewAudit::new(
         ctx.now(),
-        &format!("user:{}", info.user.id),
+        &Actor::User(info.user.id).to_string(),
         AuditAction::TokenRevoked,
-        format!("user:{}", info.user.id),
+        ObjectRef::User(info.user.id),
     )
     .reason("signed out");
     Ok(ctx.store.revoke_token(info.id, audit).await?)

@@ -8,7 +8,7 @@
 use crate::ctx::Ctx;
 use crate::desk::{actor, load};
 use crate::error::{AppError, AppResult};
-use domain::audit::AuditAction;
+use domain::audit::{AuditAction, ObjectRef};
 use domain::link::{LinkDecision, LinkState, decide};
 use domain::staff::{Access, TipAction, Viewer, tip_access};
 use domain::status::Reason;
@@ -78,7 +78,7 @@ pub async fn decide_link(
         LinkDecision::Reject => AuditAction::LinkRejected,
         LinkDecision::Undo => AuditAction::LinkUndone,
     };
-    let audit = NewAudit::new(ctx.now(), &actor(viewer), action, format!("tip:{a}"))
+    let audit = NewAudit::new(ctx.now(), &actor(viewer), action, ObjectRef::Tip(a))
         .reason(&reason)
         .detail(json!({"link_id": link_id, "other_tip_id": b, "from": link.state.code(), "to": to.code()}));
     ctx.store.decide_link(link_id, link.state, to, viewer.user_id, &reason, audit).await?;
@@ -98,7 +98,7 @@ pub async fn request_access(ctx: &Ctx, viewer: &Viewer, link_id: i64, reason: &s
         (true, true) => return Err(AppError::Conflict("you can already read both records".into())),
         (false, false) => return Err(AppError::NotFound),
     };
-    let audit = NewAudit::new(ctx.now(), &actor(viewer), AuditAction::AccessRequested, format!("tip:{target}"))
+    let audit = NewAudit::new(ctx.now(), &actor(viewer), AuditAction::AccessRequested, ObjectRef::Tip(target))
         .reason(reason.as_str());
     let id = ctx
         .store
@@ -128,7 +128,7 @@ pub async fn decide_access(ctx: &Ctx, viewer: &Viewer, request_id: i64, grant: b
         Err(e) => return Err(e),
     };
     let action = if grant { AuditAction::AccessGranted } else { AuditAction::AccessRefused };
-    let audit = NewAudit::new(ctx.now(), &actor(viewer), action, format!("tip:{}", detail.tip.id))
+    let audit = NewAudit::new(ctx.now(), &actor(viewer), action, ObjectRef::Tip(detail.tip.id))
         .reason(reason.as_str())
         .detail(json!({"request_id": request_id, "agency_id": request.request.requesting_agency_id}));
     ctx.store.decide_access_request(request_id, grant, viewer.user_id, reason.as_str(), audit).await?;

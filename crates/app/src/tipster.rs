@@ -5,7 +5,7 @@ use crate::ctx::{Ctx, TipEvent};
 use crate::error::{AppError, AppResult};
 use crate::intake::passphrase_hash;
 use crate::sealed;
-use domain::audit::AuditAction;
+use domain::audit::{AuditAction, ObjectRef};
 use domain::status::Status;
 use store::model::{NewAttachment, NewAudit, TipChange};
 use vault::secrets::{new_token, normalise_code, token_hash};
@@ -112,7 +112,7 @@ pub async fn add_message(ctx: &Ctx, tip_id: i64, body: Option<String>, files: Ve
             messages: sealed_body.iter().map(|b| ("tipster".to_owned(), None, b.clone())).collect(),
             attachments: sealed_files,
             audit: vec![
-                NewAudit::new(now, "tipster", AuditAction::MessageFromTipster, format!("tip:{tip_id}")).detail(detail),
+                NewAudit::new(now, "tipster", AuditAction::MessageFromTipster, ObjectRef::Tip(tip_id)).detail(detail),
             ],
             ..Default::default()
         };

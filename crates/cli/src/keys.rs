@@ -7,6 +7,7 @@
 
 use crate::Location;
 use clap::Subcommand;
+use domain::audit::ObjectRef;
 use vault::crypto::{Keyring, NEXT_FILE, OLD_FILE, WRAPPING_FILE, key_id, random_key, write_key};
 
 #[derive(Subcommand)]
@@ -38,7 +39,7 @@ pub async fn run(c: KeysCommand) -> anyhow::Result<()> {
         SystemClock.now().0
     };
     let audit =
-        store::model::NewAudit::new(now, "cli", domain::audit::AuditAction::KeysRotated, "instance:keys".into())
+        store::model::NewAudit::new(now, "cli", domain::audit::AuditAction::KeysRotated, ObjectRef::InstanceKeys)
             .detail(serde_json::json!({"from": ring.current_id(), "to": key_id(&next), "data_keys": rewrapped.len()}));
     store.rewrap_tip_keys(rewrapped, audit).await?;
     let current = at.data.join(WRAPPING_FILE);

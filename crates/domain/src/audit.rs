@@ -154,6 +154,69 @@ impl AuditAction {
     }
 }
 
+/// What an audit event is about. Written into the trail by [`ObjectRef`]'s `Display`, the one
+/// encoding (`tip:42`, `user:7`, `setting:fallback_agency_id` …), which searches and the
+/// chain read back as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectRef {
+    Tip(i64),
+    /// A tip not yet stored; the store writes its id in the same transaction.
+    NewTip,
+    User(i64),
+    Agency(i64),
+    Site(i64),
+    Contact(i64),
+    Token(i64),
+    Setting(&'static str),
+    /// The audit trail itself (searches of it).
+    AuditTrail,
+    /// The instance's wrapping keys (rotations).
+    InstanceKeys,
+}
+
+impl std::fmt::Display for ObjectRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ObjectRef::Tip(id) => write!(f, "tip:{id}"),
+            ObjectRef::NewTip => f.write_str("tip:new"),
+            ObjectRef::User(id) => write!(f, "user:{id}"),
+            ObjectRef::Agency(id) => write!(f, "agency:{id}"),
+            ObjectRef::Site(id) => write!(f, "site:{id}"),
+            ObjectRef::Contact(id) => write!(f, "contact:{id}"),
+            ObjectRef::Token(id) => write!(f, "token:{id}"),
+            ObjectRef::Setting(key) => write!(f, "setting:{key}"),
+            ObjectRef::AuditTrail => f.write_str("audit:trail"),
+            ObjectRef::InstanceKeys => f.write_str("instance:keys"),
+        }
+    }
+}
+
+/// Who did what an audit event records, with one encoding (`user:7`, `system`, `tipster` …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    User(i64),
+    /// The anonymous tipster of the tip concerned.
+    Tipster,
+    /// The server itself: triage, routing, escalation, matching.
+    System,
+    /// The operator at the machine, through the `sightline` command.
+    Cli,
+    /// The demo world's loader.
+    Demo,
+}
+
+impl std::fmt::Display for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Actor::User(id) => write!(f, "user:{id}"),
+            Actor::Tipster => f.write_str("tipster"),
+            Actor::System => f.write_str("system"),
+            Actor::Cli => f.write_str("cli"),
+            Actor::Demo => f.write_str("demo"),
+        }
+    }
+}
+
 /// The fields of an audit event that the chain covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRecord<'a> {
@@ -277,6 +340,37 @@ pub fn verify_chain<'a>(events: impl IntoIterator<Item = &'a StoredAudit>) -> Re
         v.push(e)?;
     }
     Ok(v.count())
+}
+
+#[cfg(test)]
+mod object_tests {
+    use super::*;
+
+    #[test]
+    fn one_encoding_each() {
+        let objects = [
+            ObjectRef::Tip(42),
+            ObjectRef::NewTip,
+            ObjectRef::User(7),
+            ObjectRef::Agency(3),
+            ObjectRef::Site(5),
+            ObjectRef::Contact(9),
+            ObjectRef::Token(11),
+            ObjectRef::Setting("fallback_agency_id"),
+            ObjectRef::AuditTrail,
+            ObjectRef::InstanceKeys,
+        ];
+        let shown: Vec<String> = objects.iter().map(ToString::to_string).collect();
+        expect_test::expect![[r#"
+            ["tip:42", "tip:new", "user:7", "agency:3", "site:5", "contact:9", "token:11", "setting:fallback_agency_id", "audit:trail", "instance:keys"]
+        "#]]
+        .assert_eq(&format!("{shown:?}\n"));
+        let actors: Vec<String> = [Actor::User(7), Actor::Tipster, Actor::System, Actor::Cli, Actor::Demo]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(actors, ["user:7", "tipster", "system", "cli", "demo"]);
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! cargo run -p store --release --example intake_rate -- 5000
 //! ```
 
+use domain::audit::ObjectRef;
 use std::sync::Arc;
 use std::time::Instant;
 use store::model::*;
@@ -55,7 +56,7 @@ fn new_tip(reference: &str, agency: i64) -> NewTipRecord {
         notifications: vec![],
         idempotency: Some((format!("key-{reference}"), "request".into())),
         received_at: 1_000,
-        audit: vec![NewAudit::new(1_000, "tipster", domain::audit::AuditAction::TipReceived, NEW_TIP_OBJECT.into())],
+        audit: vec![NewAudit::new(1_000, "tipster", domain::audit::AuditAction::TipReceived, ObjectRef::NewTip)],
     }
 }
 

@@ -155,7 +155,7 @@ pub trait Store: Send + Sync + 'static {
     // --- audit and metrics -------------------------------------------------------------
     async fn audit_events(&self, after_seq: i64, limit: i64) -> Result<Vec<domain::audit::StoredAudit>>;
     async fn audit_head(&self) -> Result<(i64, String)>;
-    async fn audit_for_object(&self, object: &str) -> Result<Vec<domain::audit::StoredAudit>>;
+    async fn audit_for_object(&self, object: domain::audit::ObjectRef) -> Result<Vec<domain::audit::StoredAudit>>;
     async fn append_audit(&self, event: NewAudit) -> Result<()>;
     async fn metrics(&self, now: i64) -> Result<Metrics>;
     /// The supervisor's figures for an agency: open tips by tier and breached at `now`, open

@@ -146,14 +146,20 @@ pub struct NewAudit {
     pub at_ms: i64,
     pub actor: String,
     pub action: domain::audit::AuditAction,
-    pub object: String,
+    /// What it is about; encoded only when written.
+    pub object: domain::audit::ObjectRef,
     pub reason: String,
     /// Compact JSON text.
     pub detail: String,
 }
 
 impl NewAudit {
-    pub fn new(at_ms: i64, actor: &str, action: domain::audit::AuditAction, object: String) -> NewAudit {
+    pub fn new(
+        at_ms: i64,
+        actor: &str,
+        action: domain::audit::AuditAction,
+        object: domain::audit::ObjectRef,
+    ) -> NewAudit {
         NewAudit { at_ms, actor: actor.to_owned(), action, object, reason: String::new(), detail: "{}".into() }
     }
 
@@ -207,9 +213,6 @@ pub struct NewNotification {
     pub url: String,
     pub payload: String,
 }
-
-/// The audit object of a tip not yet stored; the store replaces it with `tip:<id>`.
-pub const NEW_TIP_OBJECT: &str = "tip:new";
 
 /// A fully decided new tip, ready to be written in one transaction.
 #[derive(Debug, Clone)]

@@ -29,7 +29,7 @@ pub async fn dossier(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<Dossi
         .iter()
         .map(|m| crate::sealed::open_message(key.as_ref(), &detail.tip.reference, &m.body))
         .collect();
-    let timeline = ctx.store.audit_for_object(&format!("tip:{tip_id}")).await?;
+    let timeline = ctx.store.audit_for_object(domain::audit::ObjectRef::Tip(tip_id)).await?;
     let linked = crate::links::linked(ctx, viewer, tip_id).await?;
     let attachments = ctx.store.attachments(tip_id).await?;
     Ok(Dossier { detail, messages, timeline, linked, attachments })

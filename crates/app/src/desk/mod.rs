@@ -6,7 +6,7 @@ pub mod queue;
 
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
-use domain::audit::AuditAction;
+use domain::audit::{Actor, AuditAction, ObjectRef};
 use domain::desk::{Action, Facts, Step};
 use domain::sla::shortest_window;
 use domain::staff::{Role, TipAction, Viewer};
@@ -46,13 +46,13 @@ async fn decided(ctx: &Ctx, viewer: &Viewer, tip_id: i64, action: Action) -> App
 pub async fn read(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<TipDetail> {
     let detail = load(ctx, viewer, tip_id, TipAction::Read).await?;
     ctx.store
-        .append_audit(NewAudit::new(ctx.now(), &actor(viewer), AuditAction::TipRead, format!("tip:{tip_id}")))
+        .append_audit(NewAudit::new(ctx.now(), &actor(viewer), AuditAction::TipRead, ObjectRef::Tip(tip_id)))
         .await?;
     Ok(detail)
 }
 
 pub fn actor(viewer: &Viewer) -> String {
-    format!("user:{}", viewer.user_id)
+    Actor::User(viewer.user_id).to_string()
 }
 
 fn base(detail: &TipDetail, now: i64) -> TipChange {
@@ -98,7 +98,7 @@ fn acknowledge_into(c: &mut TipChange, d: &TipDetail, step: Step, viewer: &Viewe
         reason: None,
     });
     c.audit.push(
-        NewAudit::new(now, &actor(viewer), AuditAction::TipAcknowledged, format!("tip:{}", d.tip.id))
+        NewAudit::new(now, &actor(viewer), AuditAction::TipAcknowledged, ObjectRef::Tip(d.tip.id))
             .detail(json!({"agency_id": viewer.agency_id, "late": d.tip.ack_due_at.is_some_and(|due| now > due)})),
     );
 }
@@ -122,7 +122,7 @@ pub async fn assign(ctx: &Ctx, viewer: &Viewer, tip_id: i64, user_id: i64) -> Ap
     c.status = step.status;
     c.assignee = Some(Some(user.id));
     c.audit.push(
-        NewAudit::new(now, &actor(viewer), AuditAction::TipAssigned, format!("tip:{tip_id}"))
+        NewAudit::new(now, &actor(viewer), AuditAction::TipAssigned, ObjectRef::Tip(tip_id))
             .detail(json!({"assignee": user.id})),
     );
     commit(ctx, c).await
@@ -137,7 +137,7 @@ pub async fn message_tipster(ctx: &Ctx, viewer: &Viewer, tip_id: i64, body: &str
     let now = ctx.now();
     let mut c = base(&d, now);
     c.messages.push(("staff".into(), Some(viewer.user_id), body));
-    c.audit.push(NewAudit::new(now, &actor(viewer), AuditAction::MessageToTipster, format!("tip:{tip_id}")));
+    c.audit.push(NewAudit::new(now, &actor(viewer), AuditAction::MessageToTipster, ObjectRef::Tip(tip_id)));
     commit(ctx, c).await
 }
 
@@ -180,7 +180,7 @@ pub async fn transfer(ctx: &Ctx, viewer: &Viewer, tip_id: i64, to_agency: i64, r
     }
     restart_clock(&mut c, &d, &routing, &[to_agency], now)?;
     c.audit.push(
-        NewAudit::new(now, &actor(viewer), AuditAction::TipTransferred, format!("tip:{tip_id}"))
+        NewAudit::new(now, &actor(viewer), AuditAction::TipTransferred, ObjectRef::Tip(tip_id))
             .reason(reason.as_str())
             .detail(json!({"from": viewer.agency_id, "to": to_agency, "to_name": name})),
     );
@@ -245,7 +245,7 @@ pub async fn decline(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &str) -> A
     }
     restart_clock(&mut c, &d, &routing, &receivers, now)?;
     c.audit.push(
-        NewAudit::new(now, &actor(viewer), AuditAction::TipDeclined, format!("tip:{tip_id}"))
+        NewAudit::new(now, &actor(viewer), AuditAction::TipDeclined, ObjectRef::Tip(tip_id))
             .reason(reason.as_str())
             .detail(json!({"agency_id": viewer.agency_id, "now_with": receivers})),
     );
@@ -268,7 +268,7 @@ pub async fn override_tier(ctx: &Ctx, viewer: &Viewer, tip_id: i64, tier: Tier, 
         c.escalation = Some((d.tip.escalation_level, Some(d.tip.next_escalation_at.map_or(due, |next| next.min(due)))));
     }
     c.audit.push(
-        NewAudit::new(now, &actor(viewer), AuditAction::TipTierOverridden, format!("tip:{tip_id}"))
+        NewAudit::new(now, &actor(viewer), AuditAction::TipTierOverridden, ObjectRef::Tip(tip_id))
             .reason(reason.as_str())
             .detail(json!({"from": d.tip.tier.code(), "to": tier.code(), "original": d.tip.original_tier.code()})),
     );
@@ -307,7 +307,7 @@ pub async fn close(
     let mut c = base(&d, now);
     c.status = step.status;
     c.disposition = Some(Some((disposition, reason.as_str().to_owned())));
-    let object = format!("tip:{tip_id}");
+    let object = ObjectRef::Tip(tip_id);
     if needs_review {
         let routing = ctx.routing().await?;
         let window = routing.policy(viewer.agency_id).window(d.tip.tier).max(domain::time::Millis::HOUR);
@@ -338,15 +338,13 @@ pub async fn review(ctx: &Ctx, viewer: &Viewer, tip_id: i64, approve: bool, reas
     let (d, step) = decided(ctx, viewer, tip_id, Action::Review { approve }).await?;
     let now = ctx.now();
     let mut c = base(&d, now);
-    let object = format!("tip:{tip_id}");
+    let object = ObjectRef::Tip(tip_id);
     if approve {
         c.status = step.status;
         c.closed = Some(Some((viewer.user_id, now)));
         c.ack_due_at = Some(None);
         c.escalation = Some((d.tip.escalation_level, None));
-        c.audit.push(
-            NewAudit::new(now, &actor(viewer), AuditAction::TipCloseApproved, object.clone()).reason(reason.as_str()),
-        );
+        c.audit.push(NewAudit::new(now, &actor(viewer), AuditAction::TipCloseApproved, object).reason(reason.as_str()));
         c.audit.push(
             NewAudit::new(now, &actor(viewer), AuditAction::TipClosed, object)
                 .reason(d.tip.disposition_reason.as_deref().unwrap_or(""))
@@ -374,7 +372,7 @@ pub async fn reopen(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &str) -> Ap
     c.closed = Some(None);
     c.close_requested_by = Some(None);
     c.audit.push(
-        NewAudit::new(now, &actor(viewer), AuditAction::TipReopened, format!("tip:{tip_id}")).reason(reason.as_str()),
+        NewAudit::new(now, &actor(viewer), AuditAction::TipReopened, ObjectRef::Tip(tip_id)).reason(reason.as_str()),
     );
     commit(ctx, c).await
 }

@@ -3,7 +3,7 @@
 use super::{SqlStore, rows};
 use crate::model::*;
 use crate::{Result, StoreError};
-use domain::audit::AuditAction;
+use domain::audit::{AuditAction, ObjectRef};
 use sqlx::Row;
 
 impl SqlStore {
@@ -24,7 +24,7 @@ impl SqlStore {
         .await
         .map_err(|e| StoreError::from_write(e, "an agency with this name exists"))?
         .try_get("id")?;
-        let event = NewAudit::new(now, actor, AuditAction::AgencyCreated, format!("agency:{id}"))
+        let event = NewAudit::new(now, actor, AuditAction::AgencyCreated, ObjectRef::Agency(id))
             .detail(serde_json::json!({"name": a.name, "kind": a.kind.code()}));
         self.append_audit_in(&mut tx, &[event]).await?;
         tx.commit().await?;
@@ -63,7 +63,7 @@ impl SqlStore {
         .await
         .map_err(|e| StoreError::from_write(e, "site"))?
         .try_get("id")?;
-        let event = NewAudit::new(now, actor, AuditAction::SiteCreated, format!("site:{id}"))
+        let event = NewAudit::new(now, actor, AuditAction::SiteCreated, ObjectRef::Site(id))
             .detail(serde_json::json!({"name": s.name, "owner_agency_id": s.owner_agency_id}));
         self.append_audit_in(&mut tx, &[event]).await?;
         tx.commit().await?;
@@ -109,7 +109,7 @@ impl SqlStore {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        let event = NewAudit::new(now, actor, AuditAction::ContactCreated, format!("contact:{id}"))
+        let event = NewAudit::new(now, actor, AuditAction::ContactCreated, ObjectRef::Contact(id))
             .detail(serde_json::json!({"agency_id": c.agency_id, "role": c.role.code()}));
         self.append_audit_in(&mut tx, &[event]).await?;
         tx.commit().await?;
@@ -156,7 +156,7 @@ impl SqlStore {
         .await
         .map_err(|e| StoreError::from_write(e, "a user with this e-mail exists"))?
         .try_get("id")?;
-        let event = NewAudit::new(now, actor, AuditAction::UserCreated, format!("user:{id}"))
+        let event = NewAudit::new(now, actor, AuditAction::UserCreated, ObjectRef::User(id))
             .detail(serde_json::json!({"email": u.email, "agency_id": u.agency_id, "roles": roles}));
         self.append_audit_in(&mut tx, &[event]).await?;
         tx.commit().await?;
@@ -209,7 +209,7 @@ impl SqlStore {
         .await?
         .try_get("id")?;
         if t.kind == "api" {
-            let event = NewAudit::new(now, actor, AuditAction::TokenCreated, format!("user:{}", t.user_id)).detail(
+            let event = NewAudit::new(now, actor, AuditAction::TokenCreated, ObjectRef::User(t.user_id)).detail(
                 serde_json::json!({"token_id": id, "label": t.label, "expires_at": t.expires_at, "scope": scope}),
             );
             self.append_audit_in(&mut tx, &[event]).await?;

@@ -33,12 +33,13 @@ impl SqlStore {
         );
         for e in events {
             seq += 1;
+            let object = e.object.to_string();
             let record = AuditRecord {
                 seq,
                 at_ms: e.at_ms,
                 actor: &e.actor,
                 action: e.action.code(),
-                object: &e.object,
+                object: &object,
                 reason: &e.reason,
                 detail: &e.detail,
             };
@@ -48,7 +49,7 @@ impl SqlStore {
                 e.at_ms.into(),
                 (&e.actor).into(),
                 e.action.code().into(),
-                (&e.object).into(),
+                (&object).into(),
                 (&e.reason).into(),
                 (&e.detail).into(),
                 (&prev).into(),

@@ -1,6 +1,7 @@
 //! Records and runtimes the store's unit tests share.
 
-use crate::model::{NEW_TIP_OBJECT, NewAudit, NewTipRecord};
+use crate::model::{NewAudit, NewTipRecord};
+use domain::audit::ObjectRef;
 
 /// A plain tip with reference `DEAD-0001`, due for acknowledgement (and escalation) at 1 ms.
 pub(super) fn tip() -> NewTipRecord {
@@ -29,7 +30,7 @@ pub(super) fn tip() -> NewTipRecord {
         notifications: vec![],
         idempotency: None,
         received_at: 1,
-        audit: vec![NewAudit::new(1, "tipster", domain::audit::AuditAction::TipReceived, NEW_TIP_OBJECT.into())],
+        audit: vec![NewAudit::new(1, "tipster", domain::audit::AuditAction::TipReceived, ObjectRef::NewTip)],
     }
 }
 

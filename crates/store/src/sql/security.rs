@@ -4,7 +4,7 @@
 use super::{SqlStore, rows};
 use crate::model::*;
 use crate::{Result, StoreError};
-use domain::audit::{AuditAction, StoredAudit};
+use domain::audit::{Actor, AuditAction, ObjectRef, StoredAudit};
 use sqlx::Row;
 
 impl SqlStore {
@@ -118,7 +118,7 @@ impl SqlStore {
             .await?
             .try_get("n")?;
         let mut events = vec![
-            NewAudit::new(now, "system", AuditAction::SignInFailed, format!("user:{user_id}"))
+            NewAudit::new(now, "system", AuditAction::SignInFailed, ObjectRef::User(user_id))
                 .detail(serde_json::json!({"in_window": n})),
         ];
         let lock = n >= threshold;
@@ -130,7 +130,7 @@ impl SqlStore {
                 .await?;
             if done.rows_affected() == 1 {
                 events.push(
-                    NewAudit::new(now, "system", AuditAction::AccountLocked, format!("user:{user_id}"))
+                    NewAudit::new(now, "system", AuditAction::AccountLocked, ObjectRef::User(user_id))
                         .reason(&format!("{n} failed sign-ins within {} minutes", window_ms / 60_000)),
                 );
             }
@@ -150,7 +150,7 @@ impl SqlStore {
             .await?;
         self.append_audit_in(
             &mut tx,
-            &[NewAudit::new(now, &format!("user:{user_id}"), AuditAction::SignedIn, format!("user:{user_id}"))],
+            &[NewAudit::new(now, &Actor::User(user_id).to_string(), AuditAction::SignedIn, ObjectRef::User(user_id))],
         )
         .await?;
         tx.commit().await?;

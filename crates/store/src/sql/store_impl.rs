@@ -215,8 +215,8 @@ impl Store for SqlStore {
     async fn audit_head(&self) -> Result<(i64, String)> {
         self.head().await
     }
-    async fn audit_for_object(&self, object: &str) -> Result<Vec<StoredAudit>> {
-        self.audit_of(object).await
+    async fn audit_for_object(&self, object: domain::audit::ObjectRef) -> Result<Vec<StoredAudit>> {
+        self.audit_of(&object.to_string()).await
     }
     async fn append_audit(&self, event: NewAudit) -> Result<()> {
         let mut tx = self.begin().await?;

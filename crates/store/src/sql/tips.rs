@@ -5,6 +5,7 @@ use super::exec::Exec;
 use super::{SqlStore, rows};
 use crate::model::*;
 use crate::{Result, StoreError};
+use domain::audit::ObjectRef;
 use domain::status::Status;
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
@@ -137,8 +138,8 @@ impl SqlStore {
             push_notifications(&mut notifications, id, &t.notifications, t.received_at);
             audit.extend(t.audit.iter().map(|a| {
                 let mut a = a.clone();
-                if a.object == NEW_TIP_OBJECT {
-                    a.object = format!("tip:{id}");
+                if a.object == ObjectRef::NewTip {
+                    a.object = ObjectRef::Tip(id);
                 }
                 a
             }));
@@ -253,7 +254,7 @@ impl SqlStore {
             .bind(expires_at)
             .execute(&mut *tx)
             .await?;
-        let event = NewAudit::new(now, "tipster", domain::audit::AuditAction::TipsterSignedIn, format!("tip:{tip_id}"));
+        let event = NewAudit::new(now, "tipster", domain::audit::AuditAction::TipsterSignedIn, ObjectRef::Tip(tip_id));
         self.append_audit_in(&mut tx, &[event]).await?;
         tx.commit().await?;
         Ok(())

@@ -1,6 +1,7 @@
 //! Agencies, sites, users, tokens, settings.
 
 use super::*;
+use domain::audit::ObjectRef;
 use store::StoreError;
 use store::model::*;
 
@@ -48,21 +49,26 @@ async fn agencies_users_and_tokens() {
         assert_eq!((info.user.id, info.kind.as_str(), info.expires_at), (w.analyst, "api", Some(5_000)), "{}", t.name);
         assert!(s.token_info("nope").await.unwrap().is_none());
         let id = info.id;
-        s.revoke_token(id, NewAudit::new(4, "test", domain::audit::AuditAction::TokenRevoked, format!("token:{id}")))
+        s.revoke_token(id, NewAudit::new(4, "test", domain::audit::AuditAction::TokenRevoked, ObjectRef::Token(id)))
             .await
             .unwrap();
         assert!(s.token_info("h1").await.unwrap().is_none(), "{}: a revoked token is unknown", t.name);
 
         assert_eq!(s.get_setting("fallback_agency_id").await.unwrap(), None);
         let setting = |value: &str| {
-            NewAudit::new(5, "test", domain::audit::AuditAction::SettingChanged, "setting:fallback_agency_id".into())
-                .detail(serde_json::json!({ "value": value }))
+            NewAudit::new(
+                5,
+                "test",
+                domain::audit::AuditAction::SettingChanged,
+                ObjectRef::Setting("fallback_agency_id"),
+            )
+            .detail(serde_json::json!({ "value": value }))
         };
         let before = s.audit_head().await.unwrap().0;
         s.set_setting("fallback_agency_id", "7", setting("7")).await.unwrap();
         s.set_setting("fallback_agency_id", &w.fusion.to_string(), setting("fusion")).await.unwrap();
         assert_eq!(s.get_setting("fallback_agency_id").await.unwrap(), Some(w.fusion.to_string()));
-        let changes = s.audit_for_object("setting:fallback_agency_id").await.unwrap();
+        let changes = s.audit_for_object(domain::audit::ObjectRef::Setting("fallback_agency_id")).await.unwrap();
         assert_eq!(changes.len(), 2, "{}: each change is recorded with it", t.name);
         assert_eq!(s.audit_head().await.unwrap().0, before + 2);
         assert_eq!(s.list_sites().await.unwrap()[0].owner_agency_id, w.district);

@@ -1,6 +1,7 @@
 //! Escalations and the outbox are claimed once, even with concurrent workers.
 
 use super::*;
+use domain::audit::ObjectRef;
 use domain::urgency::Tier;
 use store::model::*;
 
@@ -10,12 +11,7 @@ fn bump(tip: &TipRow) -> TipChange {
         expected_version: tip.version,
         now: 50_000,
         escalation: Some((tip.escalation_level + 1, Some(1_000_000))),
-        audit: vec![NewAudit::new(
-            50_000,
-            "system",
-            domain::audit::AuditAction::TipEscalated,
-            format!("tip:{}", tip.id),
-        )],
+        audit: vec![NewAudit::new(50_000, "system", domain::audit::AuditAction::TipEscalated, ObjectRef::Tip(tip.id))],
         ..Default::default()
     }
 }

@@ -78,8 +78,13 @@ async fn two_hundred_concurrent_tips_are_all_stored() {
                 Some((*id, format!("gc-req-{i}")))
             );
             assert_eq!(s.attachments(*id).await.unwrap().len(), 1);
-            let audit: Vec<String> =
-                s.audit_for_object(&format!("tip:{id}")).await.unwrap().into_iter().map(|e| e.action).collect();
+            let audit: Vec<String> = s
+                .audit_for_object(domain::audit::ObjectRef::Tip(*id))
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| e.action)
+                .collect();
             assert_eq!(audit, vec!["tip.received"], "{}: tip {i}'s own audit event", t.name);
         }
         assert_eq!(s.queue(&QueueFilter::default(), 0).await.unwrap().len(), 200);

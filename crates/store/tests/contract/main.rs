@@ -10,6 +10,7 @@ mod group_commit;
 mod resolution;
 mod tips;
 
+use domain::audit::ObjectRef;
 use std::future::Future;
 use std::sync::Arc;
 use store::{SqlStore, Store};
@@ -166,6 +167,6 @@ pub fn new_tip(reference: &str, agencies: &[i64], tier: domain::urgency::Tier, d
         notifications: vec![],
         idempotency: None,
         received_at: 1_000,
-        audit: vec![NewAudit::new(1_000, "tipster", domain::audit::AuditAction::TipReceived, NEW_TIP_OBJECT.into())],
+        audit: vec![NewAudit::new(1_000, "tipster", domain::audit::AuditAction::TipReceived, ObjectRef::NewTip)],
     }
 }

@@ -1,6 +1,7 @@
 //! Mentions, links and their decisions, access requests and shares.
 
 use super::*;
+use domain::audit::ObjectRef;
 use domain::link::LinkState;
 use domain::urgency::Tier;
 use store::StoreError;
@@ -19,7 +20,7 @@ fn link(m: &Mention, other: &Mention) -> NewLink {
 }
 
 fn audit(tip: i64, action: domain::audit::AuditAction) -> NewAudit {
-    NewAudit::new(5_000, "user:1", action, format!("tip:{tip}"))
+    NewAudit::new(5_000, "user:1", action, ObjectRef::Tip(tip))
 }
 
 #[tokio::test]

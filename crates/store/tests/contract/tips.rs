@@ -1,6 +1,7 @@
 //! Intake, detail, queue, and changes with optimistic concurrency.
 
 use super::*;
+use domain::audit::ObjectRef;
 use domain::status::Status;
 use domain::urgency::Tier;
 use store::StoreError;
@@ -78,7 +79,7 @@ async fn changes_are_versioned_and_audited() {
                 2_000,
                 "user:1",
                 domain::audit::AuditAction::TipAcknowledged,
-                format!("tip:{id}"),
+                ObjectRef::Tip(id),
             )],
             ..Default::default()
         };
@@ -91,8 +92,13 @@ async fn changes_are_versioned_and_audited() {
         assert_eq!(d.tip.ack_due_at, None);
         assert_eq!(d.routes[0].state, "accepted");
         assert_eq!(d.messages[0].body, "Can you tell us which class?");
-        let events: Vec<String> =
-            s.audit_for_object(&format!("tip:{id}")).await.unwrap().into_iter().map(|e| e.action).collect();
+        let events: Vec<String> = s
+            .audit_for_object(domain::audit::ObjectRef::Tip(id))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
         assert_eq!(events, vec!["tip.received", "tip.acknowledged"], "{}: one audit per committed change", t.name);
 
         let over = TipChange {

@@ -2,6 +2,7 @@
 
 use app::clock::ManualClock;
 use axum::routing::post;
+use domain::audit::ObjectRef;
 use domain::staff::Role;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
@@ -166,7 +167,8 @@ async fn build_world(s: &dyn Store, hooks: &Hooks) -> World {
         .unwrap()
         .id;
     let district = s.create_agency(agency("District", SchoolDistrict, None, Some(sheriff)), "t", T0).await.unwrap().id;
-    let audit = NewAudit::new(T0, "t", domain::audit::AuditAction::SettingChanged, "setting:fallback_agency_id".into());
+    let audit =
+        NewAudit::new(T0, "t", domain::audit::AuditAction::SettingChanged, ObjectRef::Setting("fallback_agency_id"));
     s.set_setting(app::routing::FALLBACK_SETTING, &fusion.to_string(), audit).await.unwrap();
     let high_school = s
         .create_site(
@@ -418,7 +420,7 @@ impl TestApp {
     pub async fn audit_actions(&self, tip_id: i64) -> Vec<String> {
         self.state
             .store
-            .audit_for_object(&format!("tip:{tip_id}"))
+            .audit_for_object(domain::audit::ObjectRef::Tip(tip_id))
             .await
             .unwrap()
             .into_iter()

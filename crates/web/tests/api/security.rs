@@ -1,6 +1,7 @@
 //! The security controls, one test each, named after the control.
 
 use crate::helpers::*;
+use domain::audit::ObjectRef;
 use serde_json::json;
 
 /// Encryption at rest: a copy of the database without the key files reveals no contact
@@ -180,7 +181,7 @@ async fn lockout_and_unlock() {
             true,
             None,
             None,
-            store::model::NewAudit::new(app.state.now(), "cli", AuditAction::AccountUnlocked, format!("user:{id}")),
+            store::model::NewAudit::new(app.state.now(), "cli", AuditAction::AccountUnlocked, ObjectRef::User(id)),
         )
         .await
         .unwrap();
@@ -306,7 +307,7 @@ async fn token_expiry_and_revocation() {
     let other = list.iter().find(|t| t.id != id).unwrap().id;
     s.revoke_token(
         other,
-        NewAudit::new(app.state.now(), "cli", domain::audit::AuditAction::TokenRevoked, format!("token:{other}")),
+        NewAudit::new(app.state.now(), "cli", domain::audit::AuditAction::TokenRevoked, ObjectRef::Token(other)),
     )
     .await
     .unwrap();
@@ -433,7 +434,7 @@ async fn contact_reveal_needs_permission_and_reason() {
             false,
             None,
             Some(true),
-            store::model::NewAudit::new(app.state.now(), "cli", AuditAction::AccountUpdated, format!("user:{uid}")),
+            store::model::NewAudit::new(app.state.now(), "cli", AuditAction::AccountUpdated, ObjectRef::User(uid)),
         )
         .await
         .unwrap();
@@ -441,7 +442,7 @@ async fn contact_reveal_needs_permission_and_reason() {
     assert_eq!((no_reason.status, no_reason.body["error"]["field"].as_str()), (422, Some("reason")));
     let r = app.post_as(&app.world.analyst, &path, json!({"reason": "Need to ask which apartment."})).await;
     assert_eq!((r.status, r.body["phone"].as_str()), (200, Some("555-010-9999")));
-    let events = app.state.store.audit_for_object(&format!("tip:{id}")).await.unwrap();
+    let events = app.state.store.audit_for_object(domain::audit::ObjectRef::Tip(id)).await.unwrap();
     let reveal = events.iter().find(|e| e.action == "contact.revealed").expect("audited");
     assert_eq!(reveal.reason, "Need to ask which apartment.");
 }
