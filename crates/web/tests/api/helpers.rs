@@ -21,6 +21,9 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub world: World,
     pub hooks: Hooks,
+    /// The database the server uses (a `sqlite://` file or a PostgreSQL database), for tests
+    /// that break it on purpose.
+    pub db_url: String,
     _dir: tempfile::TempDir,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
@@ -76,7 +79,7 @@ async fn webhook_receiver() -> Hooks {
     Hooks { url, ..hooks }
 }
 
-async fn open_store(dir: &std::path::Path) -> Arc<dyn Store> {
+async fn open_store(dir: &std::path::Path) -> (Arc<dyn Store>, String) {
     if let Ok(url) = std::env::var("SIGHTLINE_TEST_PG_URL") {
         use sqlx::{Connection, Executor};
         sqlx::any::install_default_drivers();
@@ -84,9 +87,11 @@ async fn open_store(dir: &std::path::Path) -> Arc<dyn Store> {
         let mut admin = sqlx::AnyConnection::connect(&url).await.unwrap();
         admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}"))).await.unwrap();
         let base = url.rsplit_once('/').map(|(b, _)| b).unwrap();
-        Arc::new(store::SqlStore::open_postgres(&format!("{base}/{db}")).await.unwrap())
+        let db_url = format!("{base}/{db}");
+        (Arc::new(store::SqlStore::open_postgres(&db_url).await.unwrap()), db_url)
     } else {
-        Arc::new(store::SqlStore::open_sqlite(dir).await.unwrap())
+        let db_url = format!("sqlite://{}", dir.join("sightline.db").display());
+        (Arc::new(store::SqlStore::open_sqlite(dir).await.unwrap()), db_url)
     }
 }
 
@@ -111,7 +116,7 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(options: Options) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let store = open_store(dir.path()).await;
+    let (store, db_url) = open_store(dir.path()).await;
     let clock = ManualClock::at(domain::time::Millis(T0));
     let state = AppState::new(store.clone(), Arc::new(clock.clone()), Secrets::from_key([7; 32]), options).unwrap();
     let hooks = webhook_receiver().await;
@@ -122,7 +127,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    TestApp { addr, state, clock, http: reqwest::Client::new(), world, hooks, _dir: dir, _stop: stop }
+    TestApp { addr, state, clock, http: reqwest::Client::new(), world, hooks, db_url, _dir: dir, _stop: stop }
 }
 
 /// A staff member with an API token (no password), named by their e-mail.
@@ -347,6 +352,14 @@ impl TestApp {
         assert_eq!(done.status(), 200);
         assert!(done.text().await.unwrap().contains(r#"id="recovery-codes""#), "recovery codes shown once");
         (session, key)
+    }
+
+    /// Runs SQL on the server's database behind its back (to break it on purpose).
+    pub async fn sql_behind_the_back(&self, sql: &str) {
+        use sqlx::{Connection, Executor};
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&self.db_url).await.unwrap();
+        conn.execute(sqlx::AssertSqlSafe(sql.to_owned())).await.unwrap();
     }
 
     pub fn data_dir(&self) -> &std::path::Path {

@@ -288,3 +288,56 @@ async fn administrators_add_sites_and_users_from_the_console() {
         .unwrap();
     assert_eq!(forged.status(), 403);
 }
+
+#[tokio::test]
+async fn the_fallback_agency_set_from_the_console_must_exist_and_is_audited() {
+    let app = spawn_app().await;
+    app.user_with_password(
+        app.world.fusion,
+        "admin@fusion.test",
+        "violet tractor 7 harbour",
+        vec![domain::staff::Role::Admin],
+    )
+    .await;
+    let (session, _) = app.console_login("admin@fusion.test", "violet tractor 7 harbour").await;
+    let client = no_redirects();
+    let page =
+        client.get(app.url("/staff/admin")).header("cookie", &session).send().await.unwrap().text().await.unwrap();
+    let csrf = between(&page, r#"name="csrf" value=""#, "\"").to_owned();
+    let set = |agency: String| {
+        let (client, session, csrf, url) =
+            (client.clone(), session.clone(), csrf.clone(), app.url("/staff/admin/fallback"));
+        async move {
+            let r = client.post(url).header("cookie", &session).form(&[("csrf", csrf.as_str()), ("agency", &agency)]);
+            r.send().await.unwrap().headers()["location"].to_str().unwrap().to_owned()
+        }
+    };
+    let object = domain::audit::ObjectRef::Setting(app::routing::FALLBACK_SETTING);
+    let before = app.state.store.audit_for_object(object).await.unwrap().len();
+    let refused = set("999".into()).await;
+    assert!(refused.contains("Not%20done") && refused.contains("999"), "an unknown agency is refused: {refused}");
+    assert_eq!(
+        app.state.store.get_setting(app::routing::FALLBACK_SETTING).await.unwrap(),
+        Some(app.world.fusion.to_string())
+    );
+    let done = set(app.world.sheriff.to_string()).await;
+    assert!(done.contains("Fallback"), "{done}");
+    let events = app.state.store.audit_for_object(object).await.unwrap();
+    assert_eq!(events.len(), before + 1, "the change is recorded, the refusal is not");
+    let last = events.last().unwrap();
+    let admin = app.state.store.user_by_email("admin@fusion.test").await.unwrap().unwrap();
+    assert_eq!((last.action.as_str(), last.actor.clone()), ("setting.changed", format!("user:{}", admin.id)));
+    assert!(last.detail.contains(&app.world.sheriff.to_string()), "{}", last.detail);
+}
+
+#[tokio::test]
+async fn a_database_error_is_an_error_page_not_an_empty_list() {
+    let app = spawn_app().await;
+    let form = app.http.get(app.url("/")).send().await.unwrap();
+    assert_eq!(form.status(), 200);
+    app.sql_behind_the_back("ALTER TABLE sites RENAME TO sites_gone").await;
+    let broken = app.http.get(app.url("/")).send().await.unwrap();
+    assert_eq!(broken.status(), 500, "the form cannot list the schools: that is a failure, not an empty list");
+    let html = broken.text().await.unwrap();
+    assert!(html.contains("Something went wrong") && !html.contains("sites_gone"), "{html}");
+}
