@@ -63,7 +63,6 @@ impl App {
         };
         api::router()
             .merge(pages::router())
-            .layer(axum::middleware::from_fn_with_state(state.clone(), abuse::limit_public))
             .with_state(state)
             .layer(header("x-content-type-options", "nosniff"))
             .layer(header("referrer-policy", "no-referrer"))

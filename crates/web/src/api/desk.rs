@@ -252,6 +252,22 @@ pub async fn reopen(
     Ok(StatusCode::NO_CONTENT)
 }
 
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/api/v1/tips", get(queue))
+        .route("/api/v1/tips/{id}", get(detail))
+        .route("/api/v1/tips/{id}/acknowledge", post(acknowledge))
+        .route("/api/v1/tips/{id}/assign", post(assign))
+        .route("/api/v1/tips/{id}/messages", post(message))
+        .route("/api/v1/tips/{id}/transfer", post(transfer))
+        .route("/api/v1/tips/{id}/decline", post(decline))
+        .route("/api/v1/tips/{id}/tier", post(tier))
+        .route("/api/v1/tips/{id}/close", post(close))
+        .route("/api/v1/tips/{id}/review", post(review))
+        .route("/api/v1/tips/{id}/reopen", post(reopen))
+}
+
 #[cfg(test)]
 mod tests {
     use super::list;

@@ -1,6 +1,7 @@
 //! Public intake: `POST /api/v1/tips`. No login; nothing about the sender is recorded.
 
 use super::json::JsonBody;
+use crate::abuse::{FileTipApi, Limited};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 use crate::views::request::{TipReceipt, TipRequest};
@@ -27,6 +28,7 @@ use vault::secrets::sha256_hex;
     ))]
 pub async fn file_tip(
     State(state): State<AppState>,
+    _: Limited<FileTipApi>,
     headers: HeaderMap,
     JsonBody(request, raw): JsonBody<TipRequest>,
 ) -> ApiResult<(StatusCode, Json<TipReceipt>)> {
@@ -56,4 +58,8 @@ pub async fn file_tip(
                 .into(),
         }),
     ))
+}
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new().route("/api/v1/tips", axum::routing::post(file_tip))
 }

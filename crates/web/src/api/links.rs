@@ -161,3 +161,16 @@ pub async fn refuse(
     links::decide_access(&state, &staff.viewer(), id, false, &r.reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/api/v1/tips/{id}/links", get(list))
+        .route("/api/v1/links/{id}/confirm", post(confirm))
+        .route("/api/v1/links/{id}/reject", post(reject))
+        .route("/api/v1/links/{id}/undo", post(undo))
+        .route("/api/v1/links/{id}/request-access", post(request_access))
+        .route("/api/v1/access-requests", get(requests))
+        .route("/api/v1/access-requests/{id}/grant", post(grant))
+        .route("/api/v1/access-requests/{id}/refuse", post(refuse))
+}

@@ -11,7 +11,7 @@ pub mod tipster;
 
 use crate::state::AppState;
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::get;
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -81,34 +81,14 @@ async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
     axum::Json(ApiDoc::openapi())
 }
 
+/// The JSON API: each feature's routes, and the OpenAPI document that describes them.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/healthz", get(ops::healthz))
-        .route("/metrics", get(ops::metrics))
         .route("/api/v1/openapi.json", get(openapi))
-        .route("/api/v1/sites", get(ops::sites))
-        .route("/api/v1/tips", post(intake::file_tip).get(desk::queue))
-        .route("/api/v1/tipster/session", post(tipster::sign_in))
-        .route("/api/v1/tipster/tip", get(tipster::view))
-        .route("/api/v1/tipster/messages", post(tipster::post_message))
-        .route("/api/v1/tips/{id}", get(desk::detail))
-        .route("/api/v1/tips/{id}/acknowledge", post(desk::acknowledge))
-        .route("/api/v1/tips/{id}/assign", post(desk::assign))
-        .route("/api/v1/tips/{id}/messages", post(desk::message))
-        .route("/api/v1/tips/{id}/transfer", post(desk::transfer))
-        .route("/api/v1/tips/{id}/decline", post(desk::decline))
-        .route("/api/v1/tips/{id}/tier", post(desk::tier))
-        .route("/api/v1/tips/{id}/close", post(desk::close))
-        .route("/api/v1/tips/{id}/review", post(desk::review))
-        .route("/api/v1/tips/{id}/reopen", post(desk::reopen))
-        .route("/api/v1/tips/{id}/links", get(links::list))
-        .route("/api/v1/tips/{id}/contact", post(oversight::reveal_contact))
-        .route("/api/v1/audit", get(oversight::search))
-        .route("/api/v1/links/{id}/confirm", post(links::confirm))
-        .route("/api/v1/links/{id}/reject", post(links::reject))
-        .route("/api/v1/links/{id}/undo", post(links::undo))
-        .route("/api/v1/links/{id}/request-access", post(links::request_access))
-        .route("/api/v1/access-requests", get(links::requests))
-        .route("/api/v1/access-requests/{id}/grant", post(links::grant))
-        .route("/api/v1/access-requests/{id}/refuse", post(links::refuse))
+        .merge(ops::router())
+        .merge(intake::router())
+        .merge(tipster::router())
+        .merge(desk::router())
+        .merge(links::router())
+        .merge(oversight::router())
 }

@@ -79,3 +79,11 @@ pub async fn sites(State(state): State<AppState>) -> ApiResult<Json<Vec<SiteView
     let sites = state.store.list_sites().await?;
     Ok(Json(sites.into_iter().map(|s| SiteView { id: s.id, name: s.name, kind: s.kind, address: s.address }).collect()))
 }
+
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .route("/api/v1/sites", get(sites))
+}

@@ -143,3 +143,8 @@ pub async fn search(State(state): State<AppState>, staff: Staff, Query(p): Query
     )
         .into_response())
 }
+
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new().route("/api/v1/tips/{id}/contact", post(reveal_contact)).route("/api/v1/audit", get(search))
+}

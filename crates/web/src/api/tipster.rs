@@ -3,6 +3,7 @@
 
 use super::auth::Tipster;
 use super::json::JsonBody;
+use crate::abuse::{Limited, TipsterSignInApi};
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 use crate::views::rfc3339;
@@ -32,6 +33,7 @@ pub struct SessionResponse {
     responses((status = 200, body = SessionResponse), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody)))]
 pub async fn sign_in(
     State(state): State<AppState>,
+    _: Limited<TipsterSignInApi>,
     JsonBody(req, _): JsonBody<SessionRequest>,
 ) -> ApiResult<Json<SessionResponse>> {
     let token = app::tipster::open_session(&state, &req.reference, &req.passphrase).await?;
@@ -95,4 +97,12 @@ pub async fn post_message(
 ) -> ApiResult<StatusCode> {
     app::tipster::add_message(&state, tip_id, Some(req.body), Vec::new()).await?;
     Ok(StatusCode::CREATED)
+}
+
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/api/v1/tipster/session", post(sign_in))
+        .route("/api/v1/tipster/tip", get(view))
+        .route("/api/v1/tipster/messages", post(post_message))
 }

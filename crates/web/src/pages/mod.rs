@@ -17,33 +17,18 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::get;
 
 /// Largest form submission (five 10 MB files and the text).
 pub const FORM_LIMIT: usize = 55 * 1024 * 1024;
 
+/// The HTML pages: each feature's routes, the static files, and the language cookie.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(public::form))
-        .route("/tips", post(public::submit))
-        .route("/follow-up", get(public::follow_up_form).post(public::follow_up_sign_in))
-        .route("/follow-up/tip", get(public::follow_up_tip))
-        .route("/follow-up/messages", post(public::follow_up_message))
-        .route("/staff/login", get(staff::login_form).post(staff::login))
-        .route("/staff/logout", post(staff::logout))
-        .route("/staff/mfa/setup", get(staff::mfa_setup_form).post(staff::mfa_setup))
-        .route("/staff/mfa", get(staff::mfa_form).post(staff::mfa))
-        .route("/staff", get(staff::queue))
-        .route("/staff/queue/rows", get(staff::queue_rows))
-        .route("/staff/queue.csv", get(staff::queue_csv))
-        .route("/staff/events", get(staff::events))
-        .route("/staff/tips/{id}", get(staff::tip))
-        .route("/staff/tips/{id}/{action}", post(staff_actions::act))
-        .route("/staff/links/{id}/{action}", post(staff_actions::link_act))
-        .route("/staff/attachments/{id}", get(staff::attachment))
-        .route("/staff/dashboard", get(staff::dashboard))
-        .route("/staff/admin", get(staff::admin))
-        .route("/staff/admin/{what}", post(staff_admin::create))
+        .merge(public::router())
+        .merge(staff::router())
+        .merge(staff_actions::router())
+        .merge(staff_admin::router())
         .route("/static/app.css", get(css))
         .route("/static/staff.js", get(staff_js))
         .layer(DefaultBodyLimit::max(FORM_LIMIT))

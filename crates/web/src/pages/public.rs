@@ -5,6 +5,7 @@ use super::cookies::{cookie, session_cookie};
 use super::i18n::{Lang, field_label, status_words};
 use super::render;
 use super::upload;
+use crate::abuse::{FileTipForm, Limited, TipsterSignInForm};
 use crate::state::AppState;
 use crate::views::request::{ContactRequest, LocationRequest, SubjectRequest, TipRequest};
 use app::AppError;
@@ -141,7 +142,12 @@ fn as_request(f: &TipForm, lang: Lang) -> Result<TipRequest, domain::FieldError>
     })
 }
 
-pub async fn submit(State(state): State<AppState>, PageLang(lang): PageLang, multipart: Multipart) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    _: Limited<FileTipForm>,
+    PageLang(lang): PageLang,
+    multipart: Multipart,
+) -> Response {
     let data = match upload::read(multipart, "tipster").await {
         Ok(d) => d,
         Err(why) => return (StatusCode::BAD_REQUEST, why).into_response(),
@@ -253,6 +259,7 @@ const TIPSTER_COOKIE: &str = "sl_tipster";
 
 pub async fn follow_up_sign_in(
     State(state): State<AppState>,
+    _: Limited<TipsterSignInForm>,
     PageLang(lang): PageLang,
     Form(f): Form<SignIn>,
 ) -> Response {
@@ -386,4 +393,14 @@ pub async fn follow_up_message(
         }
         Err(e) => super::failed(e),
     }
+}
+
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/", get(form))
+        .route("/tips", post(submit))
+        .route("/follow-up", get(follow_up_form).post(follow_up_sign_in))
+        .route("/follow-up/tip", get(follow_up_tip))
+        .route("/follow-up/messages", post(follow_up_message))
 }

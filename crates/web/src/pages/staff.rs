@@ -3,6 +3,7 @@
 
 use super::cookies::{clear_cookie, cookie, session_cookie};
 use super::render;
+use crate::abuse::{Limited, StaffSignIn};
 use crate::state::AppState;
 use crate::views::rfc3339;
 use crate::views::tip::TipDetailView;
@@ -97,7 +98,7 @@ pub struct Login {
     password: String,
 }
 
-pub async fn login(State(state): State<AppState>, Form(f): Form<Login>) -> Response {
+pub async fn login(State(state): State<AppState>, _: Limited<StaffSignIn>, Form(f): Form<Login>) -> Response {
     match app::auth::password_sign_in(&state, &f.email, &f.password).await {
         Ok(app::auth::SignIn::Session { token, needs_setup }) => {
             let next = if needs_setup { "/staff/mfa/setup" } else { "/staff/mfa" };
@@ -577,4 +578,21 @@ pub async fn admin(State(state): State<AppState>, console: Console, Query(q): Qu
         }
         Err(e) => super::failed(e),
     }
+}
+
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/staff/login", get(login_form).post(login))
+        .route("/staff/logout", post(logout))
+        .route("/staff/mfa/setup", get(mfa_setup_form).post(mfa_setup))
+        .route("/staff/mfa", get(mfa_form).post(mfa))
+        .route("/staff", get(queue))
+        .route("/staff/queue/rows", get(queue_rows))
+        .route("/staff/queue.csv", get(queue_csv))
+        .route("/staff/events", get(events))
+        .route("/staff/tips/{id}", get(tip))
+        .route("/staff/attachments/{id}", get(attachment))
+        .route("/staff/dashboard", get(dashboard))
+        .route("/staff/admin", get(admin))
 }

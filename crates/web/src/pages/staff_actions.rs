@@ -133,3 +133,10 @@ pub async fn link_act(
     };
     outcome(tip, done)
 }
+
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::post;
+    axum::Router::new()
+        .route("/staff/tips/{id}/{action}", post(act))
+        .route("/staff/links/{id}/{action}", post(link_act))
+}

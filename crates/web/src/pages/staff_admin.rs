@@ -97,3 +97,7 @@ pub async fn create(
         Err(e) => super::failed(e),
     }
 }
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new().route("/staff/admin/{what}", axum::routing::post(create))
+}
