@@ -9,8 +9,8 @@
 use domain::audit::ObjectRef;
 use std::sync::Arc;
 use std::time::Instant;
+use store::SqlStore;
 use store::model::*;
-use store::{SqlStore, Store};
 
 const TASKS: usize = 64;
 

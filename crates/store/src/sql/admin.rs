@@ -7,7 +7,19 @@ use domain::audit::{AuditAction, ObjectRef};
 use sqlx::Row;
 
 impl SqlStore {
-    pub(super) async fn insert_agency(&self, a: NewAgency, actor: &str, now: i64) -> Result<Agency> {
+    pub(super) async fn user_by(&self, email: Option<&str>, id: Option<i64>) -> Result<Option<User>> {
+        let sql = self.sql(
+            "SELECT id, agency_id, email, display_name, roles, password_hash, disabled FROM users \
+             WHERE ($1 IS NULL OR lower(email) = lower($1)) AND ($2 IS NULL OR id = $2)",
+        );
+        let row = sqlx::query(sql.clone()).bind(email).bind(id).fetch_optional(&self.read).await?;
+        row.as_ref().map(rows::user).transpose()
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::AdminStore for SqlStore {
+    async fn create_agency(&self, a: NewAgency, actor: &str, now: i64) -> Result<Agency> {
         let mut tx = self.begin().await?;
         let policy = a.ack_policy.map(|p| serde_json::to_string(&p).expect("four integers serialise"));
         let id: i64 = sqlx::query(self.sql(
@@ -38,7 +50,7 @@ impl SqlStore {
         })
     }
 
-    pub(super) async fn agencies(&self) -> Result<Vec<Agency>> {
+    async fn list_agencies(&self) -> Result<Vec<Agency>> {
         let rows =
             sqlx::query("SELECT id, name, kind, jurisdiction, partner_agency_id, ack_policy FROM agencies ORDER BY id")
                 .fetch_all(&self.read)
@@ -46,7 +58,7 @@ impl SqlStore {
         rows.iter().map(rows::agency).collect()
     }
 
-    pub(super) async fn insert_site(&self, s: NewSite, actor: &str, now: i64) -> Result<Site> {
+    async fn create_site(&self, s: NewSite, actor: &str, now: i64) -> Result<Site> {
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query(self.sql(
             "INSERT INTO sites (name, kind, owner_agency_id, lat, lon, address, created_at) \
@@ -78,7 +90,7 @@ impl SqlStore {
         })
     }
 
-    pub(super) async fn sites(&self) -> Result<Vec<Site>> {
+    async fn list_sites(&self) -> Result<Vec<Site>> {
         let rows = sqlx::query("SELECT id, name, kind, owner_agency_id, lat, lon, address FROM sites ORDER BY name")
             .fetch_all(&self.read)
             .await?;
@@ -97,7 +109,7 @@ impl SqlStore {
             .collect()
     }
 
-    pub(super) async fn insert_contact(&self, c: NewContact, actor: &str, now: i64) -> Result<Contact> {
+    async fn create_contact(&self, c: NewContact, actor: &str, now: i64) -> Result<Contact> {
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query(
             self.sql("INSERT INTO contacts (agency_id, role, name, webhook_url) VALUES ($1, $2, $3, $4) RETURNING id"),
@@ -116,7 +128,7 @@ impl SqlStore {
         Ok(Contact { id, agency_id: c.agency_id, role: c.role, name: c.name, webhook_url: c.webhook_url })
     }
 
-    pub(super) async fn contacts(&self, agency_id: i64) -> Result<Vec<Contact>> {
+    async fn list_contacts(&self, agency_id: i64) -> Result<Vec<Contact>> {
         let rows = sqlx::query(
             self.sql("SELECT id, agency_id, role, name, webhook_url FROM contacts WHERE agency_id = $1 ORDER BY id"),
         )
@@ -138,7 +150,7 @@ impl SqlStore {
             .collect()
     }
 
-    pub(super) async fn insert_user(&self, u: NewUser, actor: &str, now: i64) -> Result<User> {
+    async fn create_user(&self, u: NewUser, actor: &str, now: i64) -> Result<User> {
         let roles: Vec<&str> = u.roles.iter().map(|r| r.code()).collect();
         let roles = roles.join(",");
         let mut tx = self.begin().await?;
@@ -171,16 +183,15 @@ impl SqlStore {
         })
     }
 
-    pub(super) async fn user_by(&self, email: Option<&str>, id: Option<i64>) -> Result<Option<User>> {
-        let sql = self.sql(
-            "SELECT id, agency_id, email, display_name, roles, password_hash, disabled FROM users \
-             WHERE ($1 IS NULL OR lower(email) = lower($1)) AND ($2 IS NULL OR id = $2)",
-        );
-        let row = sqlx::query(sql.clone()).bind(email).bind(id).fetch_optional(&self.read).await?;
-        row.as_ref().map(rows::user).transpose()
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+        self.user_by(Some(email), None).await
     }
 
-    pub(super) async fn users_of(&self, agency_id: i64) -> Result<Vec<User>> {
+    async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
+        self.user_by(None, Some(id)).await
+    }
+
+    async fn list_users(&self, agency_id: i64) -> Result<Vec<User>> {
         let rows = sqlx::query(self.sql(
             "SELECT id, agency_id, email, display_name, roles, password_hash, disabled FROM users WHERE agency_id = $1 ORDER BY id",
         ))
@@ -190,7 +201,7 @@ impl SqlStore {
         rows.iter().map(rows::user).collect()
     }
 
-    pub(super) async fn insert_token(&self, t: NewToken, actor: &str, now: i64) -> Result<i64> {
+    async fn create_token(&self, t: NewToken, actor: &str, now: i64) -> Result<i64> {
         let mut tx = self.begin().await?;
         let scope = t.scope_roles.as_ref().map(|r| r.iter().map(|x| x.code()).collect::<Vec<_>>().join(","));
         let id: i64 = sqlx::query(self.sql(
@@ -218,7 +229,7 @@ impl SqlStore {
         Ok(id)
     }
 
-    pub(super) async fn setting(&self, key: &str) -> Result<Option<String>> {
+    async fn get_setting(&self, key: &str) -> Result<Option<String>> {
         let row = sqlx::query(self.sql("SELECT value FROM settings WHERE key = $1"))
             .bind(key)
             .fetch_optional(&self.read)
@@ -226,7 +237,7 @@ impl SqlStore {
         Ok(row.map(|r| r.try_get("value")).transpose()?)
     }
 
-    pub(super) async fn put_setting(&self, key: &str, value: &str, audit: NewAudit) -> Result<()> {
+    async fn set_setting(&self, key: &str, value: &str, audit: NewAudit) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(self.sql(
             "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -59,8 +59,11 @@ impl SqlStore {
         push_attachments(&mut rows, tip_id, files, now);
         self.insert_rows(conn, rows).await
     }
+}
 
-    pub(super) async fn attachments_of(&self, tip_id: i64) -> Result<Vec<AttachmentMeta>> {
+#[async_trait::async_trait]
+impl crate::AttachmentStore for SqlStore {
+    async fn attachments(&self, tip_id: i64) -> Result<Vec<AttachmentMeta>> {
         let rows = sqlx::query(self.sql(&format!("SELECT {META} FROM attachments WHERE tip_id = $1 ORDER BY id")))
             .bind(tip_id)
             .fetch_all(&self.read)
@@ -68,7 +71,7 @@ impl SqlStore {
         rows.iter().map(meta).collect()
     }
 
-    pub(super) async fn attachment_by_id(&self, id: i64) -> Result<(AttachmentMeta, Vec<u8>)> {
+    async fn attachment(&self, id: i64) -> Result<(AttachmentMeta, Vec<u8>)> {
         let row = sqlx::query(self.sql(&format!("SELECT {META}, data FROM attachments WHERE id = $1")))
             .bind(id)
             .fetch_optional(&self.read)

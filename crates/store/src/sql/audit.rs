@@ -7,7 +7,7 @@
 use super::bulk::{Rows, Val};
 use super::exec::Exec;
 use super::{SqlStore, rows};
-use crate::model::NewAudit;
+use crate::model::*;
 use crate::{Result, StoreError};
 use domain::audit::{AuditRecord, StoredAudit, chain_hash};
 use sqlx::{AnyConnection, Row};
@@ -66,7 +66,39 @@ impl SqlStore {
         Ok(())
     }
 
-    pub(super) async fn audit_page(&self, after_seq: i64, limit: i64) -> Result<Vec<StoredAudit>> {
+    pub(super) async fn audit_of(&self, object: &str) -> Result<Vec<StoredAudit>> {
+        let rows = sqlx::query(self.sql(
+            "SELECT seq, at_ms, actor, action, object, reason, detail, prev_hash, hash FROM audit_events \
+             WHERE object = $1 ORDER BY seq",
+        ))
+        .bind(object)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(rows::audit).collect()
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::AuditStore for SqlStore {
+    async fn search_audit(&self, q: &AuditQuery) -> Result<Vec<StoredAudit>> {
+        let limit = if q.limit <= 0 { 1000 } else { q.limit.min(100_000) };
+        let sql = self.sql(&format!(
+            "SELECT seq, at_ms, actor, action, object, reason, detail, prev_hash, hash FROM audit_events \
+             WHERE ($1 IS NULL OR actor = $1) AND ($2 IS NULL OR action = $2) AND ($3 IS NULL OR object = $3) \
+             AND ($4 IS NULL OR at_ms >= $4) AND ($5 IS NULL OR at_ms < $5) ORDER BY seq LIMIT {limit}"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(&q.actor)
+            .bind(&q.action)
+            .bind(&q.object)
+            .bind(q.from_ms)
+            .bind(q.to_ms)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(rows::audit).collect()
+    }
+
+    async fn audit_events(&self, after_seq: i64, limit: i64) -> Result<Vec<StoredAudit>> {
         let rows = sqlx::query(self.sql(
             "SELECT seq, at_ms, actor, action, object, reason, detail, prev_hash, hash FROM audit_events \
              WHERE seq > $1 ORDER BY seq LIMIT $2",
@@ -78,19 +110,19 @@ impl SqlStore {
         rows.iter().map(rows::audit).collect()
     }
 
-    pub(super) async fn audit_of(&self, object: &str) -> Result<Vec<StoredAudit>> {
-        let rows = sqlx::query(self.sql(
-            "SELECT seq, at_ms, actor, action, object, reason, detail, prev_hash, hash FROM audit_events \
-             WHERE object = $1 ORDER BY seq",
-        ))
-        .bind(object)
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(rows::audit).collect()
-    }
-
-    pub(super) async fn head(&self) -> Result<(i64, String)> {
+    async fn audit_head(&self) -> Result<(i64, String)> {
         let r = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.read).await?;
         Ok((r.try_get("seq")?, r.try_get("hash")?))
+    }
+
+    async fn audit_for_object(&self, object: domain::audit::ObjectRef) -> Result<Vec<StoredAudit>> {
+        self.audit_of(&object.to_string()).await
+    }
+
+    async fn append_audit(&self, event: NewAudit) -> Result<()> {
+        let mut tx = self.begin().await?;
+        self.append_audit_in(&mut tx, &[event]).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

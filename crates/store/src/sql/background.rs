@@ -15,7 +15,7 @@ use sqlx::{AssertSqlSafe, Row, SqlSafeStr, SqlStr};
 
 /// Statuses on a clock: waiting for acknowledgement, or for a second reviewer. Written as the
 /// condition of the index `tips_escalation_due` (migration 0007) is.
-const AWAITING: &str = "('received','triaged','routed','awaiting_review')";
+pub(super) const AWAITING: &str = "('received','triaged','routed','awaiting_review')";
 
 /// Tips whose escalation is due at `$1`, read from their index.
 fn escalations_due(backend: Backend) -> String {
@@ -50,7 +50,30 @@ fn notifications_to_claim_sql(backend: Backend) -> String {
 }
 
 impl SqlStore {
-    pub(super) async fn escalate(&self, now: i64, limit: i64, plan: &EscalationPlan) -> Result<usize> {
+    /// Whether any row of `from` (a `FROM … WHERE` clause with `$1` for `now`) exists, read
+    /// without the turn to write. Only a hint: the claim that follows decides.
+    async fn any_due(&self, from: &str, now: i64) -> Result<bool> {
+        let row = sqlx::query(self.sql(&any_due_sql(from))).bind(now).fetch_optional(&self.read).await?;
+        Ok(row.is_some())
+    }
+}
+
+/// The earliest escalation or notification attempt to come, as `e` and `n`.
+fn wakeup_sql(backend: Backend) -> String {
+    let index = backend.escalation_index();
+    format!(
+        "SELECT (SELECT MIN(next_escalation_at) FROM tips{index} WHERE next_escalation_at IS NOT NULL AND status IN {AWAITING}) AS e, \
+                (SELECT MIN(next_attempt_at) FROM notifications WHERE delivered_at IS NULL AND failed_at IS NULL) AS n"
+    )
+}
+
+pub(super) fn sql_static(text: &'static str) -> SqlStr {
+    text.into_sql_str()
+}
+
+#[async_trait::async_trait]
+impl crate::JobStore for SqlStore {
+    async fn escalate_due(&self, now: i64, limit: i64, plan: &EscalationPlan) -> Result<usize> {
         let due = escalations_due(self.backend);
         if !self.any_due(&due, now).await? {
             return Ok(0);
@@ -73,7 +96,7 @@ impl SqlStore {
         Ok(ids.len())
     }
 
-    pub(super) async fn claim(&self, now: i64, lease_ms: i64, limit: i64) -> Result<Vec<Notification>> {
+    async fn claim_notifications(&self, now: i64, lease_ms: i64, limit: i64) -> Result<Vec<Notification>> {
         if !self.any_due(NOTIFICATIONS_DUE, now).await? {
             return Ok(Vec::new());
         }
@@ -95,14 +118,7 @@ impl SqlStore {
             .collect()
     }
 
-    /// Whether any row of `from` (a `FROM … WHERE` clause with `$1` for `now`) exists, read
-    /// without the turn to write. Only a hint: the claim that follows decides.
-    async fn any_due(&self, from: &str, now: i64) -> Result<bool> {
-        let row = sqlx::query(self.sql(&any_due_sql(from))).bind(now).fetch_optional(&self.read).await?;
-        Ok(row.is_some())
-    }
-
-    pub(super) async fn finish(&self, id: i64, outcome: DeliveryOutcome, now: i64) -> Result<()> {
+    async fn finish_notification(&self, id: i64, outcome: DeliveryOutcome, now: i64) -> Result<()> {
         let (sql, at, error) = match outcome {
             DeliveryOutcome::Delivered => (
                 "UPDATE notifications SET delivered_at = $2, attempts = attempts + 1, claimed_until = NULL, last_error = $3 WHERE id = $1",
@@ -126,7 +142,7 @@ impl SqlStore {
         Ok(())
     }
 
-    pub(super) async fn wakeup(&self) -> Result<Option<i64>> {
+    async fn next_wakeup(&self) -> Result<Option<i64>> {
         let row = sqlx::query(AssertSqlSafe(wakeup_sql(self.backend))).fetch_one(&self.read).await?;
         let e: Option<i64> = row.try_get("e")?;
         let n: Option<i64> = row.try_get("n")?;
@@ -135,59 +151,13 @@ impl SqlStore {
             (a, b) => a.or(b),
         })
     }
-
-    pub(super) async fn counts(&self, now: i64) -> Result<Metrics> {
-        let one = |sql: SqlStr| async move {
-            let r = sqlx::query(sql).fetch_one(&self.read).await?;
-            Ok::<i64, crate::StoreError>(r.try_get::<i64, _>("n")?)
-        };
-        let mut m = Metrics {
-            tips_total: one(sql_static("SELECT COUNT(*) AS n FROM tips")).await?,
-            open: one(sql_static("SELECT COUNT(*) AS n FROM tips WHERE status <> 'closed'")).await?,
-            overdue: one(
-                self.sql(&format!("SELECT COUNT(*) AS n FROM tips WHERE status IN {AWAITING} AND ack_due_at < {now}"))
-            )
-            .await?,
-            escalations: one(sql_static("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'tip.escalated'"))
-                .await?,
-            notification_failures: one(sql_static(
-                "SELECT COUNT(*) AS n FROM notifications WHERE failed_at IS NOT NULL",
-            ))
-            .await?,
-            notifications_pending: one(sql_static(
-                "SELECT COUNT(*) AS n FROM notifications WHERE delivered_at IS NULL AND failed_at IS NULL",
-            ))
-            .await?,
-            tips_by_tier: Vec::new(),
-        };
-        let rows = sqlx::query("SELECT tier, COUNT(*) AS n FROM tips GROUP BY tier ORDER BY tier")
-            .fetch_all(&self.read)
-            .await?;
-        for r in rows {
-            m.tips_by_tier.push((r.try_get("tier")?, r.try_get("n")?));
-        }
-        Ok(m)
-    }
-}
-
-/// The earliest escalation or notification attempt to come, as `e` and `n`.
-fn wakeup_sql(backend: Backend) -> String {
-    let index = backend.escalation_index();
-    format!(
-        "SELECT (SELECT MIN(next_escalation_at) FROM tips{index} WHERE next_escalation_at IS NOT NULL AND status IN {AWAITING}) AS e, \
-                (SELECT MIN(next_attempt_at) FROM notifications WHERE delivered_at IS NULL AND failed_at IS NULL) AS n"
-    )
-}
-
-fn sql_static(text: &'static str) -> SqlStr {
-    text.into_sql_str()
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::{runtime, tip};
     use super::*;
-    use crate::Store;
+    use crate::JobStore;
     use std::time::Duration;
 
     /// What `f` comes to within half a second; None if it is still waiting then.
@@ -214,13 +184,15 @@ mod tests {
         let held = rt.block_on(store.turn()).expect("a SQLite store has a turn");
         let plan: &EscalationPlan = &|_| unreachable!("the turn is held throughout");
         // Before then: each answers at once though another holds the turn.
-        assert_eq!(answer(&rt, store.escalate(999, 10, plan)).map(Result::unwrap), Some(0));
-        assert!(answer(&rt, store.claim(999, 60_000, 10)).map(Result::unwrap).is_some_and(|n| n.is_empty()));
+        assert_eq!(answer(&rt, store.escalate_due(999, 10, plan)).map(Result::unwrap), Some(0));
+        assert!(
+            answer(&rt, store.claim_notifications(999, 60_000, 10)).map(Result::unwrap).is_some_and(|n| n.is_empty())
+        );
         // From then: each waits for the turn.
-        assert!(answer(&rt, store.escalate(1_000, 10, plan)).is_none(), "escalated without the turn");
-        assert!(answer(&rt, store.claim(1_000, 60_000, 10)).is_none(), "claimed without the turn");
+        assert!(answer(&rt, store.escalate_due(1_000, 10, plan)).is_none(), "escalated without the turn");
+        assert!(answer(&rt, store.claim_notifications(1_000, 60_000, 10)).is_none(), "claimed without the turn");
         drop(held);
-        let claimed = rt.block_on(store.claim(1_000, 60_000, 10)).expect("claim");
+        let claimed = rt.block_on(store.claim_notifications(1_000, 60_000, 10)).expect("claim");
         assert_eq!(claimed.len(), 1, "the claim finds the notification once the turn is free");
     }
 

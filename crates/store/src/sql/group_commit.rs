@@ -361,7 +361,7 @@ impl SqlStore {
 mod tests {
     use super::super::fixtures::{runtime, tip};
     use super::*;
-    use crate::Store;
+    use crate::TipStore;
 
     #[test]
     fn the_writer_outlives_the_runtime_that_opened_the_store() {

@@ -16,9 +16,9 @@ mod audit;
 mod background;
 mod bulk;
 mod checkpoint;
-mod dashboard;
 mod direct;
 mod exec;
+mod figures;
 #[cfg(test)]
 mod fixtures;
 mod group_commit;
@@ -274,5 +274,3 @@ mod tests {
         assert_eq!(placeholders(Backend::Postgres, "a = $1"), "a = $1");
     }
 }
-
-mod store_impl;

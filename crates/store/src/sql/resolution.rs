@@ -105,7 +105,26 @@ impl SqlStore {
         rows.iter().map(mention).collect()
     }
 
-    pub(super) async fn store_matches(
+    pub(super) async fn shares_of(&self, tip_id: i64) -> Result<Vec<i64>> {
+        let rows = sqlx::query(self.sql("SELECT agency_id FROM tip_shares WHERE tip_id = $1 ORDER BY agency_id"))
+            .bind(tip_id)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get("agency_id")?)).collect()
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::LinkStore for SqlStore {
+    async fn mentions_after(&self, after_id: i64, limit: i64) -> Result<Vec<Mention>> {
+        self.mentions_page(after_id, limit, false).await
+    }
+
+    async fn unmatched_mentions(&self, limit: i64) -> Result<Vec<Mention>> {
+        self.mentions_page(0, limit, true).await
+    }
+
+    async fn record_matches(
         &self,
         mention_id: i64,
         links: Vec<NewLink>,
@@ -155,7 +174,7 @@ impl SqlStore {
         Ok(added)
     }
 
-    pub(super) async fn tip_links(&self, tip_id: i64) -> Result<Vec<LinkRow>> {
+    async fn links_for_tip(&self, tip_id: i64) -> Result<Vec<LinkRow>> {
         let sql = self.sql(&format!(
             "SELECT {LINK_COLUMNS} FROM links WHERE tip_id = $1 OR other_tip_id = $1 ORDER BY weight DESC, id"
         ));
@@ -163,13 +182,13 @@ impl SqlStore {
         rows.iter().map(link).collect()
     }
 
-    pub(super) async fn link_by_id(&self, id: i64) -> Result<LinkRow> {
+    async fn get_link(&self, id: i64) -> Result<LinkRow> {
         let sql = self.sql(&format!("SELECT {LINK_COLUMNS} FROM links WHERE id = $1"));
         let row = sqlx::query(sql).bind(id).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound("link"))?;
         link(&row)
     }
 
-    pub(super) async fn set_link_state(
+    async fn decide_link(
         &self,
         id: i64,
         from: LinkState,
@@ -198,7 +217,7 @@ impl SqlStore {
         Ok(())
     }
 
-    pub(super) async fn audience_of(&self, tip_id: i64) -> Result<domain::staff::Audience> {
+    async fn tip_audience(&self, tip_id: i64) -> Result<domain::staff::Audience> {
         let rows = sqlx::query(self.sql(
             "SELECT agency_id, state FROM tip_routes WHERE tip_id = $1 \
              UNION ALL SELECT agency_id, 'shared' AS state FROM tip_shares WHERE tip_id = $1",
@@ -222,15 +241,7 @@ impl SqlStore {
         Ok(a)
     }
 
-    pub(super) async fn shares_of(&self, tip_id: i64) -> Result<Vec<i64>> {
-        let rows = sqlx::query(self.sql("SELECT agency_id FROM tip_shares WHERE tip_id = $1 ORDER BY agency_id"))
-            .bind(tip_id)
-            .fetch_all(&self.read)
-            .await?;
-        rows.iter().map(|r| Ok(r.try_get("agency_id")?)).collect()
-    }
-
-    pub(super) async fn new_access_request(&self, r: NewAccessRequest, audit: NewAudit) -> Result<i64> {
+    async fn create_access_request(&self, r: NewAccessRequest, audit: NewAudit) -> Result<i64> {
         let mut tx = self.begin().await?;
         let pending = sqlx::query(self.sql(
             "SELECT id FROM access_requests WHERE tip_id = $1 AND requesting_agency_id = $2 AND state = 'pending'",
@@ -263,7 +274,7 @@ impl SqlStore {
         Ok(id)
     }
 
-    pub(super) async fn access_request_by_id(&self, id: i64) -> Result<AccessRequestRow> {
+    async fn get_access_request(&self, id: i64) -> Result<AccessRequestRow> {
         let sql = self.sql(&format!("SELECT {REQUEST_COLUMNS} FROM access_requests WHERE id = $1"));
         let row = sqlx::query(sql)
             .bind(id)
@@ -273,7 +284,7 @@ impl SqlStore {
         request(&row)
     }
 
-    pub(super) async fn requests_of(&self, agency_id: i64) -> Result<Vec<AccessRequestRow>> {
+    async fn access_requests(&self, agency_id: i64) -> Result<Vec<AccessRequestRow>> {
         let sql = self.sql(&format!(
             "SELECT {REQUEST_COLUMNS} FROM access_requests q WHERE q.requesting_agency_id = $1 \
              OR EXISTS (SELECT 1 FROM tip_routes r WHERE r.tip_id = q.tip_id AND r.agency_id = $1 AND r.state IN ('pending','accepted')) \
@@ -283,14 +294,7 @@ impl SqlStore {
         rows.iter().map(request).collect()
     }
 
-    pub(super) async fn settle_access_request(
-        &self,
-        id: i64,
-        grant: bool,
-        by: i64,
-        reason: &str,
-        audit: NewAudit,
-    ) -> Result<()> {
+    async fn decide_access_request(&self, id: i64, grant: bool, by: i64, reason: &str, audit: NewAudit) -> Result<()> {
         let mut tx = self.begin().await?;
         let state = if grant { RequestState::Granted } else { RequestState::Refused };
         let row = sqlx::query(self.sql(

@@ -4,11 +4,12 @@
 use super::{SqlStore, rows};
 use crate::model::*;
 use crate::{Result, StoreError};
-use domain::audit::{Actor, AuditAction, ObjectRef, StoredAudit};
+use domain::audit::{Actor, AuditAction, ObjectRef};
 use sqlx::Row;
 
-impl SqlStore {
-    pub(super) async fn tip_key_of(&self, tip_id: i64) -> Result<Option<(String, String)>> {
+#[async_trait::async_trait]
+impl crate::SecurityStore for SqlStore {
+    async fn tip_key(&self, tip_id: i64) -> Result<Option<(String, String)>> {
         let row = sqlx::query(self.sql("SELECT key_id, wrapped FROM tip_keys WHERE tip_id = $1"))
             .bind(tip_id)
             .fetch_optional(&self.read)
@@ -19,13 +20,13 @@ impl SqlStore {
         })
     }
 
-    pub(super) async fn all_keys(&self) -> Result<Vec<(i64, String, String)>> {
+    async fn tip_keys(&self) -> Result<Vec<(i64, String, String)>> {
         let rows =
             sqlx::query("SELECT tip_id, key_id, wrapped FROM tip_keys ORDER BY tip_id").fetch_all(&self.write).await?;
         rows.iter().map(|r| Ok((r.try_get("tip_id")?, r.try_get("key_id")?, r.try_get("wrapped")?))).collect()
     }
 
-    pub(super) async fn rewrap(&self, keys: Vec<(i64, String, String)>, audit: NewAudit) -> Result<()> {
+    async fn rewrap_tip_keys(&self, keys: Vec<(i64, String, String)>, audit: NewAudit) -> Result<()> {
         let mut tx = self.begin().await?;
         let sql = self.sql("UPDATE tip_keys SET key_id = $1, wrapped = $2 WHERE tip_id = $3");
         for (tip_id, key_id, wrapped) in &keys {
@@ -36,7 +37,7 @@ impl SqlStore {
         Ok(())
     }
 
-    pub(super) async fn contact_of(&self, tip_id: i64) -> Result<Option<ContactRow>> {
+    async fn tip_contact(&self, tip_id: i64) -> Result<Option<ContactRow>> {
         let row = sqlx::query(self.sql("SELECT name, phone, email FROM tip_contacts WHERE tip_id = $1"))
             .bind(tip_id)
             .fetch_optional(&self.read)
@@ -49,7 +50,7 @@ impl SqlStore {
         })
     }
 
-    pub(super) async fn security_of(&self, user_id: i64) -> Result<AccountSecurity> {
+    async fn account_security(&self, user_id: i64) -> Result<AccountSecurity> {
         let r = sqlx::query(self.sql(
             "SELECT totp_secret, totp_enabled_at, recovery_codes, locked_at, last_active_at, created_at, can_reveal_contact FROM users WHERE id = $1",
         ))
@@ -71,7 +72,7 @@ impl SqlStore {
     }
 
     /// Writes a user's second-factor state and its audit event together.
-    pub(super) async fn put_mfa(
+    async fn set_mfa(
         &self,
         user_id: i64,
         secret: Option<String>,
@@ -98,7 +99,7 @@ impl SqlStore {
 
     /// Records a failed sign-in; locks the account when `threshold` failures fall within
     /// `window_ms`. Returns the failures in the window and whether the account is now locked.
-    pub(super) async fn failed_sign_in(
+    async fn record_failed_sign_in(
         &self,
         user_id: i64,
         now: i64,
@@ -140,7 +141,7 @@ impl SqlStore {
         Ok((n, lock))
     }
 
-    pub(super) async fn signed_in(&self, user_id: i64, now: i64) -> Result<()> {
+    async fn record_sign_in(&self, user_id: i64, now: i64) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(self.sql("DELETE FROM login_failures WHERE user_id = $1")).bind(user_id).execute(&mut *tx).await?;
         sqlx::query(self.sql("UPDATE users SET last_active_at = $1 WHERE id = $2"))
@@ -157,7 +158,7 @@ impl SqlStore {
         Ok(())
     }
 
-    pub(super) async fn set_account(
+    async fn update_account(
         &self,
         user_id: i64,
         unlock: bool,
@@ -206,19 +207,7 @@ impl SqlStore {
         Ok(())
     }
 
-    pub(super) async fn put_password(&self, user_id: i64, hash: &str, audit: NewAudit) -> Result<()> {
-        let mut tx = self.begin().await?;
-        sqlx::query(self.sql("UPDATE users SET password_hash = $1 WHERE id = $2"))
-            .bind(hash)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        self.append_audit_in(&mut tx, &[audit]).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub(super) async fn token_lookup(&self, token_hash: &str) -> Result<Option<TokenInfo>> {
+    async fn token_info(&self, token_hash: &str) -> Result<Option<TokenInfo>> {
         let row = sqlx::query(self.sql(
             "SELECT t.id AS token_id, t.kind, t.scope_roles, t.mfa_passed, t.expires_at, t.last_used_at, t.created_at AS token_created, t.revoked_at, \
              u.id, u.agency_id, u.email, u.display_name, u.roles, u.password_hash, u.disabled \
@@ -253,7 +242,7 @@ impl SqlStore {
         }))
     }
 
-    pub(super) async fn touch(&self, token_id: i64, user_id: i64, now: i64, mfa_passed: Option<bool>) -> Result<()> {
+    async fn touch_token(&self, token_id: i64, user_id: i64, now: i64, mfa_passed: Option<bool>) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(self.sql("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2"))
             .bind(now)
@@ -276,7 +265,7 @@ impl SqlStore {
         Ok(())
     }
 
-    pub(super) async fn revoke(&self, token_id: i64, audit: NewAudit) -> Result<()> {
+    async fn revoke_token(&self, token_id: i64, audit: NewAudit) -> Result<()> {
         let mut tx = self.begin().await?;
         let done = sqlx::query(self.sql("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL"))
             .bind(audit.at_ms)
@@ -291,7 +280,7 @@ impl SqlStore {
         Ok(())
     }
 
-    pub(super) async fn tokens_of(&self, user_id: i64) -> Result<Vec<TokenRow>> {
+    async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenRow>> {
         let rows = sqlx::query(self.sql(
             "SELECT id, user_id, label, kind, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id",
         ))
@@ -313,21 +302,15 @@ impl SqlStore {
             .collect()
     }
 
-    pub(super) async fn search(&self, q: &AuditQuery) -> Result<Vec<StoredAudit>> {
-        let limit = if q.limit <= 0 { 1000 } else { q.limit.min(100_000) };
-        let sql = self.sql(&format!(
-            "SELECT seq, at_ms, actor, action, object, reason, detail, prev_hash, hash FROM audit_events \
-             WHERE ($1 IS NULL OR actor = $1) AND ($2 IS NULL OR action = $2) AND ($3 IS NULL OR object = $3) \
-             AND ($4 IS NULL OR at_ms >= $4) AND ($5 IS NULL OR at_ms < $5) ORDER BY seq LIMIT {limit}"
-        ));
-        let rows = sqlx::query(sql)
-            .bind(&q.actor)
-            .bind(&q.action)
-            .bind(&q.object)
-            .bind(q.from_ms)
-            .bind(q.to_ms)
-            .fetch_all(&self.read)
+    async fn set_password(&self, user_id: i64, hash: &str, audit: NewAudit) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(self.sql("UPDATE users SET password_hash = $1 WHERE id = $2"))
+            .bind(hash)
+            .bind(user_id)
+            .execute(&mut *tx)
             .await?;
-        rows.iter().map(rows::audit).collect()
+        self.append_audit_in(&mut tx, &[audit]).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -213,63 +213,6 @@ impl SqlStore {
         self.insert_rows(conn, rows).await
     }
 
-    pub(super) async fn idempotent_tip(&self, key_hash: &str) -> Result<Option<(i64, String)>> {
-        let row = sqlx::query(self.sql("SELECT tip_id, request_hash FROM idempotency_keys WHERE key_hash = $1"))
-            .bind(key_hash)
-            .fetch_optional(&self.write)
-            .await?;
-        Ok(match row {
-            Some(r) => Some((r.try_get("tip_id")?, r.try_get("request_hash")?)),
-            None => None,
-        })
-    }
-
-    pub(super) async fn credentials(&self, reference: &str) -> Result<Option<(i64, String)>> {
-        let row = sqlx::query(self.sql("SELECT id, passphrase_hash FROM tips WHERE reference = $1"))
-            .bind(reference)
-            .fetch_optional(&self.read)
-            .await?;
-        Ok(match row {
-            Some(r) => Some((r.try_get("id")?, r.try_get("passphrase_hash")?)),
-            None => None,
-        })
-    }
-
-    pub(super) async fn new_tipster_session(
-        &self,
-        token_hash: &str,
-        tip_id: i64,
-        expires_at: i64,
-        now: i64,
-    ) -> Result<()> {
-        let mut tx = self.begin().await?;
-        // Expired sessions are dropped as new ones are made.
-        sqlx::query(self.sql("DELETE FROM tipster_sessions WHERE expires_at <= $1"))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(self.sql("INSERT INTO tipster_sessions (token_hash, tip_id, expires_at) VALUES ($1, $2, $3)"))
-            .bind(token_hash)
-            .bind(tip_id)
-            .bind(expires_at)
-            .execute(&mut *tx)
-            .await?;
-        let event = NewAudit::new(now, "tipster", domain::audit::AuditAction::TipsterSignedIn, ObjectRef::Tip(tip_id));
-        self.append_audit_in(&mut tx, &[event]).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub(super) async fn tipster_tip(&self, token_hash: &str, now: i64) -> Result<Option<i64>> {
-        let row =
-            sqlx::query(self.sql("SELECT tip_id FROM tipster_sessions WHERE token_hash = $1 AND expires_at > $2"))
-                .bind(token_hash)
-                .bind(now)
-                .fetch_optional(&self.read)
-                .await?;
-        Ok(row.map(|r| r.try_get("tip_id")).transpose()?)
-    }
-
     fn tip_select(&self) -> String {
         format!(
             "SELECT {}, (SELECT {} FROM tip_routes r WHERE r.tip_id = t.id AND r.state IN ('pending','accepted')) AS active FROM tips t",
@@ -286,120 +229,6 @@ impl SqlStore {
             None => q.fetch_optional(&self.read).await?,
         };
         rows::tip(&row.ok_or(StoreError::NotFound("tip"))?)
-    }
-
-    pub(super) async fn detail(&self, id: i64) -> Result<TipDetail> {
-        let tip = self.tip_by_id(None, id).await?;
-        let factors = sqlx::query(self.sql("SELECT kind, evidence FROM tip_factors WHERE tip_id = $1 ORDER BY id"))
-            .bind(id)
-            .fetch_all(&self.read)
-            .await?
-            .iter()
-            .map(|r| Ok(FactorRow { kind: r.try_get("kind")?, evidence: r.try_get("evidence")? }))
-            .collect::<Result<Vec<_>>>()?;
-        let subjects = sqlx::query(self.sql(
-            "SELECT name, age, dob, school, phone, email, handles FROM tip_subjects WHERE tip_id = $1 ORDER BY id",
-        ))
-        .bind(id)
-        .fetch_all(&self.read)
-        .await?
-        .iter()
-        .map(|r| {
-            let handles: String = r.try_get("handles")?;
-            Ok(SubjectRow {
-                name: r.try_get("name")?,
-                age: r.try_get("age")?,
-                dob: r.try_get("dob")?,
-                school: r.try_get("school")?,
-                phone: r.try_get("phone")?,
-                email: r.try_get("email")?,
-                handles: serde_json::from_str(&handles)
-                    .map_err(|e| StoreError::Corrupt(format!("handles of a subject of tip {id}: {e}")))?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-        let has_contact = sqlx::query(self.sql("SELECT tip_id FROM tip_contacts WHERE tip_id = $1"))
-            .bind(id)
-            .fetch_optional(&self.read)
-            .await?
-            .is_some();
-        let routes = sqlx::query(self.sql(
-            "SELECT r.id, r.agency_id, a.name AS agency_name, r.reason, r.state, r.decided_by, r.decision_reason, r.created_at, r.decided_at \
-             FROM tip_routes r JOIN agencies a ON a.id = r.agency_id WHERE r.tip_id = $1 ORDER BY r.id",
-        ))
-        .bind(id)
-        .fetch_all(&self.read)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(RouteRow {
-                id: r.try_get("id")?,
-                agency_id: r.try_get("agency_id")?,
-                agency_name: r.try_get("agency_name")?,
-                reason: r.try_get("reason")?,
-                state: r.try_get("state")?,
-                decided_by: r.try_get("decided_by")?,
-                decision_reason: r.try_get("decision_reason")?,
-                created_at: r.try_get("created_at")?,
-                decided_at: r.try_get("decided_at")?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-        let messages = sqlx::query(
-            self.sql("SELECT id, author, user_id, body, created_at FROM tip_messages WHERE tip_id = $1 ORDER BY id"),
-        )
-        .bind(id)
-        .fetch_all(&self.read)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(MessageRow {
-                id: r.try_get("id")?,
-                author: r.try_get("author")?,
-                user_id: r.try_get("user_id")?,
-                body: r.try_get("body")?,
-                created_at: r.try_get("created_at")?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-        let shared_with = self.shares_of(id).await?;
-        Ok(TipDetail { tip, factors, subjects, has_contact, routes, messages, shared_with })
-    }
-
-    pub(super) async fn queue_rows(&self, f: &QueueFilter, _now: i64) -> Result<Vec<TipRow>> {
-        // Filters are closed enums rendered from their own stable codes: no user text here.
-        let mut clauses: Vec<String> = Vec::new();
-        if !f.statuses.is_empty() {
-            let codes: Vec<String> = f.statuses.iter().map(|s| format!("'{}'", s.code())).collect();
-            clauses.push(format!("t.status IN ({})", codes.join(",")));
-        } else if !f.include_closed {
-            clauses.push(format!("t.status <> '{}'", Status::Closed.code()));
-        }
-        if !f.tiers.is_empty() {
-            let codes: Vec<String> = f.tiers.iter().map(|t| format!("'{}'", t.code())).collect();
-            clauses.push(format!("t.tier IN ({})", codes.join(",")));
-        }
-        if f.agency_id.is_some() {
-            // EXISTS, not IN: the open queue is then read in the order of its index
-            // (`tips_open_queue_order`) and stops at the limit, rather than sorting every tip
-            // of the agency. Its worst case, an agency with few tips among very many, scans
-            // that index once, which is what the sort cost at every size.
-            clauses.push(
-                "EXISTS (SELECT 1 FROM tip_routes q WHERE q.tip_id = t.id AND q.agency_id = $1 AND q.state IN ('pending','accepted'))".into(),
-            );
-        }
-        let filter = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
-        let limit = if f.limit <= 0 { 500 } else { f.limit.min(5000) };
-        let sql = self.sql(&format!(
-            "{}{filter} ORDER BY t.tier_rank, CASE WHEN t.ack_due_at IS NULL THEN 1 ELSE 0 END, t.ack_due_at, t.received_at LIMIT {limit}",
-            self.tip_select()
-        ));
-        let mut q = sqlx::query(sql.clone());
-        if let Some(a) = f.agency_id {
-            q = q.bind(a);
-        }
-        let rows = q.fetch_all(&self.read).await?;
-        rows.iter().map(rows::tip).collect()
     }
 
     /// Applies a [`TipChange`] in the caller's transaction; `Conflict` when the version moved.
@@ -487,17 +316,193 @@ impl SqlStore {
         self.append_audit_in(conn, &c.audit).await?;
         Ok(())
     }
-
-    pub(super) async fn commit_change(&self, c: TipChange) -> Result<()> {
-        let mut tx = self.begin().await?;
-        self.apply_change(&mut tx, &c).await?;
-        tx.commit().await?;
-        Ok(())
-    }
 }
 
 /// A nullable bind value for dynamically built updates.
 enum Arg {
     Int(Option<i64>),
     Text(Option<String>),
+}
+
+#[async_trait::async_trait]
+impl crate::TipStore for SqlStore {
+    async fn insert_tip(&self, tip: NewTipRecord) -> Result<i64> {
+        self.intake_tip(tip).await
+    }
+
+    async fn tip_for_idempotency_key(&self, key_hash: &str) -> Result<Option<(i64, String)>> {
+        let row = sqlx::query(self.sql("SELECT tip_id, request_hash FROM idempotency_keys WHERE key_hash = $1"))
+            .bind(key_hash)
+            .fetch_optional(&self.write)
+            .await?;
+        Ok(match row {
+            Some(r) => Some((r.try_get("tip_id")?, r.try_get("request_hash")?)),
+            None => None,
+        })
+    }
+
+    async fn tip_credentials(&self, reference: &str) -> Result<Option<(i64, String)>> {
+        let row = sqlx::query(self.sql("SELECT id, passphrase_hash FROM tips WHERE reference = $1"))
+            .bind(reference)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(match row {
+            Some(r) => Some((r.try_get("id")?, r.try_get("passphrase_hash")?)),
+            None => None,
+        })
+    }
+
+    async fn create_tipster_session(&self, token_hash: &str, tip_id: i64, expires_at: i64, now: i64) -> Result<()> {
+        let mut tx = self.begin().await?;
+        // Expired sessions are dropped as new ones are made.
+        sqlx::query(self.sql("DELETE FROM tipster_sessions WHERE expires_at <= $1"))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(self.sql("INSERT INTO tipster_sessions (token_hash, tip_id, expires_at) VALUES ($1, $2, $3)"))
+            .bind(token_hash)
+            .bind(tip_id)
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await?;
+        let event = NewAudit::new(now, "tipster", domain::audit::AuditAction::TipsterSignedIn, ObjectRef::Tip(tip_id));
+        self.append_audit_in(&mut tx, &[event]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn tipster_session(&self, token_hash: &str, now: i64) -> Result<Option<i64>> {
+        let row =
+            sqlx::query(self.sql("SELECT tip_id FROM tipster_sessions WHERE token_hash = $1 AND expires_at > $2"))
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(row.map(|r| r.try_get("tip_id")).transpose()?)
+    }
+
+    async fn get_tip(&self, id: i64) -> Result<TipRow> {
+        self.tip_by_id(None, id).await
+    }
+
+    async fn tip_detail(&self, id: i64) -> Result<TipDetail> {
+        let tip = self.tip_by_id(None, id).await?;
+        let factors = sqlx::query(self.sql("SELECT kind, evidence FROM tip_factors WHERE tip_id = $1 ORDER BY id"))
+            .bind(id)
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|r| Ok(FactorRow { kind: r.try_get("kind")?, evidence: r.try_get("evidence")? }))
+            .collect::<Result<Vec<_>>>()?;
+        let subjects = sqlx::query(self.sql(
+            "SELECT name, age, dob, school, phone, email, handles FROM tip_subjects WHERE tip_id = $1 ORDER BY id",
+        ))
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| {
+            let handles: String = r.try_get("handles")?;
+            Ok(SubjectRow {
+                name: r.try_get("name")?,
+                age: r.try_get("age")?,
+                dob: r.try_get("dob")?,
+                school: r.try_get("school")?,
+                phone: r.try_get("phone")?,
+                email: r.try_get("email")?,
+                handles: serde_json::from_str(&handles)
+                    .map_err(|e| StoreError::Corrupt(format!("handles of a subject of tip {id}: {e}")))?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let has_contact = sqlx::query(self.sql("SELECT tip_id FROM tip_contacts WHERE tip_id = $1"))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .is_some();
+        let routes = sqlx::query(self.sql(
+            "SELECT r.id, r.agency_id, a.name AS agency_name, r.reason, r.state, r.decided_by, r.decision_reason, r.created_at, r.decided_at \
+             FROM tip_routes r JOIN agencies a ON a.id = r.agency_id WHERE r.tip_id = $1 ORDER BY r.id",
+        ))
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(RouteRow {
+                id: r.try_get("id")?,
+                agency_id: r.try_get("agency_id")?,
+                agency_name: r.try_get("agency_name")?,
+                reason: r.try_get("reason")?,
+                state: r.try_get("state")?,
+                decided_by: r.try_get("decided_by")?,
+                decision_reason: r.try_get("decision_reason")?,
+                created_at: r.try_get("created_at")?,
+                decided_at: r.try_get("decided_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let messages = sqlx::query(
+            self.sql("SELECT id, author, user_id, body, created_at FROM tip_messages WHERE tip_id = $1 ORDER BY id"),
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(MessageRow {
+                id: r.try_get("id")?,
+                author: r.try_get("author")?,
+                user_id: r.try_get("user_id")?,
+                body: r.try_get("body")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let shared_with = self.shares_of(id).await?;
+        Ok(TipDetail { tip, factors, subjects, has_contact, routes, messages, shared_with })
+    }
+
+    async fn queue(&self, f: &QueueFilter, _now: i64) -> Result<Vec<TipRow>> {
+        // Filters are closed enums rendered from their own stable codes: no user text here.
+        let mut clauses: Vec<String> = Vec::new();
+        if !f.statuses.is_empty() {
+            let codes: Vec<String> = f.statuses.iter().map(|s| format!("'{}'", s.code())).collect();
+            clauses.push(format!("t.status IN ({})", codes.join(",")));
+        } else if !f.include_closed {
+            clauses.push(format!("t.status <> '{}'", Status::Closed.code()));
+        }
+        if !f.tiers.is_empty() {
+            let codes: Vec<String> = f.tiers.iter().map(|t| format!("'{}'", t.code())).collect();
+            clauses.push(format!("t.tier IN ({})", codes.join(",")));
+        }
+        if f.agency_id.is_some() {
+            // EXISTS, not IN: the open queue is then read in the order of its index
+            // (`tips_open_queue_order`) and stops at the limit, rather than sorting every tip
+            // of the agency. Its worst case, an agency with few tips among very many, scans
+            // that index once, which is what the sort cost at every size.
+            clauses.push(
+                "EXISTS (SELECT 1 FROM tip_routes q WHERE q.tip_id = t.id AND q.agency_id = $1 AND q.state IN ('pending','accepted'))".into(),
+            );
+        }
+        let filter = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+        let limit = if f.limit <= 0 { 500 } else { f.limit.min(5000) };
+        let sql = self.sql(&format!(
+            "{}{filter} ORDER BY t.tier_rank, CASE WHEN t.ack_due_at IS NULL THEN 1 ELSE 0 END, t.ack_due_at, t.received_at LIMIT {limit}",
+            self.tip_select()
+        ));
+        let mut q = sqlx::query(sql.clone());
+        if let Some(a) = f.agency_id {
+            q = q.bind(a);
+        }
+        let rows = q.fetch_all(&self.read).await?;
+        rows.iter().map(rows::tip).collect()
+    }
+
+    async fn commit_tip_change(&self, c: TipChange) -> Result<()> {
+        let mut tx = self.begin().await?;
+        self.apply_change(&mut tx, &c).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

@@ -13,7 +13,8 @@ mod tips;
 use domain::audit::ObjectRef;
 use std::future::Future;
 use std::sync::Arc;
-use store::{SqlStore, Store};
+use store::SqlStore;
+use store::prelude::*;
 
 /// A store under test, with what keeps it alive (a temp dir, or a database to drop).
 pub struct TestStore {

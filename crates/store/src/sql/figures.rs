@@ -1,24 +1,54 @@
-//! The supervisor's figures for one agency, as SQL aggregates over every tip of the period:
+//! Counts for `/metrics`, and the supervisor's figures for one agency, as SQL aggregates over
+//! every tip of the period:
 //! counting rows in the process would mean reading them all, and reading a capped page of the
 //! queue instead made the figures silently wrong once an agency held more tips than the page.
 
 use super::SqlStore;
+use super::background::{AWAITING, sql_static};
 use crate::Result;
-use crate::model::{Dashboard, TierFigures};
+use crate::model::*;
 use domain::urgency::Tier;
-use sqlx::Row;
+use sqlx::{Row, SqlStr};
 
 /// Tips routed to agency `$1`, pending or accepted: the agency's own tips.
 const HELD_BY: &str = "EXISTS (SELECT 1 FROM tip_routes q WHERE q.tip_id = t.id AND q.agency_id = $1 AND q.state IN ('pending','accepted'))";
 
-impl SqlStore {
-    pub(super) async fn dashboard_figures(
-        &self,
-        agency_id: i64,
-        now: i64,
-        since: i64,
-        ack_bounds: &[i64],
-    ) -> Result<Dashboard> {
+#[async_trait::async_trait]
+impl crate::FiguresStore for SqlStore {
+    async fn metrics(&self, now: i64) -> Result<Metrics> {
+        let one = |sql: SqlStr| async move {
+            let r = sqlx::query(sql).fetch_one(&self.read).await?;
+            Ok::<i64, crate::StoreError>(r.try_get::<i64, _>("n")?)
+        };
+        let mut m = Metrics {
+            tips_total: one(sql_static("SELECT COUNT(*) AS n FROM tips")).await?,
+            open: one(sql_static("SELECT COUNT(*) AS n FROM tips WHERE status <> 'closed'")).await?,
+            overdue: one(
+                self.sql(&format!("SELECT COUNT(*) AS n FROM tips WHERE status IN {AWAITING} AND ack_due_at < {now}"))
+            )
+            .await?,
+            escalations: one(sql_static("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'tip.escalated'"))
+                .await?,
+            notification_failures: one(sql_static(
+                "SELECT COUNT(*) AS n FROM notifications WHERE failed_at IS NOT NULL",
+            ))
+            .await?,
+            notifications_pending: one(sql_static(
+                "SELECT COUNT(*) AS n FROM notifications WHERE delivered_at IS NULL AND failed_at IS NULL",
+            ))
+            .await?,
+            tips_by_tier: Vec::new(),
+        };
+        let rows = sqlx::query("SELECT tier, COUNT(*) AS n FROM tips GROUP BY tier ORDER BY tier")
+            .fetch_all(&self.read)
+            .await?;
+        for r in rows {
+            m.tips_by_tier.push((r.try_get("tier")?, r.try_get("n")?));
+        }
+        Ok(m)
+    }
+
+    async fn dashboard(&self, agency_id: i64, now: i64, since: i64, ack_bounds: &[i64]) -> Result<Dashboard> {
         let open = self.sql(&format!(
             "SELECT t.tier, COUNT(*) AS open, \
                     COUNT(CASE WHEN t.ack_due_at IS NOT NULL AND t.ack_due_at < $2 THEN 1 END) AS breached, \

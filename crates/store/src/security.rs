@@ -1,0 +1,92 @@
+//! What protects access: tips' wrapped data keys and sealed contacts, account security (second factor, lockout, activity), tokens and passwords.
+
+use crate::Result;
+#[allow(unused_imports)]
+use crate::model::*;
+use async_trait::async_trait;
+
+#[async_trait]
+pub trait SecurityStore: Send + Sync {
+    /// The tip's data key, wrapped: (key id, wrapped key).
+    async fn tip_key(&self, tip_id: i64) -> Result<Option<(String, String)>>;
+    /// Every tip's wrapped data key: (tip id, key id, wrapped).
+    async fn tip_keys(&self) -> Result<Vec<(i64, String, String)>>;
+    /// Replaces wrapped data keys (after re-wrapping under a new instance key), in one transaction.
+    async fn rewrap_tip_keys(&self, keys: Vec<(i64, String, String)>, audit: NewAudit) -> Result<()>;
+    /// The tipster's contact details as stored (encrypted).
+    async fn tip_contact(&self, tip_id: i64) -> Result<Option<ContactRow>>;
+    async fn account_security(&self, user_id: i64) -> Result<AccountSecurity>;
+    async fn set_mfa(
+        &self,
+        user_id: i64,
+        secret: Option<String>,
+        enabled_at: Option<i64>,
+        recovery_codes: Vec<String>,
+        audit: Option<NewAudit>,
+    ) -> Result<()>;
+    /// Counts a failed sign-in and locks the account at `threshold` failures within `window_ms`.
+    async fn record_failed_sign_in(
+        &self,
+        user_id: i64,
+        now: i64,
+        window_ms: i64,
+        threshold: i64,
+    ) -> Result<(i64, bool)>;
+    async fn record_sign_in(&self, user_id: i64, now: i64) -> Result<()>;
+    /// Unlock, disable/enable, or grant/withdraw contact reveal, with its audit event.
+    async fn update_account(
+        &self,
+        user_id: i64,
+        unlock: bool,
+        disable: Option<bool>,
+        reveal: Option<bool>,
+        audit: NewAudit,
+    ) -> Result<()>;
+    /// Any unrevoked token (API or session) with its user; callers decide expiry and idleness.
+    async fn token_info(&self, token_hash: &str) -> Result<Option<TokenInfo>>;
+    async fn touch_token(&self, token_id: i64, user_id: i64, now: i64, mfa_passed: Option<bool>) -> Result<()>;
+    async fn revoke_token(&self, token_id: i64, audit: NewAudit) -> Result<()>;
+    async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenRow>>;
+    async fn set_password(&self, user_id: i64, password_hash: &str, audit: NewAudit) -> Result<()>;
+}
+
+/// Security state of a staff account.
+#[derive(Debug, Clone, Default)]
+pub struct AccountSecurity {
+    /// The TOTP secret, encrypted by the caller.
+    pub totp_secret: Option<String>,
+    pub totp_enabled_at: Option<i64>,
+    /// Hashes of unused recovery codes.
+    pub recovery_codes: Vec<String>,
+    pub locked_at: Option<i64>,
+    pub last_active_at: Option<i64>,
+    pub created_at: i64,
+    pub can_reveal_contact: bool,
+}
+
+/// What a presented token is.
+#[derive(Debug, Clone)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub user: User,
+    /// `api` or `session`.
+    pub kind: String,
+    /// For API tokens: the roles it may use (a subset of the user's).
+    pub scope_roles: Option<Vec<domain::staff::Role>>,
+    pub mfa_passed: bool,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// An API token as listed (never its secret).
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub label: String,
+    pub kind: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
