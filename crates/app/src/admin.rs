@@ -7,7 +7,7 @@ use crate::error::{AppError, AppResult};
 use crate::policy::SecurityPolicy;
 use crate::routing::FALLBACK_SETTING;
 use domain::audit::{AuditAction, ObjectRef};
-use domain::routing::AgencyKind;
+use domain::routing::{AgencyKind, SiteKind};
 use domain::staff::{Role, Viewer};
 use domain::tip::{GeoPoint, short_text};
 use std::sync::Arc;
@@ -94,7 +94,7 @@ impl Admin {
             ));
         }
         self.agency_exists("owner", s.owner).await?;
-        let kind = short_text("kind", Some(&s.kind))?.unwrap_or_else(|| "school".into());
+        let kind = s.kind.unwrap_or(SiteKind::School);
         let address = short_text("address", s.address.as_deref())?;
         let new = NewSite { name, kind, owner_agency_id: s.owner, lat: s.lat, lon: s.lon, address };
         Ok(self.store.create_site(new, &self.actor, self.now).await?)
@@ -247,8 +247,8 @@ pub struct AgencyInput {
 /// A new site as an administrator describes it.
 pub struct SiteInput {
     pub name: String,
-    /// school, campus, house_of_worship, … (default school)
-    pub kind: String,
+    /// School when not given.
+    pub kind: Option<SiteKind>,
     pub owner: i64,
     pub lat: Option<f64>,
     pub lon: Option<f64>,

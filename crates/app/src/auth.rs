@@ -5,6 +5,7 @@
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
 use domain::audit::{Actor, AuditAction, ObjectRef};
+use domain::staff::TokenKind;
 use store::model::{NewAudit, NewToken, TokenInfo, User};
 use vault::secrets::{new_token, token_hash, verify_password};
 
@@ -54,7 +55,7 @@ pub async fn password_sign_in(ctx: &Ctx, email: &str, password: &str) -> AppResu
         token_hash: token_hash(&token),
         label: "console".into(),
         expires_at: Some(now + 12 * 60 * 60 * 1000),
-        kind: "session".into(),
+        kind: TokenKind::Session,
         scope_roles: None,
         mfa_passed: false,
     };
@@ -90,11 +91,11 @@ pub enum Rejected {
     AccountOff,
 }
 
-/// Checks a token of the given kind (`api` or `session`) under the policy.
+/// Checks a token of the given kind under the policy.
 pub async fn authenticate(
     ctx: &Ctx,
     token: &str,
-    kind: &str,
+    kind: TokenKind,
     need_mfa: bool,
 ) -> AppResult<Result<Authenticated, Rejected>> {
     let now = ctx.now();
@@ -112,7 +113,7 @@ pub async fn authenticate(
     if sec.locked_at.is_some() || idle_too_long(ctx, &info.user, sec.last_active_at.unwrap_or(sec.created_at)).await? {
         return Ok(Err(Rejected::AccountOff));
     }
-    if kind == "session" {
+    if kind == TokenKind::Session {
         let last = info.last_used_at.unwrap_or(info.created_at);
         if now - last > ctx.options.security.session_idle_ms {
             let audit = NewAudit::new(now, "system", AuditAction::TokenRevoked, ObjectRef::User(info.user.id))
@@ -181,7 +182,7 @@ pub async fn enrol(
     code: &str,
     recovery_hashes: Vec<String>,
 ) -> AppResult<bool> {
-    if auth.token.kind != "session" {
+    if auth.token.kind != TokenKind::Session {
         return Err(AppError::Forbidden("enrol from a console session".into()));
     }
     let sec = ctx.store.account_security(auth.user.id).await?;

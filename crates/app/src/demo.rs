@@ -65,7 +65,7 @@ pub async fn load(ctx: &Ctx) -> anyhow::Result<Vec<DemoLogin>> {
     admin.set_fallback(fusion.id).await?;
     let site = |name: &str, lat, lon, address: &str| SiteInput {
         name: name.into(),
-        kind: "school".into(),
+        kind: Some(domain::routing::SiteKind::School),
         owner: district.id,
         lat: Some(lat),
         lon: Some(lon),

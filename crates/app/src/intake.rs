@@ -198,9 +198,9 @@ fn decide(
         attachments,
         reference: reference.to_owned(),
         passphrase_hash: passphrase_hash(secrets, passphrase),
-        category: tip.category.code().to_owned(),
+        category: tip.category,
         narrative: tip.narrative.as_str().to_owned(),
-        language: language.code().to_owned(),
+        language,
         location_text,
         lat,
         lon,
@@ -262,7 +262,7 @@ fn intake_notifications(
             out.push(NewNotification {
                 agency_id: Some(r.agency_id),
                 contact_id: Some(c.id),
-                kind: "new_tip".into(),
+                kind: domain::sla::NotificationKind::NewTip,
                 url: c.webhook_url.clone(),
                 payload: json!({
                     "event": "new_tip",

@@ -1,6 +1,7 @@
 //! Who a tip is about: mentions from a tip's structured subjects and its narrative, an online
 //! index of every stored mention, and the suggestions the matcher makes. People decide.
 
+use domain::link::MentionSource;
 use domain::tip::NewTip;
 use resolve::{Model, OnlineIndex, Record};
 use std::collections::HashMap;
@@ -12,7 +13,7 @@ pub fn mentions_of(tip: &NewTip) -> Vec<MentionRow> {
     for s in &tip.subjects {
         let mut handles = s.handles.iter();
         out.push(MentionRow {
-            source: "subject".into(),
+            source: MentionSource::Subject,
             name: s.name.clone(),
             dob: s.dob.clone().or_else(|| s.age.map(|a| format!("age {a}"))),
             phone: s.phone.clone(),
@@ -24,7 +25,7 @@ pub fn mentions_of(tip: &NewTip) -> Vec<MentionRow> {
         // Further handles of the same person are matched on their own.
         for h in handles {
             out.push(MentionRow {
-                source: "subject".into(),
+                source: MentionSource::Subject,
                 handle: Some(h.clone()),
                 name: s.name.clone(),
                 ..Default::default()
@@ -34,7 +35,7 @@ pub fn mentions_of(tip: &NewTip) -> Vec<MentionRow> {
     let text = tip.narrative.as_str();
     for f in resolve::extract::identifiers(text) {
         let evidence = serde_json::json!({"start": f.start, "end": f.end, "text": &text[f.start..f.end]}).to_string();
-        let mut m = MentionRow { source: "narrative".into(), evidence: Some(evidence), ..Default::default() };
+        let mut m = MentionRow { source: MentionSource::Narrative, evidence: Some(evidence), ..Default::default() };
         match f.kind {
             resolve::extract::Kind::Phone => m.phone = Some(f.value),
             resolve::extract::Kind::Email => m.email = Some(f.value),

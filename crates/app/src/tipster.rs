@@ -7,6 +7,7 @@ use crate::intake::passphrase_hash;
 use crate::sealed;
 use domain::audit::{AuditAction, ObjectRef};
 use domain::status::Status;
+use domain::tip::Author;
 use store::model::{NewAttachment, NewAudit, TipChange};
 use vault::secrets::{new_token, normalise_code, token_hash};
 
@@ -62,7 +63,7 @@ pub struct TipsterMessage {
 pub struct TipsterView {
     pub reference: String,
     pub status: Status,
-    pub category: String,
+    pub category: domain::tip::Category,
     pub received_at: i64,
     pub messages: Vec<TipsterMessage>,
 }
@@ -77,7 +78,7 @@ pub async fn view(ctx: &Ctx, tip_id: i64) -> AppResult<TipsterView> {
             .messages
             .into_iter()
             .map(|m| TipsterMessage {
-                from: if m.author == "tipster" { From::You } else { From::Staff },
+                from: if m.author == Author::Tipster { From::You } else { From::Staff },
                 body: sealed::open_message(key.as_ref(), &reference, &m.body),
                 at: m.created_at,
             })
@@ -109,7 +110,7 @@ pub async fn add_message(ctx: &Ctx, tip_id: i64, body: Option<String>, files: Ve
             tip_id,
             expected_version: tip.version,
             now,
-            messages: sealed_body.iter().map(|b| ("tipster".to_owned(), None, b.clone())).collect(),
+            messages: sealed_body.iter().map(|b| (Author::Tipster, None, b.clone())).collect(),
             attachments: sealed_files,
             audit: vec![
                 NewAudit::new(now, "tipster", AuditAction::MessageFromTipster, ObjectRef::Tip(tip_id)).detail(detail),

@@ -104,7 +104,7 @@ pub enum SiteCommand {
         at: Location,
         #[arg(long)]
         name: String,
-        /// school, campus, house_of_worship, …
+        /// school, campus, house_of_worship or other
         #[arg(long, default_value = "school")]
         kind: String,
         /// The owning agency's id.
@@ -121,7 +121,11 @@ pub enum SiteCommand {
 
 pub async fn site(c: SiteCommand) -> anyhow::Result<()> {
     let SiteCommand::Add { at, name, kind, agency, lat, lon, address } = c;
-    let input = SiteInput { name, kind, owner: agency, lat, lon, address };
+    let kind = domain::routing::SiteKind::parse(&kind).ok_or_else(|| {
+        let all: Vec<&str> = domain::routing::SiteKind::ALL.iter().map(|k| k.code()).collect();
+        anyhow::anyhow!("--kind: one of {}", all.join(", "))
+    })?;
+    let input = SiteInput { name, kind: Some(kind), owner: agency, lat, lon, address };
     let s = admin(&at).await?.create_site(input).await.map_err(|e| refused(rename_owner(e)))?;
     println!("{}", s.id);
     Ok(())
@@ -320,7 +324,7 @@ pub async fn token(c: TokenCommand) -> anyhow::Result<()> {
             let u = store.user_by_email(&user).await?.ok_or_else(|| anyhow::anyhow!("--user: no such user"))?;
             for t in store.list_tokens(u.id).await? {
                 let state = if t.revoked_at.is_some() { "revoked" } else { "active" };
-                println!("{}\t{}\t{}\t{state}\texpires {:?}", t.id, t.kind, t.label, t.expires_at);
+                println!("{}\t{}\t{}\t{state}\texpires {:?}", t.id, t.kind.code(), t.label, t.expires_at);
             }
         }
         TokenCommand::Revoke { at, id } => {

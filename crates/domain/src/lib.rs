@@ -15,6 +15,32 @@
 //! - [`audit`]: audit actions with stable codes and the hash chain.
 //! - [`time`]: the millisecond timestamp every layer uses.
 
+/// A closed set of values with stable codes, as stored and exchanged: the enum, `ALL`, `code()`
+/// and `parse()` (of exactly the code).
+macro_rules! closed_codes {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            pub const ALL: [$name; [$($code),+].len()] = [$($name::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code),+
+                }
+            }
+
+            pub fn parse(code: &str) -> Option<$name> {
+                $name::ALL.into_iter().find(|v| v.code() == code)
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod audit;
 pub mod desk;

@@ -71,6 +71,23 @@ impl RequestState {
     }
 }
 
+closed_codes! {
+    /// Where a mention of a person was found (by default the tipster's fields).
+    pub enum MentionSource {
+        /// The tipster's structured fields about the person.
+        Subject => "subject",
+        /// An identifier (phone, e-mail, handle) found in the narrative.
+        Narrative => "narrative",
+    }
+}
+
+#[expect(clippy::derivable_impls, reason = "closed_codes! declares the enum with a fixed set of derives")]
+impl Default for MentionSource {
+    fn default() -> Self {
+        MentionSource::Subject
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

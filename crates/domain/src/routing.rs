@@ -119,6 +119,41 @@ pub fn route(
     routes
 }
 
+closed_codes! {
+    /// Where a tip's route to an agency stands.
+    pub enum RouteState {
+        /// Sent; the agency has not yet acknowledged.
+        Pending => "pending",
+        /// The agency took the tip.
+        Accepted => "accepted",
+        Declined => "declined",
+        Transferred => "transferred",
+    }
+}
+
+impl RouteState {
+    /// A pending or accepted route: the agency holds the tip.
+    pub fn is_active(self) -> bool {
+        matches!(self, RouteState::Pending | RouteState::Accepted)
+    }
+
+    /// The agency let the tip go (declined it or handed it on).
+    pub fn has_left(self) -> bool {
+        matches!(self, RouteState::Declined | RouteState::Transferred)
+    }
+}
+
+closed_codes! {
+    /// What a registered site is.
+    pub enum SiteKind {
+        School => "school",
+        /// A college or university campus.
+        Campus => "campus",
+        HouseOfWorship => "house_of_worship",
+        Other => "other",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -181,6 +181,16 @@ pub fn plan_escalation(
     EscalationPlan { rung, calls, new_routes, interval }
 }
 
+closed_codes! {
+    /// Why a notification was queued.
+    pub enum NotificationKind {
+        /// A new life-safety or urgent tip pages the receiving agencies at once.
+        NewTip => "new_tip",
+        /// An unacknowledged tip climbed a rung.
+        Escalation => "escalation",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

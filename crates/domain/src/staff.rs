@@ -94,6 +94,16 @@ pub fn tip_access(viewer: &Viewer, audience: &Audience, action: TipAction) -> Ac
     }
 }
 
+closed_codes! {
+    /// What a staff token is.
+    pub enum TokenKind {
+        /// A bearer token for the API.
+        Api => "api",
+        /// A console sign-in (cookie), which needs its second factor.
+        Session => "session",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

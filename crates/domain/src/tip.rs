@@ -200,3 +200,11 @@ pub fn short_text(field: &str, raw: Option<&str>) -> Result<Option<String>, Fiel
     }
     Ok(Some(trimmed.to_owned()))
 }
+
+closed_codes! {
+    /// Who wrote a message on a tip or sent a file with it.
+    pub enum Author {
+        Tipster => "tipster",
+        Staff => "staff",
+    }
+}

@@ -18,9 +18,9 @@ fn new_tip(reference: &str, agency: i64) -> NewTipRecord {
     NewTipRecord {
         reference: reference.into(),
         passphrase_hash: format!("hash-of-{reference}"),
-        category: "threat".into(),
+        category: domain::tip::Category::Threat,
         narrative: "He said he will bring a gun to school on Friday.".into(),
-        language: "en".into(),
+        language: domain::tip::Language::En,
         location_text: None,
         lat: None,
         lon: None,
@@ -35,13 +35,13 @@ fn new_tip(reference: &str, agency: i64) -> NewTipRecord {
             ..Default::default()
         }],
         mentions: vec![MentionRow {
-            source: "subject".into(),
+            source: domain::link::MentionSource::Subject,
             name: Some("Jordan Example".into()),
             handle: Some("@jx".into()),
             ..Default::default()
         }],
         attachments: vec![NewAttachment {
-            uploader: "tipster".into(),
+            uploader: domain::tip::Author::Tipster,
             filename: "photo.jpg".into(),
             content_type: "image/jpeg".into(),
             sha256: "00".into(),

@@ -60,7 +60,7 @@ impl Agency {
 #[derive(Debug, Clone)]
 pub struct NewSite {
     pub name: String,
-    pub kind: String,
+    pub kind: domain::routing::SiteKind,
     pub owner_agency_id: i64,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
@@ -71,7 +71,7 @@ pub struct NewSite {
 pub struct Site {
     pub id: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: domain::routing::SiteKind,
     pub owner_agency_id: i64,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
@@ -137,8 +137,7 @@ pub struct NewToken {
     pub token_hash: String,
     pub label: String,
     pub expires_at: Option<i64>,
-    /// `api` (a bearer token) or `session` (a console sign-in).
-    pub kind: String,
+    pub kind: domain::staff::TokenKind,
     /// For API tokens: the roles it may use; `None` means all of the user's roles.
     pub scope_roles: Option<Vec<domain::staff::Role>>,
     /// Sessions start false until the second factor is checked.
@@ -152,7 +151,7 @@ impl Default for NewToken {
             token_hash: String::new(),
             label: String::new(),
             expires_at: None,
-            kind: "api".into(),
+            kind: domain::staff::TokenKind::Api,
             scope_roles: None,
             mfa_passed: true,
         }

@@ -12,10 +12,9 @@ pub trait AttachmentStore: Send + Sync {
 }
 
 /// A file to store with a tip (already checked and cleaned of metadata by the caller).
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct NewAttachment {
-    /// `tipster` or `staff`.
-    pub uploader: String,
+    pub uploader: domain::tip::Author,
     pub filename: String,
     pub content_type: String,
     pub sha256: String,
@@ -35,7 +34,7 @@ impl std::fmt::Debug for NewAttachment {
 pub struct AttachmentMeta {
     pub id: i64,
     pub tip_id: i64,
-    pub uploader: String,
+    pub uploader: domain::tip::Author,
     pub filename: String,
     pub content_type: String,
     pub size: i64,

@@ -20,7 +20,7 @@ pub trait JobStore: Send + Sync {
 pub struct Notification {
     pub id: i64,
     pub tip_id: Option<i64>,
-    pub kind: String,
+    pub kind: domain::sla::NotificationKind,
     pub url: String,
     pub payload: String,
     pub attempts: i64,

@@ -46,8 +46,7 @@ pub trait LinkStore: Send + Sync {
 /// A mention of a person, as stored with a new tip.
 #[derive(Debug, Clone, Default)]
 pub struct MentionRow {
-    /// `subject` (the tipster's structured fields) or `narrative` (found in the text).
-    pub source: String,
+    pub source: domain::link::MentionSource,
     pub name: Option<String>,
     pub dob: Option<String>,
     pub phone: Option<String>,

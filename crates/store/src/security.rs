@@ -69,8 +69,7 @@ pub struct AccountSecurity {
 pub struct TokenInfo {
     pub id: i64,
     pub user: User,
-    /// `api` or `session`.
-    pub kind: String,
+    pub kind: domain::staff::TokenKind,
     /// For API tokens: the roles it may use (a subset of the user's).
     pub scope_roles: Option<Vec<domain::staff::Role>>,
     pub mfa_passed: bool,
@@ -85,7 +84,7 @@ pub struct TokenRow {
     pub id: i64,
     pub user_id: i64,
     pub label: String,
-    pub kind: String,
+    pub kind: domain::staff::TokenKind,
     pub created_at: i64,
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,

@@ -60,7 +60,7 @@ pub struct NewRoute {
 pub struct NewNotification {
     pub agency_id: Option<i64>,
     pub contact_id: Option<i64>,
-    pub kind: String,
+    pub kind: domain::sla::NotificationKind,
     pub url: String,
     pub payload: String,
 }
@@ -70,9 +70,9 @@ pub struct NewNotification {
 pub struct NewTipRecord {
     pub reference: String,
     pub passphrase_hash: String,
-    pub category: String,
+    pub category: domain::tip::Category,
     pub narrative: String,
-    pub language: String,
+    pub language: domain::tip::Language,
     pub location_text: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
@@ -100,9 +100,9 @@ pub struct NewTipRecord {
 pub struct TipRow {
     pub id: i64,
     pub reference: String,
-    pub category: String,
+    pub category: domain::tip::Category,
     pub narrative: String,
-    pub language: String,
+    pub language: domain::tip::Language,
     pub location_text: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
@@ -136,7 +136,7 @@ pub struct RouteRow {
     pub agency_id: i64,
     pub agency_name: String,
     pub reason: String,
-    pub state: String,
+    pub state: domain::routing::RouteState,
     pub decided_by: Option<i64>,
     pub decision_reason: Option<String>,
     pub created_at: i64,
@@ -146,7 +146,7 @@ pub struct RouteRow {
 #[derive(Debug, Clone)]
 pub struct MessageRow {
     pub id: i64,
-    pub author: String,
+    pub author: domain::tip::Author,
     pub user_id: Option<i64>,
     pub body: String,
     pub created_at: i64,
@@ -191,7 +191,7 @@ pub struct QueueFilter {
 #[derive(Debug, Clone)]
 pub struct RouteDecision {
     pub agency_id: i64,
-    pub state: &'static str,
+    pub state: domain::routing::RouteState,
     pub decided_by: Option<i64>,
     pub reason: Option<String>,
 }
@@ -215,7 +215,8 @@ pub struct TipChange {
     pub closed: Option<Option<(i64, i64)>>,
     pub route_decisions: Vec<RouteDecision>,
     pub new_routes: Vec<NewRoute>,
-    pub messages: Vec<(String, Option<i64>, String)>,
+    /// Author, the staff member who wrote it, the (sealed) body.
+    pub messages: Vec<(domain::tip::Author, Option<i64>, String)>,
     pub attachments: Vec<NewAttachment>,
     pub notifications: Vec<NewNotification>,
     pub audit: Vec<NewAudit>,

@@ -8,9 +8,11 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
 use domain::audit::{Actor, AuditAction, ObjectRef};
 use domain::desk::{Action, Facts, Step};
+use domain::routing::RouteState;
 use domain::sla::shortest_window;
 use domain::staff::{Role, TipAction, Viewer};
 use domain::status::{Disposition, Event, Reason, transition};
+use domain::tip::Author;
 use domain::urgency::{FactorKind, Tier};
 use serde_json::json;
 use store::model::*;
@@ -60,7 +62,7 @@ fn base(detail: &TipDetail, now: i64) -> TipChange {
 }
 
 fn own_route_active(detail: &TipDetail, viewer: &Viewer) -> bool {
-    detail.routes.iter().any(|r| r.agency_id == viewer.agency_id && (r.state == "pending" || r.state == "accepted"))
+    detail.routes.iter().any(|r| r.agency_id == viewer.agency_id && r.state.is_active())
 }
 
 async fn commit(ctx: &Ctx, change: TipChange) -> AppResult<()> {
@@ -93,7 +95,7 @@ fn acknowledge_into(c: &mut TipChange, d: &TipDetail, step: Step, viewer: &Viewe
     c.status = step.status;
     c.route_decisions.push(RouteDecision {
         agency_id: viewer.agency_id,
-        state: "accepted",
+        state: RouteState::Accepted,
         decided_by: Some(viewer.user_id),
         reason: None,
     });
@@ -136,7 +138,7 @@ pub async fn message_tipster(ctx: &Ctx, viewer: &Viewer, tip_id: i64, body: &str
     let body = crate::sealed::seal_message(key.as_ref(), &d.tip.reference, &body);
     let now = ctx.now();
     let mut c = base(&d, now);
-    c.messages.push(("staff".into(), Some(viewer.user_id), body));
+    c.messages.push((Author::Staff, Some(viewer.user_id), body));
     c.audit.push(NewAudit::new(now, &actor(viewer), AuditAction::MessageToTipster, ObjectRef::Tip(tip_id)));
     commit(ctx, c).await
 }
@@ -168,7 +170,7 @@ pub async fn transfer(ctx: &Ctx, viewer: &Viewer, tip_id: i64, to_agency: i64, r
     let mut c = base(&d, now);
     c.route_decisions.push(RouteDecision {
         agency_id: viewer.agency_id,
-        state: "transferred",
+        state: RouteState::Transferred,
         decided_by: Some(viewer.user_id),
         reason: Some(reason.as_str().to_owned()),
     });
@@ -220,19 +222,14 @@ pub async fn decline(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &str) -> A
     let mut c = base(&d, now);
     c.route_decisions.push(RouteDecision {
         agency_id: viewer.agency_id,
-        state: "declined",
+        state: RouteState::Declined,
         decided_by: Some(viewer.user_id),
         reason: Some(reason.as_str().to_owned()),
     });
     let remaining: Vec<i64> = d.tip.active_agencies.iter().copied().filter(|a| *a != viewer.agency_id).collect();
     let mut receivers = remaining.clone();
     if remaining.is_empty() {
-        let mut left: Vec<i64> = d
-            .routes
-            .iter()
-            .filter(|r| r.state == "declined" || r.state == "transferred")
-            .map(|r| r.agency_id)
-            .collect();
+        let mut left: Vec<i64> = d.routes.iter().filter(|r| r.state.has_left()).map(|r| r.agency_id).collect();
         left.push(viewer.agency_id);
         let site = d.tip.site_id.and_then(|id| routing.sites.get(&id));
         let fallback = routing.fallback_agency_id.unwrap_or(viewer.agency_id);

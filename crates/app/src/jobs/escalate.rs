@@ -55,7 +55,7 @@ pub fn plan(tip: &TipRow, routing: &RoutingData, now: i64) -> TipChange {
             change.notifications.push(NewNotification {
                 agency_id: Some(call.agency_id),
                 contact_id: Some(c.id),
-                kind: "escalation".into(),
+                kind: domain::sla::NotificationKind::Escalation,
                 url: c.webhook_url.clone(),
                 payload: json!({
                     "event": "escalation",

@@ -43,7 +43,7 @@ async fn deliver(ctx: &Ctx, note: &Notification) -> DeliveryOutcome {
     let body = serde_json::json!({
         "notification_id": note.id,
         "tip_id": note.tip_id,
-        "kind": note.kind,
+        "kind": note.kind.code(),
         // Stored as JSON by the commit that queued it; were it not, the text still goes out.
         "data": serde_json::from_str::<serde_json::Value>(&note.payload)
             .unwrap_or_else(|_| serde_json::Value::String(note.payload.clone())),

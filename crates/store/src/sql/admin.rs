@@ -65,7 +65,7 @@ impl crate::AdminStore for SqlStore {
              VALUES ($1, $2, $3, CAST($4 AS DOUBLE PRECISION), CAST($5 AS DOUBLE PRECISION), $6, $7) RETURNING id",
         ))
         .bind(&s.name)
-        .bind(&s.kind)
+        .bind(s.kind.code())
         .bind(s.owner_agency_id)
         .bind(super::float(s.lat))
         .bind(super::float(s.lon))
@@ -99,7 +99,7 @@ impl crate::AdminStore for SqlStore {
                 Ok(Site {
                     id: r.try_get("id")?,
                     name: r.try_get("name")?,
-                    kind: r.try_get("kind")?,
+                    kind: rows::code(r, "kind", domain::routing::SiteKind::parse)?,
                     owner_agency_id: r.try_get("owner_agency_id")?,
                     lat: r.try_get("lat")?,
                     lon: r.try_get("lon")?,
@@ -213,13 +213,13 @@ impl crate::AdminStore for SqlStore {
         .bind(&t.label)
         .bind(now)
         .bind(t.expires_at)
-        .bind(&t.kind)
+        .bind(t.kind.code())
         .bind(&scope)
         .bind(i64::from(t.mfa_passed))
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        if t.kind == "api" {
+        if t.kind == domain::staff::TokenKind::Api {
             let event = NewAudit::new(now, actor, AuditAction::TokenCreated, ObjectRef::User(t.user_id)).detail(
                 serde_json::json!({"token_id": id, "label": t.label, "expires_at": t.expires_at, "scope": scope}),
             );

@@ -13,7 +13,7 @@ fn meta(r: &AnyRow) -> Result<AttachmentMeta> {
     Ok(AttachmentMeta {
         id: r.try_get("id")?,
         tip_id: r.try_get("tip_id")?,
-        uploader: r.try_get("uploader")?,
+        uploader: super::rows::code(r, "uploader", domain::tip::Author::parse)?,
         filename: r.try_get("filename")?,
         content_type: r.try_get("content_type")?,
         size: r.try_get("size")?,
@@ -35,7 +35,7 @@ pub(super) fn push_attachments(rows: &mut Rows, tip_id: i64, files: &[NewAttachm
     for f in files {
         rows.push([
             tip_id.into(),
-            (&f.uploader).into(),
+            f.uploader.code().into(),
             (&f.filename).into(),
             (&f.content_type).into(),
             (f.data.len() as i64).into(),

@@ -109,7 +109,7 @@ impl crate::JobStore for SqlStore {
                 Ok(Notification {
                     id: r.try_get("id")?,
                     tip_id: r.try_get("tip_id")?,
-                    kind: r.try_get("kind")?,
+                    kind: super::rows::code(r, "kind", domain::sla::NotificationKind::parse)?,
                     url: r.try_get("url")?,
                     payload: r.try_get("payload")?,
                     attempts: r.try_get("attempts")?,
@@ -176,7 +176,7 @@ mod tests {
         due.notifications = vec![NewNotification {
             agency_id: None,
             contact_id: None,
-            kind: "new_tip".into(),
+            kind: domain::sla::NotificationKind::NewTip,
             url: "http://127.0.0.1:9/".into(),
             payload: "{}".into(),
         }];

@@ -8,9 +8,9 @@ pub(super) fn tip() -> NewTipRecord {
     NewTipRecord {
         reference: "DEAD-0001".into(),
         passphrase_hash: "h".into(),
-        category: "threat".into(),
+        category: domain::tip::Category::Threat,
         narrative: "n".into(),
-        language: "en".into(),
+        language: domain::tip::Language::En,
         location_text: None,
         lat: None,
         lon: None,

@@ -15,6 +15,7 @@ const SQLITE: &[(i64, &str)] = &[
     (5, include_str!("../migrations/sqlite/0005_queue_index.sql")),
     (6, include_str!("../migrations/sqlite/0006_queue_order_index.sql")),
     (7, include_str!("../migrations/sqlite/0007_escalation_due_index.sql")),
+    (8, include_str!("../migrations/sqlite/0008_closed_codes.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -24,6 +25,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (5, include_str!("../migrations/postgres/0005_queue_index.sql")),
     (6, include_str!("../migrations/postgres/0006_queue_order_index.sql")),
     (7, include_str!("../migrations/postgres/0007_escalation_due_index.sql")),
+    (8, include_str!("../migrations/postgres/0008_closed_codes.sql")),
 ];
 
 impl SqlStore {

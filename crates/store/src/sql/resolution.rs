@@ -19,7 +19,7 @@ fn mention(r: &AnyRow) -> Result<Mention> {
         id: r.try_get("id")?,
         tip_id: r.try_get("tip_id")?,
         row: MentionRow {
-            source: r.try_get("source")?,
+            source: super::rows::code(r, "source", domain::link::MentionSource::parse)?,
             name: r.try_get("name")?,
             dob: r.try_get("dob")?,
             phone: r.try_get("phone")?,
@@ -83,7 +83,7 @@ pub(super) fn push_mentions(rows: &mut Rows, tip_id: i64, mentions: &[MentionRow
     for m in mentions {
         rows.push([
             tip_id.into(),
-            (&m.source).into(),
+            m.source.code().into(),
             (&m.name).into(),
             (&m.dob).into(),
             (&m.phone).into(),

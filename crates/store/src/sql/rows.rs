@@ -7,6 +7,13 @@ use domain::urgency::Tier;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+/// A stored code read back as its closed enum: a code this build does not know is `Corrupt`,
+/// never a default.
+pub(super) fn code<T>(r: &AnyRow, column: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+    let text: String = r.try_get(column)?;
+    parse(&text).ok_or_else(|| StoreError::Corrupt(format!("unknown {column} {text:?}")))
+}
+
 pub(super) fn tier(code: &str) -> Result<Tier> {
     Tier::parse(code).ok_or_else(|| StoreError::Corrupt(format!("unknown tier {code:?}")))
 }
@@ -30,9 +37,9 @@ pub(super) fn tip(r: &AnyRow) -> Result<TipRow> {
     Ok(TipRow {
         id: r.try_get("id")?,
         reference: r.try_get("reference")?,
-        category: r.try_get("category")?,
+        category: code(r, "category", domain::tip::Category::parse)?,
         narrative: r.try_get("narrative")?,
-        language: r.try_get("language")?,
+        language: code(r, "language", domain::tip::Language::parse)?,
         location_text: r.try_get("location_text")?,
         lat: r.try_get("lat")?,
         lon: r.try_get("lon")?,

@@ -233,7 +233,7 @@ impl crate::SecurityStore for SqlStore {
         Ok(Some(TokenInfo {
             id: r.try_get("token_id")?,
             user: rows::user(&r)?,
-            kind: r.try_get("kind")?,
+            kind: rows::code(&r, "kind", domain::staff::TokenKind::parse)?,
             scope_roles,
             mfa_passed: r.try_get::<i64, _>("mfa_passed")? != 0,
             expires_at: r.try_get("expires_at")?,
@@ -293,7 +293,7 @@ impl crate::SecurityStore for SqlStore {
                     id: r.try_get("id")?,
                     user_id: r.try_get("user_id")?,
                     label: r.try_get("label")?,
-                    kind: r.try_get("kind")?,
+                    kind: rows::code(r, "kind", domain::staff::TokenKind::parse)?,
                     created_at: r.try_get("created_at")?,
                     expires_at: r.try_get("expires_at")?,
                     revoked_at: r.try_get("revoked_at")?,

@@ -38,7 +38,7 @@ fn push_notifications(rows: &mut Rows, tip_id: i64, notes: &[NewNotification], n
             tip_id.into(),
             n.agency_id.into(),
             n.contact_id.into(),
-            (&n.kind).into(),
+            n.kind.code().into(),
             (&n.url).into(),
             (&n.payload).into(),
             now.into(),
@@ -69,9 +69,9 @@ impl SqlStore {
             rows.push([
                 (&t.reference).into(),
                 (&t.passphrase_hash).into(),
-                (&t.category).into(),
+                t.category.code().into(),
                 (&t.narrative).into(),
-                (&t.language).into(),
+                t.language.code().into(),
                 (&t.location_text).into(),
                 super::float(t.lat).into(),
                 super::float(t.lon).into(),
@@ -289,7 +289,7 @@ impl SqlStore {
                 "UPDATE tip_routes SET state = $1, decided_by = $2, decision_reason = $3, decided_at = $4 \
                  WHERE tip_id = $5 AND agency_id = $6 AND state IN ('pending','accepted')",
             ))
-            .bind(d.state)
+            .bind(d.state.code())
             .bind(d.decided_by)
             .bind(&d.reason)
             .bind(c.now)
@@ -304,7 +304,7 @@ impl SqlStore {
         for (author, user, body) in &c.messages {
             sqlx::query(msg_sql.clone())
                 .bind(c.tip_id)
-                .bind(author)
+                .bind(author.code())
                 .bind(*user)
                 .bind(body)
                 .bind(c.now)
@@ -434,7 +434,7 @@ impl crate::TipStore for SqlStore {
                 agency_id: r.try_get("agency_id")?,
                 agency_name: r.try_get("agency_name")?,
                 reason: r.try_get("reason")?,
-                state: r.try_get("state")?,
+                state: rows::code(r, "state", domain::routing::RouteState::parse)?,
                 decided_by: r.try_get("decided_by")?,
                 decision_reason: r.try_get("decision_reason")?,
                 created_at: r.try_get("created_at")?,
@@ -452,7 +452,7 @@ impl crate::TipStore for SqlStore {
         .map(|r| {
             Ok(MessageRow {
                 id: r.try_get("id")?,
-                author: r.try_get("author")?,
+                author: rows::code(r, "author", domain::tip::Author::parse)?,
                 user_id: r.try_get("user_id")?,
                 body: r.try_get("body")?,
                 created_at: r.try_get("created_at")?,

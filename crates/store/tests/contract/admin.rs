@@ -46,7 +46,7 @@ async fn agencies_users_and_tokens() {
         .await
         .unwrap();
         let info = s.token_info("h1").await.unwrap().expect("the token");
-        assert_eq!((info.user.id, info.kind.as_str(), info.expires_at), (w.analyst, "api", Some(5_000)), "{}", t.name);
+        assert_eq!((info.user.id, info.kind.code(), info.expires_at), (w.analyst, "api", Some(5_000)), "{}", t.name);
         assert!(s.token_info("nope").await.unwrap().is_none());
         let id = info.id;
         s.revoke_token(id, NewAudit::new(4, "test", domain::audit::AuditAction::TokenRevoked, ObjectRef::Token(id)))

@@ -64,7 +64,7 @@ async fn outbox_leases_and_retries() {
         tip.notifications = vec![NewNotification {
             agency_id: Some(w.sheriff),
             contact_id: None,
-            kind: "life_safety".into(),
+            kind: domain::sla::NotificationKind::NewTip,
             url: "http://127.0.0.1:9/hook".into(),
             payload: "{}".into(),
         }];

@@ -5,6 +5,7 @@
 mod admin;
 mod audit;
 mod background;
+mod codes;
 mod dashboard;
 mod group_commit;
 mod resolution;
@@ -20,6 +21,8 @@ use store::prelude::*;
 pub struct TestStore {
     pub store: Arc<SqlStore>,
     pub name: &'static str,
+    /// The database, for tests that write behind the store's back.
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -32,7 +35,8 @@ impl Drop for TestStore {
 async fn sqlite() -> TestStore {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = SqlStore::open_sqlite(dir.path()).await.expect("open sqlite");
-    TestStore { store: Arc::new(store), name: "sqlite", _dir: Some(dir) }
+    let url = format!("sqlite://{}", dir.path().join("sightline.db").display());
+    TestStore { store: Arc::new(store), name: "sqlite", url, _dir: Some(dir) }
 }
 
 async fn postgres(url: &str) -> TestStore {
@@ -42,8 +46,9 @@ async fn postgres(url: &str) -> TestStore {
     let mut admin = sqlx::AnyConnection::connect(url).await.expect("connect to the test PostgreSQL");
     admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}"))).await.expect("create test database");
     let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
-    let store = SqlStore::open_postgres(&format!("{base}/{db}")).await.expect("open postgres");
-    TestStore { store: Arc::new(store), name: "postgres", _dir: None }
+    let url = format!("{base}/{db}");
+    let store = SqlStore::open_postgres(&url).await.expect("open postgres");
+    TestStore { store: Arc::new(store), name: "postgres", url, _dir: None }
 }
 
 fn rand_suffix() -> String {
@@ -96,7 +101,7 @@ pub async fn world(store: &dyn Store) -> World {
         .create_site(
             NewSite {
                 name: "Pine Ridge High".into(),
-                kind: "school".into(),
+                kind: domain::routing::SiteKind::School,
                 owner_agency_id: district.id,
                 lat: Some(34.1),
                 lon: Some(-117.2),
@@ -130,9 +135,9 @@ pub fn new_tip(reference: &str, agencies: &[i64], tier: domain::urgency::Tier, d
     NewTipRecord {
         reference: reference.into(),
         passphrase_hash: format!("hash-of-{reference}"),
-        category: "threat".into(),
+        category: domain::tip::Category::Threat,
         narrative: "He said he will bring a gun to school on Friday.".into(),
-        language: "en".into(),
+        language: domain::tip::Language::En,
         location_text: None,
         lat: None,
         lon: None,
@@ -147,13 +152,13 @@ pub fn new_tip(reference: &str, agencies: &[i64], tier: domain::urgency::Tier, d
             ..Default::default()
         }],
         mentions: vec![MentionRow {
-            source: "subject".into(),
+            source: domain::link::MentionSource::Subject,
             name: Some("Jordan Example".into()),
             handle: Some("@jx".into()),
             ..Default::default()
         }],
         attachments: vec![NewAttachment {
-            uploader: "tipster".into(),
+            uploader: domain::tip::Author::Tipster,
             filename: "photo.jpg".into(),
             content_type: "image/jpeg".into(),
             sha256: "00".into(),

@@ -70,11 +70,11 @@ async fn changes_are_versioned_and_audited() {
             escalation: Some((0, None)),
             route_decisions: vec![RouteDecision {
                 agency_id: w.sheriff,
-                state: "accepted",
+                state: domain::routing::RouteState::Accepted,
                 decided_by: Some(w.analyst),
                 reason: None,
             }],
-            messages: vec![("staff".into(), Some(w.analyst), "Can you tell us which class?".into())],
+            messages: vec![(domain::tip::Author::Staff, Some(w.analyst), "Can you tell us which class?".into())],
             audit: vec![NewAudit::new(
                 2_000,
                 "user:1",
@@ -90,7 +90,7 @@ async fn changes_are_versioned_and_audited() {
         let d = s.tip_detail(id).await.unwrap();
         assert_eq!(d.tip.status, Status::Acknowledged);
         assert_eq!(d.tip.ack_due_at, None);
-        assert_eq!(d.routes[0].state, "accepted");
+        assert_eq!(d.routes[0].state, domain::routing::RouteState::Accepted);
         assert_eq!(d.messages[0].body, "Can you tell us which class?");
         let events: Vec<String> = s
             .audit_for_object(domain::audit::ObjectRef::Tip(id))
@@ -139,7 +139,7 @@ async fn optional_values_empty_then_filled() {
         for (name, lat) in [("No place", None), ("Placed", Some(1.5)), ("No place again", None)] {
             let site = NewSite {
                 name: name.into(),
-                kind: "school".into(),
+                kind: domain::routing::SiteKind::School,
                 owner_agency_id: w.district,
                 lat,
                 lon: lat,

@@ -28,7 +28,7 @@ impl FromRequestParts<AppState> for Staff {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
-        match app::auth::authenticate(state, token, "api", false).await? {
+        match app::auth::authenticate(state, token, domain::staff::TokenKind::Api, false).await? {
             Ok(auth) => Ok(Staff(auth.user)),
             Err(_) => Err(ApiError::Unauthorized),
         }

@@ -77,7 +77,12 @@ pub struct SiteView {
 #[utoipa::path(get, path = "/api/v1/sites", tag = "intake", responses((status = 200, body = [SiteView])))]
 pub async fn sites(State(state): State<AppState>) -> ApiResult<Json<Vec<SiteView>>> {
     let sites = state.store.list_sites().await?;
-    Ok(Json(sites.into_iter().map(|s| SiteView { id: s.id, name: s.name, kind: s.kind, address: s.address }).collect()))
+    Ok(Json(
+        sites
+            .into_iter()
+            .map(|s| SiteView { id: s.id, name: s.name, kind: s.kind.code().into(), address: s.address })
+            .collect(),
+    ))
 }
 
 pub fn router() -> axum::Router<AppState> {

@@ -67,7 +67,7 @@ pub async fn view(State(state): State<AppState>, Tipster(tip_id): Tipster) -> Ap
     Ok(Json(TipsterView {
         reference: v.reference,
         status: v.status.tipster_words().into(),
-        category: v.category,
+        category: v.category.code().into(),
         received_at: rfc3339(v.received_at),
         messages: v
             .messages

@@ -148,7 +148,7 @@ pub async fn submit(
     PageLang(lang): PageLang,
     multipart: Multipart,
 ) -> Response {
-    let data = match upload::read(multipart, "tipster").await {
+    let data = match upload::read(multipart, domain::tip::Author::Tipster).await {
         Ok(d) => d,
         Err(why) => return (StatusCode::BAD_REQUEST, why).into_response(),
     };
@@ -371,7 +371,7 @@ pub async fn follow_up_message(
         Ok(None) => return Redirect::to(&format!("/follow-up?lang={}", lang.code())).into_response(),
         Err(page) => return page,
     };
-    let data = match upload::read(multipart, "tipster").await {
+    let data = match upload::read(multipart, domain::tip::Author::Tipster).await {
         Ok(d) => d,
         Err(why) => return (StatusCode::BAD_REQUEST, why).into_response(),
     };

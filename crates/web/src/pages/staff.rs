@@ -41,7 +41,7 @@ impl FromRequestParts<AppState> for Console {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let to = |path: &str| Redirect::to(path).into_response();
         let token = cookie(&parts.headers, STAFF_COOKIE).ok_or_else(|| to("/staff/login"))?;
-        match app::auth::authenticate(state, &token, "session", true).await {
+        match app::auth::authenticate(state, &token, domain::staff::TokenKind::Session, true).await {
             Ok(Ok(auth)) => Ok(Console { csrf: csrf_token(state, &token), user: auth.user }),
             Ok(Err(app::auth::Rejected::NeedsSecondFactor)) => Err(to("/staff/mfa")),
             Ok(Err(app::auth::Rejected::Idle)) => Err(to("/staff/login?ended=idle")),
@@ -63,7 +63,7 @@ impl FromRequestParts<AppState> for PendingConsole {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let to_login = || Redirect::to("/staff/login").into_response();
         let token = cookie(&parts.headers, STAFF_COOKIE).ok_or_else(to_login)?;
-        match app::auth::authenticate(state, &token, "session", false).await {
+        match app::auth::authenticate(state, &token, domain::staff::TokenKind::Session, false).await {
             Ok(Ok(auth)) => Ok(PendingConsole { csrf: csrf_token(state, &token), auth }),
             Ok(Err(_)) => Err(to_login()),
             Err(e) => Err(super::failed(e)),
@@ -240,7 +240,7 @@ fn row(t: &TipRow, now: i64) -> Row {
         tier: t.tier.code(),
         tier_label: t.tier.label(),
         status: t.status.code(),
-        category: t.category.replace('_', " "),
+        category: t.category.code().replace('_', " "),
         due_ms: t.ack_due_at,
         due_text,
         overdue: t.ack_due_at.is_some_and(|d| d < now),

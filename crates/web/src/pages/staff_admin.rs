@@ -7,7 +7,7 @@ use app::AppError;
 use app::admin::{Admin, AgencyInput, SiteInput};
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::routing::AgencyKind;
+use domain::routing::{AgencyKind, SiteKind};
 use domain::staff::Role;
 use std::collections::HashMap;
 
@@ -67,7 +67,10 @@ pub async fn create(
             "site" => {
                 let input = SiteInput {
                     name: field(&f, "name").to_owned(),
-                    kind: field(&f, "kind").to_owned(),
+                    kind: match field(&f, "kind") {
+                        "" => None,
+                        k => Some(SiteKind::parse(k).ok_or_else(|| AppError::invalid("kind", "choose a kind"))?),
+                    },
                     owner: chosen(&f, "owner")?,
                     lat: optional(&f, "lat", "must be a number")?,
                     lon: optional(&f, "lon", "must be a number")?,

@@ -20,7 +20,7 @@ impl FormData {
 }
 
 /// Reads a multipart form. A malformed body is an error; a refused file is reported, not fatal.
-pub async fn read(mut multipart: Multipart, uploader: &str) -> Result<FormData, String> {
+pub async fn read(mut multipart: Multipart, uploader: domain::tip::Author) -> Result<FormData, String> {
     let mut data = FormData { fields: HashMap::new(), files: Vec::new(), refused: Vec::new() };
     while let Some(field) = multipart.next_field().await.map_err(|e| format!("the form could not be read: {e}"))? {
         let name = field.name().unwrap_or("").to_owned();
@@ -36,7 +36,7 @@ pub async fn read(mut multipart: Multipart, uploader: &str) -> Result<FormData, 
             }
             match media::clean(&bytes) {
                 Ok(c) => data.files.push(NewAttachment {
-                    uploader: uploader.to_owned(),
+                    uploader,
                     filename: media::safe_filename(&filename, c.kind),
                     content_type: c.kind.content_type().to_owned(),
                     sha256: vault::secrets::sha256_hex(&c.bytes),

@@ -61,7 +61,7 @@ impl LinkView {
                         reference: Some(other.reference.clone()),
                         tier: Some(other.tier.code().into()),
                         status: Some(other.status.code().into()),
-                        category: Some(other.category.clone()),
+                        category: Some(other.category.code().into()),
                         received_at: Some(rfc3339(other.received_at)),
                         earlier: Some(other.id < tip_id),
                         notice: None,

@@ -33,7 +33,7 @@ impl TipSummary {
         TipSummary {
             id: t.id,
             reference: t.reference.clone(),
-            category: t.category.clone(),
+            category: t.category.code().into(),
             tier: t.tier.code().into(),
             status: t.status.code().into(),
             received_at: rfc3339(t.received_at),
@@ -142,7 +142,7 @@ impl TipDetailView {
         TipDetailView {
             summary: TipSummary::of(&d.tip, now),
             narrative: d.tip.narrative.clone(),
-            language: d.tip.language.clone(),
+            language: d.tip.language.code().into(),
             location_text: d.tip.location_text.clone(),
             lat: d.tip.lat,
             lon: d.tip.lon,
@@ -184,7 +184,7 @@ impl TipDetailView {
                     agency_id: r.agency_id,
                     agency: r.agency_name.clone(),
                     reason: r.reason.clone(),
-                    state: r.state.clone(),
+                    state: r.state.code().into(),
                     decision_reason: r.decision_reason.clone(),
                     at: rfc3339(r.decided_at.unwrap_or(r.created_at)),
                 })
@@ -194,7 +194,7 @@ impl TipDetailView {
                 .iter()
                 .zip(&dossier.messages)
                 .map(|(m, body)| MessageView {
-                    from: m.author.clone(),
+                    from: m.author.code().into(),
                     user_id: m.user_id,
                     body: body.clone(),
                     at: rfc3339(m.created_at),

@@ -179,7 +179,7 @@ async fn build_world(s: &dyn Store, hooks: &Hooks) -> World {
         .create_site(
             NewSite {
                 name: "Pine High".into(),
-                kind: "school".into(),
+                kind: domain::routing::SiteKind::School,
                 owner_agency_id: district,
                 lat: Some(3.0),
                 lon: Some(3.0),
