@@ -109,3 +109,41 @@ fn every_file_is_tidy() {
     }
     assert!(problems.is_empty(), "untidy files:\n{}", problems.join("\n"));
 }
+
+#[test]
+fn the_doors_go_through_the_use_cases() {
+    // web and cli reach the store only through app: a store call in either is a use case
+    // written in the wrong layer (cli may open the store, which is where it lives).
+    let store_call = calls_the_store();
+    let mut found = Vec::new();
+    for path in sources() {
+        let shown = path.strip_prefix(root()).unwrap_or(&path).display().to_string();
+        let door = shown.starts_with("crates/web/src") || shown.starts_with("crates/cli/src");
+        if !door {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("readable source");
+        for (n, line) in text.lines().enumerate() {
+            if store_call(line) {
+                found.push(format!("{shown}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "store calls outside app:\n{}", found.join("\n"));
+}
+
+/// Whether a line calls a method on a store (`store.x(`, `.store.x(`); handing the store on
+/// (`as_ref`, `clone`) is not a call.
+fn calls_the_store() -> impl Fn(&str) -> bool {
+    |line: &str| {
+        let code = line.split("//").next().unwrap_or("");
+        code.match_indices("store.").any(|(i, _)| {
+            let before = code[..i].chars().last();
+            let rest = &code[i + "store.".len()..];
+            let method: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            before.is_none_or(|c| !c.is_alphanumeric() && c != '_')
+                && !matches!(method.as_str(), "" | "as_ref" | "clone")
+                && rest[method.len()..].starts_with('(')
+        })
+    }
+}

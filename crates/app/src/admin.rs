@@ -227,6 +227,15 @@ impl Admin {
         Ok(token)
     }
 
+    /// A user's tokens (never their secrets).
+    pub async fn tokens(&self, user: &User) -> AppResult<Vec<store::model::TokenRow>> {
+        Ok(self.store.list_tokens(user.id).await?)
+    }
+
+    pub async fn agencies(&self) -> AppResult<Vec<Agency>> {
+        Ok(self.store.list_agencies().await?)
+    }
+
     pub async fn revoke_token(&self, id: i64) -> AppResult<()> {
         let audit = NewAudit::new(self.now, &self.actor, AuditAction::TokenRevoked, ObjectRef::Token(id));
         Ok(self.store.revoke_token(id, audit).await?)
@@ -257,4 +266,25 @@ pub struct SiteInput {
 
 fn required(field: &str, value: &str) -> AppResult<String> {
     short_text(field, Some(value))?.ok_or_else(|| AppError::invalid(field, "is required"))
+}
+
+/// What the administration page lists: every agency and site, the users of the viewer's agency,
+/// and the fallback agency. Administrators change them; supervisors may read them.
+pub struct Overview {
+    pub agencies: Vec<Agency>,
+    pub sites: Vec<Site>,
+    pub users: Vec<User>,
+    pub fallback: Option<i64>,
+}
+
+pub async fn overview(ctx: &Ctx, viewer: &Viewer) -> AppResult<Overview> {
+    if !viewer.has(Role::Admin) && !viewer.has(Role::Supervisor) {
+        return Err(AppError::Forbidden("administration needs the admin or supervisor role".into()));
+    }
+    Ok(Overview {
+        agencies: ctx.store.list_agencies().await?,
+        sites: ctx.store.list_sites().await?,
+        users: ctx.store.list_users(viewer.agency_id).await?,
+        fallback: ctx.routing().await?.fallback_agency_id,
+    })
 }

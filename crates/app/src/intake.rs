@@ -279,3 +279,8 @@ fn intake_notifications(
     }
     out
 }
+
+/// The registered sites a tipster may choose from (public).
+pub async fn registered_sites(ctx: &Ctx) -> AppResult<Vec<Site>> {
+    Ok(ctx.store.list_sites().await?)
+}

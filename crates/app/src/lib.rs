@@ -27,6 +27,7 @@ pub mod error;
 pub mod geo;
 pub mod intake;
 pub mod jobs;
+pub mod keys;
 pub mod limiter;
 pub mod links;
 pub mod outbound;

@@ -158,3 +158,8 @@ pub async fn close_check(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<C
     }
     Ok(check)
 }
+
+/// Access requests the viewer's agency made, and those for records it holds.
+pub async fn access_requests(ctx: &Ctx, viewer: &Viewer) -> AppResult<Vec<store::model::AccessRequestRow>> {
+    Ok(ctx.store.access_requests(viewer.agency_id).await?)
+}

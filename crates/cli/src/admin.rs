@@ -87,8 +87,7 @@ pub async fn agency(c: AgencyCommand) -> anyhow::Result<()> {
             println!("{}", a.id);
         }
         AgencyCommand::List { at } => {
-            let store = at.open().await?;
-            for a in store.list_agencies().await? {
+            for a in admin(&at).await?.agencies().await.map_err(refused)? {
                 println!("{}\t{}\t{}", a.id, a.kind.code(), a.name);
             }
         }
@@ -320,9 +319,8 @@ pub async fn token(c: TokenCommand) -> anyhow::Result<()> {
             println!("{token}");
         }
         TokenCommand::List { at, user } => {
-            let store = at.open().await?;
-            let u = store.user_by_email(&user).await?.ok_or_else(|| anyhow::anyhow!("--user: no such user"))?;
-            for t in store.list_tokens(u.id).await? {
+            let (admin, u) = account(&at, &user, "user").await?;
+            for t in admin.tokens(&u).await.map_err(refused)? {
                 let state = if t.revoked_at.is_some() { "revoked" } else { "active" };
                 println!("{}\t{}\t{}\t{state}\texpires {:?}", t.id, t.kind.code(), t.label, t.expires_at);
             }

@@ -2,7 +2,6 @@
 
 use crate::Location;
 use clap::Subcommand;
-use domain::audit::ChainVerifier;
 
 #[derive(Subcommand)]
 pub enum AuditCommand {
@@ -16,18 +15,7 @@ pub enum AuditCommand {
 pub async fn run(c: AuditCommand) -> anyhow::Result<()> {
     let AuditCommand::Verify { at } = c;
     let store = at.open().await?;
-    let mut verifier = ChainVerifier::default();
-    let mut after = 0;
-    loop {
-        let page = store.audit_events(after, 10_000).await?;
-        let Some(last) = page.last() else { break };
-        after = last.seq;
-        for e in &page {
-            verifier.push(e).map_err(|e| anyhow::anyhow!("audit chain broken: {e}"))?;
-        }
-    }
-    let (head_seq, head_hash) = store.audit_head().await?;
-    let n = verifier.finish(head_seq, &head_hash).map_err(|e| anyhow::anyhow!("audit chain broken: {e}"))?;
+    let n = app::oversight::verify_chain(store.as_ref()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("audit chain intact: {n} events");
     Ok(())
 }

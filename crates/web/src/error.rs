@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::FieldError;
 use serde::Serialize;
-use store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -70,16 +69,6 @@ impl From<AppError> for ApiError {
 impl From<FieldError> for ApiError {
     fn from(e: FieldError) -> Self {
         ApiError::Invalid(e)
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound(_) => ApiError::NotFound,
-            StoreError::Conflict(what) => ApiError::Conflict(what),
-            other => ApiError::Internal(anyhow::Error::new(other)),
-        }
     }
 }
 

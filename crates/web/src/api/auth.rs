@@ -6,7 +6,6 @@ use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use store::model::User;
-use vault::secrets::token_hash;
 
 /// A signed-in staff member.
 pub struct Staff(pub User);
@@ -43,7 +42,7 @@ impl FromRequestParts<AppState> for Tipster {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
-        let tip = state.store.tipster_session(&token_hash(token), state.now()).await?.ok_or(ApiError::Unauthorized)?;
+        let tip = app::tipster::session_tip(state, token).await?.ok_or(ApiError::Unauthorized)?;
         Ok(Tipster(tip))
     }
 }

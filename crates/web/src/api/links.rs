@@ -116,7 +116,7 @@ pub struct AccessRequestView {
     responses((status = 200, body = [AccessRequestView]), (status = 401, body = ErrorBody)))]
 pub async fn requests(State(state): State<AppState>, staff: Staff) -> ApiResult<Json<Vec<AccessRequestView>>> {
     let viewer = staff.viewer();
-    let rows = state.store.access_requests(viewer.agency_id).await?;
+    let rows = app::links::access_requests(&state, &viewer).await?;
     Ok(Json(
         rows.into_iter()
             .map(|r| {

@@ -14,14 +14,14 @@ use utoipa::ToSchema;
 /// Liveness and database reachability.
 #[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, description = "ok"), (status = 500)))]
 pub async fn healthz(State(state): State<AppState>) -> ApiResult<&'static str> {
-    state.store.audit_head().await?;
+    app::oversight::health(&state).await?;
     Ok("ok\n")
 }
 
 /// Prometheus text exposition.
 #[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> ApiResult<impl IntoResponse> {
-    let m = state.store.metrics(state.now()).await?;
+    let m = app::oversight::metrics(&state).await?;
     let mut out = String::new();
     let mut metric = |name: &str, kind: &str, help: &str, lines: Vec<(String, i64)>| {
         let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
@@ -76,7 +76,7 @@ pub struct SiteView {
 /// Registered sites (schools, campuses, houses of worship), for choosing where a tip is about.
 #[utoipa::path(get, path = "/api/v1/sites", tag = "intake", responses((status = 200, body = [SiteView])))]
 pub async fn sites(State(state): State<AppState>) -> ApiResult<Json<Vec<SiteView>>> {
-    let sites = state.store.list_sites().await?;
+    let sites = app::intake::registered_sites(&state).await?;
     Ok(Json(
         sites
             .into_iter()

@@ -75,7 +75,7 @@ struct ReceiptPage {
 }
 
 pub async fn form(State(state): State<AppState>, PageLang(lang): PageLang) -> Response {
-    let sites = match state.store.list_sites().await {
+    let sites = match app::intake::registered_sites(&state).await {
         Ok(s) => s,
         Err(e) => return super::failed(e),
     };
@@ -156,7 +156,7 @@ pub async fn submit(
     let mut values = form_values(&data);
     let show_errors = |state: AppState, mut values: TipForm, errors: Vec<ShownError>| async move {
         values.error_fields = errors.iter().map(|e| e.field.clone()).collect();
-        let sites = match state.store.list_sites().await {
+        let sites = match app::intake::registered_sites(&state).await {
             Ok(s) => s,
             Err(e) => return super::failed(e),
         };
@@ -180,7 +180,7 @@ pub async fn submit(
     // A site found by typing its name counts as chosen; an unknown name is kept as the place.
     if values.site_id.trim().is_empty() && !values.site_name.trim().is_empty() {
         let typed = values.site_name.trim().to_lowercase();
-        let sites = match state.store.list_sites().await {
+        let sites = match app::intake::registered_sites(&state).await {
             Ok(s) => s,
             Err(e) => return super::failed(e),
         };

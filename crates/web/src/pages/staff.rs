@@ -562,18 +562,9 @@ impl AdminPage {
 
 pub async fn admin(State(state): State<AppState>, console: Console, Query(q): Query<Flash>) -> Response {
     let is_admin = console.user.roles.contains(&Role::Admin);
-    if !is_admin && !console.user.roles.contains(&Role::Supervisor) {
-        return super::failed(AppError::Forbidden("administration needs the admin or supervisor role".into()));
-    }
-    let loaded = async {
-        let agencies = state.store.list_agencies().await?;
-        let sites = state.store.list_sites().await?;
-        let users = state.store.list_users(console.user.agency_id).await?;
-        let fallback = state.routing().await?.fallback_agency_id;
-        Ok::<_, AppError>((agencies, sites, users, fallback))
-    };
-    match loaded.await {
-        Ok((agencies, sites, users, fallback)) => {
+    match app::admin::overview(&state, &console.viewer()).await {
+        Ok(o) => {
+            let (agencies, sites, users, fallback) = (o.agencies, o.sites, o.users, o.fallback);
             render(StatusCode::OK, &AdminPage { console, agencies, sites, users, fallback, flash: q.flash, is_admin })
         }
         Err(e) => super::failed(e),

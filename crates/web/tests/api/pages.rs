@@ -224,17 +224,8 @@ async fn a_site_found_by_typing_its_name_is_the_tips_site() {
 #[tokio::test]
 async fn administrators_add_sites_and_users_from_the_console() {
     let app = spawn_app().await;
-    app.user_with_password(
-        app.world.fusion,
-        "admin@fusion.test",
-        "violet tractor 7 harbour",
-        vec![domain::staff::Role::Admin],
-    )
-    .await;
-    let (session, _) = app.console_login("admin@fusion.test", "violet tractor 7 harbour").await;
+    let (session, page) = admin_console(&app).await;
     let client = no_redirects();
-    let page =
-        client.get(app.url("/staff/admin")).header("cookie", &session).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("<title>Administration · Sightline</title>"), "{page}");
     assert_eq!(page.matches(r#"id="add-site-form""#).count(), 1);
     let csrf = between(&page, r#"name="csrf" value=""#, "\"").to_owned();
@@ -289,20 +280,20 @@ async fn administrators_add_sites_and_users_from_the_console() {
     assert_eq!(forged.status(), 403);
 }
 
+/// An administrator signed in to the console: the session cookie and the administration page.
+async fn admin_console(app: &TestApp) -> (String, String) {
+    let password = "violet tractor 7 harbour";
+    app.user_with_password(app.world.fusion, "admin@fusion.test", password, vec![domain::staff::Role::Admin]).await;
+    let (session, _) = app.console_login("admin@fusion.test", password).await;
+    let page = no_redirects().get(app.url("/staff/admin")).header("cookie", &session).send().await.unwrap();
+    (session, page.text().await.unwrap())
+}
+
 #[tokio::test]
 async fn the_fallback_agency_set_from_the_console_must_exist_and_is_audited() {
     let app = spawn_app().await;
-    app.user_with_password(
-        app.world.fusion,
-        "admin@fusion.test",
-        "violet tractor 7 harbour",
-        vec![domain::staff::Role::Admin],
-    )
-    .await;
-    let (session, _) = app.console_login("admin@fusion.test", "violet tractor 7 harbour").await;
+    let (session, page) = admin_console(&app).await;
     let client = no_redirects();
-    let page =
-        client.get(app.url("/staff/admin")).header("cookie", &session).send().await.unwrap().text().await.unwrap();
     let csrf = between(&page, r#"name="csrf" value=""#, "\"").to_owned();
     let set = |agency: String| {
         let (client, session, csrf, url) =
