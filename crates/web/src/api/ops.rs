@@ -73,16 +73,17 @@ pub struct SiteView {
     pub address: Option<String>,
 }
 
+impl From<store::model::Site> for SiteView {
+    fn from(s: store::model::Site) -> Self {
+        SiteView { id: s.id, name: s.name, kind: s.kind.code().into(), address: s.address }
+    }
+}
+
 /// Registered sites (schools, campuses, houses of worship), for choosing where a tip is about.
 #[utoipa::path(get, path = "/api/v1/sites", tag = "intake", responses((status = 200, body = [SiteView])))]
 pub async fn sites(State(state): State<AppState>) -> ApiResult<Json<Vec<SiteView>>> {
     let sites = app::intake::registered_sites(&state).await?;
-    Ok(Json(
-        sites
-            .into_iter()
-            .map(|s| SiteView { id: s.id, name: s.name, kind: s.kind.code().into(), address: s.address })
-            .collect(),
-    ))
+    Ok(Json(sites.into_iter().map(SiteView::from).collect()))
 }
 
 pub fn router() -> axum::Router<AppState> {

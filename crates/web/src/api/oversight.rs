@@ -40,7 +40,13 @@ pub async fn reveal_contact(
     JsonBody(r, _): JsonBody<RevealRequest>,
 ) -> ApiResult<Json<ContactView>> {
     let c = app::oversight::reveal_contact(&state, &staff.viewer(), id, &r.reason).await?;
-    Ok(Json(ContactView { name: c.name, phone: c.phone, email: c.email }))
+    Ok(Json(ContactView::from(c)))
+}
+
+impl From<app::oversight::Contact> for ContactView {
+    fn from(c: app::oversight::Contact) -> Self {
+        ContactView { name: c.name, phone: c.phone, email: c.email }
+    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -74,6 +80,21 @@ pub struct AuditEventView {
     pub hash: String,
 }
 
+impl From<domain::audit::StoredAudit> for AuditEventView {
+    fn from(e: domain::audit::StoredAudit) -> Self {
+        AuditEventView {
+            seq: e.seq,
+            at: rfc3339(e.at_ms),
+            detail: crate::views::stored_json("audit detail", &e.detail),
+            actor: e.actor,
+            action: e.action,
+            object: e.object,
+            reason: e.reason,
+            hash: e.hash,
+        }
+    }
+}
+
 fn parse_time(field: &str, v: &Option<String>) -> ApiResult<Option<i64>> {
     match v {
         None => Ok(None),
@@ -103,19 +124,7 @@ pub async fn search(State(state): State<AppState>, staff: Staff, Query(p): Query
         limit: p.limit.unwrap_or(1000),
     };
     let events = app::oversight::search_audit(&state, &staff.viewer(), &q).await?;
-    let views: Vec<AuditEventView> = events
-        .into_iter()
-        .map(|e| AuditEventView {
-            seq: e.seq,
-            at: rfc3339(e.at_ms),
-            actor: e.actor,
-            action: e.action,
-            object: e.object,
-            reason: e.reason,
-            detail: crate::views::stored_json("audit detail", &e.detail),
-            hash: e.hash,
-        })
-        .collect();
+    let views: Vec<AuditEventView> = events.into_iter().map(AuditEventView::from).collect();
     if !csv {
         return Ok(Json(views).into_response());
     }

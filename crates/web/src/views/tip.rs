@@ -94,6 +94,20 @@ pub struct SubjectView {
     pub handles: Vec<String>,
 }
 
+impl From<&store::model::SubjectRow> for SubjectView {
+    fn from(s: &store::model::SubjectRow) -> Self {
+        SubjectView {
+            name: s.name.clone(),
+            age: s.age,
+            dob: s.dob.clone(),
+            school: s.school.clone(),
+            phone: s.phone.clone(),
+            email: s.email.clone(),
+            handles: s.handles.clone(),
+        }
+    }
+}
+
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct EventView {
     pub seq: i64,
@@ -164,19 +178,7 @@ impl TipDetailView {
                     }),
                 })
                 .collect(),
-            subjects: d
-                .subjects
-                .iter()
-                .map(|s| SubjectView {
-                    name: s.name.clone(),
-                    age: s.age,
-                    dob: s.dob.clone(),
-                    school: s.school.clone(),
-                    phone: s.phone.clone(),
-                    email: s.email.clone(),
-                    handles: s.handles.clone(),
-                })
-                .collect(),
+            subjects: d.subjects.iter().map(SubjectView::from).collect(),
             routes: d
                 .routes
                 .iter()
