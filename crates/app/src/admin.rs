@@ -31,7 +31,7 @@ impl Admin {
         }
         Ok(Admin {
             store: ctx.store.clone(),
-            actor: crate::desk::actor(viewer),
+            actor: crate::access::actor(viewer),
             now: ctx.now(),
             fast_password_hash: ctx.options.fast_password_hash,
         })

@@ -1,7 +1,7 @@
 //! A stored file, opened for a person who may read its tip; the download is an audit event.
 
+use crate::access::{actor, load};
 use crate::ctx::Ctx;
-use crate::desk::{actor, load};
 use crate::error::AppResult;
 use domain::audit::{AuditAction, ObjectRef};
 use domain::staff::{TipAction, Viewer};

@@ -16,6 +16,7 @@
 //!
 //! Modules of the coming issues are folders here (`cases/`, `sharing/`, `warnings/`, …).
 
+pub mod access;
 pub mod admin;
 pub mod attachments;
 pub mod auth;

@@ -5,8 +5,8 @@
 //! record, and offers a request for access — never the other record's content, nor the
 //! matching values that would reveal it.
 
+use crate::access::{actor, load};
 use crate::ctx::Ctx;
-use crate::desk::{actor, load};
 use crate::error::{AppError, AppResult};
 use domain::audit::{AuditAction, ObjectRef};
 use domain::link::{LinkDecision, LinkState, decide};

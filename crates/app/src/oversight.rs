@@ -1,8 +1,8 @@
 //! Oversight: revealing a tipster's contact details (a reason, a granted permission, an audit
 //! event first), and the auditor's search of the audit trail (itself recorded).
 
+use crate::access::{actor, load};
 use crate::ctx::Ctx;
-use crate::desk::{actor, load};
 use crate::error::{AppError, AppResult};
 use domain::audit::{AuditAction, ObjectRef, StoredAudit};
 use domain::staff::{Role, TipAction, Viewer};

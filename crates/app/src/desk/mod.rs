@@ -4,9 +4,10 @@
 pub mod dossier;
 pub mod queue;
 
+use crate::access::{actor, load};
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
-use domain::audit::{Actor, AuditAction, ObjectRef};
+use domain::audit::{AuditAction, ObjectRef};
 use domain::desk::{Action, Facts, Step};
 use domain::routing::RouteState;
 use domain::sla::shortest_window;
@@ -29,14 +30,6 @@ fn facts(d: &TipDetail, viewer: &Viewer) -> Facts {
     }
 }
 
-/// Loads a tip the viewer may act on. A tip of another agency is "not found", never
-/// "forbidden": its existence is not disclosed.
-pub async fn load(ctx: &Ctx, viewer: &Viewer, tip_id: i64, need: TipAction) -> AppResult<TipDetail> {
-    let detail = ctx.store.tip_detail(tip_id).await?;
-    domain::desk::check_access(viewer, &detail.audience(), need)?;
-    Ok(detail)
-}
-
 /// Loads a tip and asks the domain whether `action` may be taken: the tip and the step.
 async fn decided(ctx: &Ctx, viewer: &Viewer, tip_id: i64, action: Action) -> AppResult<(TipDetail, Step)> {
     let detail = ctx.store.tip_detail(tip_id).await?;
@@ -51,10 +44,6 @@ pub async fn read(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<TipDetai
         .append_audit(NewAudit::new(ctx.now(), &actor(viewer), AuditAction::TipRead, ObjectRef::Tip(tip_id)))
         .await?;
     Ok(detail)
-}
-
-pub fn actor(viewer: &Viewer) -> String {
-    Actor::User(viewer.user_id).to_string()
 }
 
 fn base(detail: &TipDetail, now: i64) -> TipChange {

@@ -1,0 +1,22 @@
+//! Who may see a tip, and who a viewer is in the audit trail: the two things every use case on
+//! a tip starts from (the desk, links, oversight, attachments), kept here so none of them has
+//! to reach into another.
+
+use crate::ctx::Ctx;
+use crate::error::AppResult;
+use domain::audit::Actor;
+use domain::staff::{TipAction, Viewer};
+use store::model::TipDetail;
+
+/// Loads a tip the viewer may act on. A tip of another agency is "not found", never
+/// "forbidden": its existence is not disclosed.
+pub async fn load(ctx: &Ctx, viewer: &Viewer, tip_id: i64, need: TipAction) -> AppResult<TipDetail> {
+    let detail = ctx.store.tip_detail(tip_id).await?;
+    domain::desk::check_access(viewer, &detail.audience(), need)?;
+    Ok(detail)
+}
+
+/// The viewer as the audit trail names them.
+pub fn actor(viewer: &Viewer) -> String {
+    Actor::User(viewer.user_id).to_string()
+}
