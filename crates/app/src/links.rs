@@ -42,6 +42,12 @@ pub async fn linked(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<Vec<Li
     Ok(out)
 }
 
+/// The links of a tip, for a viewer who may read it (another agency's tip is not found).
+pub async fn links_of(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<Vec<LinkedTip>> {
+    load(ctx, viewer, tip_id, TipAction::Read).await?;
+    linked(ctx, viewer, tip_id).await
+}
+
 /// Confirm, reject or undo a link. The decider must work one side and read both.
 pub async fn decide_link(
     ctx: &Ctx,

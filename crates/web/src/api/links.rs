@@ -19,9 +19,7 @@ use utoipa::ToSchema;
 #[utoipa::path(get, path = "/api/v1/tips/{id}/links", tag = "people", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = [LinkView]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, staff: Staff, IdPath(id): IdPath) -> ApiResult<Json<Vec<LinkView>>> {
-    let viewer = staff.viewer();
-    app::desk::load(&state, &viewer, id, domain::staff::TipAction::Read).await?;
-    let linked = links::linked(&state, &viewer, id).await?;
+    let linked = links::links_of(&state, &staff.viewer(), id).await?;
     Ok(Json(linked.iter().map(|l| LinkView::of(id, l)).collect()))
 }
 
