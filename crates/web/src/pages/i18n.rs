@@ -89,6 +89,9 @@ pub struct Text {
     pub send: &'static str,
     pub sent: &'static str,
     pub new_tip: &'static str,
+    pub failed_title: &'static str,
+    pub failed_body: &'static str,
+    pub back_home: &'static str,
 }
 
 pub static EN: Text = Text {
@@ -154,6 +157,9 @@ pub static EN: Text = Text {
     send: "Send",
     sent: "Sent. Thank you.",
     new_tip: "Report something else",
+    failed_title: "Something went wrong",
+    failed_body: "We could not finish that just now. If you were sending a report and did not see a reference and passphrase, please send it again. If someone is in danger right now, call 911.",
+    back_home: "Back to the start",
 };
 
 pub static ES: Text = Text {
@@ -219,6 +225,9 @@ pub static ES: Text = Text {
     send: "Enviar",
     sent: "Enviado. Gracias.",
     new_tip: "Reportar otra cosa",
+    failed_title: "Algo salió mal",
+    failed_body: "No pudimos terminar eso ahora. Si estaba enviando un reporte y no vio una referencia y una contraseña, envíelo de nuevo. Si alguien está en peligro ahora mismo, llame al 911.",
+    back_home: "Volver al inicio",
 };
 
 /// Status words for the tipster, in their language.

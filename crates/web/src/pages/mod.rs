@@ -5,6 +5,7 @@
 
 pub mod chrome;
 pub mod cookies;
+pub mod failure;
 pub mod i18n;
 pub mod public;
 pub mod staff;
@@ -58,42 +59,4 @@ pub fn render(status: axum::http::StatusCode, t: &impl askama::Template) -> axum
             (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side").into_response()
         }
     }
-}
-
-#[derive(askama::Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    chrome: chrome::Chrome,
-    title: &'static str,
-    reason: String,
-    back: &'static str,
-    back_label: &'static str,
-}
-
-/// A use case's refusal or failure as a page with its status: what went wrong in words, and
-/// the way back. A database error is a 500 page, never an empty list.
-pub fn failed(e: impl Into<crate::error::ApiError>) -> axum::response::Response {
-    use axum::http::StatusCode;
-    let (status, field, reason) = e.into().parts();
-    let title = match status {
-        StatusCode::NOT_FOUND => "Not found",
-        StatusCode::FORBIDDEN => "Not allowed",
-        StatusCode::UNAUTHORIZED => "Sign in first",
-        StatusCode::CONFLICT => "Not done",
-        StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
-        s if s.is_server_error() => "Something went wrong",
-        _ => "Not done",
-    };
-    let reason = match field {
-        Some(f) => format!("{f}: {reason}"),
-        None => reason,
-    };
-    let page = ErrorPage {
-        chrome: chrome::Chrome::new(i18n::Lang::En, "/"),
-        title,
-        reason,
-        back: "/staff",
-        back_label: "Back to the console",
-    };
-    render(status, &page)
 }

@@ -77,7 +77,7 @@ struct ReceiptPage {
 pub async fn form(State(state): State<AppState>, PageLang(lang): PageLang) -> Response {
     let sites = match app::intake::registered_sites(&state).await {
         Ok(s) => s,
-        Err(e) => return super::failed(e),
+        Err(e) => return super::failure::public(e, lang),
     };
     let page = FormPage {
         chrome: Chrome::new(lang, "/"),
@@ -158,7 +158,7 @@ pub async fn submit(
         values.error_fields = errors.iter().map(|e| e.field.clone()).collect();
         let sites = match app::intake::registered_sites(&state).await {
             Ok(s) => s,
-            Err(e) => return super::failed(e),
+            Err(e) => return super::failure::public(e, lang),
         };
         render(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -182,7 +182,7 @@ pub async fn submit(
         let typed = values.site_name.trim().to_lowercase();
         let sites = match app::intake::registered_sites(&state).await {
             Ok(s) => s,
-            Err(e) => return super::failed(e),
+            Err(e) => return super::failure::public(e, lang),
         };
         match sites.iter().find(|s| s.name.to_lowercase() == typed) {
             Some(site) => values.site_id = site.id.to_string(),
@@ -221,7 +221,7 @@ pub async fn submit(
             values.narrative = values.narrative.trim().to_owned();
             show_errors(state, values, vec![ShownError { field: e.field, label, reason: e.reason }]).await
         }
-        Err(e) => super::failed(e),
+        Err(e) => super::failure::public(e, lang),
     }
 }
 
@@ -275,7 +275,7 @@ pub async fn follow_up_sign_in(
         Err(AppError::Unauthorized) => {
             render(StatusCode::UNAUTHORIZED, &FollowUpLogin { chrome: Chrome::new(lang, "/follow-up"), failed: true })
         }
-        Err(e) => super::failed(e),
+        Err(e) => super::failure::public(e, lang),
     }
 }
 
@@ -299,9 +299,9 @@ struct FollowUpTip {
 
 /// The tip of the tipster's session cookie: none without a valid one, an error page when the
 /// session cannot be read.
-async fn tipster_tip(state: &AppState, headers: &HeaderMap) -> Result<Option<i64>, Response> {
+async fn tipster_tip(state: &AppState, headers: &HeaderMap, lang: Lang) -> Result<Option<i64>, Response> {
     let Some(token) = cookie(headers, TIPSTER_COOKIE) else { return Ok(None) };
-    app::tipster::session_tip(state, &token).await.map_err(super::failed)
+    app::tipster::session_tip(state, &token).await.map_err(|e| super::failure::public(e, lang))
 }
 
 #[derive(Deserialize)]
@@ -319,7 +319,7 @@ async fn show_tip(
 ) -> Response {
     let v = match app::tipster::view(state, tip_id).await {
         Ok(v) => v,
-        Err(e) => return super::failed(e),
+        Err(e) => return super::failure::public(e, lang),
     };
     let t = lang.text();
     let messages = v
@@ -352,7 +352,7 @@ pub async fn follow_up_tip(
     headers: HeaderMap,
     Query(q): Query<Sent>,
 ) -> Response {
-    let tip_id = match tipster_tip(&state, &headers).await {
+    let tip_id = match tipster_tip(&state, &headers, lang).await {
         Ok(Some(tip)) => tip,
         Ok(None) => return Redirect::to(&format!("/follow-up?lang={}", lang.code())).into_response(),
         Err(page) => return page,
@@ -366,7 +366,7 @@ pub async fn follow_up_message(
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Response {
-    let tip_id = match tipster_tip(&state, &headers).await {
+    let tip_id = match tipster_tip(&state, &headers, lang).await {
         Ok(Some(tip)) => tip,
         Ok(None) => return Redirect::to(&format!("/follow-up?lang={}", lang.code())).into_response(),
         Err(page) => return page,
@@ -391,7 +391,7 @@ pub async fn follow_up_message(
         Err(AppError::Invalid(e)) => {
             show_tip(&state, lang, tip_id, false, vec![error("body", e.reason)], StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(e) => super::failed(e),
+        Err(e) => super::failure::public(e, lang),
     }
 }
 

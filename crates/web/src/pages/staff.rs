@@ -46,7 +46,7 @@ impl FromRequestParts<AppState> for Console {
             Ok(Err(app::auth::Rejected::NeedsSecondFactor)) => Err(to("/staff/mfa")),
             Ok(Err(app::auth::Rejected::Idle)) => Err(to("/staff/login?ended=idle")),
             Ok(Err(_)) => Err(to("/staff/login")),
-            Err(e) => Err(super::failed(e)),
+            Err(e) => Err(super::failure::console(e)),
         }
     }
 }
@@ -66,7 +66,7 @@ impl FromRequestParts<AppState> for PendingConsole {
         match app::auth::authenticate(state, &token, domain::staff::TokenKind::Session, false).await {
             Ok(Ok(auth)) => Ok(PendingConsole { csrf: csrf_token(state, &token), auth }),
             Ok(Err(_)) => Err(to_login()),
-            Err(e) => Err(super::failed(e)),
+            Err(e) => Err(super::failure::console(e)),
         }
     }
 }
@@ -120,17 +120,20 @@ pub async fn login(State(state): State<AppState>, _: Limited<StaffSignIn>, Form(
                 ),
             },
         ),
-        Err(e) => super::failed(e),
+        Err(e) => super::failure::console(e),
     }
 }
 
 pub async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let clear = [(header::SET_COOKIE, clear_cookie(STAFF_COOKIE, "/staff"))];
+    // The browser forgets the session either way; if the server could not end it, the person is
+    // told (it still ends when idle) rather than shown a sign-in page as if it had.
     if let Some(token) = cookie(&headers, STAFF_COOKIE)
         && let Err(e) = app::auth::sign_out(&state, &token).await
     {
-        return super::failed(e);
+        return (clear, super::failure::console(e)).into_response();
     }
-    ([(header::SET_COOKIE, clear_cookie(STAFF_COOKIE, "/staff"))], Redirect::to("/staff/login")).into_response()
+    (clear, Redirect::to("/staff/login")).into_response()
 }
 
 #[derive(Template)]
@@ -154,11 +157,11 @@ struct MfaPage {
 fn setup_page(state: &AppState, p: &PendingConsole, secret: &[u8; 32], failed: bool) -> Response {
     let url = match vault::mfa::otpauth_url(secret, &p.auth.user.email) {
         Ok(u) => u,
-        Err(e) => return super::failed(e),
+        Err(e) => return super::failure::console(e),
     };
     let qr = match vault::mfa::qr_data_url(&url) {
         Ok(q) => q,
-        Err(e) => return super::failed(e),
+        Err(e) => return super::failure::console(e),
     };
     let page = MfaSetupPage {
         csrf: p.csrf.clone(),
@@ -192,7 +195,7 @@ pub async fn mfa_setup(State(state): State<AppState>, pending: PendingConsole, F
     match app::auth::enrol(&state, &pending.auth, &secret, &f.code, hashes).await {
         Ok(true) => render(StatusCode::OK, &MfaPage { csrf: pending.csrf, failed: false, recovery_codes: codes }),
         Ok(false) => setup_page(&state, &pending, &secret, true),
-        Err(e) => super::failed(e),
+        Err(e) => super::failure::console(e),
     }
 }
 
@@ -209,7 +212,7 @@ pub async fn mfa(State(state): State<AppState>, pending: PendingConsole, Form(f)
         Ok(false) => {
             render(StatusCode::UNAUTHORIZED, &MfaPage { csrf: pending.csrf, failed: true, recovery_codes: vec![] })
         }
-        Err(e) => super::failed(e),
+        Err(e) => super::failure::console(e),
     }
 }
 
@@ -295,21 +298,21 @@ pub async fn queue(State(state): State<AppState>, console: Console) -> Response 
     };
     match page.await {
         Ok((rows, agency)) => render(StatusCode::OK, &QueuePage { console, agency, rows }),
-        Err(e) => super::failed(e),
+        Err(e) => super::failure::console(e),
     }
 }
 
 pub async fn queue_rows(State(state): State<AppState>, console: Console) -> Response {
     match my_queue(&state, &console.viewer()).await {
         Ok(rows) => render(StatusCode::OK, &RowsFragment { rows }),
-        Err(e) => super::failed(e),
+        Err(e) => super::failure::console(e),
     }
 }
 
 pub async fn queue_csv(State(state): State<AppState>, console: Console) -> Response {
     let rows = match my_queue(&state, &console.viewer()).await {
         Ok(r) => r,
-        Err(e) => return super::failed(e),
+        Err(e) => return super::failure::console(e),
     };
     let mut out = String::from("id,reference,tier,status,category,received,due,overdue,escalation_level\n");
     for r in rows {
@@ -436,7 +439,7 @@ pub async fn tip(
     };
     let (dossier, colleagues, routing) = match loaded.await {
         Ok(l) => l,
-        Err(e) => return super::failed(e),
+        Err(e) => return super::failure::console(e),
     };
     let mut agencies: Vec<(i64, String)> =
         routing.names.iter().filter(|(a, _)| **a != viewer.agency_id).map(|(k, v)| (*k, v.clone())).collect();
@@ -464,7 +467,7 @@ pub async fn tip(
 pub async fn attachment(State(state): State<AppState>, console: Console, Path(id): Path<i64>) -> Response {
     let (meta, bytes) = match app::attachments::download(&state, &console.viewer(), id).await {
         Ok(file) => file,
-        Err(e) => return super::failed(e),
+        Err(e) => return super::failure::console(e),
     };
     (
         [
@@ -512,7 +515,7 @@ pub async fn dashboard(State(state): State<AppState>, console: Console) -> Respo
     };
     let (supervision, agency) = match loaded.await {
         Ok(l) => l,
-        Err(e) => return super::failed(e),
+        Err(e) => return super::failure::console(e),
     };
     let now = state.now();
     let f = &supervision.figures;
@@ -567,7 +570,7 @@ pub async fn admin(State(state): State<AppState>, console: Console, Query(q): Qu
             let (agencies, sites, users, fallback) = (o.agencies, o.sites, o.users, o.fallback);
             render(StatusCode::OK, &AdminPage { console, agencies, sites, users, fallback, flash: q.flash, is_admin })
         }
-        Err(e) => super::failed(e),
+        Err(e) => super::failure::console(e),
     }
 }
 

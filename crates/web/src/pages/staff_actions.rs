@@ -48,7 +48,7 @@ fn parse_id(f: &Fields, name: &str) -> Result<i64, AppError> {
 fn outcome(tip: i64, done: Result<&str, AppError>) -> Response {
     match done {
         Ok(msg) => back(tip, msg),
-        Err(e @ (AppError::Broken(_) | AppError::NotFound)) => super::failed(e),
+        Err(e @ (AppError::Broken(_) | AppError::NotFound)) => super::failure::console(e),
         Err(AppError::Invalid(fe)) => back(tip, &format!("Not done — {}: {}", fe.field, fe.reason)),
         Err(other) => back(tip, &format!("Not done — {other}")),
     }
@@ -116,7 +116,7 @@ pub async fn link_act(
         return refused;
     }
     let Ok(tip) = field(&f, "tip_id").parse::<i64>() else {
-        return super::failed(AppError::invalid("tip_id", "the form names no tip"));
+        return super::failure::console(AppError::invalid("tip_id", "the form names no tip"));
     };
     let v = console.viewer();
     let reason = field(&f, "reason");

@@ -47,7 +47,7 @@ pub async fn create(
     }
     let admin = match Admin::for_viewer(&state, &console.viewer()) {
         Ok(a) => a,
-        Err(e) => return super::failed(e),
+        Err(e) => return super::failure::console(e),
     };
     let done: Result<String, AppError> = async {
         match what.as_str() {
@@ -97,7 +97,7 @@ pub async fn create(
         Ok(message) => back(&message),
         Err(AppError::Invalid(e)) => back(&format!("Not done — {}: {}", e.field, e.reason)),
         Err(AppError::Conflict(why)) => back(&format!("Not done — {why}")),
-        Err(e) => super::failed(e),
+        Err(e) => super::failure::console(e),
     }
 }
 

@@ -331,4 +331,29 @@ async fn a_database_error_is_an_error_page_not_an_empty_list() {
     assert_eq!(broken.status(), 500, "the form cannot list the schools: that is a failure, not an empty list");
     let html = broken.text().await.unwrap();
     assert!(html.contains("Something went wrong") && !html.contains("sites_gone"), "{html}");
+    assert!(
+        html.contains(r#"id="crisis-resources""#) && html.contains(r#"href="/?lang=en""#),
+        "the tipster's chrome: {html}"
+    );
+    let spanish = app.http.get(app.url("/?lang=es")).send().await.unwrap();
+    assert_eq!(spanish.status(), 500);
+    let html = spanish.text().await.unwrap();
+    assert!(
+        html.contains(r#"<html lang="es">"#) && html.contains("Algo salió mal"),
+        "in the visitor's language: {html}"
+    );
+}
+
+#[tokio::test]
+async fn a_console_error_is_a_console_page() {
+    let app = spawn_app().await;
+    let (session, _) = admin_console(&app).await;
+    let missing = no_redirects().get(app.url("/staff/tips/999999")).header("cookie", &session).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+    let html = missing.text().await.unwrap();
+    assert!(
+        html.contains("<title>Not found · Sightline</title>") && html.contains(r#"href="/staff">Back to the console"#),
+        "{html}"
+    );
+    assert!(!html.contains("crisis-resources"), "no tipster chrome on the console: {html}");
 }
