@@ -88,7 +88,7 @@ fn client(parts: &Parts, trust_proxy: bool) -> Option<IpAddr> {
 
 pub fn too_many(json: bool) -> Response {
     if json {
-        ApiError::TooMany.into_response()
+        ApiError::App(app::AppError::TooMany).into_response()
     } else {
         (
             axum::http::StatusCode::TOO_MANY_REQUESTS,

@@ -26,10 +26,10 @@ impl FromRequestParts<AppState> for Staff {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
+        let token = bearer(parts).ok_or(ApiError::App(app::AppError::Unauthorized))?;
         match app::auth::authenticate(state, token, domain::staff::TokenKind::Api, false).await? {
             Ok(auth) => Ok(Staff(auth.user)),
-            Err(_) => Err(ApiError::Unauthorized),
+            Err(_) => Err(ApiError::App(app::AppError::Unauthorized)),
         }
     }
 }
@@ -41,8 +41,8 @@ impl FromRequestParts<AppState> for Tipster {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
-        let tip = app::tipster::session_tip(state, token).await?.ok_or(ApiError::Unauthorized)?;
+        let token = bearer(parts).ok_or(ApiError::App(app::AppError::Unauthorized))?;
+        let tip = app::tipster::session_tip(state, token).await?.ok_or(ApiError::App(app::AppError::Unauthorized))?;
         Ok(Tipster(tip))
     }
 }

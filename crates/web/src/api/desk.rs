@@ -37,7 +37,9 @@ fn list<T>(field: &str, raw: Option<&str>, parse: impl Fn(&str) -> Option<T>, al
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| {
-            parse(s).ok_or_else(|| ApiError::Invalid(FieldError::new(field, format!("{s:?} is not one of {allowed}"))))
+            parse(s).ok_or_else(|| {
+                ApiError::App(app::AppError::Invalid(FieldError::new(field, format!("{s:?} is not one of {allowed}"))))
+            })
         })
         .collect()
 }
@@ -54,7 +56,7 @@ pub async fn queue(
     if let Some(a) = p.agency
         && a != viewer.agency_id
     {
-        return Err(ApiError::Forbidden("you may list only your own agency's queue".into()));
+        return Err(ApiError::App(app::AppError::Forbidden("you may list only your own agency's queue".into())));
     }
     let statuses = list("status", p.status.as_deref(), Status::parse, "the status codes")?;
     let tiers = list("tier", p.tier.as_deref(), Tier::parse, "life_safety, urgent, standard, informational")?;
@@ -174,7 +176,10 @@ pub async fn tier(
     JsonBody(r, _): JsonBody<TierRequest>,
 ) -> ApiResult<StatusCode> {
     let tier = Tier::parse(&r.tier).ok_or_else(|| {
-        ApiError::Invalid(FieldError::new("tier", "must be one of life_safety, urgent, standard, informational"))
+        ApiError::App(app::AppError::Invalid(FieldError::new(
+            "tier",
+            "must be one of life_safety, urgent, standard, informational",
+        )))
     })?;
     desk::override_tier(&state, &staff.viewer(), id, tier, &r.reason).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -209,10 +214,10 @@ pub async fn close(
     JsonBody(r, _): JsonBody<CloseRequest>,
 ) -> ApiResult<Json<CloseResponse>> {
     let disposition = Disposition::parse(&r.disposition).ok_or_else(|| {
-        ApiError::Invalid(FieldError::new(
+        ApiError::App(app::AppError::Invalid(FieldError::new(
             "disposition",
             "must be one of action_taken, referred, duplicate, no_action, no_lead_value, unfounded",
-        ))
+        )))
     })?;
     let review = desk::close(&state, &staff.viewer(), id, disposition, &r.reason, r.prior_tips_reviewed).await?;
     let status = if review { Status::AwaitingReview } else { Status::Closed };
@@ -287,7 +292,7 @@ mod tests {
                         prop_assert_eq!(t.code(), n);
                     }
                 }
-                Err(crate::error::ApiError::Invalid(e)) => prop_assert_eq!(e.field, "tier"),
+                Err(crate::error::ApiError::App(app::AppError::Invalid(e))) => prop_assert_eq!(e.field, "tier"),
                 Err(other) => prop_assert!(false, "unexpected {other:?}"),
             }
         }

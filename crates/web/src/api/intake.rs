@@ -37,10 +37,10 @@ pub async fn file_tip(
         None => None,
         Some(v) => {
             let key = v.to_str().ok().map(str::trim).filter(|k| !k.is_empty() && k.len() <= 200).ok_or_else(|| {
-                ApiError::Invalid(domain::FieldError::new(
+                ApiError::App(app::AppError::Invalid(domain::FieldError::new(
                     "Idempotency-Key",
                     "must be 1 to 200 visible ASCII characters",
-                ))
+                )))
             })?;
             Some(Idempotency { key: key.to_owned(), request_hash: sha256_hex(&raw) })
         }

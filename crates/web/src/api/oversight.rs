@@ -101,7 +101,10 @@ fn parse_time(field: &str, v: &Option<String>) -> ApiResult<Option<i64>> {
         Some(s) => time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
             .map(|t| Some((t.unix_timestamp_nanos() / 1_000_000) as i64))
             .map_err(|_| {
-                ApiError::Invalid(FieldError::new(field, "must be an RFC 3339 time, e.g. 2026-11-22T00:00:00Z"))
+                ApiError::App(app::AppError::Invalid(FieldError::new(
+                    field,
+                    "must be an RFC 3339 time, e.g. 2026-11-22T00:00:00Z",
+                )))
             }),
     }
 }
@@ -113,7 +116,7 @@ pub async fn search(State(state): State<AppState>, staff: Staff, Query(p): Query
     let csv = match p.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,
-        Some(_) => return Err(ApiError::Invalid(FieldError::new("format", "must be json or csv"))),
+        Some(_) => return Err(ApiError::App(app::AppError::Invalid(FieldError::new("format", "must be json or csv")))),
     };
     let q = AuditQuery {
         actor: p.actor,
