@@ -55,7 +55,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         account_idle_ms: args.account_idle_days * 86_400_000,
         password_min_len: args.password_min_length,
     };
-    let options = Options { security, trust_proxy: args.trust_proxy, ..Options::default() };
+    let options = Options {
+        app: app::Options { security, ..app::Options::default() },
+        trust_proxy: args.trust_proxy,
+        ..Options::default()
+    };
     let state = AppState::new(store, Arc::new(SystemClock), secrets, options)?;
     if args.demo {
         let logins = app::demo::load(&state).await?;

@@ -7,31 +7,19 @@ use std::sync::Arc;
 use store::Store;
 use vault::Secrets;
 
-/// Settings the server runs with.
+/// Settings the server runs with: the use cases' and the HTTP door's own.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Cheap Argon2 parameters, for tests only.
-    pub fast_password_hash: bool,
-    /// How long a tipster's follow-up session lasts.
-    pub tipster_session_ms: i64,
+    pub app: app::Options,
     /// Start the background scheduler (tests drive jobs by hand instead).
     pub run_jobs: bool,
-    /// Staff access controls (stricter-only).
-    pub security: app::policy::SecurityPolicy,
     /// Take the client address for rate limits from `X-Forwarded-For` (behind a proxy you run).
     pub trust_proxy: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        let app = app::Options::default();
-        Options {
-            fast_password_hash: app.fast_password_hash,
-            tipster_session_ms: app.tipster_session_ms,
-            run_jobs: true,
-            security: app.security,
-            trust_proxy: false,
-        }
+        Options { app: app::Options::default(), run_jobs: true, trust_proxy: false }
     }
 }
 
@@ -60,13 +48,8 @@ impl AppState {
         secrets: Secrets,
         options: Options,
     ) -> anyhow::Result<AppState> {
-        let app_options = app::Options {
-            fast_password_hash: options.fast_password_hash,
-            tipster_session_ms: options.tipster_session_ms,
-            security: options.security,
-        };
         let outbound = Arc::new(crate::outbound::HttpSender::new()?);
-        let ctx = Ctx::new(store, clock, secrets, app_options, outbound)?;
+        let ctx = Ctx::new(store, clock, secrets, options.app, outbound)?;
         Ok(AppState(Arc::new(Shared { ctx, run_jobs: options.run_jobs, trust_proxy: options.trust_proxy })))
     }
 

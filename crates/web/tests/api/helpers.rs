@@ -111,10 +111,12 @@ fn square(lon0: f64, lat0: f64, lon1: f64, lat1: f64) -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(Options { fast_password_hash: true, run_jobs: false, ..Options::default() }).await
+    spawn_app_with(Options { run_jobs: false, ..Options::default() }).await
 }
 
-pub async fn spawn_app_with(options: Options) -> TestApp {
+/// A server on port 0 with these options; Argon2 is always the cheap test setting.
+pub async fn spawn_app_with(mut options: Options) -> TestApp {
+    options.app.fast_password_hash = true;
     let dir = tempfile::tempdir().unwrap();
     let (store, db_url) = open_store(dir.path()).await;
     let clock = ManualClock::at(domain::time::Millis(T0));

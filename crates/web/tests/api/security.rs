@@ -484,13 +484,7 @@ async fn auditors_search_and_export_the_trail() {
 /// proxy's header here) and per-reference limits on passphrase guesses.
 #[tokio::test]
 async fn rate_limits_without_identifying_anyone() {
-    let app = spawn_app_with(web::state::Options {
-        fast_password_hash: true,
-        run_jobs: false,
-        trust_proxy: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_app_with(web::state::Options { run_jobs: false, trust_proxy: true, ..Default::default() }).await;
     let file = |ip: &'static str| {
         app.http
             .post(app.url("/api/v1/tips"))
