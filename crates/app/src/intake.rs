@@ -49,7 +49,7 @@ pub async fn file_tip(
         {
             return Ok(receipt);
         }
-        return Err(AppError::Invalid(domain::FieldError::new("site_id", "is not a registered site")));
+        return Err(AppError::invalid("site_id", "is not a registered site"));
     }
     let assessment = assess(&tip, &routing);
     let now = ctx.now();

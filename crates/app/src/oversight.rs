@@ -49,11 +49,15 @@ pub async fn reveal_contact(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &st
     Ok(contact)
 }
 
+/// Only auditors search the trail. A door that parses the query first asks this before, so a
+/// non-auditor is refused as such, whatever they sent.
+pub fn may_search_audit(viewer: &Viewer) -> AppResult<()> {
+    if viewer.has(Role::Auditor) { Ok(()) } else { Err(AppError::Forbidden("the audit trail is for auditors".into())) }
+}
+
 /// Searches the audit trail (auditors only); the search is itself an audit event.
 pub async fn search_audit(ctx: &Ctx, viewer: &Viewer, query: &AuditQuery) -> AppResult<Vec<StoredAudit>> {
-    if !viewer.has(Role::Auditor) {
-        return Err(AppError::Forbidden("the audit trail is for auditors".into()));
-    }
+    may_search_audit(viewer)?;
     if !(1..=100_000).contains(&query.limit) {
         return Err(AppError::invalid("limit", "must be from 1 to 100000"));
     }

@@ -230,7 +230,10 @@ pub enum UserCommand {
 /// The administrator and the account named by `--email` (or `--user`).
 async fn account(at: &Location, email: &str, flag: &str) -> anyhow::Result<(Admin, store::model::User)> {
     let admin = admin(at).await?;
-    let user = admin.user(email).await.map_err(|_| anyhow::anyhow!("--{flag}: no such user"))?;
+    let user = admin.user(email).await.map_err(|e| match e {
+        app::AppError::Invalid(_) => anyhow::anyhow!("--{flag}: no such user"),
+        other => anyhow::anyhow!(other),
+    })?;
     Ok((admin, user))
 }
 

@@ -69,19 +69,19 @@ pub async fn acknowledge(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<(
     let (d, step) = decided(ctx, viewer, tip_id, Action::Acknowledge).await?;
     let now = ctx.now();
     let mut c = base(&d, now);
-    acknowledge_into(&mut c, &d, step, viewer, now);
+    c.status = step.status;
+    acknowledge_into(&mut c, &d, viewer, now);
     commit(ctx, c).await
 }
 
 /// The viewer's agency takes the tip: its route accepted and, when the tip was waiting, the
 /// acknowledge clock stopped.
-fn acknowledge_into(c: &mut TipChange, d: &TipDetail, step: Step, viewer: &Viewer, now: i64) {
+fn acknowledge_into(c: &mut TipChange, d: &TipDetail, viewer: &Viewer, now: i64) {
     if d.tip.status.awaits_acknowledgement() {
         c.acknowledged_at = Some(now);
         c.ack_due_at = Some(None);
         c.escalation = Some((d.tip.escalation_level, None));
     }
-    c.status = step.status;
     c.route_decisions.push(RouteDecision {
         agency_id: viewer.agency_id,
         state: RouteState::Accepted,
@@ -108,7 +108,7 @@ pub async fn assign(ctx: &Ctx, viewer: &Viewer, tip_id: i64, user_id: i64) -> Ap
     let now = ctx.now();
     let mut c = base(&d, now);
     if step.acknowledges {
-        acknowledge_into(&mut c, &d, step, viewer, now);
+        acknowledge_into(&mut c, &d, viewer, now);
     }
     c.status = step.status;
     c.assignee = Some(Some(user.id));
@@ -135,10 +135,10 @@ pub async fn message_tipster(ctx: &Ctx, viewer: &Viewer, tip_id: i64, body: &str
 pub fn message_body(body: &str) -> AppResult<String> {
     let body = body.trim();
     if body.is_empty() {
-        return Err(AppError::Invalid(domain::FieldError::new("body", "must not be empty")));
+        return Err(AppError::invalid("body", "must not be empty"));
     }
     if body.chars().count() > 10_000 {
-        return Err(AppError::Invalid(domain::FieldError::new("body", "is longer than 10000 characters")));
+        return Err(AppError::invalid("body", "is longer than 10000 characters"));
     }
     Ok(body.to_owned())
 }
@@ -325,8 +325,8 @@ pub async fn review(ctx: &Ctx, viewer: &Viewer, tip_id: i64, approve: bool, reas
     let now = ctx.now();
     let mut c = base(&d, now);
     let object = ObjectRef::Tip(tip_id);
+    c.status = step.status;
     if approve {
-        c.status = step.status;
         c.closed = Some(Some((viewer.user_id, now)));
         c.ack_due_at = Some(None);
         c.escalation = Some((d.tip.escalation_level, None));
@@ -337,7 +337,6 @@ pub async fn review(ctx: &Ctx, viewer: &Viewer, tip_id: i64, approve: bool, reas
                 .detail(json!({"disposition": d.tip.disposition.map(|x| x.code()), "approved_by": viewer.user_id})),
         );
     } else {
-        c.status = step.status;
         c.disposition = Some(None);
         c.close_requested_by = Some(None);
         c.ack_due_at = Some(None);

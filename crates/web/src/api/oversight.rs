@@ -113,6 +113,7 @@ fn parse_time(field: &str, v: &Option<String>) -> ApiResult<Option<i64>> {
 #[utoipa::path(get, path = "/api/v1/audit", tag = "oversight", security(("bearer" = [])), params(AuditParams),
     responses((status = 200, body = [AuditEventView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn search(State(state): State<AppState>, staff: Staff, Query(p): Query<AuditParams>) -> ApiResult<Response> {
+    app::oversight::may_search_audit(&staff.viewer())?;
     let csv = match p.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,

@@ -454,6 +454,8 @@ async fn auditors_search_and_export_the_trail() {
     let (id, _, _) = app.file("other", "A note.").await;
     app.get_as(&app.world.analyst, &format!("/api/v1/tips/{id}")).await;
     assert_eq!(app.get_as(&app.world.analyst, "/api/v1/audit").await.status, 403);
+    let odd = app.get_as(&app.world.analyst, "/api/v1/audit?format=xml&from=yesterday").await;
+    assert_eq!(odd.status, 403, "a non-auditor is refused as such, whatever the query: {:?}", odd.body);
     let reads = app.get_as(&app.world.auditor, &format!("/api/v1/audit?action=tip.read&object=tip:{id}")).await;
     assert_eq!(reads.status, 200);
     assert_eq!(reads.body.as_array().unwrap().len(), 1);
