@@ -17,6 +17,6 @@ pub async fn load(ctx: &Ctx, viewer: &Viewer, tip_id: i64, need: TipAction) -> A
 }
 
 /// The viewer as the audit trail names them.
-pub fn actor(viewer: &Viewer) -> String {
-    Actor::User(viewer.user_id).to_string()
+pub fn actor(viewer: &Viewer) -> Actor {
+    Actor::User(viewer.user_id)
 }

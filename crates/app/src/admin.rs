@@ -6,7 +6,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::policy::SecurityPolicy;
 use crate::routing::FALLBACK_SETTING;
-use domain::audit::{AuditAction, ObjectRef};
+use domain::audit::{Actor, AuditAction, ObjectRef};
 use domain::routing::{AgencyKind, SiteKind};
 use domain::staff::{Role, Viewer};
 use domain::tip::{GeoPoint, short_text};
@@ -18,7 +18,7 @@ use vault::secrets::{hash_password, new_token, token_hash};
 /// Who administers, and with what: the store, the actor written in the audit trail, the time.
 pub struct Admin {
     store: Arc<dyn Store>,
-    actor: String,
+    actor: Actor,
     now: i64,
     fast_password_hash: bool,
 }
@@ -41,7 +41,7 @@ impl Admin {
     pub fn demo(ctx: &Ctx) -> Admin {
         Admin {
             store: ctx.store.clone(),
-            actor: "demo".into(),
+            actor: Actor::Demo,
             now: ctx.now(),
             fast_password_hash: ctx.options.fast_password_hash,
         }
@@ -49,7 +49,7 @@ impl Admin {
 
     /// The operator at the machine (the `sightline` command): actor `cli`.
     pub fn local(store: Arc<dyn Store>, now: i64) -> Admin {
-        Admin { store, actor: "cli".into(), now, fast_password_hash: false }
+        Admin { store, actor: Actor::Cli, now, fast_password_hash: false }
     }
 
     async fn agency_exists(&self, field: &str, id: i64) -> AppResult<()> {
@@ -80,7 +80,7 @@ impl Admin {
             partner_agency_id: a.partner,
             ack_policy: a.ack_policy,
         };
-        Ok(self.store.create_agency(new, &self.actor, self.now).await?)
+        Ok(self.store.create_agency(new, &self.actor.to_string(), self.now).await?)
     }
 
     pub async fn create_site(&self, s: SiteInput) -> AppResult<Site> {
@@ -97,7 +97,7 @@ impl Admin {
         let kind = s.kind.unwrap_or(SiteKind::School);
         let address = short_text("address", s.address.as_deref())?;
         let new = NewSite { name, kind, owner_agency_id: s.owner, lat: s.lat, lon: s.lon, address };
-        Ok(self.store.create_site(new, &self.actor, self.now).await?)
+        Ok(self.store.create_site(new, &self.actor.to_string(), self.now).await?)
     }
 
     pub async fn create_contact(
@@ -113,7 +113,7 @@ impl Admin {
         }
         self.agency_exists("agency", agency).await?;
         let new = NewContact { agency_id: agency, role, name, webhook_url: webhook.to_owned() };
-        Ok(self.store.create_contact(new, &self.actor, self.now).await?)
+        Ok(self.store.create_contact(new, &self.actor.to_string(), self.now).await?)
     }
 
     /// Adds a staff user with a generated password, returned once (stored as an Argon2id hash).
@@ -142,14 +142,14 @@ impl Admin {
             roles,
             password_hash: hash_password(&password, self.fast_password_hash)?,
         };
-        Ok((self.store.create_user(new, &self.actor, self.now).await?, password))
+        Ok((self.store.create_user(new, &self.actor.to_string(), self.now).await?, password))
     }
 
     /// The agency that receives tips no site or jurisdiction matches.
     pub async fn set_fallback(&self, agency: i64) -> AppResult<()> {
         self.agency_exists("agency", agency).await?;
         let audit =
-            NewAudit::new(self.now, &self.actor, AuditAction::SettingChanged, ObjectRef::Setting(FALLBACK_SETTING))
+            NewAudit::new(self.now, self.actor, AuditAction::SettingChanged, ObjectRef::Setting(FALLBACK_SETTING))
                 .detail(serde_json::json!({"value": agency}));
         Ok(self.store.set_setting(FALLBACK_SETTING, &agency.to_string(), audit).await?)
     }
@@ -160,14 +160,14 @@ impl Admin {
 
     /// Unlocks an account locked after failed sign-ins.
     pub async fn unlock(&self, user: &User) -> AppResult<()> {
-        let audit = NewAudit::new(self.now, &self.actor, AuditAction::AccountUnlocked, ObjectRef::User(user.id));
+        let audit = NewAudit::new(self.now, self.actor, AuditAction::AccountUnlocked, ObjectRef::User(user.id));
         Ok(self.store.update_account(user.id, true, None, None, audit).await?)
     }
 
     /// Disables an account (its sessions and tokens end), or enables it again.
     pub async fn set_enabled(&self, user: &User, enabled: bool) -> AppResult<()> {
         let action = if enabled { AuditAction::AccountUpdated } else { AuditAction::AccountDisabled };
-        let audit = NewAudit::new(self.now, &self.actor, action, ObjectRef::User(user.id)).reason(if enabled {
+        let audit = NewAudit::new(self.now, self.actor, action, ObjectRef::User(user.id)).reason(if enabled {
             "enabled"
         } else {
             "disabled by an administrator"
@@ -178,14 +178,14 @@ impl Admin {
 
     /// Allows (or withdraws) revealing tipsters' contact details.
     pub async fn set_reveal(&self, user: &User, allowed: bool) -> AppResult<()> {
-        let audit = NewAudit::new(self.now, &self.actor, AuditAction::AccountUpdated, ObjectRef::User(user.id))
+        let audit = NewAudit::new(self.now, self.actor, AuditAction::AccountUpdated, ObjectRef::User(user.id))
             .detail(serde_json::json!({"can_reveal_contact": allowed}));
         Ok(self.store.update_account(user.id, false, None, Some(allowed), audit).await?)
     }
 
     /// Removes a user's second factor; they set up a new one at next sign-in.
     pub async fn reset_mfa(&self, user: &User) -> AppResult<()> {
-        let audit = NewAudit::new(self.now, &self.actor, AuditAction::MfaReset, ObjectRef::User(user.id))
+        let audit = NewAudit::new(self.now, self.actor, AuditAction::MfaReset, ObjectRef::User(user.id))
             .reason("reset by an administrator");
         Ok(self.store.set_mfa(user.id, None, None, vec![], Some(audit)).await?)
     }
@@ -195,7 +195,7 @@ impl Admin {
         if let Some(problem) = policy.password_problem(password, &user.email) {
             return Err(AppError::invalid("password", problem));
         }
-        let audit = NewAudit::new(self.now, &self.actor, AuditAction::AccountUpdated, ObjectRef::User(user.id))
+        let audit = NewAudit::new(self.now, self.actor, AuditAction::AccountUpdated, ObjectRef::User(user.id))
             .reason("password set");
         Ok(self.store.set_password(user.id, &hash_password(password, self.fast_password_hash)?, audit).await?)
     }
@@ -223,7 +223,7 @@ impl Admin {
             scope_roles: (!roles.is_empty()).then_some(roles),
             ..Default::default()
         };
-        self.store.create_token(new, &self.actor, self.now).await?;
+        self.store.create_token(new, &self.actor.to_string(), self.now).await?;
         Ok(token)
     }
 
@@ -237,7 +237,7 @@ impl Admin {
     }
 
     pub async fn revoke_token(&self, id: i64) -> AppResult<()> {
-        let audit = NewAudit::new(self.now, &self.actor, AuditAction::TokenRevoked, ObjectRef::Token(id));
+        let audit = NewAudit::new(self.now, self.actor, AuditAction::TokenRevoked, ObjectRef::Token(id));
         Ok(self.store.revoke_token(id, audit).await?)
     }
 }

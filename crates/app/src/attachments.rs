@@ -13,7 +13,7 @@ pub async fn download(ctx: &Ctx, viewer: &Viewer, attachment_id: i64) -> AppResu
     let tip = load(ctx, viewer, meta.tip_id, TipAction::Read).await?.tip;
     let key = crate::sealed::data_key(ctx, tip.id).await?;
     let bytes = vault::crypto::open_bytes(key.as_ref(), &tip.reference, "attachment", &sealed)?;
-    let audit = NewAudit::new(ctx.now(), &actor(viewer), AuditAction::TipRead, ObjectRef::Tip(meta.tip_id))
+    let audit = NewAudit::new(ctx.now(), actor(viewer), AuditAction::TipRead, ObjectRef::Tip(meta.tip_id))
         .detail(serde_json::json!({"attachment_id": attachment_id}));
     ctx.store.append_audit(audit).await?;
     Ok((meta, bytes))

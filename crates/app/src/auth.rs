@@ -69,8 +69,9 @@ async fn idle_too_long(ctx: &Ctx, user: &User, last_active: i64) -> AppResult<bo
     if now - last_active <= ctx.options.security.account_idle_ms {
         return Ok(false);
     }
-    let audit = NewAudit::new(now, "system", AuditAction::AccountDisabled, ObjectRef::User(user.id))
-        .reason(&format!("unused for more than {} days", ctx.options.security.account_idle_ms / 86_400_000));
+    let audit =
+        NewAudit::new(now, domain::audit::Actor::System, AuditAction::AccountDisabled, ObjectRef::User(user.id))
+            .reason(&format!("unused for more than {} days", ctx.options.security.account_idle_ms / 86_400_000));
     ctx.store.update_account(user.id, false, Some(true), None, audit).await?;
     Ok(true)
 }
@@ -116,8 +117,13 @@ pub async fn authenticate(
     if kind == TokenKind::Session {
         let last = info.last_used_at.unwrap_or(info.created_at);
         if now - last > ctx.options.security.session_idle_ms {
-            let audit = NewAudit::new(now, "system", AuditAction::TokenRevoked, ObjectRef::User(info.user.id))
-                .reason("session idle");
+            let audit = NewAudit::new(
+                now,
+                domain::audit::Actor::System,
+                AuditAction::TokenRevoked,
+                ObjectRef::User(info.user.id),
+            )
+            .reason("session idle");
             ctx.store.revoke_token(info.id, audit).await?;
             return Ok(Err(Rejected::Idle));
         }
@@ -152,7 +158,7 @@ pub async fn second_factor(ctx: &Ctx, auth: &Authenticated, code: &str) -> AppRe
         if remaining.len() < sec.recovery_codes.len() {
             let audit = NewAudit::new(
                 ctx.now(),
-                &Actor::User(auth.user.id).to_string(),
+                Actor::User(auth.user.id),
                 AuditAction::MfaReset,
                 ObjectRef::User(auth.user.id),
             )
@@ -193,12 +199,7 @@ pub async fn enrol(
         return Ok(false);
     }
     let now = ctx.now();
-    let audit = NewAudit::new(
-        now,
-        &Actor::User(auth.user.id).to_string(),
-        AuditAction::MfaEnrolled,
-        ObjectRef::User(auth.user.id),
-    );
+    let audit = NewAudit::new(now, Actor::User(auth.user.id), AuditAction::MfaEnrolled, ObjectRef::User(auth.user.id));
     ctx.store
         .set_mfa(
             auth.user.id,
@@ -215,12 +216,8 @@ pub async fn enrol(
 /// Ends a console session when its owner signs out; an unknown or ended token is no error.
 pub async fn sign_out(ctx: &Ctx, token: &str) -> AppResult<()> {
     let Some(info) = ctx.store.token_info(&token_hash(token)).await? else { return Ok(()) };
-    let audit = NewAudit::new(
-        ctx.now(),
-        &Actor::User(info.user.id).to_string(),
-        AuditAction::TokenRevoked,
-        ObjectRef::User(info.user.id),
-    )
-    .reason("signed out");
+    let audit =
+        NewAudit::new(ctx.now(), Actor::User(info.user.id), AuditAction::TokenRevoked, ObjectRef::User(info.user.id))
+            .reason("signed out");
     Ok(ctx.store.revoke_token(info.id, audit).await?)
 }

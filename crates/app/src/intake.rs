@@ -155,26 +155,26 @@ fn decide(
     let language = tip.language.unwrap_or_else(|| triage::detect_language(tip.narrative.as_str()));
     let notifications = intake_notifications(reference, tier, assessment, &routes, routing, now);
     let mut audit = vec![
-        NewAudit::new(now, "tipster", AuditAction::TipReceived, ObjectRef::NewTip).detail(json!({
+        NewAudit::new(now, domain::audit::Actor::Tipster, AuditAction::TipReceived, ObjectRef::NewTip).detail(json!({
             "reference": reference,
             "category": tip.category.code(),
             "channel": "web",
             "subjects": tip.subjects.len(),
             "contact_given": tip.contact.is_some(),
         })),
-        NewAudit::new(now, "system", AuditAction::TipTriaged, ObjectRef::NewTip).detail(json!({
+        NewAudit::new(now, domain::audit::Actor::System, AuditAction::TipTriaged, ObjectRef::NewTip).detail(json!({
             "tier": tier.code(),
             "rule": assessment.rule,
             "factors": assessment.factors.iter().map(|f| f.kind.code()).collect::<Vec<_>>(),
         })),
-        NewAudit::new(now, "system", AuditAction::TipRouted, ObjectRef::NewTip).detail(json!({
+        NewAudit::new(now, domain::audit::Actor::System, AuditAction::TipRouted, ObjectRef::NewTip).detail(json!({
             "routes": routes.iter().map(|r| json!({"agency_id": r.agency_id, "reason": r.reason})).collect::<Vec<_>>(),
             "ack_due_at": ack_due_at,
         })),
     ];
     if !notifications.is_empty() {
         audit.push(
-            NewAudit::new(now, "system", AuditAction::NotificationQueued, ObjectRef::NewTip)
+            NewAudit::new(now, domain::audit::Actor::System, AuditAction::NotificationQueued, ObjectRef::NewTip)
                 .detail(json!({"count": notifications.len(), "kind": "new_tip"})),
         );
     }

@@ -33,7 +33,7 @@ pub async fn rotate(store: &dyn Store, data_dir: &Path, now: i64) -> AppResult<R
         let (new_id, new_wrapped) = new_ring.wrap(&data_key);
         rewrapped.push((*tip_id, new_id, new_wrapped));
     }
-    let audit = NewAudit::new(now, &Actor::Cli.to_string(), AuditAction::KeysRotated, ObjectRef::InstanceKeys)
+    let audit = NewAudit::new(now, Actor::Cli, AuditAction::KeysRotated, ObjectRef::InstanceKeys)
         .detail(serde_json::json!({"from": ring.current_id(), "to": key_id(&next), "data_keys": rewrapped.len()}));
     let count = rewrapped.len();
     store.rewrap_tip_keys(rewrapped, audit).await?;

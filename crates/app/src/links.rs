@@ -84,7 +84,7 @@ pub async fn decide_link(
         LinkDecision::Reject => AuditAction::LinkRejected,
         LinkDecision::Undo => AuditAction::LinkUndone,
     };
-    let audit = NewAudit::new(ctx.now(), &actor(viewer), action, ObjectRef::Tip(a))
+    let audit = NewAudit::new(ctx.now(), actor(viewer), action, ObjectRef::Tip(a))
         .reason(&reason)
         .detail(json!({"link_id": link_id, "other_tip_id": b, "from": link.state.code(), "to": to.code()}));
     ctx.store.decide_link(link_id, link.state, to, viewer.user_id, &reason, audit).await?;
@@ -104,7 +104,7 @@ pub async fn request_access(ctx: &Ctx, viewer: &Viewer, link_id: i64, reason: &s
         (true, true) => return Err(AppError::Conflict("you can already read both records".into())),
         (false, false) => return Err(AppError::NotFound),
     };
-    let audit = NewAudit::new(ctx.now(), &actor(viewer), AuditAction::AccessRequested, ObjectRef::Tip(target))
+    let audit = NewAudit::new(ctx.now(), actor(viewer), AuditAction::AccessRequested, ObjectRef::Tip(target))
         .reason(reason.as_str());
     let id = ctx
         .store
@@ -134,7 +134,7 @@ pub async fn decide_access(ctx: &Ctx, viewer: &Viewer, request_id: i64, grant: b
         Err(e) => return Err(e),
     };
     let action = if grant { AuditAction::AccessGranted } else { AuditAction::AccessRefused };
-    let audit = NewAudit::new(ctx.now(), &actor(viewer), action, ObjectRef::Tip(detail.tip.id))
+    let audit = NewAudit::new(ctx.now(), actor(viewer), action, ObjectRef::Tip(detail.tip.id))
         .reason(reason.as_str())
         .detail(json!({"request_id": request_id, "agency_id": request.request.requesting_agency_id}));
     ctx.store.decide_access_request(request_id, grant, viewer.user_id, reason.as_str(), audit).await?;

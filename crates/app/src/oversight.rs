@@ -42,7 +42,7 @@ pub async fn reveal_contact(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &st
     // Fail closed: no audit event, no contact details.
     ctx.store
         .append_audit(
-            NewAudit::new(ctx.now(), &actor(viewer), AuditAction::ContactRevealed, ObjectRef::Tip(tip_id))
+            NewAudit::new(ctx.now(), actor(viewer), AuditAction::ContactRevealed, ObjectRef::Tip(tip_id))
                 .reason(reason.as_str()),
         )
         .await?;
@@ -68,7 +68,7 @@ pub async fn search_audit(ctx: &Ctx, viewer: &Viewer, query: &AuditQuery) -> App
     });
     ctx.store
         .append_audit(
-            NewAudit::new(ctx.now(), &actor(viewer), AuditAction::AuditSearched, ObjectRef::AuditTrail).detail(detail),
+            NewAudit::new(ctx.now(), actor(viewer), AuditAction::AuditSearched, ObjectRef::AuditTrail).detail(detail),
         )
         .await?;
     Ok(events)

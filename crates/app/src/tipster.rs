@@ -113,7 +113,13 @@ pub async fn add_message(ctx: &Ctx, tip_id: i64, body: Option<String>, files: Ve
             messages: sealed_body.iter().map(|b| (Author::Tipster, None, b.clone())).collect(),
             attachments: sealed_files,
             audit: vec![
-                NewAudit::new(now, "tipster", AuditAction::MessageFromTipster, ObjectRef::Tip(tip_id)).detail(detail),
+                NewAudit::new(
+                    now,
+                    domain::audit::Actor::Tipster,
+                    AuditAction::MessageFromTipster,
+                    ObjectRef::Tip(tip_id),
+                )
+                .detail(detail),
             ],
             ..Default::default()
         };

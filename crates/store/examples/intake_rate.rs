@@ -56,7 +56,12 @@ fn new_tip(reference: &str, agency: i64) -> NewTipRecord {
         notifications: vec![],
         idempotency: Some((format!("key-{reference}"), "request".into())),
         received_at: 1_000,
-        audit: vec![NewAudit::new(1_000, "tipster", domain::audit::AuditAction::TipReceived, ObjectRef::NewTip)],
+        audit: vec![NewAudit::new(
+            1_000,
+            domain::audit::Actor::Tipster,
+            domain::audit::AuditAction::TipReceived,
+            ObjectRef::NewTip,
+        )],
     }
 }
 

@@ -28,13 +28,14 @@ pub struct NewAudit {
 }
 
 impl NewAudit {
+    /// `actor` is a `domain::audit::Actor` (or, from a caller that only passes it on, its text).
     pub fn new(
         at_ms: i64,
-        actor: &str,
+        actor: impl std::fmt::Display,
         action: domain::audit::AuditAction,
         object: domain::audit::ObjectRef,
     ) -> NewAudit {
-        NewAudit { at_ms, actor: actor.to_owned(), action, object, reason: String::new(), detail: "{}".into() }
+        NewAudit { at_ms, actor: actor.to_string(), action, object, reason: String::new(), detail: "{}".into() }
     }
 
     pub fn reason(mut self, reason: &str) -> NewAudit {

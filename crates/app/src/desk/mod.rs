@@ -41,7 +41,7 @@ async fn decided(ctx: &Ctx, viewer: &Viewer, tip_id: i64, action: Action) -> App
 pub async fn read(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<TipDetail> {
     let detail = load(ctx, viewer, tip_id, TipAction::Read).await?;
     ctx.store
-        .append_audit(NewAudit::new(ctx.now(), &actor(viewer), AuditAction::TipRead, ObjectRef::Tip(tip_id)))
+        .append_audit(NewAudit::new(ctx.now(), actor(viewer), AuditAction::TipRead, ObjectRef::Tip(tip_id)))
         .await?;
     Ok(detail)
 }
@@ -89,7 +89,7 @@ fn acknowledge_into(c: &mut TipChange, d: &TipDetail, viewer: &Viewer, now: i64)
         reason: None,
     });
     c.audit.push(
-        NewAudit::new(now, &actor(viewer), AuditAction::TipAcknowledged, ObjectRef::Tip(d.tip.id))
+        NewAudit::new(now, actor(viewer), AuditAction::TipAcknowledged, ObjectRef::Tip(d.tip.id))
             .detail(json!({"agency_id": viewer.agency_id, "late": d.tip.ack_due_at.is_some_and(|due| now > due)})),
     );
 }
@@ -113,7 +113,7 @@ pub async fn assign(ctx: &Ctx, viewer: &Viewer, tip_id: i64, user_id: i64) -> Ap
     c.status = step.status;
     c.assignee = Some(Some(user.id));
     c.audit.push(
-        NewAudit::new(now, &actor(viewer), AuditAction::TipAssigned, ObjectRef::Tip(tip_id))
+        NewAudit::new(now, actor(viewer), AuditAction::TipAssigned, ObjectRef::Tip(tip_id))
             .detail(json!({"assignee": user.id})),
     );
     commit(ctx, c).await
@@ -128,7 +128,7 @@ pub async fn message_tipster(ctx: &Ctx, viewer: &Viewer, tip_id: i64, body: &str
     let now = ctx.now();
     let mut c = base(&d, now);
     c.messages.push((Author::Staff, Some(viewer.user_id), body));
-    c.audit.push(NewAudit::new(now, &actor(viewer), AuditAction::MessageToTipster, ObjectRef::Tip(tip_id)));
+    c.audit.push(NewAudit::new(now, actor(viewer), AuditAction::MessageToTipster, ObjectRef::Tip(tip_id)));
     commit(ctx, c).await
 }
 
@@ -171,7 +171,7 @@ pub async fn transfer(ctx: &Ctx, viewer: &Viewer, tip_id: i64, to_agency: i64, r
     }
     restart_clock(&mut c, &d, &routing, &[to_agency], now)?;
     c.audit.push(
-        NewAudit::new(now, &actor(viewer), AuditAction::TipTransferred, ObjectRef::Tip(tip_id))
+        NewAudit::new(now, actor(viewer), AuditAction::TipTransferred, ObjectRef::Tip(tip_id))
             .reason(reason.as_str())
             .detail(json!({"from": viewer.agency_id, "to": to_agency, "to_name": name})),
     );
@@ -231,7 +231,7 @@ pub async fn decline(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &str) -> A
     }
     restart_clock(&mut c, &d, &routing, &receivers, now)?;
     c.audit.push(
-        NewAudit::new(now, &actor(viewer), AuditAction::TipDeclined, ObjectRef::Tip(tip_id))
+        NewAudit::new(now, actor(viewer), AuditAction::TipDeclined, ObjectRef::Tip(tip_id))
             .reason(reason.as_str())
             .detail(json!({"agency_id": viewer.agency_id, "now_with": receivers})),
     );
@@ -254,7 +254,7 @@ pub async fn override_tier(ctx: &Ctx, viewer: &Viewer, tip_id: i64, tier: Tier, 
         c.escalation = Some((d.tip.escalation_level, Some(d.tip.next_escalation_at.map_or(due, |next| next.min(due)))));
     }
     c.audit.push(
-        NewAudit::new(now, &actor(viewer), AuditAction::TipTierOverridden, ObjectRef::Tip(tip_id))
+        NewAudit::new(now, actor(viewer), AuditAction::TipTierOverridden, ObjectRef::Tip(tip_id))
             .reason(reason.as_str())
             .detail(json!({"from": d.tip.tier.code(), "to": tier.code(), "original": d.tip.original_tier.code()})),
     );
@@ -301,7 +301,7 @@ pub async fn close(
         c.ack_due_at = Some(Some(now + window));
         c.escalation = Some((d.tip.escalation_level, Some(now + window)));
         c.audit.push(
-            NewAudit::new(now, &actor(viewer), AuditAction::TipCloseRequested, object)
+            NewAudit::new(now, actor(viewer), AuditAction::TipCloseRequested, object)
                 .reason(reason.as_str())
                 .detail(json!({"disposition": disposition.code(), "second_review": true, "linked_tips_reviewed": links.confirmed})),
         );
@@ -309,7 +309,7 @@ pub async fn close(
         c.closed = Some(Some((viewer.user_id, now)));
         c.close_requested_by = Some(Some(viewer.user_id));
         c.audit.push(
-            NewAudit::new(now, &actor(viewer), AuditAction::TipClosed, object)
+            NewAudit::new(now, actor(viewer), AuditAction::TipClosed, object)
                 .reason(reason.as_str())
                 .detail(json!({"disposition": disposition.code(), "linked_tips_reviewed": links.confirmed})),
         );
@@ -330,9 +330,9 @@ pub async fn review(ctx: &Ctx, viewer: &Viewer, tip_id: i64, approve: bool, reas
         c.closed = Some(Some((viewer.user_id, now)));
         c.ack_due_at = Some(None);
         c.escalation = Some((d.tip.escalation_level, None));
-        c.audit.push(NewAudit::new(now, &actor(viewer), AuditAction::TipCloseApproved, object).reason(reason.as_str()));
+        c.audit.push(NewAudit::new(now, actor(viewer), AuditAction::TipCloseApproved, object).reason(reason.as_str()));
         c.audit.push(
-            NewAudit::new(now, &actor(viewer), AuditAction::TipClosed, object)
+            NewAudit::new(now, actor(viewer), AuditAction::TipClosed, object)
                 .reason(d.tip.disposition_reason.as_deref().unwrap_or(""))
                 .detail(json!({"disposition": d.tip.disposition.map(|x| x.code()), "approved_by": viewer.user_id})),
         );
@@ -341,7 +341,7 @@ pub async fn review(ctx: &Ctx, viewer: &Viewer, tip_id: i64, approve: bool, reas
         c.close_requested_by = Some(None);
         c.ack_due_at = Some(None);
         c.escalation = Some((d.tip.escalation_level, None));
-        c.audit.push(NewAudit::new(now, &actor(viewer), AuditAction::TipCloseRejected, object).reason(reason.as_str()));
+        c.audit.push(NewAudit::new(now, actor(viewer), AuditAction::TipCloseRejected, object).reason(reason.as_str()));
     }
     commit(ctx, c).await
 }
@@ -357,7 +357,7 @@ pub async fn reopen(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &str) -> Ap
     c.closed = Some(None);
     c.close_requested_by = Some(None);
     c.audit.push(
-        NewAudit::new(now, &actor(viewer), AuditAction::TipReopened, ObjectRef::Tip(tip_id)).reason(reason.as_str()),
+        NewAudit::new(now, actor(viewer), AuditAction::TipReopened, ObjectRef::Tip(tip_id)).reason(reason.as_str()),
     );
     commit(ctx, c).await
 }

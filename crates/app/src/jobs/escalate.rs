@@ -74,7 +74,7 @@ pub fn plan(tip: &TipRow, routing: &RoutingData, now: i64) -> TipChange {
     }
     let next_at = now + p.interval;
     change.escalation = Some((p.rung.level(), Some(next_at)));
-    change.audit.push(NewAudit::new(now, "system", AuditAction::TipEscalated, ObjectRef::Tip(tip.id)).detail(
+    change.audit.push(NewAudit::new(now, domain::audit::Actor::System, AuditAction::TipEscalated, ObjectRef::Tip(tip.id)).detail(
         json!({"rung": p.rung.code(), "status": tip.status.code(), "due": tip.ack_due_at, "called": called, "next_at": next_at}),
     ));
     change

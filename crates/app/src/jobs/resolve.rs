@@ -43,7 +43,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<usize> {
         };
         let others: Vec<i64> = links.iter().map(|l| l.other_tip_id).collect();
         let audit = vec![
-            NewAudit::new(now, "system", AuditAction::LinkSuggested, ObjectRef::Tip(m.tip_id))
+            NewAudit::new(now, domain::audit::Actor::System, AuditAction::LinkSuggested, ObjectRef::Tip(m.tip_id))
                 .detail(json!({"mention_id": m.id, "other_tips": others})),
         ];
         suggested += ctx.store.record_matches(m.id, links, audit, now).await?;

@@ -30,7 +30,12 @@ pub(super) fn tip() -> NewTipRecord {
         notifications: vec![],
         idempotency: None,
         received_at: 1,
-        audit: vec![NewAudit::new(1, "tipster", domain::audit::AuditAction::TipReceived, ObjectRef::NewTip)],
+        audit: vec![NewAudit::new(
+            1,
+            domain::audit::Actor::Tipster,
+            domain::audit::AuditAction::TipReceived,
+            ObjectRef::NewTip,
+        )],
     }
 }
 

@@ -119,7 +119,7 @@ impl crate::SecurityStore for SqlStore {
             .await?
             .try_get("n")?;
         let mut events = vec![
-            NewAudit::new(now, "system", AuditAction::SignInFailed, ObjectRef::User(user_id))
+            NewAudit::new(now, domain::audit::Actor::System, AuditAction::SignInFailed, ObjectRef::User(user_id))
                 .detail(serde_json::json!({"in_window": n})),
         ];
         let lock = n >= threshold;
@@ -131,8 +131,13 @@ impl crate::SecurityStore for SqlStore {
                 .await?;
             if done.rows_affected() == 1 {
                 events.push(
-                    NewAudit::new(now, "system", AuditAction::AccountLocked, ObjectRef::User(user_id))
-                        .reason(&format!("{n} failed sign-ins within {} minutes", window_ms / 60_000)),
+                    NewAudit::new(
+                        now,
+                        domain::audit::Actor::System,
+                        AuditAction::AccountLocked,
+                        ObjectRef::User(user_id),
+                    )
+                    .reason(&format!("{n} failed sign-ins within {} minutes", window_ms / 60_000)),
                 );
             }
         }
@@ -151,7 +156,7 @@ impl crate::SecurityStore for SqlStore {
             .await?;
         self.append_audit_in(
             &mut tx,
-            &[NewAudit::new(now, &Actor::User(user_id).to_string(), AuditAction::SignedIn, ObjectRef::User(user_id))],
+            &[NewAudit::new(now, Actor::User(user_id), AuditAction::SignedIn, ObjectRef::User(user_id))],
         )
         .await?;
         tx.commit().await?;

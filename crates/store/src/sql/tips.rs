@@ -365,7 +365,12 @@ impl crate::TipStore for SqlStore {
             .bind(expires_at)
             .execute(&mut *tx)
             .await?;
-        let event = NewAudit::new(now, "tipster", domain::audit::AuditAction::TipsterSignedIn, ObjectRef::Tip(tip_id));
+        let event = NewAudit::new(
+            now,
+            domain::audit::Actor::Tipster,
+            domain::audit::AuditAction::TipsterSignedIn,
+            ObjectRef::Tip(tip_id),
+        );
         self.append_audit_in(&mut tx, &[event]).await?;
         tx.commit().await?;
         Ok(())
