@@ -165,7 +165,25 @@ pub async fn close_check(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<C
     Ok(check)
 }
 
+/// An access request as the viewer's agency sees it.
+pub struct SeenRequest {
+    pub request: store::model::AccessRequestRow,
+    /// The viewer's agency asked (rather than holds the record).
+    pub outgoing: bool,
+    /// The record asked for: shown to the agency holding it, and to the one that asked once
+    /// it is granted.
+    pub tip_id: Option<i64>,
+}
+
 /// Access requests the viewer's agency made, and those for records it holds.
-pub async fn access_requests(ctx: &Ctx, viewer: &Viewer) -> AppResult<Vec<store::model::AccessRequestRow>> {
-    Ok(ctx.store.access_requests(viewer.agency_id).await?)
+pub async fn access_requests(ctx: &Ctx, viewer: &Viewer) -> AppResult<Vec<SeenRequest>> {
+    let rows = ctx.store.access_requests(viewer.agency_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let outgoing = r.request.requesting_agency_id == viewer.agency_id;
+            let tip_id = (!outgoing || r.state == domain::link::RequestState::Granted).then_some(r.request.tip_id);
+            SeenRequest { request: r, outgoing, tip_id }
+        })
+        .collect())
 }

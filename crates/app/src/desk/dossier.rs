@@ -6,7 +6,7 @@ use crate::ctx::Ctx;
 use crate::error::AppResult;
 use crate::links::LinkedTip;
 use domain::audit::StoredAudit;
-use domain::staff::{Role, Viewer};
+use domain::staff::{Role, TipAction, Viewer};
 use store::model::{AttachmentMeta, TipDetail, User};
 
 pub struct Dossier {
@@ -18,6 +18,10 @@ pub struct Dossier {
     /// Other tips that may be about the same person, strongest first.
     pub linked: Vec<LinkedTip>,
     pub attachments: Vec<AttachmentMeta>,
+    /// The viewer may act on the tip (acknowledge, assign, close …).
+    pub may_work: bool,
+    /// The viewer may do the second review the tip waits for.
+    pub may_review: bool,
 }
 
 /// The tip for this viewer, its read recorded first.
@@ -32,7 +36,11 @@ pub async fn dossier(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<Dossi
     let timeline = ctx.store.audit_for_object(domain::audit::ObjectRef::Tip(tip_id)).await?;
     let linked = crate::links::linked(ctx, viewer, tip_id).await?;
     let attachments = ctx.store.attachments(tip_id).await?;
-    Ok(Dossier { detail, messages, timeline, linked, attachments })
+    let audience = detail.audience();
+    let may = |need| domain::desk::check_access(viewer, &audience, need).is_ok();
+    let may_work = may(TipAction::Work);
+    let may_review = may(TipAction::Review) && detail.tip.status == domain::status::Status::AwaitingReview;
+    Ok(Dossier { detail, messages, timeline, linked, attachments, may_work, may_review })
 }
 
 /// The people of the viewer's agency a tip can be assigned to.

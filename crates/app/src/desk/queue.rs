@@ -8,14 +8,18 @@ use domain::urgency::Tier;
 use store::model::{Dashboard, QueueFilter, TipRow};
 
 /// The viewer's agency's open tips (or those of the statuses named), most urgent first, then by
-/// time left to the deadline; at most `limit` (1 to 5,000).
+/// time left to the deadline; at most `limit` (1 to 5,000). An agency named must be the viewer's.
 pub async fn queue(
     ctx: &Ctx,
     viewer: &Viewer,
+    agency: Option<i64>,
     statuses: Vec<Status>,
     tiers: Vec<Tier>,
     limit: i64,
 ) -> AppResult<Vec<TipRow>> {
+    if agency.is_some_and(|a| a != viewer.agency_id) {
+        return Err(AppError::Forbidden("you may list only your own agency's queue".into()));
+    }
     if !(1..=5000).contains(&limit) {
         return Err(AppError::invalid("limit", "must be from 1 to 5000"));
     }
@@ -23,16 +27,9 @@ pub async fn queue(
     Ok(ctx.store.queue(&filter, ctx.now()).await?)
 }
 
-/// Buckets of time to acknowledge on the dashboard: a label and the bound below which a tip
-/// falls in it; the last bucket holds the rest.
-pub const ACK_BUCKETS: [(&str, i64); 6] = [
-    ("< 5 min", 300_000),
-    ("< 15 min", 900_000),
-    ("< 1 h", 3_600_000),
-    ("< 4 h", 14_400_000),
-    ("< 24 h", 86_400_000),
-    ("≥ 24 h", i64::MAX),
-];
+/// Bounds of the dashboard's buckets of time to acknowledge (5 min, 15 min, 1 h, 4 h, 24 h):
+/// a tip falls in the first bucket whose bound it is below; one more bucket holds the rest.
+pub const ACK_BOUNDS: [i64; 5] = [300_000, 900_000, 3_600_000, 14_400_000, 86_400_000];
 
 /// The period the time-to-acknowledge chart covers.
 pub const ACK_PERIOD_MS: i64 = 30 * 86_400_000;
@@ -45,8 +42,7 @@ pub struct Supervision {
 
 pub async fn supervision(ctx: &Ctx, viewer: &Viewer) -> AppResult<Supervision> {
     let now = ctx.now();
-    let bounds: Vec<i64> = ACK_BUCKETS[..ACK_BUCKETS.len() - 1].iter().map(|(_, b)| *b).collect();
-    let figures = ctx.store.dashboard(viewer.agency_id, now, now - ACK_PERIOD_MS, &bounds).await?;
-    let awaiting_review = queue(ctx, viewer, vec![Status::AwaitingReview], Vec::new(), 5000).await?;
+    let figures = ctx.store.dashboard(viewer.agency_id, now, now - ACK_PERIOD_MS, &ACK_BOUNDS).await?;
+    let awaiting_review = queue(ctx, viewer, None, vec![Status::AwaitingReview], Vec::new(), 5000).await?;
     Ok(Supervision { figures, awaiting_review })
 }

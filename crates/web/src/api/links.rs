@@ -117,12 +117,12 @@ pub async fn requests(State(state): State<AppState>, staff: Staff) -> ApiResult<
     let rows = app::links::access_requests(&state, &viewer).await?;
     Ok(Json(
         rows.into_iter()
-            .map(|r| {
-                let outgoing = r.request.requesting_agency_id == viewer.agency_id;
+            .map(|seen| {
+                let r = seen.request;
                 AccessRequestView {
                     id: r.id,
-                    direction: if outgoing { "outgoing" } else { "incoming" }.into(),
-                    tip_id: (!outgoing || r.state == domain::link::RequestState::Granted).then_some(r.request.tip_id),
+                    direction: if seen.outgoing { "outgoing" } else { "incoming" }.into(),
+                    tip_id: seen.tip_id,
                     requesting_agency_id: r.request.requesting_agency_id,
                     reason: r.request.reason,
                     state: r.state.code().into(),

@@ -270,7 +270,11 @@ pub fn human_duration(ms: i64) -> String {
 
 async fn my_queue(state: &AppState, viewer: &Viewer) -> Result<Vec<Row>, AppError> {
     let now = state.now();
-    Ok(app::desk::queue::queue(state, viewer, Vec::new(), Vec::new(), 500).await?.iter().map(|t| row(t, now)).collect())
+    Ok(app::desk::queue::queue(state, viewer, None, Vec::new(), Vec::new(), 500)
+        .await?
+        .iter()
+        .map(|t| row(t, now))
+        .collect())
 }
 
 #[derive(Template)]
@@ -446,9 +450,7 @@ pub async fn tip(
     agencies.sort();
     let colleagues = colleagues.into_iter().map(|u| (u.id, u.display_name)).collect();
     let view = TipDetailView::of(&dossier, state.now());
-    let holds = view.summary.agencies.contains(&viewer.agency_id);
-    let can_work = holds && (viewer.has(Role::Analyst) || viewer.has(Role::Supervisor));
-    let can_review = holds && viewer.has(Role::Supervisor) && view.awaiting_review;
+    let (can_work, can_review) = (dossier.may_work, dossier.may_review);
     let segments = segments(&view.narrative, &view);
     let page = TipPage {
         console,
@@ -527,11 +529,14 @@ pub async fn dashboard(State(state): State<AppState>, console: Console) -> Respo
     let breached = tiers.iter().map(|t| t.breached).sum();
     let acknowledged = f.acknowledged_in.iter().sum();
     let max = f.acknowledged_in.iter().copied().max().unwrap_or(0).max(1);
-    let bars = app::desk::queue::ACK_BUCKETS
+    // One label for each of app::desk::queue::ACK_BOUNDS, and the rest.
+    const LABELS: [&str; 6] = ["< 5 min", "< 15 min", "< 1 h", "< 4 h", "< 24 h", "≥ 24 h"];
+    const _: () = assert!(LABELS.len() == app::desk::queue::ACK_BOUNDS.len() + 1);
+    let bars = LABELS
         .iter()
         .zip(&f.acknowledged_in)
         .enumerate()
-        .map(|(i, ((label, _), &count))| {
+        .map(|(i, (label, &count))| {
             let height = (count * 120 / max) as usize;
             Bar { label, count, x: 10 + i * 70, height, y: 140 - height }
         })
