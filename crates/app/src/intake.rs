@@ -150,7 +150,7 @@ fn decide(
         None => Vec::new(),
     };
     let tier = assessment.tier;
-    let window = domain::sla::shortest_window(&routing.policies_of(routes.iter().map(|r| &r.agency_id)), tier);
+    let window = domain::sla::shortest_window(routing.policies_of(routes.iter().map(|r| &r.agency_id)), tier);
     let ack_due_at = now + window;
     let language = tip.language.unwrap_or_else(|| triage::detect_language(tip.narrative.as_str()));
     let notifications = intake_notifications(reference, tier, assessment, &routes, routing, now);

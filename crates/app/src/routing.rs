@@ -32,8 +32,11 @@ impl RoutingData {
     }
 
     /// The policies of these agencies, for the shortest-window rule.
-    pub fn policies_of<'a>(&'a self, agencies: impl IntoIterator<Item = &'a i64>) -> Vec<AckPolicy> {
-        agencies.into_iter().map(|a| self.policy(*a)).collect()
+    pub fn policies_of<'a>(
+        &'a self,
+        agencies: impl IntoIterator<Item = &'a i64> + 'a,
+    ) -> impl Iterator<Item = AckPolicy> + 'a {
+        agencies.into_iter().map(|a| self.policy(*a))
     }
 
     pub fn contacts(&self, agency_id: i64, role: ContactRole) -> impl Iterator<Item = &Contact> {

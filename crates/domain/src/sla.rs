@@ -90,8 +90,8 @@ pub fn rung_interval(policy: &AckPolicy, tier: Tier) -> i64 {
 
 /// The acknowledge window of a tip several agencies receive: the shortest of theirs, so no
 /// receiver's deadline is missed; the default policy's when nobody receives it yet.
-pub fn shortest_window(policies: &[AckPolicy], tier: Tier) -> i64 {
-    policies.iter().map(|p| p.window(tier)).min().unwrap_or_else(|| AckPolicy::default().window(tier))
+pub fn shortest_window(policies: impl IntoIterator<Item = AckPolicy>, tier: Tier) -> i64 {
+    policies.into_iter().map(|p| p.window(tier)).min().unwrap_or_else(|| AckPolicy::default().window(tier))
 }
 
 /// Who an agency's escalation contact is.
@@ -199,8 +199,8 @@ mod tests {
     fn shortest_window_of_the_receivers() {
         let slow = AckPolicy { urgent: 2 * Millis::HOUR, ..AckPolicy::default() };
         let fast = AckPolicy { urgent: 10 * Millis::MINUTE, ..AckPolicy::default() };
-        assert_eq!(shortest_window(&[slow, fast], Tier::Urgent), 10 * Millis::MINUTE);
-        assert_eq!(shortest_window(&[], Tier::Urgent), Millis::HOUR, "nobody yet: the default");
+        assert_eq!(shortest_window([slow, fast], Tier::Urgent), 10 * Millis::MINUTE);
+        assert_eq!(shortest_window([], Tier::Urgent), Millis::HOUR, "nobody yet: the default");
     }
 
     /// Each row: the case and the tip; the snapshot shows the rung, the calls, new routes and

@@ -1,6 +1,6 @@
 //! A tip as staff see it on one screen: the record, its conversation opened with the tip's
-//! key, every recorded event, the other tips on the same person, the files. Reading it is an
-//! audit event.
+//! key, every recorded event, the other tips on the same person (and, for the page, its files).
+//! Reading it is an audit event.
 
 use crate::ctx::Ctx;
 use crate::error::AppResult;
@@ -17,7 +17,6 @@ pub struct Dossier {
     pub timeline: Vec<StoredAudit>,
     /// Other tips that may be about the same person, strongest first.
     pub linked: Vec<LinkedTip>,
-    pub attachments: Vec<AttachmentMeta>,
     /// The viewer may act on the tip (acknowledge, assign, close …).
     pub may_work: bool,
     /// The viewer may do the second review the tip waits for.
@@ -35,12 +34,17 @@ pub async fn dossier(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<Dossi
         .collect();
     let timeline = ctx.store.audit_for_object(domain::audit::ObjectRef::Tip(tip_id)).await?;
     let linked = crate::links::linked(ctx, viewer, tip_id).await?;
-    let attachments = ctx.store.attachments(tip_id).await?;
     let audience = detail.audience();
     let may = |need| domain::desk::check_access(viewer, &audience, need).is_ok();
     let may_work = may(TipAction::Work);
     let may_review = may(TipAction::Review) && detail.tip.status == domain::status::Status::AwaitingReview;
-    Ok(Dossier { detail, messages, timeline, linked, attachments, may_work, may_review })
+    Ok(Dossier { detail, messages, timeline, linked, may_work, may_review })
+}
+
+/// The files of a tip the viewer has read (the dossier is the proof), for the page that lists
+/// them; the API's tip has no list of files, so it does not pay for one.
+pub async fn attachments(ctx: &Ctx, dossier: &Dossier) -> AppResult<Vec<AttachmentMeta>> {
+    Ok(ctx.store.attachments(dossier.detail.tip.id).await?)
 }
 
 /// The people of the viewer's agency a tip can be assigned to.

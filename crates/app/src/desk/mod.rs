@@ -195,7 +195,7 @@ fn restart_clock(
         c.status = Some(transition(d.tip.status, Event::Reroute)?);
         c.assignee = Some(None);
     }
-    let window = shortest_window(&routing.policies_of(receivers), d.tip.tier);
+    let window = shortest_window(routing.policies_of(receivers), d.tip.tier);
     c.ack_due_at = Some(Some(now + window));
     c.escalation = Some((0, Some(now + window)));
     Ok(())
@@ -248,7 +248,7 @@ pub async fn override_tier(ctx: &Ctx, viewer: &Viewer, tip_id: i64, tier: Tier, 
     let mut c = base(&d, now);
     c.tier_override = Some((tier, reason.as_str().to_owned(), viewer.user_id));
     if d.tip.status.awaits_acknowledgement() {
-        let window = shortest_window(&routing.policies_of(&d.tip.active_agencies), tier);
+        let window = shortest_window(routing.policies_of(&d.tip.active_agencies), tier);
         let due = d.tip.received_at + window;
         c.ack_due_at = Some(Some(due));
         c.escalation = Some((d.tip.escalation_level, Some(d.tip.next_escalation_at.map_or(due, |next| next.min(due)))));

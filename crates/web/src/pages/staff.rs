@@ -437,11 +437,12 @@ pub async fn tip(
     let viewer = console.viewer();
     let loaded = async {
         let dossier = app::desk::dossier::dossier(&state, &viewer, id).await?;
+        let attachments = app::desk::dossier::attachments(&state, &dossier).await?;
         let colleagues = app::desk::dossier::colleagues(&state, &viewer).await?;
         let routing = state.routing().await?;
-        Ok::<_, AppError>((dossier, colleagues, routing))
+        Ok::<_, AppError>((dossier, attachments, colleagues, routing))
     };
-    let (dossier, colleagues, routing) = match loaded.await {
+    let (dossier, attachments, colleagues, routing) = match loaded.await {
         Ok(l) => l,
         Err(e) => return super::failure::console(e),
     };
@@ -452,17 +453,8 @@ pub async fn tip(
     let view = TipDetailView::of(&dossier, state.now());
     let (can_work, can_review) = (dossier.may_work, dossier.may_review);
     let segments = segments(&view.narrative, &view);
-    let page = TipPage {
-        console,
-        segments,
-        t: view,
-        attachments: dossier.attachments,
-        agencies,
-        colleagues,
-        flash: q.flash,
-        can_work,
-        can_review,
-    };
+    let page =
+        TipPage { console, segments, t: view, attachments, agencies, colleagues, flash: q.flash, can_work, can_review };
     render(StatusCode::OK, &page)
 }
 
