@@ -64,7 +64,8 @@ pub async fn search_audit(ctx: &Ctx, viewer: &Viewer, query: &AuditQuery) -> App
     let events = ctx.store.search_audit(query).await?;
     let detail = serde_json::json!({
         "actor": query.actor, "action": query.action, "object": query.object,
-        "from": query.from_ms, "to": query.to_ms, "results": events.len(),
+        "from": query.from_ms.map(domain::time::rfc3339), "to": query.to_ms.map(domain::time::rfc3339),
+        "results": events.len(),
     });
     ctx.store
         .append_audit(

@@ -4,6 +4,14 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Millis(pub i64);
 
+/// An instant as RFC 3339 in UTC, to the millisecond (the milliseconds themselves past the year
+/// 9999): how the API, the pages and the audit trail write instants for people.
+pub fn rfc3339(ms: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| ms.to_string())
+}
+
 impl Millis {
     pub const SECOND: i64 = 1_000;
     pub const MINUTE: i64 = 60 * Self::SECOND;

@@ -6,12 +6,12 @@ use super::json::{IdPath, JsonBody};
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 use crate::views::link::LinkView;
-use crate::views::rfc3339;
 use app::links;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use domain::link::LinkDecision;
+use domain::time::rfc3339;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -6,10 +6,10 @@ use super::json::JsonBody;
 use crate::abuse::{Limited, TipsterSignInApi};
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
-use crate::views::rfc3339;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use domain::time::rfc3339;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -331,7 +331,7 @@ async fn show_tip(
                 from: if staff { "staff" } else { "you" },
                 who: if staff { t.from_staff } else { t.from_you },
                 body: m.body,
-                at: crate::views::rfc3339(m.at),
+                at: domain::time::rfc3339(m.at),
             }
         })
         .collect();

@@ -1,8 +1,8 @@
 //! A link between two tips as a viewer may see it: reasons and the other tip, or only the
 //! notice that another agency may hold a related record.
 
-use crate::views::rfc3339;
 use app::links::LinkedTip;
+use domain::time::rfc3339;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

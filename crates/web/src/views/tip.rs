@@ -1,9 +1,9 @@
 //! A tip as staff see it: the queue's summary and the whole dossier, for the API and the pages.
 
 use super::link::LinkView;
-use crate::views::rfc3339;
 use app::desk::dossier::Dossier;
 use domain::status::Status;
+use domain::time::rfc3339;
 use serde::{Deserialize, Serialize};
 use store::model::TipRow;
 use utoipa::ToSchema;

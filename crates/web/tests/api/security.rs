@@ -480,6 +480,14 @@ async fn auditors_search_and_export_the_trail() {
         .await
         .unwrap();
     assert!(searched.len() >= 2, "searches are recorded");
+    let since = app.get_as(&app.world.auditor, "/api/v1/audit?from=2026-11-01T00:00:00Z").await;
+    assert_eq!(since.status, 200);
+    let recorded = app.get_as(&app.world.auditor, "/api/v1/audit?action=audit.searched").await;
+    let details: Vec<&serde_json::Value> = recorded.body.as_array().unwrap().iter().map(|e| &e["detail"]).collect();
+    assert!(
+        details.iter().any(|d| d["from"] == "2026-11-01T00:00:00Z" && d["to"].is_null()),
+        "the search is recorded with its bounds as people write them: {details:?}"
+    );
 }
 
 /// Abuse control: per-client limits on public routes (the client told apart by a trusted
