@@ -7,7 +7,8 @@
 
 import { totp } from './totp.mjs';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -174,9 +175,28 @@ export async function staffLogin(page, email) {
   assert.equal(pathname(page), '/staff/mfa', `after the password the browser is at ${page.url()}, expected /staff/mfa`);
   const { totp: key } = login(email);
   assert.ok(key, `the demo login ${email} has no TOTP key`);
-  await page.locator('form#mfa-form input[name=code]').fill(totp(key));
+  await page.locator('form#mfa-form input[name=code]').fill(await freshCode(email, key));
   await submit(page, 'form#mfa-form button[type=submit]', '/staff/mfa');
   assert.equal(pathname(page), '/staff', `after signing in the browser is at ${page.url()}, expected /staff`);
+}
+
+// The server takes each TOTP code once per user: the steps used so far, shared by the test
+// files (each its own process) in a file per server.
+const STEPS_FILE = path.join(os.tmpdir(), `sightline-e2e-totp-${new URL(BASE_URL).port}.json`);
+
+/** A code the server has not seen for `email`: this step's, the next (one step of drift is
+ * accepted), or after waiting for a later one. */
+async function freshCode(email, key) {
+  let used = {};
+  try {
+    used = JSON.parse(readFileSync(STEPS_FILE, 'utf8'));
+  } catch {}
+  const now = Math.floor(Date.now() / 30_000);
+  const step = Math.max(now, (used[email] ?? -1) + 1);
+  if (step > now + 1) await new Promise((r) => setTimeout(r, (step - 1) * 30_000 - Date.now() + 500));
+  used[email] = step;
+  writeFileSync(STEPS_FILE, JSON.stringify(used));
+  return totp(key, step * 30_000);
 }
 
 /** The staff API (bearer token of a demo login): used only to find a tip's id by its reference. */

@@ -1,6 +1,6 @@
 //! Who is signed in, under the staff access policy: passwords with a failure counter and
 //! lockout, a second factor before any data, idle sessions ended, unused accounts disabled,
-//! API tokens limited to their scope and expiry. No HTTP here; the extractors call this.
+//! API tokens limited to their scope and expiry, each TOTP code good once. No HTTP here; the extractors call this.
 
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
@@ -148,9 +148,9 @@ pub async fn second_factor(ctx: &Ctx, auth: &Authenticated, code: &str) -> AppRe
     let sec = ctx.store.account_security(auth.user.id).await?;
     let Some(stored) = &sec.totp_secret else { return Ok(false) };
     let secret = vault::mfa::open_secret(&ctx.secrets.keyring, stored)?;
-    let now_s = (ctx.now() / 1000) as u64;
-    let ok = if vault::mfa::check(&secret, &auth.user.email, code, now_s) {
-        true
+    let ok = if let Some(step) = vault::mfa::matching_step(&secret, &auth.user.email, code, now_seconds(ctx)) {
+        // A code already used (by this session or any other) counts as a wrong one.
+        ctx.store.accept_totp_step(auth.user.id, step as i64).await?
     } else {
         let hash = vault::secrets::token_hash(&vault::mfa::normalise(code));
         let remaining: Vec<String> =
@@ -180,6 +180,10 @@ pub async fn second_factor(ctx: &Ctx, auth: &Authenticated, code: &str) -> AppRe
     Ok(ok)
 }
 
+fn now_seconds(ctx: &Ctx) -> u64 {
+    u64::try_from(ctx.now() / 1000).unwrap_or(0)
+}
+
 /// Enrols a TOTP secret after the user proves their app shows the right code.
 pub async fn enrol(
     ctx: &Ctx,
@@ -195,7 +199,10 @@ pub async fn enrol(
     if sec.totp_enabled_at.is_some() {
         return Err(AppError::Conflict("a second factor is already set up; an administrator can reset it".into()));
     }
-    if !vault::mfa::check(secret, &auth.user.email, code, (ctx.now() / 1000) as u64) {
+    let Some(step) = vault::mfa::matching_step(secret, &auth.user.email, code, now_seconds(ctx)) else {
+        return Ok(false);
+    };
+    if !ctx.store.accept_totp_step(auth.user.id, step as i64).await? {
         return Ok(false);
     }
     let now = ctx.now();

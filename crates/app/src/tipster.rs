@@ -41,7 +41,8 @@ pub async fn session_tip(ctx: &Ctx, token: &str) -> AppResult<Option<i64>> {
     Ok(ctx.store.tipster_session(&token_hash(token), ctx.now()).await?)
 }
 
-fn format_reference(typed: &str) -> Option<String> {
+/// A reference as typed (any case, spaces or dashes) in its stored form, when it has the right length.
+pub(crate) fn format_reference(typed: &str) -> Option<String> {
     let code = normalise_code(typed);
     (code.len() == 8).then(|| format!("{}-{}", &code[..4], &code[4..]))
 }

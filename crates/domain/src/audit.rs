@@ -50,10 +50,13 @@ pub enum AuditAction {
     KeysRotated,
     AuditSearched,
     SettingChanged,
+    TipTierLoweringRequested,
+    TipTierLoweringApproved,
+    TipTierLoweringRejected,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 44] = [
+    pub const ALL: [AuditAction; 47] = [
         AuditAction::TipReceived,
         AuditAction::TipTriaged,
         AuditAction::TipRouted,
@@ -98,6 +101,9 @@ impl AuditAction {
         AuditAction::KeysRotated,
         AuditAction::AuditSearched,
         AuditAction::SettingChanged,
+        AuditAction::TipTierLoweringRequested,
+        AuditAction::TipTierLoweringApproved,
+        AuditAction::TipTierLoweringRejected,
     ];
 
     pub fn code(self) -> &'static str {
@@ -146,6 +152,9 @@ impl AuditAction {
             AuditAction::KeysRotated => "keys.rotated",
             AuditAction::AuditSearched => "audit.searched",
             AuditAction::SettingChanged => "setting.changed",
+            AuditAction::TipTierLoweringRequested => "tip.tier_lowering_requested",
+            AuditAction::TipTierLoweringApproved => "tip.tier_lowering_approved",
+            AuditAction::TipTierLoweringRejected => "tip.tier_lowering_rejected",
         }
     }
 

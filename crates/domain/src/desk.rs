@@ -11,6 +11,11 @@ use crate::urgency::{FactorKind, Tier};
 pub struct Facts {
     pub status: Status,
     pub tier: Tier,
+    /// The most urgent tier the tip was ever at (by triage or by hand): lowering the tier does
+    /// not lower what a close without action needs.
+    pub peak_tier: Tier,
+    /// A lowering of the tier that waits for a second person: who asked for it.
+    pub tier_requested_by: Option<i64>,
     /// Who holds the tip and who may read it.
     pub audience: Audience,
     /// Whether the viewer's agency has a pending or accepted route.
@@ -30,9 +35,11 @@ pub enum Action {
     Message,
     Transfer,
     Decline,
-    ChangeTier,
+    ChangeTier(Tier),
     Close(Disposition),
     Review { approve: bool },
+    /// A supervisor decides a lowering of the tier another person asked for.
+    ReviewTier { approve: bool },
     Reopen,
 }
 
@@ -43,7 +50,8 @@ pub struct Step {
     pub status: Option<Status>,
     /// The viewer's agency takes the tip: its route is accepted and the acknowledge clock stops.
     pub acknowledges: bool,
-    /// A close that waits for a second person with the supervisor role.
+    /// A close, or a lowering of the tier, that waits for a second person with the
+    /// supervisor role.
     pub needs_review: bool,
 }
 
@@ -67,18 +75,25 @@ impl From<crate::status::TransitionError> for Refusal {
 }
 
 /// The second-review rule (the Parkland rule): a tip closed without action needs a second
-/// person when any factor is a threat or the tier is urgent or above. A factor this build does
-/// not know counts as a threat: the rule fails closed.
-pub fn needs_second_review(factors: &[Option<FactorKind>], tier: Tier, disposition: Disposition) -> bool {
+/// person when any factor is a threat or the tip was ever at urgent tier or above (`peak`, so
+/// lowering the tier first does not dodge it). A factor this build does not know counts as a
+/// threat: the rule fails closed.
+pub fn needs_second_review(factors: &[Option<FactorKind>], peak: Tier, disposition: Disposition) -> bool {
     let threat = factors.iter().any(|f| f.is_none_or(FactorKind::is_threat));
-    disposition.ends_without_action() && (threat || tier <= Tier::Urgent)
+    disposition.ends_without_action() && (threat || peak <= Tier::Urgent)
+}
+
+/// Lowering a tier from urgent or life safety is a change a second person approves: until
+/// then the higher tier and its deadline stand.
+pub fn lowering_needs_review(from: Tier, to: Tier) -> bool {
+    from <= Tier::Urgent && to > from
 }
 
 /// The access an action needs.
 fn needs(action: Action) -> TipAction {
     match action {
         Action::Read => TipAction::Read,
-        Action::Review { .. } => TipAction::Review,
+        Action::Review { .. } | Action::ReviewTier { .. } => TipAction::Review,
         _ => TipAction::Work,
     }
 }
@@ -131,14 +146,30 @@ pub fn decide(facts: &Facts, viewer: &Viewer, action: Action) -> Result<Step, Re
             }
             Step::default()
         }
-        Action::ChangeTier => {
+        Action::ChangeTier(to) => {
             if status == Status::Closed {
                 return Err(Refusal::Conflict("reopen the tip before changing its tier".into()));
             }
-            Step::default()
+            if facts.tier_requested_by.is_some() {
+                return Err(Refusal::Conflict(
+                    "a lowering of this tip's tier awaits a supervisor's review; it is decided first".into(),
+                ));
+            }
+            if to == facts.tier {
+                return Err(Refusal::Conflict(format!("the tip is already {}", to.label().to_lowercase())));
+            }
+            Step { needs_review: lowering_needs_review(facts.tier, to), ..Step::default() }
         }
+        Action::ReviewTier { .. } => match facts.tier_requested_by {
+            None => return Err(Refusal::Conflict("no lowering of this tip's tier awaits review".into())),
+            Some(by) if by == viewer.user_id => {
+                return Err(Refusal::Forbidden("the second review must be done by a different person".into()));
+            }
+            Some(_) => Step::default(),
+        },
         Action::Close(disposition) => {
-            let needs_review = needs_second_review(&facts.factors, facts.tier, disposition);
+            let peak = facts.peak_tier.min(facts.tier);
+            let needs_review = needs_second_review(&facts.factors, peak, disposition);
             Step { status: Some(transition(status, Event::Close { needs_review })?), needs_review, acknowledges: false }
         }
         Action::Review { approve } => {
@@ -169,6 +200,8 @@ mod tests {
         Facts {
             status,
             tier: Tier::Urgent,
+            peak_tier: Tier::Urgent,
+            tier_requested_by: None,
             audience: Audience { holders: vec![1], readers: vec![1, 3] },
             routed_to_viewer: true,
             close_requested_by: Some(7),
@@ -203,8 +236,14 @@ mod tests {
         use Action::*;
         let analyst = viewer(1, Role::Analyst);
         let supervisor = viewer(1, Role::Supervisor);
-        let timeframe_only =
-            Facts { tier: Tier::Standard, factors: vec![Some(FactorKind::TimeFrame)], ..facts(Status::InProgress) };
+        let timeframe_only = Facts {
+            tier: Tier::Standard,
+            peak_tier: Tier::Standard,
+            factors: vec![Some(FactorKind::TimeFrame)],
+            ..facts(Status::InProgress)
+        };
+        let lowered_from_urgent = Facts { peak_tier: Tier::Urgent, ..timeframe_only.clone() };
+        let lowering_asked = |by| Facts { tier_requested_by: Some(by), ..facts(Status::InProgress) };
         check(
             &[
                 ("stranger reads", facts(Status::Routed), viewer(9, Role::Analyst), Read),
@@ -223,7 +262,16 @@ mod tests {
                 ("assign acknowledged", facts(Status::Acknowledged), analyst.clone(), Assign),
                 ("assign closed", facts(Status::Closed), analyst.clone(), Assign),
                 ("assign in review", facts(Status::AwaitingReview), analyst.clone(), Assign),
-                ("tier of closed", facts(Status::Closed), analyst.clone(), ChangeTier),
+                ("tier of closed", facts(Status::Closed), analyst.clone(), ChangeTier(Tier::Standard)),
+                ("tier lowered from urgent", facts(Status::InProgress), analyst.clone(), ChangeTier(Tier::Standard)),
+                ("tier raised", timeframe_only.clone(), analyst.clone(), ChangeTier(Tier::Urgent)),
+                ("tier lowered from standard", timeframe_only.clone(), analyst.clone(), ChangeTier(Tier::Informational)),
+                ("tier unchanged", facts(Status::InProgress), analyst.clone(), ChangeTier(Tier::Urgent)),
+                ("tier while a lowering waits", lowering_asked(7), analyst.clone(), ChangeTier(Tier::LifeSafety)),
+                ("tier review by analyst", lowering_asked(7), analyst.clone(), ReviewTier { approve: true }),
+                ("tier review own", lowering_asked(1), supervisor.clone(), ReviewTier { approve: true }),
+                ("tier review", lowering_asked(7), supervisor.clone(), ReviewTier { approve: false }),
+                ("tier review none", facts(Status::InProgress), supervisor.clone(), ReviewTier { approve: true }),
                 (
                     "decline unrouted",
                     Facts { routed_to_viewer: false, ..facts(Status::InProgress) },
@@ -233,6 +281,7 @@ mod tests {
                 ("close acted on", facts(Status::InProgress), analyst.clone(), Close(Disposition::ActionTaken)),
                 ("close threat no lead", facts(Status::InProgress), analyst.clone(), Close(Disposition::NoLeadValue)),
                 ("close standard time frame", timeframe_only.clone(), analyst.clone(), Close(Disposition::NoAction)),
+                ("close once urgent", lowered_from_urgent, analyst.clone(), Close(Disposition::NoAction)),
                 (
                     "close unknown factor",
                     Facts { factors: vec![None], ..timeframe_only },
@@ -264,10 +313,20 @@ mod tests {
                 assign closed: refused: conflict: a tip that is closed cannot be assigned
                 assign in review: refused: conflict: a tip that is awaiting review cannot be assigned
                 tier of closed: refused: conflict: reopen the tip before changing its tier
+                tier lowered from urgent: None +review
+                tier raised: None
+                tier lowered from standard: None
+                tier unchanged: refused: conflict: the tip is already urgent
+                tier while a lowering waits: refused: conflict: a lowering of this tip's tier awaits a supervisor's review; it is decided first
+                tier review by analyst: refused: forbidden: this needs the supervisor role
+                tier review own: refused: forbidden: the second review must be done by a different person
+                tier review: None
+                tier review none: refused: conflict: no lowering of this tip's tier awaits review
                 decline unrouted: refused: conflict: the tip is no longer routed to your agency
                 close acted on: Some(Closed)
                 close threat no lead: Some(AwaitingReview) +review
                 close standard time frame: Some(Closed)
+                close once urgent: Some(AwaitingReview) +review
                 close unknown factor: Some(AwaitingReview) +review
                 review own close: refused: forbidden: the second review must be done by a different person
                 review approve: Some(Closed)

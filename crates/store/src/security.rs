@@ -24,6 +24,9 @@ pub trait SecurityStore: Send + Sync {
         recovery_codes: Vec<String>,
         audit: Option<NewAudit>,
     ) -> Result<()>;
+    /// Takes TOTP time step `step` as used by the user: true when it is later than every step
+    /// accepted before (one atomic compare-and-set, so two sessions cannot both use a code).
+    async fn accept_totp_step(&self, user_id: i64, step: i64) -> Result<bool>;
     /// Counts a failed sign-in and locks the account at `threshold` failures within `window_ms`.
     async fn record_failed_sign_in(
         &self,

@@ -112,6 +112,12 @@ pub struct TipRow {
     pub tier_rule_text: String,
     pub original_tier: Tier,
     pub tier_override_reason: Option<String>,
+    /// The most urgent tier the tip was ever at.
+    pub peak_tier: Tier,
+    /// A lowering of the tier that waits for a second person.
+    pub tier_request: Option<TierRequest>,
+    /// For a tip closed as a duplicate: the tip it duplicates.
+    pub duplicate_of: Option<i64>,
     pub status: Status,
     pub assignee_id: Option<i64>,
     pub ack_due_at: Option<i64>,
@@ -128,6 +134,22 @@ pub struct TipRow {
     pub version: i64,
     /// Agencies with a pending or accepted route.
     pub active_agencies: Vec<i64>,
+}
+
+/// A lowering of a tip's tier from urgent or life safety, waiting for a supervisor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierRequest {
+    pub tier: Tier,
+    pub reason: String,
+    pub by: i64,
+    pub at: i64,
+}
+
+/// Another tip named by its id and reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TipRef {
+    pub id: i64,
+    pub reference: String,
 }
 
 #[derive(Debug, Clone)]
@@ -162,6 +184,10 @@ pub struct TipDetail {
     pub messages: Vec<MessageRow>,
     /// Agencies granted read access on request.
     pub shared_with: Vec<i64>,
+    /// The tip this one duplicates, when it was closed as a duplicate.
+    pub duplicate_of: Option<TipRef>,
+    /// Tips closed as duplicates of this one.
+    pub duplicates: Vec<TipRef>,
 }
 
 impl TipDetail {
@@ -184,6 +210,8 @@ pub struct QueueFilter {
     pub tiers: Vec<Tier>,
     /// Include closed tips (default: open only) when no status is named.
     pub include_closed: bool,
+    /// Only tips whose lowering of the tier waits for a supervisor.
+    pub tier_request_pending: bool,
     pub limit: i64,
 }
 
@@ -205,6 +233,11 @@ pub struct TipChange {
     pub status: Option<Status>,
     /// A tier override: the new tier and its reason. The original tier is kept.
     pub tier_override: Option<(Tier, String, i64)>,
+    /// The most urgent tier the tip was ever at, when a raise moves it.
+    pub peak_tier: Option<Tier>,
+    /// A lowering of the tier asked for, or its request cleared once decided.
+    pub tier_request: Option<Option<TierRequest>>,
+    pub duplicate_of: Option<Option<i64>>,
     pub assignee: Option<Option<i64>>,
     pub ack_due_at: Option<Option<i64>>,
     pub acknowledged_at: Option<i64>,

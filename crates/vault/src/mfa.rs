@@ -37,10 +37,21 @@ pub fn qr_data_url(url: &str) -> anyhow::Result<String> {
     Ok(format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg)))
 }
 
-/// Whether `code` is valid at `unix_seconds` (one step of drift either way).
-pub fn check(secret: &[u8], email: &str, code: &str, unix_seconds: u64) -> bool {
+/// The time step `code` belongs to, when it is valid at `unix_seconds` (one step of drift
+/// either way). The caller refuses a step at or before the last one accepted: that is a replay.
+pub fn matching_step(secret: &[u8], email: &str, code: &str, unix_seconds: u64) -> Option<u64> {
     let code: String = code.chars().filter(|c| c.is_ascii_digit()).collect();
-    totp(secret, email).map(|t| t.check(&code, unix_seconds)).unwrap_or(false)
+    let totp = totp(secret, email).ok()?;
+    let now = unix_seconds / totp.step;
+    // Oldest first, and every candidate compared, so timing says nothing of which matched.
+    let mut found = None;
+    for step in [now.saturating_sub(1), now, now + 1] {
+        let expected = totp.generate(step * totp.step);
+        if crate::same_secret(expected.as_bytes(), code.as_bytes()) && found.is_none() {
+            found = Some(step);
+        }
+    }
+    found
 }
 
 /// The code valid at `unix_seconds` (for tests and for showing nothing else).
@@ -84,10 +95,11 @@ mod tests {
         let secret = new_secret();
         let now = 1_790_000_000;
         let code = code_at(&secret, "lee@x.test", now);
-        assert!(check(&secret, "lee@x.test", &code, now));
-        assert!(check(&secret, "lee@x.test", &code, now + 30), "one step of drift");
-        assert!(!check(&secret, "lee@x.test", &code, now + 120));
-        assert!(!check(&secret, "lee@x.test", "000000", now) || code == "000000");
+        let step = now / 30;
+        assert_eq!(matching_step(&secret, "lee@x.test", &code, now), Some(step));
+        assert_eq!(matching_step(&secret, "lee@x.test", &code, now + 30), Some(step), "one step of drift");
+        assert_eq!(matching_step(&secret, "lee@x.test", &code, now + 120), None);
+        assert!(matching_step(&secret, "lee@x.test", "000000", now).is_none() || code == "000000");
         let url = otpauth_url(&secret, "lee@x.test").unwrap();
         assert!(url.starts_with("otpauth://totp/Sightline:lee%40x.test?"), "{url}");
         assert!(qr_data_url(&url).unwrap().starts_with("data:image/svg+xml;base64,"));

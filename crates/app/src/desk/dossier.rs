@@ -19,8 +19,10 @@ pub struct Dossier {
     pub linked: Vec<LinkedTip>,
     /// The viewer may act on the tip (acknowledge, assign, close …).
     pub may_work: bool,
-    /// The viewer may do the second review the tip waits for.
+    /// The viewer may do the second review the tip's close waits for (not their own close).
     pub may_review: bool,
+    /// The viewer may decide the lowering of the tier that waits (not their own request).
+    pub may_review_tier: bool,
 }
 
 /// The tip for this viewer, its read recorded first.
@@ -37,8 +39,12 @@ pub async fn dossier(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<Dossi
     let audience = detail.audience();
     let may = |need| domain::desk::check_access(viewer, &audience, need).is_ok();
     let may_work = may(TipAction::Work);
-    let may_review = may(TipAction::Review) && detail.tip.status == domain::status::Status::AwaitingReview;
-    Ok(Dossier { detail, messages, timeline, linked, may_work, may_review })
+    let someone_else = |by: Option<i64>| by.is_some_and(|by| by != viewer.user_id);
+    let may_review = may(TipAction::Review)
+        && detail.tip.status == domain::status::Status::AwaitingReview
+        && someone_else(detail.tip.close_requested_by);
+    let may_review_tier = may(TipAction::Review) && someone_else(detail.tip.tier_request.as_ref().map(|r| r.by));
+    Ok(Dossier { detail, messages, timeline, linked, may_work, may_review, may_review_tier })
 }
 
 /// The files of a tip the viewer has read (the dossier is the proof), for the page that lists

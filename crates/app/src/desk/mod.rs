@@ -7,7 +7,7 @@ pub mod queue;
 use crate::access::{actor, load};
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
-use domain::audit::{AuditAction, ObjectRef};
+use domain::audit::{Actor, AuditAction, ObjectRef};
 use domain::desk::{Action, Facts, Step};
 use domain::routing::RouteState;
 use domain::sla::shortest_window;
@@ -23,6 +23,8 @@ fn facts(d: &TipDetail, viewer: &Viewer) -> Facts {
     Facts {
         status: d.tip.status,
         tier: d.tip.tier,
+        peak_tier: d.tip.peak_tier,
+        tier_requested_by: d.tip.tier_request.as_ref().map(|r| r.by),
         audience: d.audience(),
         routed_to_viewer: own_route_active(d, viewer),
         close_requested_by: d.tip.close_requested_by,
@@ -240,39 +242,103 @@ pub async fn decline(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &str) -> A
 
 /// Sets the tier by hand with a reason; the tier triage gave is kept beside it. A tip still
 /// waiting for acknowledgement gets the deadline of its new tier, counted from receipt.
-pub async fn override_tier(ctx: &Ctx, viewer: &Viewer, tip_id: i64, tier: Tier, reason: &str) -> AppResult<()> {
+/// Lowering from urgent or life safety only asks: a supervisor other than the asker decides
+/// ([`review_tier`]), and until then the tier and its deadline stand. True when it waits.
+pub async fn override_tier(ctx: &Ctx, viewer: &Viewer, tip_id: i64, tier: Tier, reason: &str) -> AppResult<bool> {
     let reason = Reason::parse(reason)?;
-    let (d, _) = decided(ctx, viewer, tip_id, Action::ChangeTier).await?;
-    let routing = ctx.routing().await?;
+    let (d, step) = decided(ctx, viewer, tip_id, Action::ChangeTier(tier)).await?;
     let now = ctx.now();
     let mut c = base(&d, now);
-    c.tier_override = Some((tier, reason.as_str().to_owned(), viewer.user_id));
-    if d.tip.status.awaits_acknowledgement() {
-        let window = shortest_window(routing.policies_of(&d.tip.active_agencies), tier);
-        let due = d.tip.received_at + window;
-        c.ack_due_at = Some(Some(due));
-        c.escalation = Some((d.tip.escalation_level, Some(d.tip.next_escalation_at.map_or(due, |next| next.min(due)))));
+    if step.needs_review {
+        let request = TierRequest { tier, reason: reason.as_str().to_owned(), by: viewer.user_id, at: now };
+        c.tier_request = Some(Some(request));
+        c.audit.push(
+            NewAudit::new(now, actor(viewer), AuditAction::TipTierLoweringRequested, ObjectRef::Tip(tip_id))
+                .reason(reason.as_str())
+                .detail(json!({"from": d.tip.tier.code(), "to": tier.code()})),
+        );
+        commit(ctx, c).await?;
+        return Ok(true);
     }
+    set_tier(ctx, &d, &mut c, tier, reason.as_str(), viewer.user_id).await?;
     c.audit.push(
         NewAudit::new(now, actor(viewer), AuditAction::TipTierOverridden, ObjectRef::Tip(tip_id))
             .reason(reason.as_str())
             .detail(json!({"from": d.tip.tier.code(), "to": tier.code(), "original": d.tip.original_tier.code()})),
     );
+    commit(ctx, c).await?;
+    Ok(false)
+}
+
+/// A supervisor who did not ask approves a lowering of the tier (it takes effect now, as
+/// the asker's override) or refuses it (the tier stays).
+pub async fn review_tier(ctx: &Ctx, viewer: &Viewer, tip_id: i64, approve: bool, reason: &str) -> AppResult<()> {
+    let reason = Reason::parse(reason)?;
+    let (d, _) = decided(ctx, viewer, tip_id, Action::ReviewTier { approve }).await?;
+    let request = d.tip.tier_request.clone().ok_or_else(|| AppError::Conflict("nothing awaits review".into()))?;
+    let now = ctx.now();
+    let mut c = base(&d, now);
+    c.tier_request = Some(None);
+    let object = ObjectRef::Tip(tip_id);
+    let decision = json!({"from": d.tip.tier.code(), "to": request.tier.code(), "requested_by": request.by});
+    if approve {
+        set_tier(ctx, &d, &mut c, request.tier, &request.reason, request.by).await?;
+        c.audit.push(
+            NewAudit::new(now, actor(viewer), AuditAction::TipTierLoweringApproved, object)
+                .reason(reason.as_str())
+                .detail(decision),
+        );
+        c.audit.push(
+            NewAudit::new(now, Actor::User(request.by), AuditAction::TipTierOverridden, object)
+                .reason(&request.reason)
+                .detail(json!({"from": d.tip.tier.code(), "to": request.tier.code(), "original": d.tip.original_tier.code(), "approved_by": viewer.user_id})),
+        );
+    } else {
+        c.audit.push(
+            NewAudit::new(now, actor(viewer), AuditAction::TipTierLoweringRejected, object)
+                .reason(reason.as_str())
+                .detail(decision),
+        );
+    }
     commit(ctx, c).await
+}
+
+/// The tier change itself: the new tier, the most urgent tier yet, and a waiting tip's deadline.
+async fn set_tier(ctx: &Ctx, d: &TipDetail, c: &mut TipChange, tier: Tier, reason: &str, by: i64) -> AppResult<()> {
+    c.tier_override = Some((tier, reason.to_owned(), by));
+    if tier < d.tip.peak_tier {
+        c.peak_tier = Some(tier);
+    }
+    if d.tip.status.awaits_acknowledgement() {
+        let routing = ctx.routing().await?;
+        let window = shortest_window(routing.policies_of(&d.tip.active_agencies), tier);
+        let due = d.tip.received_at + window;
+        c.ack_due_at = Some(Some(due));
+        c.escalation = Some((d.tip.escalation_level, Some(d.tip.next_escalation_at.map_or(due, |next| next.min(due)))));
+    }
+    Ok(())
+}
+
+/// What a person asks when closing a tip.
+pub struct Closing<'a> {
+    pub disposition: Disposition,
+    pub reason: &'a str,
+    /// They looked at the tips confirmed to be about the same person.
+    pub prior_tips_reviewed: bool,
+    /// For a duplicate: the reference of the tip it duplicates.
+    pub duplicate_of: Option<&'a str>,
 }
 
 /// Closes with a disposition and a written reason, or — when the second-review rule applies —
 /// asks a supervisor to approve; until then the tip stays open and on the clock.
-pub async fn close(
-    ctx: &Ctx,
-    viewer: &Viewer,
-    tip_id: i64,
-    disposition: Disposition,
-    reason: &str,
-    prior_tips_reviewed: bool,
-) -> AppResult<bool> {
+pub async fn close(ctx: &Ctx, viewer: &Viewer, tip_id: i64, closing: Closing<'_>) -> AppResult<bool> {
+    let Closing { disposition, reason, prior_tips_reviewed, duplicate_of } = closing;
     let reason = Reason::parse(reason)?;
     let (d, step) = decided(ctx, viewer, tip_id, Action::Close(disposition)).await?;
+    let duplicate_of = match disposition {
+        Disposition::Duplicate => Some(original_of(ctx, viewer, tip_id, duplicate_of).await?),
+        _ => None,
+    };
     // The Parkland rule, second half: nobody closes a tip without looking at the other tips
     // about the same person.
     let links = crate::links::close_check(ctx, viewer, tip_id).await?;
@@ -293,6 +359,8 @@ pub async fn close(
     let mut c = base(&d, now);
     c.status = step.status;
     c.disposition = Some(Some((disposition, reason.as_str().to_owned())));
+    c.duplicate_of = Some(duplicate_of.as_ref().map(|t| t.id));
+    let duplicate_reference = duplicate_of.map(|t| t.reference);
     let object = ObjectRef::Tip(tip_id);
     if needs_review {
         let routing = ctx.routing().await?;
@@ -303,7 +371,7 @@ pub async fn close(
         c.audit.push(
             NewAudit::new(now, actor(viewer), AuditAction::TipCloseRequested, object)
                 .reason(reason.as_str())
-                .detail(json!({"disposition": disposition.code(), "second_review": true, "linked_tips_reviewed": links.confirmed})),
+                .detail(json!({"disposition": disposition.code(), "second_review": true, "linked_tips_reviewed": links.confirmed, "duplicate_of": duplicate_reference})),
         );
     } else {
         c.closed = Some(Some((viewer.user_id, now)));
@@ -311,11 +379,30 @@ pub async fn close(
         c.audit.push(
             NewAudit::new(now, actor(viewer), AuditAction::TipClosed, object)
                 .reason(reason.as_str())
-                .detail(json!({"disposition": disposition.code(), "linked_tips_reviewed": links.confirmed})),
+                .detail(json!({"disposition": disposition.code(), "linked_tips_reviewed": links.confirmed, "duplicate_of": duplicate_reference})),
         );
     }
     commit(ctx, c).await?;
     Ok(needs_review)
+}
+
+/// The tip a duplicate duplicates: named by its reference, another tip the viewer may read.
+async fn original_of(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reference: Option<&str>) -> AppResult<TipRef> {
+    const FIELD: &str = "duplicate_of";
+    let reference = reference.map(str::trim).filter(|r| !r.is_empty()).ok_or_else(|| {
+        AppError::invalid(FIELD, "a duplicate needs the reference of the tip it duplicates")
+    })?;
+    let not_found = || AppError::invalid(FIELD, "no tip you may read has that reference");
+    let reference = crate::tipster::format_reference(reference).ok_or_else(not_found)?;
+    let (id, _) = ctx.store.tip_credentials(&reference).await?.ok_or_else(not_found)?;
+    if id == tip_id {
+        return Err(AppError::invalid(FIELD, "a tip cannot duplicate itself"));
+    }
+    let original = match load(ctx, viewer, id, TipAction::Read).await {
+        Err(AppError::NotFound) => return Err(not_found()),
+        other => other?,
+    };
+    Ok(TipRef { id, reference: original.tip.reference })
 }
 
 /// A supervisor other than the person who asked approves or rejects a close.

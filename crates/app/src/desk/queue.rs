@@ -23,7 +23,7 @@ pub async fn queue(
     if !(1..=5000).contains(&limit) {
         return Err(AppError::invalid("limit", "must be from 1 to 5000"));
     }
-    let filter = QueueFilter { agency_id: Some(viewer.agency_id), statuses, tiers, include_closed: false, limit };
+    let filter = QueueFilter { agency_id: Some(viewer.agency_id), statuses, tiers, limit, ..QueueFilter::default() };
     Ok(ctx.store.queue(&filter, ctx.now()).await?)
 }
 
@@ -34,15 +34,19 @@ pub const ACK_BOUNDS: [i64; 5] = [300_000, 900_000, 3_600_000, 14_400_000, 86_40
 /// The period the time-to-acknowledge chart covers.
 pub const ACK_PERIOD_MS: i64 = 30 * 86_400_000;
 
-/// The supervisor's view of an agency: the figures and the closes waiting for second review.
+/// The supervisor's view of an agency: the figures, and the closes and lowerings of the tier
+/// waiting for second review.
 pub struct Supervision {
     pub figures: Dashboard,
     pub awaiting_review: Vec<TipRow>,
+    pub tier_lowerings: Vec<TipRow>,
 }
 
 pub async fn supervision(ctx: &Ctx, viewer: &Viewer) -> AppResult<Supervision> {
     let now = ctx.now();
     let figures = ctx.store.dashboard(viewer.agency_id, now, now - ACK_PERIOD_MS, &ACK_BOUNDS).await?;
     let awaiting_review = queue(ctx, viewer, None, vec![Status::AwaitingReview], Vec::new(), 5000).await?;
-    Ok(Supervision { figures, awaiting_review })
+    let lowerings = QueueFilter { agency_id: Some(viewer.agency_id), tier_request_pending: true, limit: 5000, ..QueueFilter::default() };
+    let tier_lowerings = ctx.store.queue(&lowerings, now).await?;
+    Ok(Supervision { figures, awaiting_review, tier_lowerings })
 }

@@ -16,6 +16,8 @@ const SQLITE: &[(i64, &str)] = &[
     (6, include_str!("../migrations/sqlite/0006_queue_order_index.sql")),
     (7, include_str!("../migrations/sqlite/0007_escalation_due_index.sql")),
     (8, include_str!("../migrations/sqlite/0008_closed_codes.sql")),
+    (9, include_str!("../migrations/sqlite/0009_totp_steps.sql")),
+    (10, include_str!("../migrations/sqlite/0010_tier_history.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -26,6 +28,8 @@ const POSTGRES: &[(i64, &str)] = &[
     (6, include_str!("../migrations/postgres/0006_queue_order_index.sql")),
     (7, include_str!("../migrations/postgres/0007_escalation_due_index.sql")),
     (8, include_str!("../migrations/postgres/0008_closed_codes.sql")),
+    (9, include_str!("../migrations/postgres/0009_totp_steps.sql")),
+    (10, include_str!("../migrations/postgres/0010_tier_history.sql")),
 ];
 
 impl SqlStore {

@@ -28,6 +28,8 @@ pub(super) fn ids(joined: Option<String>) -> Vec<i64> {
 /// Columns of `tips` that [`tip`] reads, plus an `active` aggregate.
 pub(super) const TIP_COLUMNS: &str = "t.id, t.reference, t.category, t.narrative, t.language, t.location_text, t.lat, t.lon, \
      t.site_id, t.tier, t.tier_rule, t.tier_rule_text, t.original_tier, t.tier_override_reason, t.status, \
+     COALESCE(t.peak_tier, t.original_tier) AS peak_tier, t.tier_request, t.tier_request_reason, t.tier_request_by, \
+     t.tier_request_at, t.duplicate_of, \
      t.assignee_id, t.ack_due_at, t.acknowledged_at, t.escalation_level, t.next_escalation_at, t.disposition, \
      t.disposition_reason, t.close_requested_by, t.closed_by, t.closed_at, t.received_at, t.updated_at, t.version";
 
@@ -49,6 +51,17 @@ pub(super) fn tip(r: &AnyRow) -> Result<TipRow> {
         tier_rule_text: r.try_get("tier_rule_text")?,
         original_tier: tier(&r.try_get::<String, _>("original_tier")?)?,
         tier_override_reason: r.try_get("tier_override_reason")?,
+        peak_tier: tier(&r.try_get::<String, _>("peak_tier")?)?,
+        tier_request: match r.try_get::<Option<String>, _>("tier_request")? {
+            None => None,
+            Some(code) => Some(TierRequest {
+                tier: tier(&code)?,
+                reason: r.try_get::<Option<String>, _>("tier_request_reason")?.unwrap_or_default(),
+                by: r.try_get::<Option<i64>, _>("tier_request_by")?.unwrap_or_default(),
+                at: r.try_get::<Option<i64>, _>("tier_request_at")?.unwrap_or_default(),
+            }),
+        },
+        duplicate_of: r.try_get("duplicate_of")?,
         status: Status::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("unknown status {status:?}")))?,
         assignee_id: r.try_get("assignee_id")?,
         ack_due_at: r.try_get("ack_due_at")?,

@@ -97,6 +97,17 @@ impl crate::SecurityStore for SqlStore {
         Ok(())
     }
 
+    async fn accept_totp_step(&self, user_id: i64, step: i64) -> Result<bool> {
+        let done = sqlx::query(self.sql(
+            "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        ))
+        .bind(step)
+        .bind(user_id)
+        .execute(&self.write)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Records a failed sign-in; locks the account when `threshold` failures fall within
     /// `window_ms`. Returns the failures in the window and whether the account is now locked.
     async fn record_failed_sign_in(

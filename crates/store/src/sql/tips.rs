@@ -60,9 +60,9 @@ impl SqlStore {
     pub(super) async fn insert_tips_in(&self, tx: &mut impl Exec, tips: &[NewTipRecord]) -> Result<Vec<Result<i64>>> {
         let mut rows = Rows::new(
             "INSERT INTO tips (reference, passphrase_hash, category, narrative, language, location_text, lat, lon, site_id, \
-             tier, tier_rank, tier_rule, tier_rule_text, original_tier, status, ack_due_at, escalation_level, \
+             tier, tier_rank, tier_rule, tier_rule_text, original_tier, peak_tier, status, ack_due_at, escalation_level, \
              next_escalation_at, received_at, updated_at, version)",
-            "($1, $2, $3, $4, $5, $6, CAST($7 AS DOUBLE PRECISION), CAST($8 AS DOUBLE PRECISION), $9, $10, $11, $12, $13, $10, 'routed', $14, 0, $15, $16, $16, 1)",
+            "($1, $2, $3, $4, $5, $6, CAST($7 AS DOUBLE PRECISION), CAST($8 AS DOUBLE PRECISION), $9, $10, $11, $12, $13, $10, $10, 'routed', $14, 0, $15, $16, $16, 1)",
             "ON CONFLICT (reference) DO NOTHING RETURNING id, reference",
         );
         for t in tips {
@@ -213,6 +213,28 @@ impl SqlStore {
         self.insert_rows(conn, rows).await
     }
 
+    /// The tip `tip` duplicates, and the tips closed as duplicates of it.
+    async fn duplicates_around(&self, tip: &TipRow) -> Result<(Option<TipRef>, Vec<TipRef>)> {
+        let rows = sqlx::query(
+            self.sql("SELECT id, reference FROM tips WHERE duplicate_of = $1 OR id = $2 ORDER BY received_at, id"),
+        )
+        .bind(tip.id)
+        .bind(tip.duplicate_of.unwrap_or(-1))
+        .fetch_all(&self.read)
+        .await?;
+        let mut of = None;
+        let mut duplicates = Vec::new();
+        for r in &rows {
+            let found = TipRef { id: r.try_get("id")?, reference: r.try_get("reference")? };
+            if Some(found.id) == tip.duplicate_of {
+                of = Some(found);
+            } else {
+                duplicates.push(found);
+            }
+        }
+        Ok((of, duplicates))
+    }
+
     fn tip_select(&self) -> String {
         format!(
             "SELECT {}, (SELECT {} FROM tip_routes r WHERE r.tip_id = t.id AND r.state IN ('pending','accepted')) AS active FROM tips t",
@@ -247,6 +269,18 @@ impl SqlStore {
             push("tier_rank", Arg::Int(Some(tier.rank())), &mut args);
             push("tier_override_reason", Arg::Text(Some(reason.clone())), &mut args);
             push("tier_overridden_by", Arg::Int(Some(*by)), &mut args);
+        }
+        if let Some(peak) = c.peak_tier {
+            push("peak_tier", Arg::Text(Some(peak.code().into())), &mut args);
+        }
+        if let Some(request) = &c.tier_request {
+            push("tier_request", Arg::Text(request.as_ref().map(|r| r.tier.code().into())), &mut args);
+            push("tier_request_reason", Arg::Text(request.as_ref().map(|r| r.reason.clone())), &mut args);
+            push("tier_request_by", Arg::Int(request.as_ref().map(|r| r.by)), &mut args);
+            push("tier_request_at", Arg::Int(request.as_ref().map(|r| r.at)), &mut args);
+        }
+        if let Some(of) = c.duplicate_of {
+            push("duplicate_of", Arg::Int(of), &mut args);
         }
         if let Some(a) = c.assignee {
             push("assignee_id", Arg::Int(a), &mut args);
@@ -465,7 +499,8 @@ impl crate::TipStore for SqlStore {
         })
         .collect::<Result<Vec<_>>>()?;
         let shared_with = self.shares_of(id).await?;
-        Ok(TipDetail { tip, factors, subjects, has_contact, routes, messages, shared_with })
+        let (duplicate_of, duplicates) = self.duplicates_around(&tip).await?;
+        Ok(TipDetail { tip, factors, subjects, has_contact, routes, messages, shared_with, duplicate_of, duplicates })
     }
 
     async fn queue(&self, f: &QueueFilter, _now: i64) -> Result<Vec<TipRow>> {
@@ -476,6 +511,9 @@ impl crate::TipStore for SqlStore {
             clauses.push(format!("t.status IN ({})", codes.join(",")));
         } else if !f.include_closed {
             clauses.push(format!("t.status <> '{}'", Status::Closed.code()));
+        }
+        if f.tier_request_pending {
+            clauses.push("t.tier_request IS NOT NULL".into());
         }
         if !f.tiers.is_empty() {
             let codes: Vec<String> = f.tiers.iter().map(|t| format!("'{}'", t.code())).collect();

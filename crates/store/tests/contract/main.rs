@@ -9,6 +9,7 @@ mod codes;
 mod dashboard;
 mod group_commit;
 mod resolution;
+mod security;
 mod tips;
 
 use domain::audit::ObjectRef;

@@ -161,9 +161,10 @@ pub struct TierRequest {
     pub reason: String,
 }
 
-/// Override the tier, with a reason; the original tier is kept.
+/// Override the tier, with a reason; the original tier is kept. Lowering an urgent or
+/// life-safety tip waits for a supervisor (202): until then its tier and deadline stand.
 #[utoipa::path(post, path = "/api/v1/tips/{id}/tier", tag = "desk", security(("bearer" = [])), params(("id" = i64, Path)), request_body = TierRequest,
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 204, description = "changed"), (status = 202, description = "the lowering awaits a supervisor's review"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn tier(
     State(state): State<AppState>,
     staff: Staff,
@@ -176,7 +177,20 @@ pub async fn tier(
             "must be one of life_safety, urgent, standard, informational",
         )))
     })?;
-    desk::override_tier(&state, &staff.viewer(), id, tier, &r.reason).await?;
+    let waits = desk::override_tier(&state, &staff.viewer(), id, tier, &r.reason).await?;
+    Ok(if waits { StatusCode::ACCEPTED } else { StatusCode::NO_CONTENT })
+}
+
+/// A supervisor who did not ask approves or refuses a lowering of the tier.
+#[utoipa::path(post, path = "/api/v1/tips/{id}/tier/review", tag = "desk", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ReviewRequest,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn review_tier(
+    State(state): State<AppState>,
+    staff: Staff,
+    IdPath(id): IdPath,
+    JsonBody(r, _): JsonBody<ReviewRequest>,
+) -> ApiResult<StatusCode> {
+    desk::review_tier(&state, &staff.viewer(), id, r.approve, &r.reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -190,6 +204,9 @@ pub struct CloseRequest {
     /// Required (true) when the tip is linked to other tips on the same person: you looked at them.
     #[serde(default)]
     pub prior_tips_reviewed: bool,
+    /// For `duplicate`: the reference of the tip this one duplicates. Required then.
+    #[serde(default)]
+    pub duplicate_of: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -214,7 +231,13 @@ pub async fn close(
             "must be one of action_taken, referred, duplicate, no_action, no_lead_value, unfounded",
         )))
     })?;
-    let review = desk::close(&state, &staff.viewer(), id, disposition, &r.reason, r.prior_tips_reviewed).await?;
+    let closing = desk::Closing {
+        disposition,
+        reason: &r.reason,
+        prior_tips_reviewed: r.prior_tips_reviewed,
+        duplicate_of: r.duplicate_of.as_deref(),
+    };
+    let review = desk::close(&state, &staff.viewer(), id, closing).await?;
     let status = if review { Status::AwaitingReview } else { Status::Closed };
     Ok(Json(CloseResponse { status: status.code().into() }))
 }
@@ -263,6 +286,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/api/v1/tips/{id}/transfer", post(transfer))
         .route("/api/v1/tips/{id}/decline", post(decline))
         .route("/api/v1/tips/{id}/tier", post(tier))
+        .route("/api/v1/tips/{id}/tier/review", post(review_tier))
         .route("/api/v1/tips/{id}/close", post(close))
         .route("/api/v1/tips/{id}/review", post(review))
         .route("/api/v1/tips/{id}/reopen", post(reopen))

@@ -415,6 +415,7 @@ struct TipPage {
     flash: Option<String>,
     can_work: bool,
     can_review: bool,
+    can_review_tier: bool,
 }
 
 impl TipPage {
@@ -451,10 +452,21 @@ pub async fn tip(
     agencies.sort();
     let colleagues = colleagues.into_iter().map(|u| (u.id, u.display_name)).collect();
     let view = TipDetailView::of(&dossier, state.now());
-    let (can_work, can_review) = (dossier.may_work, dossier.may_review);
+    let (can_work, can_review, can_review_tier) = (dossier.may_work, dossier.may_review, dossier.may_review_tier);
     let segments = segments(&view.narrative, &view);
     let page =
-        TipPage { console, segments, t: view, attachments, agencies, colleagues, flash: q.flash, can_work, can_review };
+        TipPage {
+            console,
+            segments,
+            t: view,
+            attachments,
+            agencies,
+            colleagues,
+            flash: q.flash,
+            can_work,
+            can_review,
+            can_review_tier,
+        };
     render(StatusCode::OK, &page)
 }
 
@@ -499,6 +511,7 @@ struct DashboardPage {
     bars: Vec<Bar>,
     acknowledged: i64,
     awaiting: Vec<Row>,
+    lowerings: Vec<Row>,
 }
 
 pub async fn dashboard(State(state): State<AppState>, console: Console) -> Response {
@@ -534,8 +547,10 @@ pub async fn dashboard(State(state): State<AppState>, console: Console) -> Respo
         })
         .collect();
     let awaiting = supervision.awaiting_review.iter().map(|t| row(t, now)).collect();
+    let lowerings = supervision.tier_lowerings.iter().map(|t| row(t, now)).collect();
     let escalated = f.escalated;
-    render(StatusCode::OK, &DashboardPage { console, agency, tiers, breached, escalated, bars, acknowledged, awaiting })
+    let page = DashboardPage { console, agency, tiers, breached, escalated, bars, acknowledged, awaiting, lowerings };
+    render(StatusCode::OK, &page)
 }
 
 #[derive(Template)]

@@ -80,15 +80,30 @@ pub async fn act(
             }
             "tier" => {
                 let tier = Tier::parse(field(&f, "tier")).ok_or_else(|| AppError::invalid("tier", "choose a tier"))?;
-                desk::override_tier(s, &v, id, tier, field(&f, "reason"))
+                desk::override_tier(s, &v, id, tier, field(&f, "reason")).await.map(|waits| {
+                    if waits {
+                        "Lowering sent to a supervisor; until approved the tier and its deadline stand."
+                    } else {
+                        "Tier changed; the original is kept."
+                    }
+                })
+            }
+            "tier-review" => {
+                let approve = field(&f, "approve") == "true";
+                desk::review_tier(s, &v, id, approve, field(&f, "reason"))
                     .await
-                    .map(|_| "Tier changed; the original is kept.")
+                    .map(|_| if approve { "Lowering approved." } else { "Lowering refused; the tier stands." })
             }
             "close" => {
                 let d = Disposition::parse(field(&f, "disposition"))
                     .ok_or_else(|| AppError::invalid("disposition", "choose a disposition"))?;
-                let reviewed = field(&f, "prior_tips_reviewed") == "on";
-                desk::close(s, &v, id, d, field(&f, "reason"), reviewed)
+                let closing = desk::Closing {
+                    disposition: d,
+                    reason: field(&f, "reason"),
+                    prior_tips_reviewed: field(&f, "prior_tips_reviewed") == "on",
+                    duplicate_of: Some(field(&f, "duplicate_of")),
+                };
+                desk::close(s, &v, id, closing)
                     .await
                     .map(|review| if review { "Sent for second review by a supervisor." } else { "Closed." })
             }

@@ -118,6 +118,28 @@ pub struct EventView {
     pub detail: serde_json::Value,
 }
 
+/// Another tip, by id and reference.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct TipRefView {
+    pub id: i64,
+    pub reference: String,
+}
+
+impl From<&store::model::TipRef> for TipRefView {
+    fn from(t: &store::model::TipRef) -> Self {
+        TipRefView { id: t.id, reference: t.reference.clone() }
+    }
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct TierRequestView {
+    pub tier: String,
+    pub reason: String,
+    /// The user id of who asked.
+    pub requested_by: i64,
+    pub at: String,
+}
+
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct TipDetailView {
     #[serde(flatten)]
@@ -134,12 +156,20 @@ pub struct TipDetailView {
     /// The tier triage gave, kept when a person overrides it.
     pub original_tier: String,
     pub tier_override_reason: Option<String>,
+    /// The most urgent tier the tip was ever at: what the second-review rule looks at.
+    pub peak_tier: String,
+    /// A lowering of the tier that waits for a supervisor, with who asked and why.
+    pub tier_request: Option<TierRequestView>,
     pub factors: Vec<FactorView>,
     pub subjects: Vec<SubjectView>,
     pub routes: Vec<RouteView>,
     pub messages: Vec<MessageView>,
     pub disposition: Option<String>,
     pub disposition_reason: Option<String>,
+    /// For a tip closed as a duplicate: the tip it duplicates.
+    pub duplicate_of: Option<TipRefView>,
+    /// Tips closed as duplicates of this one.
+    pub duplicates: Vec<TipRefView>,
     /// True when a close waits for a supervisor's second review.
     pub awaiting_review: bool,
     pub contact_given: bool,
@@ -165,6 +195,13 @@ impl TipDetailView {
             tier_rule_text: d.tip.tier_rule_text.clone(),
             original_tier: d.tip.original_tier.code().into(),
             tier_override_reason: d.tip.tier_override_reason.clone(),
+            peak_tier: d.tip.peak_tier.code().into(),
+            tier_request: d.tip.tier_request.as_ref().map(|r| TierRequestView {
+                tier: r.tier.code().into(),
+                reason: r.reason.clone(),
+                requested_by: r.by,
+                at: rfc3339(r.at),
+            }),
             factors: d
                 .factors
                 .iter()
@@ -204,6 +241,8 @@ impl TipDetailView {
                 .collect(),
             disposition: d.tip.disposition.map(|x| x.code().to_owned()),
             disposition_reason: d.tip.disposition_reason.clone(),
+            duplicate_of: d.duplicate_of.as_ref().map(TipRefView::from),
+            duplicates: d.duplicates.iter().map(TipRefView::from).collect(),
             awaiting_review: d.tip.status == Status::AwaitingReview,
             contact_given: d.has_contact,
             timeline: dossier

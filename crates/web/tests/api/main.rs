@@ -9,5 +9,6 @@ mod intake;
 mod lifecycle;
 mod pages;
 mod people;
+mod second_review;
 mod security;
 mod tipster;

@@ -211,6 +211,7 @@ async fn second_factor_before_any_data() {
     assert_eq!(client.get(app.url("/staff")).header("cookie", &session).send().await.unwrap().status(), 200);
 
     // The next sign-in asks for a code; a wrong one is refused and counted.
+    app.clock.advance(30_000);
     let r = sign_in(&app, "kim@sheriff.test", PW).await;
     assert_eq!(r.headers()["location"], "/staff/mfa");
     let next = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
@@ -233,6 +234,48 @@ async fn second_factor_before_any_data() {
         .await
         .unwrap();
     assert_eq!((right.status().as_u16(), right.headers()["location"].to_str().unwrap()), (303, "/staff"));
+}
+
+/// A TOTP code is good once: a second session of the same user cannot use it again (nor
+/// the same session), even within the code's window; the next code works.
+#[tokio::test]
+async fn totp_codes_cannot_be_replayed() {
+    let app = spawn_app().await;
+    app.user_with_password(app.world.sheriff, "kim@sheriff.test", PW, vec![domain::staff::Role::Analyst]).await;
+    let (_, key) = app.console_login("kim@sheriff.test", PW).await;
+    let client = no_redirects();
+    let try_code = async |cookie: &str, code: &str| {
+        let page = client.get(app.url("/staff/mfa")).header("cookie", cookie).send().await.unwrap().text().await.unwrap();
+        let csrf = between(&page, r#"name="csrf" value=""#, "\"").to_owned();
+        let r = client
+            .post(app.url("/staff/mfa"))
+            .header("cookie", cookie)
+            .form(&[("csrf", csrf.as_str()), ("code", code)])
+            .send()
+            .await
+            .unwrap();
+        r.status().as_u16()
+    };
+    let pending = async || {
+        let r = sign_in(&app, "kim@sheriff.test", PW).await;
+        r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+    };
+    let enrolment_code = vault::mfa::code_at(&key, "kim@sheriff.test", (app.state.now() / 1000) as u64);
+    let first = pending().await;
+    assert_eq!(try_code(&first, &enrolment_code).await, 401, "the code used to enrol is spent");
+
+    app.clock.advance(30_000);
+    let code = vault::mfa::code_at(&key, "kim@sheriff.test", (app.state.now() / 1000) as u64);
+    let second = pending().await;
+    assert_eq!(try_code(&first, &code).await, 303, "a fresh code signs in");
+    assert_eq!(try_code(&second, &code).await, 401, "the same code from another session is a replay");
+    app.clock.advance(10_000);
+    assert_eq!(try_code(&second, &code).await, 401, "still a replay later in its window");
+    let previous = vault::mfa::code_at(&key, "kim@sheriff.test", (app.state.now() / 1000 - 30) as u64);
+    assert_eq!(try_code(&second, &previous).await, 401, "an older code than the last used is refused too");
+    app.clock.advance(30_000);
+    let next = vault::mfa::code_at(&key, "kim@sheriff.test", (app.state.now() / 1000) as u64);
+    assert_eq!(try_code(&second, &next).await, 303, "the next step's code works");
 }
 
 /// Idle timeout: a console session unused for 30 minutes ends.
