@@ -25,10 +25,15 @@ pub struct Location {
     /// PostgreSQL URL (postgres://user@host/db). Without it, SQLite in the data folder.
     #[arg(long, env = "SIGHTLINE_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// Start even when other users may read the data folder (it holds the database and keys).
+    #[arg(long, env = "SIGHTLINE_ALLOW_SHARED_DATA_FOLDER")]
+    pub allow_shared_data_folder: bool,
 }
 
 impl Location {
+    /// Makes sure the data folder is private, then opens the store.
     pub async fn open(&self) -> anyhow::Result<std::sync::Arc<dyn store::Store>> {
+        vault::folder::prepare(&self.data, self.allow_shared_data_folder)?;
         let s = store::SqlStore::open(self.database_url.as_deref(), &self.data).await?;
         Ok(std::sync::Arc::new(s))
     }

@@ -11,6 +11,7 @@
 //! - [`same_secret`]: the one way to compare secrets.
 
 pub mod crypto;
+pub mod folder;
 pub mod mfa;
 pub mod secrets;
 

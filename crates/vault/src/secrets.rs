@@ -31,7 +31,7 @@ impl std::fmt::Debug for Secrets {
 impl Secrets {
     /// Loads `instance.key` from `data_dir`, creating it (mode 0600) when absent.
     pub fn load_or_create(data_dir: &Path) -> anyhow::Result<Secrets> {
-        std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+        crate::folder::create_private_dir(data_dir)?;
         let path = data_dir.join("instance.key");
         if !path.exists() {
             let mut key = [0u8; 32];

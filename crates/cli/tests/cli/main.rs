@@ -161,6 +161,12 @@ fn audit_verify_names_the_first_bad_event() {
     let db = d.join("sightline.db");
 
     let copy = tempfile::tempdir().unwrap();
+    #[cfg(unix)]
+    {
+        // The copy holds a database, so it must be private as the original is.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(copy.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
     // A copy of a WAL database is the file and its write-ahead log together.
     for suffix in ["", "-wal", "-shm"] {
         let from = d.join(format!("sightline.db{suffix}"));
@@ -264,4 +270,40 @@ fn keys_rotate_rewraps_every_data_key_and_keeps_content_readable() {
     server.kill().unwrap();
     server.wait().unwrap();
     assert!(ok(d, &["audit", "verify"]).starts_with("audit chain intact"));
+}
+
+/// The data folder is the owner's alone: created 0700 with its files 0600, and a folder others
+/// can read is refused unless the operator says so.
+#[cfg(unix)]
+#[test]
+fn the_data_folder_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let base = tempfile::tempdir().unwrap();
+    let data = base.path().join("data");
+    let (mut server, url) = serve(&data, false);
+    let (status, _) = Http::post(
+        &format!("{url}/api/v1/tips"),
+        &json!({"category": "other", "narrative": "A note for the team."}),
+        None,
+    );
+    assert_eq!(status, 201);
+    let mut seen = vec![(data.display().to_string(), mode(&data))];
+    for f in std::fs::read_dir(&data).unwrap() {
+        let path = f.unwrap().path();
+        seen.push((path.file_name().unwrap().to_string_lossy().into_owned(), mode(&path)));
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!(seen[0].1, 0o700, "the folder");
+    for (name, m) in &seen[1..] {
+        assert_eq!(*m, 0o600, "{name}");
+    }
+    assert!(seen.iter().any(|(n, _)| n == "sightline.db-wal"), "the WAL was there to check: {seen:?}");
+
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (started, _, err) = sightline(&data, &["migrate"]);
+    assert!(!started && err.contains("--allow-shared-data-folder"), "{err}");
+    let (started, _, err) = sightline(&data, &["migrate", "--allow-shared-data-folder"]);
+    assert!(started, "{err}");
 }
