@@ -24,10 +24,11 @@ pub struct ServeArgs {
     /// …and its PEM private key.
     #[arg(long, env = "SIGHTLINE_TLS_KEY", requires = "tls_cert")]
     tls_key: Option<std::path::PathBuf>,
-    /// Behind a reverse proxy you run: tell clients apart (for rate limits only) by the first
-    /// X-Forwarded-For address.
-    #[arg(long, env = "SIGHTLINE_TRUST_PROXY")]
-    trust_proxy: bool,
+    /// Behind reverse proxies you run: how many (1 when given alone). Clients are told apart
+    /// (for rate limits only) by the X-Forwarded-For address the outermost of them appended,
+    /// counted from the right; what a client writes there itself is ignored.
+    #[arg(long, env = "SIGHTLINE_TRUST_PROXY", num_args = 0..=1, default_missing_value = "1", default_value_t = 0, value_name = "HOPS")]
+    trust_proxy: u8,
     /// Lock an account after this many failed sign-ins in the window (at most 5).
     #[arg(long, default_value_t = 5)]
     lockout_threshold: i64,
@@ -57,7 +58,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     };
     let options = Options {
         app: app::Options { security, ..app::Options::default() },
-        trust_proxy: args.trust_proxy,
+        trusted_proxy_hops: args.trust_proxy,
         ..Options::default()
     };
     let state = AppState::new(store, Arc::new(SystemClock), secrets, options)?;

@@ -13,13 +13,14 @@ pub struct Options {
     pub app: app::Options,
     /// Start the background scheduler (tests drive jobs by hand instead).
     pub run_jobs: bool,
-    /// Take the client address for rate limits from `X-Forwarded-For` (behind a proxy you run).
-    pub trust_proxy: bool,
+    /// How many proxies you run stand in front: the client address for rate limits is the
+    /// `X-Forwarded-For` entry the outermost appended (0: the peer address).
+    pub trusted_proxy_hops: u8,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { app: app::Options::default(), run_jobs: true, trust_proxy: false }
+        Options { app: app::Options::default(), run_jobs: true, trusted_proxy_hops: 0 }
     }
 }
 
@@ -31,7 +32,7 @@ pub struct AppState(Arc<Shared>);
 pub struct Shared {
     ctx: Ctx,
     pub run_jobs: bool,
-    pub trust_proxy: bool,
+    pub trusted_proxy_hops: u8,
 }
 
 impl std::ops::Deref for AppState {
@@ -50,7 +51,7 @@ impl AppState {
     ) -> anyhow::Result<AppState> {
         let outbound = Arc::new(crate::outbound::HttpSender::new()?);
         let ctx = Ctx::new(store, clock, secrets, options.app, outbound)?;
-        Ok(AppState(Arc::new(Shared { ctx, run_jobs: options.run_jobs, trust_proxy: options.trust_proxy })))
+        Ok(AppState(Arc::new(Shared { ctx, run_jobs: options.run_jobs, trusted_proxy_hops: options.trusted_proxy_hops })))
     }
 
     pub fn ctx(&self) -> &Ctx {

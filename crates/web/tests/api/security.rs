@@ -537,7 +537,7 @@ async fn auditors_search_and_export_the_trail() {
 /// proxy's header here) and per-reference limits on passphrase guesses.
 #[tokio::test]
 async fn rate_limits_without_identifying_anyone() {
-    let app = spawn_app_with(web::state::Options { run_jobs: false, trust_proxy: true, ..Default::default() }).await;
+    let app = spawn_app_with(web::state::Options { run_jobs: false, trusted_proxy_hops: 1, ..Default::default() }).await;
     let file = |ip: &'static str| {
         app.http
             .post(app.url("/api/v1/tips"))
@@ -575,6 +575,33 @@ async fn rate_limits_without_identifying_anyone() {
     );
     app.clock.advance(61 * 60 * 1000);
     assert_eq!(guess(passphrase, "203.0.113.9").await.unwrap().status(), 200);
+}
+
+/// Behind a trusted proxy the client is the address the proxy appended: what a client writes
+/// in `X-Forwarded-For` itself buys no fresh budget, nor does an address that does not parse.
+#[tokio::test]
+async fn forwarded_addresses_cannot_be_spoofed() {
+    let app = spawn_app_with(web::state::Options { run_jobs: false, trusted_proxy_hops: 1, ..Default::default() }).await;
+    let file = |forwarded: String| {
+        app.http
+            .post(app.url("/api/v1/tips"))
+            .header("x-forwarded-for", forwarded)
+            .json(&json!({"category": "other", "narrative": "Note."}))
+            .send()
+    };
+    for i in 0..20 {
+        assert_eq!(file(format!("10.9.{i}.1, 198.51.100.7")).await.unwrap().status(), 201);
+    }
+    let rotated = file("10.9.99.1, 198.51.100.7".into()).await.unwrap();
+    assert_eq!(rotated.status(), 429, "a rotating first entry is the client's own words");
+    let mapped = file("::ffff:198.51.100.7".into()).await.unwrap();
+    assert_eq!(mapped.status(), 429, "the IPv4-mapped form is the same client");
+    for i in 0..20 {
+        let garbage = if i % 2 == 0 { "unknown".to_owned() } else { format!("not-an-address-{i}") };
+        assert_eq!(file(garbage).await.unwrap().status(), 201);
+    }
+    assert_eq!(file("unknown".into()).await.unwrap().status(), 429, "unparseable addresses share one budget");
+    assert_eq!(file("198.51.100.8".into()).await.unwrap().status(), 201, "another client is not affected");
 }
 
 /// TLS served directly: HTTPS with the configured certificate; plain HTTP is not answered.
