@@ -28,7 +28,30 @@ pub fn parse_jurisdiction(text: &str) -> Result<MultiPolygon<f64>, String> {
     if polygons.is_empty() {
         return Err("the jurisdiction has no polygon".into());
     }
+    for (i, p) in polygons.iter().enumerate() {
+        check_polygon(p).map_err(|why| format!("polygon {}: {why}", i + 1))?;
+    }
     Ok(MultiPolygon::new(polygons))
+}
+
+/// A polygon that can contain a point: three corners or more, an area, and every corner a
+/// place on Earth (longitude, latitude in degrees).
+fn check_polygon(p: &Polygon<f64>) -> Result<(), String> {
+    use geo::Area;
+    // The ring repeats its first corner at the end.
+    if p.exterior().0.len() < 4 {
+        return Err("has fewer than three corners".into());
+    }
+    if p.unsigned_area() == 0.0 {
+        return Err("has no area (its corners lie on one line)".into());
+    }
+    let outside = p.exterior().0.iter().chain(p.interiors().iter().flat_map(|r| r.0.iter())).find(|c| {
+        !(c.x.is_finite() && c.y.is_finite() && (-180.0..=180.0).contains(&c.x) && (-90.0..=90.0).contains(&c.y))
+    });
+    if let Some(c) = outside {
+        return Err(format!("corner [{}, {}] is not a longitude and latitude", c.x, c.y));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -43,5 +66,18 @@ mod tests {
         assert!(!mp.contains(&Point::new(15.0, 5.0)));
         assert!(super::parse_jurisdiction(r#"{"type":"Point","coordinates":[1,2]}"#).is_err());
         assert!(super::parse_jurisdiction("nonsense").is_err());
+        let refused = |text: &str| super::parse_jurisdiction(text).unwrap_err();
+        expect_test::expect![[r#"
+            polygon 1: has fewer than three corners
+            polygon 1: has no area (its corners lie on one line)
+            polygon 1: corner [500, 0] is not a longitude and latitude"#]]
+        .assert_eq(
+            &[
+                refused(r#"{"type":"Polygon","coordinates":[[[1,2]]]}"#),
+                refused(r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[2,2],[0,0]]]}"#),
+                refused(r#"{"type":"Polygon","coordinates":[[[0,0],[500,0],[500,10],[0,0]]]}"#),
+            ]
+            .join("\n"),
+        );
     }
 }

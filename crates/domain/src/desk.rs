@@ -37,9 +37,13 @@ pub enum Action {
     Decline,
     ChangeTier(Tier),
     Close(Disposition),
-    Review { approve: bool },
+    Review {
+        approve: bool,
+    },
     /// A supervisor decides a lowering of the tier another person asked for.
-    ReviewTier { approve: bool },
+    ReviewTier {
+        approve: bool,
+    },
     Reopen,
 }
 
@@ -265,7 +269,12 @@ mod tests {
                 ("tier of closed", facts(Status::Closed), analyst.clone(), ChangeTier(Tier::Standard)),
                 ("tier lowered from urgent", facts(Status::InProgress), analyst.clone(), ChangeTier(Tier::Standard)),
                 ("tier raised", timeframe_only.clone(), analyst.clone(), ChangeTier(Tier::Urgent)),
-                ("tier lowered from standard", timeframe_only.clone(), analyst.clone(), ChangeTier(Tier::Informational)),
+                (
+                    "tier lowered from standard",
+                    timeframe_only.clone(),
+                    analyst.clone(),
+                    ChangeTier(Tier::Informational),
+                ),
                 ("tier unchanged", facts(Status::InProgress), analyst.clone(), ChangeTier(Tier::Urgent)),
                 ("tier while a lowering waits", lowering_asked(7), analyst.clone(), ChangeTier(Tier::LifeSafety)),
                 ("tier review by analyst", lowering_asked(7), analyst.clone(), ReviewTier { approve: true }),

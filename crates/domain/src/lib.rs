@@ -49,6 +49,7 @@ pub mod routing;
 pub mod sla;
 pub mod staff;
 pub mod status;
+pub mod text;
 pub mod time;
 pub mod tip;
 pub mod urgency;

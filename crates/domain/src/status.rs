@@ -128,7 +128,7 @@ pub struct Reason(String);
 
 impl Reason {
     pub fn parse(raw: &str) -> Result<Reason, FieldError> {
-        let trimmed = raw.trim();
+        let trimmed = crate::text::visible(raw).unwrap_or_default();
         let chars = trimmed.chars().count();
         if chars < REASON_MIN_CHARS {
             return Err(FieldError::new("reason", format!("must say why, in at least {REASON_MIN_CHARS} characters")));
@@ -136,7 +136,7 @@ impl Reason {
         if chars > REASON_MAX_CHARS {
             return Err(FieldError::new("reason", format!("is longer than {REASON_MAX_CHARS} characters")));
         }
-        Ok(Reason(trimmed.to_owned()))
+        Ok(Reason(trimmed))
     }
 
     pub fn as_str(&self) -> &str {

@@ -85,24 +85,13 @@ pub const SHORT_TEXT_MAX_CHARS: usize = 300;
 /// Most subjects one tip may name.
 pub const SUBJECTS_MAX: usize = 20;
 
-/// A narrative: non-empty after trimming, at most [`NARRATIVE_MAX_CHARS`].
+/// A narrative: something visible after cleaning and trimming, at most [`NARRATIVE_MAX_CHARS`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Narrative(String);
 
 impl Narrative {
     pub fn parse(raw: &str) -> Result<Narrative, FieldError> {
-        let trimmed = raw.trim();
-        if trimmed.is_empty() {
-            return Err(FieldError::new("narrative", "must not be empty"));
-        }
-        let chars = trimmed.chars().count();
-        if chars > NARRATIVE_MAX_CHARS {
-            return Err(FieldError::new(
-                "narrative",
-                format!("is {chars} characters; the limit is {NARRATIVE_MAX_CHARS}"),
-            ));
-        }
-        Ok(Narrative(trimmed.to_owned()))
+        crate::text::required("narrative", raw, NARRATIVE_MAX_CHARS).map(Narrative)
     }
 
     pub fn as_str(&self) -> &str {
@@ -188,17 +177,18 @@ pub struct NewTip {
     pub contact: Option<Contact>,
 }
 
-/// Checks an optional short free-text field: trimmed, empty becomes `None`, bounded length.
+/// Checks an optional short free-text field: cleaned and trimmed, empty becomes `None`, text
+/// with nothing visible is refused, bounded length.
 pub fn short_text(field: &str, raw: Option<&str>) -> Result<Option<String>, FieldError> {
     let Some(raw) = raw else { return Ok(None) };
-    let trimmed = raw.trim();
-    if trimmed.is_empty() {
+    if raw.trim().is_empty() {
         return Ok(None);
     }
-    if trimmed.chars().count() > SHORT_TEXT_MAX_CHARS {
+    let text = crate::text::visible(raw).ok_or_else(|| FieldError::new(field, "has no visible character"))?;
+    if text.chars().count() > SHORT_TEXT_MAX_CHARS {
         return Err(FieldError::new(field, format!("is longer than {SHORT_TEXT_MAX_CHARS} characters")));
     }
-    Ok(Some(trimmed.to_owned()))
+    Ok(Some(text))
 }
 
 closed_codes! {

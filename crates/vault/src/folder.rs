@@ -17,7 +17,8 @@ pub fn prepare(dir: &Path, allow_shared: bool) -> anyhow::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mut mode = std::fs::metadata(dir).with_context(|| format!("reading {}", dir.display()))?.permissions().mode();
+        let mut mode =
+            std::fs::metadata(dir).with_context(|| format!("reading {}", dir.display()))?.permissions().mode();
         let empty = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?.next().is_none();
         if mode & 0o077 != 0 && empty && !allow_shared {
             // A folder just made for us (`mkdir` gives 0755) holds nothing yet: made private

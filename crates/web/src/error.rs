@@ -54,7 +54,8 @@ impl ApiError {
         match self {
             ApiError::Malformed(e) => (StatusCode::BAD_REQUEST, Some(e.field.clone()), e.reason.clone()),
             ApiError::TooLarge { limit } => {
-                (StatusCode::PAYLOAD_TOO_LARGE, None, format!("the request body is larger than {limit} bytes"))
+                let reason = format!("is larger than {limit} bytes");
+                (StatusCode::PAYLOAD_TOO_LARGE, Some("body".into()), reason)
             }
             ApiError::App(AppError::Invalid(e)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, Some(e.field.clone()), e.reason.clone())
@@ -84,3 +85,40 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The JSON error body for a status the router or an extractor answered itself.
+pub fn json_error(status: StatusCode, field: Option<&str>, reason: &str) -> Response {
+    let error = ErrorDetail { field: field.map(str::to_owned), reason: reason.to_owned() };
+    (status, Json(ErrorBody { error })).into_response()
+}
+
+/// On the API, every 4xx is the JSON error: what axum or tower answered in plain text (a
+/// method not allowed, a body over a layer's limit, an extractor's rejection) is rewritten,
+/// keeping its words as the reason.
+pub async fn api_errors_in_json(resp: Response) -> Response {
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !status.is_client_error() || is_json {
+        return resp;
+    }
+    let allow = resp.headers().get(axum::http::header::ALLOW).cloned();
+    // A plain-text rejection is a sentence; one that cannot be read falls back to the status's words.
+    let text = axum::body::to_bytes(resp.into_body(), 4096).await.unwrap_or_else(|_| bytes::Bytes::new());
+    let said = String::from_utf8_lossy(&text).trim().to_owned();
+    let (field, fallback) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (Some("method"), "this endpoint does not take that method"),
+        StatusCode::PAYLOAD_TOO_LARGE => (Some("body"), "the request body is too large"),
+        StatusCode::NOT_FOUND => (Some("path"), "no such endpoint"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (Some("content-type"), "this content type is not accepted"),
+        _ => (None, "the request was refused"),
+    };
+    let mut out = json_error(status, field, if said.is_empty() { fallback } else { &said });
+    if let Some(allow) = allow {
+        out.headers_mut().insert(axum::http::header::ALLOW, allow);
+    }
+    out
+}

@@ -63,6 +63,7 @@ impl App {
         };
         api::router()
             .merge(pages::router())
+            .fallback(pages::failure::not_found)
             .with_state(state)
             .layer(header("x-content-type-options", "nosniff"))
             .layer(header("referrer-policy", "no-referrer"))

@@ -51,7 +51,11 @@ impl AppState {
     ) -> anyhow::Result<AppState> {
         let outbound = Arc::new(crate::outbound::HttpSender::new()?);
         let ctx = Ctx::new(store, clock, secrets, options.app, outbound)?;
-        Ok(AppState(Arc::new(Shared { ctx, run_jobs: options.run_jobs, trusted_proxy_hops: options.trusted_proxy_hops })))
+        Ok(AppState(Arc::new(Shared {
+            ctx,
+            run_jobs: options.run_jobs,
+            trusted_proxy_hops: options.trusted_proxy_hops,
+        })))
     }
 
     pub fn ctx(&self) -> &Ctx {

@@ -135,14 +135,7 @@ pub async fn message_tipster(ctx: &Ctx, viewer: &Viewer, tip_id: i64, body: &str
 }
 
 pub fn message_body(body: &str) -> AppResult<String> {
-    let body = body.trim();
-    if body.is_empty() {
-        return Err(AppError::invalid("body", "must not be empty"));
-    }
-    if body.chars().count() > 10_000 {
-        return Err(AppError::invalid("body", "is longer than 10000 characters"));
-    }
-    Ok(body.to_owned())
+    Ok(domain::text::required("body", body, 10_000)?)
 }
 
 /// Hands the tip to another agency: the viewer's route is closed as transferred, the other
@@ -389,9 +382,10 @@ pub async fn close(ctx: &Ctx, viewer: &Viewer, tip_id: i64, closing: Closing<'_>
 /// The tip a duplicate duplicates: named by its reference, another tip the viewer may read.
 async fn original_of(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reference: Option<&str>) -> AppResult<TipRef> {
     const FIELD: &str = "duplicate_of";
-    let reference = reference.map(str::trim).filter(|r| !r.is_empty()).ok_or_else(|| {
-        AppError::invalid(FIELD, "a duplicate needs the reference of the tip it duplicates")
-    })?;
+    let reference = reference
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| AppError::invalid(FIELD, "a duplicate needs the reference of the tip it duplicates"))?;
     let not_found = || AppError::invalid(FIELD, "no tip you may read has that reference");
     let reference = crate::tipster::format_reference(reference).ok_or_else(not_found)?;
     let (id, _) = ctx.store.tip_credentials(&reference).await?.ok_or_else(not_found)?;

@@ -46,7 +46,12 @@ pub async fn supervision(ctx: &Ctx, viewer: &Viewer) -> AppResult<Supervision> {
     let now = ctx.now();
     let figures = ctx.store.dashboard(viewer.agency_id, now, now - ACK_PERIOD_MS, &ACK_BOUNDS).await?;
     let awaiting_review = queue(ctx, viewer, None, vec![Status::AwaitingReview], Vec::new(), 5000).await?;
-    let lowerings = QueueFilter { agency_id: Some(viewer.agency_id), tier_request_pending: true, limit: 5000, ..QueueFilter::default() };
+    let lowerings = QueueFilter {
+        agency_id: Some(viewer.agency_id),
+        tier_request_pending: true,
+        limit: 5000,
+        ..QueueFilter::default()
+    };
     let tier_lowerings = ctx.store.queue(&lowerings, now).await?;
     Ok(Supervision { figures, awaiting_review, tier_lowerings })
 }

@@ -1,13 +1,13 @@
 //! Staff endpoints: the queue, a tip's detail, and the desk's actions.
 
 use super::auth::Staff;
-use super::json::{IdPath, JsonBody};
+use super::json::{IdPath, JsonBody, QueryParams};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 use crate::views::tip::{TipDetailView, TipSummary};
 use app::desk;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use domain::FieldError;
 use domain::status::{Disposition, Status};
@@ -50,7 +50,7 @@ fn list<T>(field: &str, raw: Option<&str>, parse: impl Fn(&str) -> Option<T>, al
 pub async fn queue(
     State(state): State<AppState>,
     staff: Staff,
-    Query(p): Query<QueueParams>,
+    QueryParams(p): QueryParams<QueueParams>,
 ) -> ApiResult<Json<Vec<TipSummary>>> {
     let viewer = staff.viewer();
     let statuses = list("status", p.status.as_deref(), Status::parse, "the status codes")?;

@@ -91,4 +91,5 @@ pub fn router() -> Router<AppState> {
         .merge(desk::router())
         .merge(links::router())
         .merge(oversight::router())
+        .layer(axum::middleware::map_response(crate::error::api_errors_in_json))
 }

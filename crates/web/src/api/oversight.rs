@@ -2,11 +2,11 @@
 //! permission, an audit event), and the auditor's search and export of the audit trail.
 
 use super::auth::Staff;
-use super::json::{IdPath, JsonBody};
+use super::json::{IdPath, JsonBody, QueryParams};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use domain::FieldError;
@@ -112,7 +112,11 @@ fn parse_time(field: &str, v: &Option<String>) -> ApiResult<Option<i64>> {
 /// Search and export the audit trail (auditors). The search is itself recorded.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "oversight", security(("bearer" = [])), params(AuditParams),
     responses((status = 200, body = [AuditEventView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn search(State(state): State<AppState>, staff: Staff, Query(p): Query<AuditParams>) -> ApiResult<Response> {
+pub async fn search(
+    State(state): State<AppState>,
+    staff: Staff,
+    QueryParams(p): QueryParams<AuditParams>,
+) -> ApiResult<Response> {
     app::oversight::may_search_audit(&staff.viewer())?;
     let csv = match p.format.as_deref() {
         None | Some("json") => false,
@@ -132,7 +136,7 @@ pub async fn search(State(state): State<AppState>, staff: Staff, Query(p): Query
     if !csv {
         return Ok(Json(views).into_response());
     }
-    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let quote = crate::views::csv::cell;
     let mut out = String::from("seq,at,actor,action,object,reason,detail,hash\n");
     for v in &views {
         out.push_str(&format!(

@@ -51,3 +51,12 @@ pub fn public(e: impl Into<ApiError>, lang: Lang) -> Response {
     chrome.crisis_prominent = true;
     render(status, &PublicPage { chrome })
 }
+
+/// A path no route serves: on the API the JSON error naming the path; elsewhere the public
+/// page with the crisis lines, in the visitor's language.
+pub async fn not_found(lang: super::chrome::PageLang, uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::error::json_error(StatusCode::NOT_FOUND, Some("path"), "no such endpoint");
+    }
+    public(ApiError::App(app::AppError::NotFound), lang.0)
+}

@@ -327,7 +327,7 @@ pub async fn queue_csv(State(state): State<AppState>, console: Console) -> Respo
             r.reference,
             r.tier,
             r.status,
-            csv_field(&r.category),
+            crate::views::csv::cell(&r.category),
             r.received,
             due,
             r.overdue,
@@ -342,12 +342,6 @@ pub async fn queue_csv(State(state): State<AppState>, console: Console) -> Respo
         out,
     )
         .into_response()
-}
-
-/// Quotes a CSV field, and defuses cells a spreadsheet would run as a formula.
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_owned() };
-    format!("\"{}\"", s.replace('"', "\"\""))
 }
 
 /// Server-sent events: tips arriving or changing in the viewer's agency.
@@ -454,19 +448,18 @@ pub async fn tip(
     let view = TipDetailView::of(&dossier, state.now());
     let (can_work, can_review, can_review_tier) = (dossier.may_work, dossier.may_review, dossier.may_review_tier);
     let segments = segments(&view.narrative, &view);
-    let page =
-        TipPage {
-            console,
-            segments,
-            t: view,
-            attachments,
-            agencies,
-            colleagues,
-            flash: q.flash,
-            can_work,
-            can_review,
-            can_review_tier,
-        };
+    let page = TipPage {
+        console,
+        segments,
+        t: view,
+        attachments,
+        agencies,
+        colleagues,
+        flash: q.flash,
+        can_work,
+        can_review,
+        can_review_tier,
+    };
     render(StatusCode::OK, &page)
 }
 

@@ -1,6 +1,7 @@
 //! The shapes the API returns and the pages show, written once: pages use these, never `api`.
 //! Domain types are not `Serialize`; these are the web layer's own, converted in one place.
 
+pub mod csv;
 pub mod link;
 pub mod request;
 pub mod tip;

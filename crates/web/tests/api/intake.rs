@@ -49,6 +49,9 @@ async fn bad_input_names_the_field_and_stores_nothing() {
         (json!({"category": "threat", "narrative": 5}), 400, "narrative"),
         (json!({"category": "threat", "narrative": "x", "colour": "red"}), 400, "colour"),
         (json!({"narrative": "x"}), 400, "body"),
+        (json!({"category": "threat", "narrative": "\u{200B}\u{200D}\u{FEFF}"}), 422, "narrative"),
+        (json!({"category": "threat", "narrative": "\u{0}\u{0}"}), 422, "narrative"),
+        (json!({"category": "threat", "narrative": "x", "subjects": [{"name": "\u{200B}"}]}), 422, "subjects[0].name"),
     ];
     for (body, status, field) in cases {
         let r = app.post_tip(body.clone()).await;
@@ -62,8 +65,40 @@ async fn bad_input_names_the_field_and_stores_nothing() {
     assert_eq!(not_json.status, 400);
     let huge = format!("{{\"category\":\"threat\",\"narrative\":\"{}\"}}", "a".repeat(300_000));
     let too_big = app.post_raw("/api/v1/tips", "application/json", huge.into_bytes()).await;
-    assert_eq!(too_big.status, 413, "{}", too_big.body);
+    assert_eq!((too_big.status, too_big.body["error"]["field"].as_str()), (413, Some("body")), "{}", too_big.body);
+    let trailing = app
+        .post_raw("/api/v1/tips", "application/json", br#"{"category":"other","narrative":"x"}garbage"#.to_vec())
+        .await;
+    assert_eq!((trailing.status, trailing.body["error"]["field"].as_str()), (400, Some("body")), "{}", trailing.body);
     assert_eq!(app.tip_count().await, 0, "nothing stored from bad input");
+
+    // Control characters are removed where text is taken; newlines and tabs stay.
+    let (id, _, _) = app.file("other", "He said\u{0} it\u{1b} twice.\r\nThen left.\tOK").await;
+    let d = app.get_as(&app.world.analyst, &format!("/api/v1/tips/{id}")).await;
+    assert_eq!(d.body["narrative"], "He said it twice.\nThen left.\tOK");
+}
+
+/// Every 4xx from the API is the JSON error with the field at fault: query strings, path
+/// parameters, unknown endpoints and methods too.
+#[tokio::test]
+async fn every_api_refusal_names_its_field() {
+    let app = spawn_app().await;
+    let analyst = &app.world.analyst;
+    for (path, status, field) in [
+        ("/api/v1/tips?limit=abc", 400, "limit"),
+        ("/api/v1/tips?limit=1&limit=2", 400, "limit"),
+        ("/api/v1/tips/abc", 400, "id"),
+        ("/api/v1/tips/99999999999999999999", 400, "id"),
+        ("/api/v1/no-such-thing", 404, "path"),
+    ] {
+        let r = app.get_as(analyst, path).await;
+        assert_eq!((r.status, r.body["error"]["field"].as_str()), (status, Some(field)), "{path}: {}", r.body);
+    }
+    let r = app.http.delete(app.url("/api/v1/tips")).send().await.unwrap();
+    assert_eq!(r.status(), 405);
+    assert!(r.headers().contains_key("allow"), "405 says what is allowed");
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "method");
 }
 
 #[tokio::test]

@@ -281,6 +281,54 @@ async fn administrators_add_sites_and_users_from_the_console() {
 }
 
 /// An administrator signed in to the console: the session cookie and the administration page.
+/// Bad administration forms answer with the field at fault on the page, never a 500, and
+/// change nothing.
+#[tokio::test]
+async fn bad_administration_forms_name_the_field() {
+    let app = spawn_app().await;
+    let (session, page) = admin_console(&app).await;
+    let csrf = between(&page, r#"name="csrf" value=""#, "\"").to_owned();
+    let client = reqwest::Client::new();
+    let district = app.world.district.to_string();
+    let sites_before = app.state.store.list_sites().await.unwrap().len();
+    let agencies_before = app.state.store.list_agencies().await.unwrap().len();
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
+        ("site", vec![("name", "Nowhere High"), ("owner", "999")], "owner"),
+        ("site", vec![("name", "Half Placed"), ("owner", &district), ("lat", "3.5")], "lon"),
+        ("site", vec![("name", "Bad Number"), ("owner", &district), ("lat", "north"), ("lon", "1")], "lat"),
+        ("user", vec![("email", "new@x.test"), ("role", "analyst"), ("agency", "999")], "agency"),
+        (
+            "agency",
+            vec![
+                ("name", "Dot Police"),
+                ("kind", "law_enforcement"),
+                ("jurisdiction", r#"{"type":"Polygon","coordinates":[[[1,2]]]}"#),
+            ],
+            "jurisdiction",
+        ),
+        ("agency", vec![("name", "Orphan"), ("kind", "law_enforcement"), ("partner", "999")], "partner"),
+        ("agency", vec![("name", "\u{200B}"), ("kind", "law_enforcement")], "name"),
+    ];
+    for (what, fields, field) in cases {
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend(fields.iter().copied());
+        let r = client
+            .post(app.url(&format!("/staff/admin/{what}")))
+            .header("cookie", &session)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{what} {fields:?}: the redirect back to the page");
+        let page = r.text().await.unwrap();
+        let notice = between(&page, r#"<p class="flash" role="status">"#, "</p>").to_owned();
+        assert!(notice.starts_with(&format!("Not done — {field}:")), "{what} {fields:?}: {notice}");
+    }
+    assert_eq!(app.state.store.list_sites().await.unwrap().len(), sites_before, "no site added");
+    assert_eq!(app.state.store.list_agencies().await.unwrap().len(), agencies_before, "no agency added");
+}
+
 async fn admin_console(app: &TestApp) -> (String, String) {
     let password = "violet tractor 7 harbour";
     app.user_with_password(app.world.fusion, "admin@fusion.test", password, vec![domain::staff::Role::Admin]).await;

@@ -31,7 +31,11 @@ async fn lowering_an_urgent_tier_waits_for_a_second_person() {
     assert_eq!(app.post_as(&w.analyst, &tip("/tier"), lower).await.status, 409, "one request at a time");
 
     let decide = |approve: bool| json!({"approve": approve, "reason": "Checked with the school office."});
-    assert_eq!(app.post_as(&w.analyst2, &tip("/tier/review"), decide(true)).await.status, 403, "analysts do not decide");
+    assert_eq!(
+        app.post_as(&w.analyst2, &tip("/tier/review"), decide(true)).await.status,
+        403,
+        "analysts do not decide"
+    );
     let own = app.staff_with_token(w.sheriff, "sup-own@test", vec![domain::staff::Role::Supervisor]).await;
     let own_lower = json!({"tier": "standard", "reason": "My own lowering, to be decided by another."});
     // Refused first, so the supervisor can ask for one of their own.

@@ -245,7 +245,8 @@ async fn totp_codes_cannot_be_replayed() {
     let (_, key) = app.console_login("kim@sheriff.test", PW).await;
     let client = no_redirects();
     let try_code = async |cookie: &str, code: &str| {
-        let page = client.get(app.url("/staff/mfa")).header("cookie", cookie).send().await.unwrap().text().await.unwrap();
+        let page =
+            client.get(app.url("/staff/mfa")).header("cookie", cookie).send().await.unwrap().text().await.unwrap();
         let csrf = between(&page, r#"name="csrf" value=""#, "\"").to_owned();
         let r = client
             .post(app.url("/staff/mfa"))
@@ -514,6 +515,23 @@ async fn auditors_search_and_export_the_trail() {
         .await
         .unwrap();
     assert!(csv.starts_with("seq,at,actor,action,object,reason,detail,hash\n") && csv.contains("tip.received"));
+    // A reason someone wrote cannot run as a spreadsheet formula.
+    let formula = "=HYPERLINK(\"http://evil.test\",\"click\") was typed here";
+    let tier = app
+        .post_as(&app.world.analyst, &format!("/api/v1/tips/{id}/tier"), json!({"tier": "urgent", "reason": formula}))
+        .await;
+    assert_eq!(tier.status, 204, "{}", tier.body);
+    let csv = app
+        .http
+        .get(app.url("/api/v1/audit?format=csv&action=tip.tier_overridden"))
+        .bearer_auth(&app.world.auditor.token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("\"'=HYPERLINK(\"\"http://evil.test\"\""), "{csv}");
     let bad = app.get_as(&app.world.auditor, "/api/v1/audit?from=yesterday").await;
     assert_eq!((bad.status, bad.body["error"]["field"].as_str()), (422, Some("from")));
     let searched = app
@@ -537,7 +555,8 @@ async fn auditors_search_and_export_the_trail() {
 /// proxy's header here) and per-reference limits on passphrase guesses.
 #[tokio::test]
 async fn rate_limits_without_identifying_anyone() {
-    let app = spawn_app_with(web::state::Options { run_jobs: false, trusted_proxy_hops: 1, ..Default::default() }).await;
+    let app =
+        spawn_app_with(web::state::Options { run_jobs: false, trusted_proxy_hops: 1, ..Default::default() }).await;
     let file = |ip: &'static str| {
         app.http
             .post(app.url("/api/v1/tips"))
@@ -581,7 +600,8 @@ async fn rate_limits_without_identifying_anyone() {
 /// in `X-Forwarded-For` itself buys no fresh budget, nor does an address that does not parse.
 #[tokio::test]
 async fn forwarded_addresses_cannot_be_spoofed() {
-    let app = spawn_app_with(web::state::Options { run_jobs: false, trusted_proxy_hops: 1, ..Default::default() }).await;
+    let app =
+        spawn_app_with(web::state::Options { run_jobs: false, trusted_proxy_hops: 1, ..Default::default() }).await;
     let file = |forwarded: String| {
         app.http
             .post(app.url("/api/v1/tips"))
