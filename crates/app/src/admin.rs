@@ -132,6 +132,11 @@ impl Admin {
         if roles.is_empty() {
             return Err(AppError::invalid("role", "give at least one role"));
         }
+        if roles.contains(&Role::InstanceAuditor) && self.actor != Actor::Cli {
+            // Reading every agency's trail is granted by the operator at the machine, not by
+            // an administrator of one agency on the console.
+            return Err(AppError::invalid("role", "the instance auditor role is granted only on the command line"));
+        }
         self.agency_exists("agency", agency).await?;
         let password: String = new_token("pw").chars().skip(3).take(20).collect();
         let display_name = short_text("name", name)?.unwrap_or_else(|| email.to_owned());

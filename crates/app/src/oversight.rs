@@ -51,18 +51,28 @@ pub async fn reveal_contact(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &st
 
 /// Only auditors search the trail. A door that parses the query first asks this before, so a
 /// non-auditor is refused as such, whatever they sent.
-pub fn may_search_audit(viewer: &Viewer) -> AppResult<()> {
-    if viewer.has(Role::Auditor) { Ok(()) } else { Err(AppError::Forbidden("the audit trail is for auditors".into())) }
+pub fn may_search_audit(viewer: &Viewer) -> AppResult<Option<i64>> {
+    if viewer.has(Role::InstanceAuditor) {
+        Ok(None)
+    } else if viewer.has(Role::Auditor) {
+        Ok(Some(viewer.agency_id))
+    } else {
+        Err(AppError::Forbidden("the audit trail is for auditors".into()))
+    }
 }
 
-/// Searches the audit trail (auditors only); the search is itself an audit event.
+/// Searches the audit trail; the search is itself an audit event. An agency's auditor sees
+/// the events about their agency's tips, people and sites; an instance auditor (a role granted
+/// only on the command line) sees everything. `query.agency` is set here, whatever the caller said.
 pub async fn search_audit(ctx: &Ctx, viewer: &Viewer, query: &AuditQuery) -> AppResult<Vec<StoredAudit>> {
-    may_search_audit(viewer)?;
+    let scope = may_search_audit(viewer)?;
     if !(1..=100_000).contains(&query.limit) {
         return Err(AppError::invalid("limit", "must be from 1 to 100000"));
     }
-    let events = ctx.store.search_audit(query).await?;
+    let query = AuditQuery { agency: scope, ..query.clone() };
+    let events = ctx.store.search_audit(&query).await?;
     let detail = serde_json::json!({
+        "scope": scope.map_or("instance".to_owned(), |a| format!("agency:{a}")),
         "actor": query.actor, "action": query.action, "object": query.object,
         "from": query.from_ms.map(domain::time::rfc3339), "to": query.to_ms.map(domain::time::rfc3339),
         "results": events.len(),

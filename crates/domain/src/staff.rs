@@ -7,11 +7,14 @@ pub enum Role {
     Analyst,
     Supervisor,
     Admin,
+    /// Searches the audit trail of the own agency: its tips, its people, its sites.
     Auditor,
+    /// Searches the whole instance's audit trail; granted only on the command line.
+    InstanceAuditor,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Analyst, Role::Supervisor, Role::Admin, Role::Auditor];
+    pub const ALL: [Role; 5] = [Role::Analyst, Role::Supervisor, Role::Admin, Role::Auditor, Role::InstanceAuditor];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -19,14 +22,14 @@ impl Role {
             Role::Supervisor => "supervisor",
             Role::Admin => "admin",
             Role::Auditor => "auditor",
+            Role::InstanceAuditor => "instance_auditor",
         }
     }
 
     pub fn parse(code: &str) -> Result<Role, FieldError> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.code() == code)
-            .ok_or_else(|| FieldError::new("role", "must be one of analyst, supervisor, admin, auditor"))
+        Role::ALL.into_iter().find(|r| r.code() == code).ok_or_else(|| {
+            FieldError::new("role", "must be one of analyst, supervisor, admin, auditor, instance_auditor")
+        })
     }
 }
 
@@ -141,6 +144,9 @@ mod tests {
             auditor    holder Read=Allow Work=Deny Review=Deny
             auditor    reader Read=Allow Work=Deny Review=Deny
             auditor    other  Read=Deny Work=Deny Review=Deny
+            instance_auditor holder Read=Allow Work=Deny Review=Deny
+            instance_auditor reader Read=Allow Work=Deny Review=Deny
+            instance_auditor other  Read=Deny Work=Deny Review=Deny
         "#]]
         .assert_eq(&out);
     }

@@ -58,4 +58,7 @@ pub struct AuditQuery {
     pub from_ms: Option<i64>,
     pub to_ms: Option<i64>,
     pub limit: i64,
+    /// Only events about this agency's records and people: tips routed or shared to it, its
+    /// users (as object or actor), the agency itself, its sites and contacts. `None`: all.
+    pub agency: Option<i64>,
 }

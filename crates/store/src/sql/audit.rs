@@ -78,6 +78,18 @@ impl SqlStore {
     }
 }
 
+/// What an agency's auditor sees of the trail ($6 is the agency): events about the tips routed
+/// or shared to it, its users (as object or as actor) and their tokens, itself, its sites and
+/// its contacts.
+const AGENCY_SCOPE: &str = " AND (object IN (SELECT 'tip:' || r.tip_id FROM tip_routes r WHERE r.agency_id = $6) \
+     OR object IN (SELECT 'tip:' || s.tip_id FROM tip_shares s WHERE s.agency_id = $6) \
+     OR object IN (SELECT 'user:' || u.id FROM users u WHERE u.agency_id = $6) \
+     OR actor IN (SELECT 'user:' || u.id FROM users u WHERE u.agency_id = $6) \
+     OR object = 'agency:' || $6 \
+     OR object IN (SELECT 'site:' || x.id FROM sites x WHERE x.owner_agency_id = $6) \
+     OR object IN (SELECT 'contact:' || c.id FROM contacts c WHERE c.agency_id = $6) \
+     OR object IN (SELECT 'token:' || t.id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.agency_id = $6))";
+
 #[async_trait::async_trait]
 impl crate::AuditStore for SqlStore {
     async fn search_audit(&self, q: &AuditQuery) -> Result<Vec<StoredAudit>> {
@@ -85,16 +97,14 @@ impl crate::AuditStore for SqlStore {
         let sql = self.sql(&format!(
             "SELECT seq, at_ms, actor, action, object, reason, detail, prev_hash, hash FROM audit_events \
              WHERE ($1 IS NULL OR actor = $1) AND ($2 IS NULL OR action = $2) AND ($3 IS NULL OR object = $3) \
-             AND ($4 IS NULL OR at_ms >= $4) AND ($5 IS NULL OR at_ms < $5) ORDER BY seq LIMIT {limit}"
+             AND ($4 IS NULL OR at_ms >= $4) AND ($5 IS NULL OR at_ms < $5){scope} ORDER BY seq LIMIT {limit}",
+            scope = if q.agency.is_some() { AGENCY_SCOPE } else { "" }
         ));
-        let rows = sqlx::query(sql)
-            .bind(&q.actor)
-            .bind(&q.action)
-            .bind(&q.object)
-            .bind(q.from_ms)
-            .bind(q.to_ms)
-            .fetch_all(&self.read)
-            .await?;
+        let mut query = sqlx::query(sql).bind(&q.actor).bind(&q.action).bind(&q.object).bind(q.from_ms).bind(q.to_ms);
+        if let Some(agency) = q.agency {
+            query = query.bind(agency);
+        }
+        let rows = query.fetch_all(&self.read).await?;
         rows.iter().map(rows::audit).collect()
     }
 

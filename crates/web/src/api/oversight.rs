@@ -117,6 +117,7 @@ pub async fn search(
     staff: Staff,
     QueryParams(p): QueryParams<AuditParams>,
 ) -> ApiResult<Response> {
+    // Refused as a non-auditor before any parameter is judged.
     app::oversight::may_search_audit(&staff.viewer())?;
     let csv = match p.format.as_deref() {
         None | Some("json") => false,
@@ -130,6 +131,8 @@ pub async fn search(
         from_ms: parse_time("from", &p.from)?,
         to_ms: parse_time("to", &p.to)?,
         limit: p.limit.unwrap_or(1000),
+        // The use case sets the viewer's scope.
+        agency: None,
     };
     let events = app::oversight::search_audit(&state, &staff.viewer(), &q).await?;
     let views: Vec<AuditEventView> = events.into_iter().map(AuditEventView::from).collect();

@@ -372,7 +372,7 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
-    async fn send(&self, req: reqwest::RequestBuilder) -> Resp {
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Resp {
         let r = req.send().await.unwrap();
         let status = r.status().as_u16();
         let text = r.text().await.unwrap();

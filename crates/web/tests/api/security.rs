@@ -551,6 +551,55 @@ async fn auditors_search_and_export_the_trail() {
     );
 }
 
+/// An agency's auditor reads only the trail of what the agency may see; the instance auditor,
+/// a role granted only on the command line, reads everything, and each search is recorded.
+#[tokio::test]
+async fn audit_search_is_scoped_to_the_viewers_agency() {
+    let app = spawn_app().await;
+    let (ours, _, _) = app.file("other", "A note for the sheriff.").await;
+    let (theirs, _, _) = app
+        .file_json(
+            json!({"category": "other", "narrative": "A note far away.", "location": {"lat": 50.0, "lon": 50.0}}),
+        )
+        .await;
+    assert_eq!(app.get_as(&app.world.auditor, &format!("/api/v1/tips/{theirs}")).await.status, 404);
+    let objects = |r: &Resp| -> Vec<String> {
+        r.body.as_array().unwrap().iter().map(|e| e["object"].as_str().unwrap().to_owned()).collect()
+    };
+    let seen = app.get_as(&app.world.auditor, "/api/v1/audit?limit=5000").await;
+    assert_eq!(seen.status, 200);
+    let seen = objects(&seen);
+    assert!(seen.contains(&format!("tip:{ours}")), "the agency's own tip");
+    assert!(!seen.contains(&format!("tip:{theirs}")), "another agency's tip is not in an agency auditor's trail");
+    let asked = app.get_as(&app.world.auditor, &format!("/api/v1/audit?object=tip:{theirs}")).await;
+    assert_eq!((asked.status, objects(&asked).len()), (200, 0), "not even when asked by name");
+
+    let admin = app::admin::Admin::local(app.state.store.clone(), app.state.now());
+    let (instance, _) = admin
+        .create_user(app.world.sheriff, "ia@state.test", None, vec![domain::staff::Role::InstanceAuditor])
+        .await
+        .unwrap();
+    let token = admin.create_token(&instance, 30, vec![], "test").await.unwrap();
+    let everything = app.send(app.http.get(app.url("/api/v1/audit?limit=5000")).bearer_auth(&token)).await;
+    assert_eq!(everything.status, 200, "{}", everything.body);
+    assert!(objects(&everything).contains(&format!("tip:{theirs}")), "the instance auditor sees every agency");
+    let searches = app.get_as(&app.world.auditor, "/api/v1/audit?action=audit.searched&limit=5000").await;
+    let scopes: Vec<String> = searches
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["detail"]["scope"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert!(scopes.contains(&"instance".to_owned()), "the instance auditor's search is recorded: {scopes:?}");
+
+    let console = app::admin::Admin::demo(&app.state);
+    let refused = console
+        .create_user(app.world.sheriff, "ia2@state.test", None, vec![domain::staff::Role::InstanceAuditor])
+        .await;
+    assert!(matches!(refused, Err(app::AppError::Invalid(ref e)) if e.field == "role"), "{:?}", refused.err());
+}
+
 /// Abuse control: per-client limits on public routes (the client told apart by a trusted
 /// proxy's header here) and per-reference limits on passphrase guesses.
 #[tokio::test]
