@@ -29,6 +29,10 @@ pub struct ServeArgs {
     /// counted from the right; what a client writes there itself is ignored.
     #[arg(long, env = "SIGHTLINE_TRUST_PROXY", num_args = 0..=1, default_missing_value = "1", default_value_t = 0, value_name = "HOPS")]
     trust_proxy: u8,
+    /// Also serve /metrics (Prometheus) to whoever reaches this address, e.g. one on the
+    /// monitoring network. The public address answers /metrics only to this machine.
+    #[arg(long, env = "SIGHTLINE_METRICS_BIND")]
+    metrics_bind: Option<SocketAddr>,
     /// Lock an account after this many failed sign-ins in the window (at most 5).
     #[arg(long, default_value_t = 5)]
     lockout_threshold: i64,
@@ -84,6 +88,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         }
         _ => "http",
     };
+    if let Some(addr) = args.metrics_bind {
+        println!("Metrics on http://{}/metrics", app.bind_metrics(addr).await?);
+    }
     println!("Sightline listening on {scheme}://{}", app.local_addr());
     app.run_until(shutdown_signal()).await
 }

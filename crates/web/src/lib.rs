@@ -30,13 +30,24 @@ pub struct App {
     listener: TcpListener,
     tls: Option<rustls::ServerConfig>,
     state: AppState,
+    /// A second listener for `/metrics` alone (`--metrics-bind`).
+    metrics: Option<TcpListener>,
 }
 
 impl App {
     /// Binds `addr` (port 0 picks a free port).
     pub async fn bind(addr: SocketAddr, state: AppState) -> anyhow::Result<App> {
         let listener = TcpListener::bind(addr).await?;
-        Ok(App { listener, tls: None, state })
+        Ok(App { listener, tls: None, state, metrics: None })
+    }
+
+    /// Also serves `/metrics` (and `/healthz`) to whoever reaches `addr`: an address on the
+    /// monitoring network, not the public one. Returns the bound address.
+    pub async fn bind_metrics(&mut self, addr: SocketAddr) -> anyhow::Result<SocketAddr> {
+        let listener = TcpListener::bind(addr).await?;
+        let bound = listener.local_addr()?;
+        self.metrics = Some(listener);
+        Ok(bound)
     }
 
     /// Serves HTTPS with this configuration instead of plain HTTP.
@@ -82,10 +93,20 @@ impl App {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let mut metrics_stop = stop_rx.clone();
         let jobs =
             self.state.http().run_jobs.then(|| tokio::spawn(app::jobs::scheduler(self.state.ctx().clone(), stop_rx)));
         // The peer address reaches only the rate limiter, which hashes it under a salt kept in
         // memory; nothing logs or stores it (see `abuse`).
+        let metrics = self.metrics.map(|listener| {
+            let router = api::ops::metrics_router().with_state(self.state.clone());
+            tokio::spawn(async move {
+                let stop = async move {
+                    let _ = metrics_stop.wait_for(|s| *s).await;
+                };
+                axum::serve(listener, router).with_graceful_shutdown(stop).await
+            })
+        });
         let router = App::router(self.state).into_make_service_with_connect_info::<tls::ClientAddr>();
         let stop = async move {
             shutdown.await;
@@ -99,6 +120,9 @@ impl App {
         }
         if let Some(j) = jobs {
             let _ = j.await;
+        }
+        if let Some(m) = metrics {
+            let _ = m.await;
         }
         Ok(())
     }

@@ -307,3 +307,31 @@ fn the_data_folder_is_private() {
     let (started, _, err) = sightline(&data, &["migrate", "--allow-shared-data-folder"]);
     assert!(started, "{err}");
 }
+
+/// `--metrics-bind` serves `/metrics` on an address of its own, for the monitoring network.
+#[test]
+fn metrics_on_their_own_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--metrics-bind", "127.0.0.1:0", "--data"])
+        .arg(dir.path())
+        .env("SIGHTLINE_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start server");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let metrics = loop {
+        let line = lines.next().expect("the server printed its metrics address").unwrap();
+        if let Some(rest) = line.strip_prefix("Metrics on ") {
+            break rest.trim().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let text = rt.block_on(async { reqwest::get(&metrics).await.unwrap().text().await.unwrap() });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(text.contains("sightline_tips_received_total 0"), "{text}");
+}

@@ -6,7 +6,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 use utoipa::ToSchema;
@@ -18,9 +18,26 @@ pub async fn healthz(State(state): State<AppState>) -> ApiResult<&'static str> {
     Ok("ok\n")
 }
 
-/// Prometheus text exposition.
-#[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
-pub async fn metrics(State(state): State<AppState>) -> ApiResult<impl IntoResponse> {
+/// Prometheus text exposition. On the public listener only for this machine (a loopback peer,
+/// no proxy trusted: through a proxy every request comes from loopback); elsewhere serve it on
+/// its own address with `--metrics-bind`. Others get 404: the counts are not theirs to read.
+#[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, description = "Prometheus text format", content_type = "text/plain"), (status = 404)))]
+pub async fn metrics(State(state): State<AppState>, extensions: axum::http::Extensions) -> ApiResult<Response> {
+    let peer = extensions.get::<axum::extract::ConnectInfo<crate::tls::ClientAddr>>().map(|c| c.0.0.ip());
+    let from_this_machine = peer.is_some_and(|ip| ip.is_loopback()) && state.http().trusted_proxy_hops == 0;
+    if !from_this_machine {
+        return Err(app::AppError::NotFound.into());
+    }
+    metrics_text(&state).await
+}
+
+/// The metrics listener's own route (`--metrics-bind`): whoever reaches that address may read.
+async fn metrics_anyone(State(state): State<AppState>) -> ApiResult<Response> {
+    metrics_text(&state).await
+}
+
+/// What `/metrics` says.
+async fn metrics_text(state: &AppState) -> ApiResult<Response> {
     let m = app::oversight::metrics(&state).await?;
     let mut out = String::new();
     let mut metric = |name: &str, kind: &str, help: &str, lines: Vec<(String, i64)>| {
@@ -61,7 +78,7 @@ pub async fn metrics(State(state): State<AppState>) -> ApiResult<impl IntoRespon
         "Notifications waiting for delivery.",
         vec![(String::new(), m.notifications_pending)],
     );
-    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out))
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response())
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -84,6 +101,12 @@ impl From<store::model::Site> for SiteView {
 pub async fn sites(State(state): State<AppState>) -> ApiResult<Json<Vec<SiteView>>> {
     let sites = app::intake::registered_sites(&state).await?;
     Ok(Json(sites.into_iter().map(SiteView::from).collect()))
+}
+
+/// The metrics listener: `/metrics` and `/healthz`, nothing else.
+pub fn metrics_router() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/metrics", get(metrics_anyone)).route("/healthz", get(healthz))
 }
 
 pub fn router() -> axum::Router<AppState> {

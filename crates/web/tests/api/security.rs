@@ -673,6 +673,24 @@ async fn forwarded_addresses_cannot_be_spoofed() {
     assert_eq!(file("198.51.100.8".into()).await.unwrap().status(), 201, "another client is not affected");
 }
 
+/// `/metrics` (tips by tier, open, overdue) is for this machine only on the public listener:
+/// behind a trusted proxy every request comes from loopback, so there it is refused to all.
+#[tokio::test]
+async fn metrics_are_not_public() {
+    let local = spawn_app().await;
+    let r = local.http.get(local.url("/metrics")).send().await.unwrap();
+    assert_eq!(r.status(), 200, "this machine reads them");
+    let proxied =
+        spawn_app_with(web::state::Options { run_jobs: false, trusted_proxy_hops: 1, ..Default::default() }).await;
+    for forwarded in [None, Some("198.51.100.4"), Some("127.0.0.1")] {
+        let mut req = proxied.http.get(proxied.url("/metrics"));
+        if let Some(f) = forwarded {
+            req = req.header("x-forwarded-for", f);
+        }
+        assert_eq!(req.send().await.unwrap().status(), 404, "through the proxy ({forwarded:?})");
+    }
+}
+
 /// TLS served directly: HTTPS with the configured certificate; plain HTTP is not answered.
 #[tokio::test]
 async fn tls_served_directly() {
