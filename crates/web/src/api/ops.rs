@@ -38,7 +38,7 @@ async fn metrics_anyone(State(state): State<AppState>) -> ApiResult<Response> {
 
 /// What `/metrics` says.
 async fn metrics_text(state: &AppState) -> ApiResult<Response> {
-    let m = app::oversight::metrics(&state).await?;
+    let m = app::oversight::metrics(state).await?;
     let mut out = String::new();
     let mut metric = |name: &str, kind: &str, help: &str, lines: Vec<(String, i64)>| {
         let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
