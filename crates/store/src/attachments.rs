@@ -18,7 +18,7 @@ pub struct NewAttachment {
     pub filename: String,
     pub content_type: String,
     pub sha256: String,
-    /// What was done to it, e.g. "location and camera metadata removed".
+    /// What was done to it, e.g. "re-drawn from its pixels: …".
     pub note: String,
     pub data: Vec<u8>,
 }

@@ -1,5 +1,5 @@
-//! Multipart forms: text fields and files, within limits, files checked and cleaned of
-//! identifying metadata before anything is stored.
+//! Multipart forms: text fields and files, within limits, files checked and photos re-drawn
+//! from their pixels before anything is stored.
 
 use crate::media::{self, MAX_FILES};
 use axum::extract::Multipart;
@@ -34,7 +34,11 @@ pub async fn read(mut multipart: Multipart, uploader: domain::tip::Author) -> Re
                 data.refused.push(format!("{filename}: at most {MAX_FILES} files"));
                 continue;
             }
-            match media::clean(&bytes) {
+            // Decoding and encoding a photo is seconds of CPU: off the async threads.
+            let cleaned = tokio::task::spawn_blocking(move || media::clean(&bytes))
+                .await
+                .map_err(|e| format!("a file could not be checked: {e}"))?;
+            match cleaned {
                 Ok(c) => data.files.push(NewAttachment {
                     uploader,
                     filename: media::safe_filename(&filename, c.kind),
