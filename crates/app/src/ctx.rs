@@ -61,6 +61,9 @@ pub struct Shared {
     pub limiter: Limiter,
     /// Delivers the outbox's webhooks.
     pub outbound: Arc<dyn WebhookSender>,
+    /// When the last audit checkpoint was signed (0: not yet), and the head it signed.
+    pub last_checkpoint: std::sync::atomic::AtomicI64,
+    pub last_checkpoint_seq: std::sync::atomic::AtomicI64,
 }
 
 /// Something happened to a tip; consoles of these agencies refresh.
@@ -93,6 +96,8 @@ impl Ctx {
             events: tokio::sync::broadcast::channel(1024).0,
             limiter: Limiter::default(),
             outbound,
+            last_checkpoint: Default::default(),
+            last_checkpoint_seq: Default::default(),
         })))
     }
 

@@ -10,8 +10,9 @@
 //! # Layout
 //! - [`ctx`], [`error`], [`clock`], [`routing`], [`limiter`], [`outbound`]: what every use case shares.
 //! - [`intake`], [`desk`], [`links`], [`tipster`], [`auth`], [`oversight`], [`attachments`],
-//!   [`admin`]: the use cases; [`demo`]: the demo world through the same paths.
-//! - [`jobs`]: escalation, the notification outbox and matching, run by the scheduler.
+//!   [`admin`]: the use cases; [`chain`]: the audit chain's key, checkpoints and verification;
+//!   [`demo`]: the demo world through the same paths.
+//! - [`jobs`]: escalation, the notification outbox, matching and audit checkpoints, run by the scheduler.
 //! - [`resolution`], [`sealed`], [`geo`], [`policy`]: helpers of the use cases above.
 //!
 //! Modules of the coming issues are folders here (`cases/`, `sharing/`, `warnings/`, …).
@@ -20,6 +21,7 @@ pub mod access;
 pub mod admin;
 pub mod attachments;
 pub mod auth;
+pub mod chain;
 pub mod clock;
 pub mod ctx;
 pub mod demo;

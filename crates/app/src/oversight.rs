@@ -95,23 +95,3 @@ pub async fn health(ctx: &Ctx) -> AppResult<()> {
 pub async fn metrics(ctx: &Ctx) -> AppResult<store::model::Metrics> {
     Ok(ctx.store.metrics(ctx.now()).await?)
 }
-
-/// Walks the whole audit chain and compares its end with the stored head: the number of events
-/// when intact, or the first bad event.
-pub async fn verify_chain(store: &dyn store::Store) -> AppResult<i64> {
-    let mut verifier = domain::audit::ChainVerifier::default();
-    let mut after = 0;
-    loop {
-        let page = store.audit_events(after, 10_000).await?;
-        let Some(last) = page.last() else { break };
-        after = last.seq;
-        for e in &page {
-            verifier.push(e).map_err(|e| AppError::Broken(anyhow::anyhow!("audit chain broken: {e}")))?;
-        }
-    }
-    let (head_seq, head_hash) = store.audit_head().await?;
-    let n = verifier
-        .finish(head_seq, &head_hash)
-        .map_err(|e| AppError::Broken(anyhow::anyhow!("audit chain broken: {e}")))?;
-    Ok(n as i64)
-}

@@ -31,11 +31,21 @@ pub struct Location {
 }
 
 impl Location {
-    /// Makes sure the data folder is private, then opens the store.
+    /// Makes sure the data folder is private, then opens the store with the audit chain's key.
     pub async fn open(&self) -> anyhow::Result<std::sync::Arc<dyn store::Store>> {
+        Ok(self.open_with_secrets().await?.0)
+    }
+
+    /// The store, and the keys of the data folder (the chain key already handed to the store).
+    pub async fn open_with_secrets(
+        &self,
+    ) -> anyhow::Result<(std::sync::Arc<dyn store::Store>, vault::secrets::Secrets)> {
         vault::folder::prepare(&self.data, self.allow_shared_data_folder)?;
-        let s = store::SqlStore::open(self.database_url.as_deref(), &self.data).await?;
-        Ok(std::sync::Arc::new(s))
+        let store: std::sync::Arc<dyn store::Store> =
+            std::sync::Arc::new(store::SqlStore::open(self.database_url.as_deref(), &self.data).await?);
+        let secrets = vault::secrets::Secrets::load_or_create(&self.data)?;
+        app::chain::load_key(store.as_ref(), &secrets).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok((store, secrets))
     }
 }
 

@@ -5,7 +5,6 @@ use app::clock::SystemClock;
 use clap::Args;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use vault::secrets::Secrets;
 use web::state::{AppState, Options};
 
 #[derive(Args)]
@@ -51,8 +50,7 @@ pub struct ServeArgs {
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
-    let store = args.at.open().await?;
-    let secrets = Secrets::load_or_create(&args.at.data)?;
+    let (store, secrets) = args.at.open_with_secrets().await?;
     let security = app::policy::SecurityPolicy {
         lockout_threshold: args.lockout_threshold,
         lockout_window_ms: args.lockout_window_minutes * 60_000,

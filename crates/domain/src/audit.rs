@@ -1,6 +1,8 @@
-//! The audit trail: actions with stable codes, and the SHA-256 chain that makes any
-//! altered or removed row detectable.
+//! The audit trail: actions with stable codes, and the chain that makes any altered or
+//! removed row detectable — keyed (HMAC-SHA-256 under a key kept outside the database) since
+//! the keyed chain started, plain SHA-256 before — checked against signed checkpoints of its head.
 
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 /// Every kind of recorded event. Codes are stable forever: add, never rename or reuse.
@@ -261,6 +263,51 @@ pub fn chain_hash(prev_hash: &str, event: &AuditRecord<'_>) -> String {
     String::from_utf8(text.to_vec()).expect("hex digits are ASCII")
 }
 
+/// HMAC-SHA-256 under `key` over the same fields as [`chain_hash`]: whoever can write the
+/// database but not read the key cannot recompute the hashes after changing a row.
+pub fn keyed_chain_hash(key: &[u8; 32], prev_hash: &str, event: &AuditRecord<'_>) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes a key of any length");
+    let seq = event.seq.to_string();
+    let at = event.at_ms.to_string();
+    for part in [prev_hash, &seq, &at, event.actor, event.action, event.object, event.reason, event.detail] {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part.as_bytes());
+    }
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// How a chain's hashes are made: plain SHA-256 before `keyed_from` (events written before
+/// the keyed chain started), HMAC under `key` from it on.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ChainKey {
+    pub key: [u8; 32],
+    /// The first event of the keyed chain.
+    pub keyed_from: i64,
+}
+
+impl std::fmt::Debug for ChainKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChainKey").field("keyed_from", &self.keyed_from).finish_non_exhaustive()
+    }
+}
+
+impl ChainKey {
+    pub fn hash(&self, prev_hash: &str, event: &AuditRecord<'_>) -> String {
+        if event.seq >= self.keyed_from {
+            keyed_chain_hash(&self.key, prev_hash, event)
+        } else {
+            chain_hash(prev_hash, event)
+        }
+    }
+}
+
+/// A head of the chain the instance signed: event `seq` had hash `hash`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub seq: i64,
+    pub hash: String,
+}
+
 /// A stored event with its hashes, as the verifier reads it.
 #[derive(Debug, Clone)]
 pub struct StoredAudit {
@@ -286,6 +333,10 @@ pub enum ChainError {
     Gap { seq: i64, expected: i64 },
     #[error("audit event {}: the chain ends at event {last_seq} but its head records event {head_seq} (the newest events were removed)", last_seq + 1)]
     Truncated { head_seq: i64, last_seq: i64 },
+    #[error("audit event {seq}: its hash is not the one a signed checkpoint recorded (the chain was rewritten)")]
+    Rewritten { seq: i64 },
+    #[error("audit event {}: the chain ends at event {last_seq} but a signed checkpoint vouches for event {checkpoint} (events were removed)", last_seq + 1)]
+    BehindCheckpoint { checkpoint: i64, last_seq: i64 },
 }
 
 /// Checks a chain one event at a time, in sequence order, so a verifier can page through
@@ -294,15 +345,36 @@ pub enum ChainError {
 pub struct ChainVerifier {
     prev: String,
     expected: i64,
+    /// `None`: every event plain SHA-256 (a chain with no keyed part).
+    key: Option<ChainKey>,
+    /// Hashes signed checkpoints recorded, by sequence number.
+    checkpoints: std::collections::BTreeMap<i64, String>,
 }
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        ChainVerifier { prev: GENESIS_HASH.to_owned(), expected: 1 }
+        ChainVerifier {
+            prev: GENESIS_HASH.to_owned(),
+            expected: 1,
+            key: None,
+            checkpoints: std::collections::BTreeMap::new(),
+        }
     }
 }
 
 impl ChainVerifier {
+    /// A verifier of a chain keyed from `key.keyed_from` on.
+    pub fn keyed(key: ChainKey) -> ChainVerifier {
+        ChainVerifier { key: Some(key), ..ChainVerifier::default() }
+    }
+
+    /// Also holds the chain to these signed heads: an event at a checkpoint's number must have
+    /// its hash, and the chain must reach every checkpoint.
+    pub fn with_checkpoints(mut self, checkpoints: impl IntoIterator<Item = Checkpoint>) -> ChainVerifier {
+        self.checkpoints.extend(checkpoints.into_iter().map(|c| (c.seq, c.hash)));
+        self
+    }
+
     pub fn push(&mut self, e: &StoredAudit) -> Result<(), ChainError> {
         if e.seq != self.expected {
             return Err(ChainError::Gap { seq: e.seq, expected: self.expected });
@@ -319,8 +391,15 @@ impl ChainVerifier {
             reason: &e.reason,
             detail: &e.detail,
         };
-        if chain_hash(&self.prev, &record) != e.hash {
+        let hash = match &self.key {
+            Some(k) => k.hash(&self.prev, &record),
+            None => chain_hash(&self.prev, &record),
+        };
+        if hash != e.hash {
             return Err(ChainError::Altered { seq: e.seq });
+        }
+        if self.checkpoints.get(&e.seq).is_some_and(|signed| *signed != e.hash) {
+            return Err(ChainError::Rewritten { seq: e.seq });
         }
         self.prev = e.hash.clone();
         self.expected += 1;
@@ -335,6 +414,9 @@ impl ChainVerifier {
     /// Compares the end of the chain with the stored head (last seq and hash), which catches
     /// removal of the newest events.
     pub fn finish(&self, head_seq: i64, head_hash: &str) -> Result<u64, ChainError> {
+        if let Some((&checkpoint, _)) = self.checkpoints.range(self.expected..).next() {
+            return Err(ChainError::BehindCheckpoint { checkpoint, last_seq: self.expected - 1 });
+        }
         if head_seq != self.expected - 1 || head_hash != self.prev {
             return Err(ChainError::Truncated { head_seq, last_seq: self.expected - 1 });
         }
@@ -447,6 +529,74 @@ mod tests {
         let mut last_removed = good.clone();
         last_removed.pop();
         assert_eq!(verify_chain(&last_removed), Ok(4), "tail truncation is caught by the stored head, not the chain");
+    }
+
+    /// Whoever can write the database can rewrite a plain chain and its head; a keyed chain
+    /// they cannot recompute, and a signed checkpoint catches a cut-back head.
+    #[test]
+    fn keyed_chain_and_checkpoints() {
+        let key = ChainKey { key: [7; 32], keyed_from: 3 };
+        let keyed = |n: i64| -> Vec<StoredAudit> {
+            let mut events = chain(n);
+            let mut prev = GENESIS_HASH.to_owned();
+            for e in &mut events {
+                let r = AuditRecord {
+                    seq: e.seq,
+                    at_ms: e.at_ms,
+                    actor: &e.actor,
+                    action: &e.action,
+                    object: &e.object,
+                    reason: &e.reason,
+                    detail: &e.detail,
+                };
+                e.prev_hash = prev.clone();
+                e.hash = key.hash(&prev, &r);
+                prev = e.hash.clone();
+            }
+            events
+        };
+        let run = |events: &[StoredAudit], checkpoints: Vec<Checkpoint>| {
+            let mut v = ChainVerifier::keyed(key.clone()).with_checkpoints(checkpoints);
+            for e in events {
+                v.push(e)?;
+            }
+            let last = events.last().map_or((0, GENESIS_HASH.to_owned()), |e| (e.seq, e.hash.clone()));
+            v.finish(last.0, &last.1)
+        };
+        let good = keyed(5);
+        assert_eq!(good[1].hash, chain(5)[1].hash, "events before the keyed chain keep their plain hashes");
+        assert_ne!(good[2].hash, chain(5)[2].hash, "from keyed_from on, the key is in the hash");
+        assert_eq!(run(&good, vec![]), Ok(5));
+        assert_eq!(
+            run(&chain(5), vec![]),
+            Err(ChainError::Altered { seq: 3 }),
+            "a plain rewrite of the keyed part fails"
+        );
+
+        let signed = Checkpoint { seq: 4, hash: good[3].hash.clone() };
+        assert_eq!(run(&good, vec![signed.clone()]), Ok(5));
+        // Rewritten behind the checkpoint in the plain part, everything after recomputed: the
+        // keyed part gives it away; and even a rewrite the verifier's key allows is caught at
+        // the checkpoint.
+        let mut forged = keyed(5);
+        forged[0].reason = "edited".into();
+        let mut prev = GENESIS_HASH.to_owned();
+        for e in &mut forged {
+            let r = AuditRecord {
+                seq: e.seq,
+                at_ms: e.at_ms,
+                actor: &e.actor,
+                action: &e.action,
+                object: &e.object,
+                reason: &e.reason,
+                detail: &e.detail,
+            };
+            e.prev_hash = prev.clone();
+            e.hash = key.hash(&prev, &r);
+            prev = e.hash.clone();
+        }
+        assert_eq!(run(&forged, vec![signed.clone()]), Err(ChainError::Rewritten { seq: 4 }));
+        assert_eq!(run(&good[..3], vec![signed]), Err(ChainError::BehindCheckpoint { checkpoint: 4, last_seq: 3 }));
     }
 
     #[test]

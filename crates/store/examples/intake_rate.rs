@@ -70,6 +70,7 @@ async fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(2000);
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Arc::new(SqlStore::open_sqlite(dir.path()).await.expect("open sqlite"));
+    store.use_chain_key([1; 32]).await.expect("chain key");
     let agency = store
         .create_agency(
             NewAgency {

@@ -1,4 +1,4 @@
-//! The append-only, hash-chained audit trail.
+//! The append-only, hash-chained audit trail (keyed: see `domain::audit`).
 
 use crate::Result;
 #[allow(unused_imports)]
@@ -10,6 +10,10 @@ pub trait AuditStore: Send + Sync {
     async fn search_audit(&self, query: &AuditQuery) -> Result<Vec<domain::audit::StoredAudit>>;
     async fn audit_events(&self, after_seq: i64, limit: i64) -> Result<Vec<domain::audit::StoredAudit>>;
     async fn audit_head(&self) -> Result<(i64, String)>;
+    /// Loads the chain key (kept outside the database) for every event written from now on,
+    /// and returns it with where the keyed chain starts. Until it is loaded no event can be
+    /// written: an unkeyed event would be one anybody with the database could forge.
+    async fn use_chain_key(&self, key: [u8; 32]) -> Result<domain::audit::ChainKey>;
     async fn audit_for_object(&self, object: domain::audit::ObjectRef) -> Result<Vec<domain::audit::StoredAudit>>;
     async fn append_audit(&self, event: NewAudit) -> Result<()>;
 }

@@ -13,6 +13,7 @@
 pub mod crypto;
 pub mod folder;
 pub mod mfa;
+pub mod notary;
 pub mod secrets;
 
 pub use crypto::{Key, Keyring};

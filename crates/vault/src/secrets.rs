@@ -20,6 +20,8 @@ pub struct Secrets {
     key: [u8; 32],
     /// Wrapping keys for the tips' data keys.
     pub keyring: crate::crypto::Keyring,
+    /// The signer of audit checkpoints, when the secrets come from a data folder.
+    pub notary: Option<crate::notary::Notary>,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -41,14 +43,24 @@ impl Secrets {
         let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         let bytes = hex::decode(text.trim()).context("instance.key is not hex")?;
         let key: [u8; 32] = bytes.try_into().map_err(|_| anyhow::anyhow!("instance.key must hold 32 bytes"))?;
-        Ok(Secrets { key, keyring: crate::crypto::Keyring::load_or_create(data_dir)? })
+        Ok(Secrets {
+            key,
+            keyring: crate::crypto::Keyring::load_or_create(data_dir)?,
+            notary: Some(crate::notary::Notary::load_or_create(data_dir)?),
+        })
     }
 
     /// A fixed key, for tests only.
     pub fn from_key(key: [u8; 32]) -> Secrets {
         let mut wrapping = key;
         wrapping[0] ^= 0xA5;
-        Secrets { key, keyring: crate::crypto::Keyring::from_key(wrapping) }
+        Secrets { key, keyring: crate::crypto::Keyring::from_key(wrapping), notary: None }
+    }
+
+    /// The audit chain's key: derived from the instance key, so it lives outside the database
+    /// with it and needs no file of its own.
+    pub fn chain_key(&self) -> [u8; 32] {
+        self.mac("audit-chain", "v1")
     }
 
     /// The data key of a tip, unwrapped; `None` for tips stored before encryption.
@@ -83,7 +95,7 @@ impl Secrets {
     }
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

@@ -1,9 +1,11 @@
-//! Background work: escalating overdue tips and delivering the notification outbox.
+//! Background work: escalating overdue tips, delivering the notification outbox, matching
+//! people, and signing checkpoints of the audit chain.
 //!
 //! The loop wakes at the earliest deadline in the database, at least once a second, and
 //! whenever a request commits new work. All claiming goes through the database, so any
 //! number of server processes may run this loop against one PostgreSQL.
 
+pub mod checkpoint;
 pub mod escalate;
 pub mod outbox;
 pub mod resolve;
@@ -14,6 +16,7 @@ use std::time::Duration;
 /// Runs everything due at the clock's present moment, until nothing is left. Tests call
 /// this after moving their manual clock.
 pub async fn run_pending(ctx: &Ctx) -> anyhow::Result<()> {
+    checkpoint::run(ctx).await?;
     loop {
         let escalated = escalate::run(ctx).await?;
         let delivered = outbox::run(ctx).await?;

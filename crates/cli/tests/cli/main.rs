@@ -157,7 +157,7 @@ fn audit_verify_names_the_first_bad_event() {
             &["site", "add", "--name", &format!("School {i}"), "--agency", &agency, "--lat", "41.8", "--lon", "-87.6"],
         );
     }
-    assert_eq!(ok(d, &["audit", "verify"]), "audit chain intact: 5 events");
+    assert_eq!(ok(d, &["audit", "verify"]), "audit chain intact: 5 events, 0 signed checkpoints hold");
     let db = d.join("sightline.db");
 
     let copy = tempfile::tempdir().unwrap();
@@ -167,11 +167,14 @@ fn audit_verify_names_the_first_bad_event() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(copy.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
     }
-    // A copy of a WAL database is the file and its write-ahead log together.
-    for suffix in ["", "-wal", "-shm"] {
-        let from = d.join(format!("sightline.db{suffix}"));
+    // A copy of a WAL database is the file and its write-ahead log together; the keys come
+    // with it, or the keyed chain cannot be checked.
+    for name in
+        ["sightline.db", "sightline.db-wal", "sightline.db-shm", "instance.key", "wrapping.key", "audit-signing.key"]
+    {
+        let from = d.join(name);
         if from.exists() {
-            std::fs::copy(&from, copy.path().join(format!("sightline.db{suffix}"))).unwrap();
+            std::fs::copy(&from, copy.path().join(name)).unwrap();
         }
     }
     tamper(&copy.path().join("sightline.db"), "UPDATE audit_events SET reason = 'nothing happened' WHERE seq = 3");
@@ -187,6 +190,122 @@ fn audit_verify_names_the_first_bad_event() {
     tamper(&db, "DELETE FROM audit_events WHERE seq = 2");
     let (good, _, err) = sightline(d, &["audit", "verify"]);
     assert!(!good && err.contains("audit event 3"), "{err}");
+}
+
+/// Someone who can write the database rewrites a row and recomputes every later hash and the
+/// head (as the plain chain allowed), or cuts the newest events and moves the head back: the
+/// keyed chain and the signed checkpoints an auditor kept find both.
+#[test]
+fn a_rewritten_or_cut_chain_is_found() {
+    use domain::audit::{AuditRecord, GENESIS_HASH, chain_hash};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let agency = ok(d, &["agency", "add", "--name", "Fusion", "--kind", "fusion_centre"]);
+    ok(d, &["site", "add", "--name", "School", "--agency", &agency, "--lat", "41.8", "--lon", "-87.6"]);
+    let checkpoint = ok(d, &["audit", "checkpoint"]);
+    let kept = d.parent().unwrap().join(format!("kept-{}.jsonl", std::process::id()));
+    std::fs::write(&kept, format!("{checkpoint}\n")).unwrap();
+    let signed: Value = serde_json::from_str(&checkpoint).unwrap();
+    assert_eq!(signed["seq"], 2, "{checkpoint}");
+    ok(d, &["site", "add", "--name", "Second School", "--agency", &agency, "--lat", "41.8", "--lon", "-87.6"]);
+    let kept_arg = kept.to_str().unwrap();
+    assert_eq!(
+        ok(d, &["audit", "verify", "--checkpoints", kept_arg]),
+        "audit chain intact: 3 events, 2 signed checkpoints hold",
+        "the instance's own log and the kept copy"
+    );
+
+    // Rewrite: change the first event, recompute every hash after it and the head.
+    let db = d.join("sightline.db");
+    let rows = query(&db, "SELECT seq, at_ms, actor, action, object, reason, detail FROM audit_events ORDER BY seq");
+    let mut prev = GENESIS_HASH.to_owned();
+    let mut script = String::new();
+    for r in &rows {
+        let reason = if r[0] == "1" { "nothing happened" } else { r[5].as_str() };
+        let rec = AuditRecord {
+            seq: r[0].parse().unwrap(),
+            at_ms: r[1].parse().unwrap(),
+            actor: &r[2],
+            action: &r[3],
+            object: &r[4],
+            reason,
+            detail: &r[6],
+        };
+        let hash = chain_hash(&prev, &rec);
+        script.push_str(&format!(
+            "UPDATE audit_events SET reason = '{reason}', prev_hash = '{prev}', hash = '{hash}' WHERE seq = {};",
+            r[0]
+        ));
+        prev = hash;
+    }
+    script.push_str(&format!("UPDATE audit_head SET hash = '{prev}';"));
+    let copy = private_copy(d);
+    tamper_script(&copy.path().join("sightline.db"), &script);
+    let (good, _, err) = sightline(copy.path(), &["audit", "verify"]);
+    assert!(!good && err.contains("audit event"), "a recomputed plain chain fails the key: {err}");
+
+    // Cut: the newest event gone and the head moved back to the one before. The head is
+    // consistent again; only a checkpoint past it tells.
+    let newest = query(&db, "SELECT seq, hash FROM audit_events WHERE seq = 2");
+    let copy = private_copy(d);
+    tamper_script(
+        &copy.path().join("sightline.db"),
+        &format!("DELETE FROM audit_events WHERE seq = 3; UPDATE audit_head SET seq = 2, hash = '{}';", newest[0][1]),
+    );
+    let (good, out, _) = sightline(copy.path(), &["audit", "verify"]);
+    assert!(good, "without a checkpoint past it, a cut at the head looks like a shorter chain: {out}");
+    ok(d, &["audit", "checkpoint"]);
+    let later = std::fs::read_to_string(d.join("audit-checkpoints.jsonl")).unwrap();
+    std::fs::write(&kept, later).unwrap();
+    let (good, _, err) = sightline(copy.path(), &["audit", "verify", "--checkpoints", kept_arg]);
+    assert!(!good && err.contains("signed checkpoint vouches for event 3"), "{err}");
+    std::fs::remove_file(&kept).unwrap();
+}
+
+/// A copy of the data folder (database and keys), private as the original.
+fn private_copy(from: &Path) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(copy.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    for f in std::fs::read_dir(from).unwrap() {
+        let f = f.unwrap();
+        // Not the checkpoint log: the attacker's copy knows only what the database says.
+        if f.file_name() != "audit-checkpoints.jsonl" {
+            std::fs::copy(f.path(), copy.path().join(f.file_name())).unwrap();
+        }
+    }
+    copy
+}
+
+fn tamper_script(db: &Path, script: &str) {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        use sqlx::{Connection, Executor};
+        sqlx::any::install_default_drivers();
+        let mut c = sqlx::AnyConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        c.execute(sqlx::AssertSqlSafe(script.to_owned())).await.unwrap();
+    });
+}
+
+/// Every row of `sql` as text.
+fn query(db: &Path, sql: &str) -> Vec<Vec<String>> {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        use sqlx::{Connection, Row};
+        sqlx::any::install_default_drivers();
+        let mut c = sqlx::AnyConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).fetch_all(&mut c).await.unwrap();
+        rows.iter()
+            .map(|r| {
+                (0..r.len())
+                    .map(|i| {
+                        r.try_get::<String, _>(i).or_else(|_| r.try_get::<i64, _>(i).map(|n| n.to_string())).unwrap()
+                    })
+                    .collect()
+            })
+            .collect()
+    })
 }
 
 #[test]

@@ -9,7 +9,7 @@ use super::exec::Exec;
 use super::{SqlStore, rows};
 use crate::model::*;
 use crate::{Result, StoreError};
-use domain::audit::{AuditRecord, StoredAudit, chain_hash};
+use domain::audit::{AuditRecord, ChainKey, StoredAudit};
 use sqlx::{AnyConnection, Row};
 
 impl SqlStore {
@@ -24,6 +24,9 @@ impl SqlStore {
             return Ok(());
         }
         let head = format!("SELECT seq, hash FROM audit_head WHERE id = 1{}", self.backend.for_update());
+        let chain = self.chain.get().ok_or_else(|| {
+            StoreError::Corrupt("the audit chain key is not loaded: no event is written without it".into())
+        })?;
         let (mut seq, mut prev) =
             conn.pairs(&head, Vec::new()).await?.pop().ok_or_else(|| StoreError::Corrupt("no audit head".into()))?;
         let mut rows = Rows::new(
@@ -43,7 +46,7 @@ impl SqlStore {
                 reason: &e.reason,
                 detail: &e.detail,
             };
-            let hash = chain_hash(&prev, &record);
+            let hash = chain.hash(&prev, &record);
             rows.push([
                 seq.into(),
                 e.at_ms.into(),
@@ -123,6 +126,17 @@ impl crate::AuditStore for SqlStore {
     async fn audit_head(&self) -> Result<(i64, String)> {
         let r = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.read).await?;
         Ok((r.try_get("seq")?, r.try_get("hash")?))
+    }
+
+    async fn use_chain_key(&self, key: [u8; 32]) -> Result<ChainKey> {
+        let r = sqlx::query("SELECT keyed_from FROM audit_head WHERE id = 1").fetch_one(&self.write).await?;
+        let keyed_from: Option<i64> = r.try_get("keyed_from")?;
+        let chain = ChainKey { key, keyed_from: keyed_from.unwrap_or(1) };
+        let loaded = self.chain.get_or_init(|| chain.clone());
+        if *loaded != chain {
+            return Err(StoreError::Conflict("another audit chain key is already loaded".into()));
+        }
+        Ok(chain)
     }
 
     async fn audit_for_object(&self, object: domain::audit::ObjectRef) -> Result<Vec<StoredAudit>> {

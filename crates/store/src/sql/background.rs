@@ -170,6 +170,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let rt = runtime();
         let store = rt.block_on(SqlStore::open_sqlite(dir.path())).expect("open");
+        rt.block_on(crate::AuditStore::use_chain_key(&store, [1; 32])).expect("chain key");
         // Its escalation and its notification are due at 1,000 ms.
         let mut due = tip();
         (due.received_at, due.next_escalation_at) = (1_000, 1_000);
@@ -204,6 +205,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let rt = runtime();
         let store = rt.block_on(SqlStore::open_sqlite(dir.path())).expect("open");
+        rt.block_on(crate::AuditStore::use_chain_key(&store, [1; 32])).expect("chain key");
         let plan = |sql: String| -> String {
             let rows = rt
                 .block_on(sqlx::query(AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}"))).fetch_all(&store.read))

@@ -368,6 +368,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let first = runtime();
         let store = first.block_on(SqlStore::open_sqlite(dir.path())).expect("open");
+        first.block_on(crate::AuditStore::use_chain_key(&store, [1; 32])).expect("chain key");
         first.block_on(async { store.insert_tip(tip()).await }).expect("first tip");
         drop(first);
         let second = runtime();

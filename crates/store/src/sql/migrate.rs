@@ -18,6 +18,7 @@ const SQLITE: &[(i64, &str)] = &[
     (8, include_str!("../migrations/sqlite/0008_closed_codes.sql")),
     (9, include_str!("../migrations/sqlite/0009_totp_steps.sql")),
     (10, include_str!("../migrations/sqlite/0010_tier_history.sql")),
+    (11, include_str!("../migrations/sqlite/0011_keyed_audit_chain.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -30,6 +31,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (8, include_str!("../migrations/postgres/0008_closed_codes.sql")),
     (9, include_str!("../migrations/postgres/0009_totp_steps.sql")),
     (10, include_str!("../migrations/postgres/0010_tier_history.sql")),
+    (11, include_str!("../migrations/postgres/0011_keyed_audit_chain.sql")),
 ];
 
 impl SqlStore {

@@ -101,6 +101,9 @@ pub struct SqlStore {
     /// Tokio's mutex serves waiters in order; SQLite's busy handler polls with sleeps, and a
     /// waiting writer could lose the lock again and again to intake under sustained load.
     turn: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// The audit chain's key and where the keyed chain starts, once loaded (shared by clones,
+    /// the intake writer's among them).
+    chain: Arc<std::sync::OnceLock<domain::audit::ChainKey>>,
 }
 
 /// A write transaction on the writer pool, holding the turn to write until it ends.
@@ -158,7 +161,7 @@ impl SqlStore {
             .connect(&url)
             .await?;
         let turn = Some(Arc::new(tokio::sync::Mutex::new(())));
-        let mut store = SqlStore { backend: Backend::Sqlite, write, read, intake: None, turn };
+        let mut store = SqlStore { backend: Backend::Sqlite, write, read, intake: None, turn, chain: Arc::default() };
         store.migrate().await?;
         store.intake =
             Some(group_commit::Intake::start_sqlite(store.clone(), file).map_err(|e| StoreError::Database(e.into()))?);
@@ -170,8 +173,14 @@ impl SqlStore {
         sqlx::any::install_default_drivers();
         let pool =
             AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(30)).connect(url).await?;
-        let mut store =
-            SqlStore { backend: Backend::Postgres, write: pool.clone(), read: pool, intake: None, turn: None };
+        let mut store = SqlStore {
+            backend: Backend::Postgres,
+            write: pool.clone(),
+            read: pool,
+            intake: None,
+            turn: None,
+            chain: Arc::default(),
+        };
         store.migrate().await?;
         store.intake = Some(group_commit::Intake::start_pooled(store.clone()));
         Ok(store)

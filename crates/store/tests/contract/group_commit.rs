@@ -2,7 +2,6 @@
 //! (one failing tip alone); every caller still gets its own answer, after the commit.
 
 use super::*;
-use domain::audit::verify_chain;
 use domain::urgency::Tier;
 use std::collections::{BTreeMap, BTreeSet};
 use store::StoreError;

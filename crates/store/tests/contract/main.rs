@@ -27,6 +27,17 @@ pub struct TestStore {
     _dir: Option<tempfile::TempDir>,
 }
 
+impl TestStore {
+    /// A second store on the same database, as a server starting on it opens one (migrated,
+    /// no chain key loaded yet).
+    pub async fn reopen(&self) -> SqlStore {
+        match &self._dir {
+            Some(dir) => SqlStore::open_sqlite(dir.path()).await.expect("reopen sqlite"),
+            None => SqlStore::open_postgres(&self.url).await.expect("reopen postgres"),
+        }
+    }
+}
+
 // Closures capture fields precisely: with a `Drop` impl, a story that uses `t.store` takes the
 // whole `TestStore`, so the temp dir lives as long as the story.
 impl Drop for TestStore {
@@ -36,6 +47,7 @@ impl Drop for TestStore {
 async fn sqlite() -> TestStore {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = SqlStore::open_sqlite(dir.path()).await.expect("open sqlite");
+    store.use_chain_key(CHAIN_KEY).await.expect("chain key");
     let url = format!("sqlite://{}", dir.path().join("sightline.db").display());
     TestStore { store: Arc::new(store), name: "sqlite", url, _dir: Some(dir) }
 }
@@ -49,7 +61,20 @@ async fn postgres(url: &str) -> TestStore {
     let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
     let url = format!("{base}/{db}");
     let store = SqlStore::open_postgres(&url).await.expect("open postgres");
+    store.use_chain_key(CHAIN_KEY).await.expect("chain key");
     TestStore { store: Arc::new(store), name: "postgres", url, _dir: None }
+}
+
+/// The audit chain key of every test store.
+pub const CHAIN_KEY: [u8; 32] = [42; 32];
+
+/// Checks a test store's chain (keyed from its first event: the stores are new).
+pub fn verify_chain(events: &[domain::audit::StoredAudit]) -> Result<u64, domain::audit::ChainError> {
+    let mut v = domain::audit::ChainVerifier::keyed(domain::audit::ChainKey { key: CHAIN_KEY, keyed_from: 1 });
+    for e in events {
+        v.push(e)?;
+    }
+    Ok(v.count())
 }
 
 fn rand_suffix() -> String {

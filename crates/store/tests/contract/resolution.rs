@@ -131,7 +131,7 @@ async fn access_requests_share_a_record_read_only() {
         assert!(after.readers.contains(&w.sheriff));
         assert_eq!(s.tip_detail(tip).await.unwrap().shared_with, vec![w.sheriff]);
         let events = s.audit_events(0, 1_000).await.unwrap();
-        assert_eq!(domain::audit::verify_chain(&events), Ok(events.len() as u64));
+        assert_eq!(crate::verify_chain(&events), Ok(events.len() as u64));
     })
     .await;
 }

@@ -22,7 +22,7 @@ use utoipa::OpenApi;
         tipster::sign_in, tipster::view, tipster::post_message,
         desk::queue, desk::detail, desk::acknowledge, desk::assign, desk::message, desk::transfer, desk::decline,
         desk::tier, desk::review_tier, desk::close, desk::review, desk::reopen,
-        oversight::reveal_contact, oversight::search,
+        oversight::reveal_contact, oversight::search, oversight::checkpoints,
         links::list, links::confirm, links::reject, links::undo, links::request_access, links::requests, links::grant, links::refuse,
         ops::healthz, ops::metrics,
     ),

@@ -164,7 +164,49 @@ pub async fn search(
         .into_response())
 }
 
+/// What the instance signed of its audit chain: its public key and every checkpoint.
+#[derive(Serialize, ToSchema)]
+pub struct CheckpointsView {
+    /// The ed25519 key checkpoints are signed with, hex: pin it where you keep them.
+    pub public_key: String,
+    pub checkpoints: Vec<CheckpointView>,
+}
+
+/// One signed head of the chain (a line of `sightline audit checkpoint`).
+#[derive(Serialize, ToSchema)]
+pub struct CheckpointView {
+    pub seq: i64,
+    pub hash: String,
+    pub keyed_from: i64,
+    pub at: String,
+    pub public_key: String,
+    pub signature: String,
+}
+
+/// The signed checkpoints of the audit chain (auditors): keep copies elsewhere, and
+/// `sightline audit verify --checkpoints FILE` proves nothing behind them was rewritten or cut.
+#[utoipa::path(get, path = "/api/v1/audit/checkpoints", tag = "oversight", security(("bearer" = [])),
+    responses((status = 200, body = CheckpointsView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn checkpoints(State(state): State<AppState>, staff: Staff) -> ApiResult<Json<CheckpointsView>> {
+    let (public_key, log) = app::chain::checkpoints(&state, &staff.viewer())?;
+    let checkpoints = log
+        .into_iter()
+        .map(|c| CheckpointView {
+            seq: c.seq,
+            hash: c.hash,
+            keyed_from: c.keyed_from,
+            at: c.at,
+            public_key: c.public_key,
+            signature: c.signature,
+        })
+        .collect();
+    Ok(Json(CheckpointsView { public_key, checkpoints }))
+}
+
 pub fn router() -> axum::Router<AppState> {
     use axum::routing::{get, post};
-    axum::Router::new().route("/api/v1/tips/{id}/contact", post(reveal_contact)).route("/api/v1/audit", get(search))
+    axum::Router::new()
+        .route("/api/v1/tips/{id}/contact", post(reveal_contact))
+        .route("/api/v1/audit", get(search))
+        .route("/api/v1/audit/checkpoints", get(checkpoints))
 }

@@ -120,7 +120,10 @@ pub async fn spawn_app_with(mut options: Options) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let (store, db_url) = open_store(dir.path()).await;
     let clock = ManualClock::at(domain::time::Millis(T0));
-    let state = AppState::new(store.clone(), Arc::new(clock.clone()), Secrets::from_key([7; 32]), options).unwrap();
+    // The keys live in the test's data folder, as a server's do (with the checkpoint signer).
+    let secrets = Secrets::load_or_create(dir.path()).unwrap();
+    app::chain::load_key(store.as_ref(), &secrets).await.unwrap();
+    let state = AppState::new(store.clone(), Arc::new(clock.clone()), secrets, options).unwrap();
     let hooks = webhook_receiver().await;
     let world = build_world(store.as_ref(), &hooks).await;
     let app = web::App::bind("127.0.0.1:0".parse().unwrap(), state.clone()).await.unwrap();

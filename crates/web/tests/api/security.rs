@@ -600,6 +600,23 @@ async fn audit_search_is_scoped_to_the_viewers_agency() {
     assert!(matches!(refused, Err(app::AppError::Invalid(ref e)) if e.field == "role"), "{:?}", refused.err());
 }
 
+/// The signed checkpoints are offered to auditors, to keep elsewhere; each verifies.
+#[tokio::test]
+async fn auditors_fetch_signed_checkpoints() {
+    let app = spawn_app().await;
+    app.file("other", "A note.").await;
+    app::jobs::run_pending(&app.state).await.unwrap();
+    let r = app.get_as(&app.world.auditor, "/api/v1/audit/checkpoints").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let checkpoints = r.body["checkpoints"].as_array().unwrap();
+    assert_eq!(checkpoints.len(), 1, "the first pass of the jobs signs the head: {}", r.body);
+    let signed: vault::notary::SignedCheckpoint = serde_json::from_value(checkpoints[0].clone()).unwrap();
+    signed.check_signature().unwrap();
+    assert_eq!(signed.public_key, r.body["public_key"].as_str().unwrap());
+    assert_eq!(signed.seq, app.state.store.audit_head().await.unwrap().0);
+    assert_eq!(app.get_as(&app.world.analyst, "/api/v1/audit/checkpoints").await.status, 403);
+}
+
 /// Abuse control: per-client limits on public routes (the client told apart by a trusted
 /// proxy's header here) and per-reference limits on passphrase guesses.
 #[tokio::test]
