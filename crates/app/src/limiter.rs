@@ -34,7 +34,8 @@ pub struct Limit {
 pub const FILE_TIP: Limit = Limit { scope: "file", max: 20, window_ms: 10 * Millis::MINUTE };
 /// Follow-up sign-ins from one client.
 pub const SIGN_IN: Limit = Limit { scope: "sign-in", max: 30, window_ms: 10 * Millis::MINUTE };
-/// Wrong passphrases for one reference, from anyone.
+/// Wrong passphrases for one reference, from anyone: past `max`, each try waits longer before
+/// it is answered (see `app::tipster`), but the right passphrase is never refused.
 pub const PASSPHRASE: Limit = Limit { scope: "reference", max: 10, window_ms: Millis::HOUR };
 /// Staff password attempts from one client (the account lockout is the main control).
 pub const STAFF_SIGN_IN: Limit = Limit { scope: "staff", max: 30, window_ms: 10 * Millis::MINUTE };
@@ -87,11 +88,11 @@ impl Limiter {
         ok
     }
 
-    /// Whether `what` is already over `limit` (without counting).
-    pub fn exceeded(&self, limit: Limit, what: &[u8], now: i64) -> bool {
-        let Ok(inner) = self.inner.lock() else { return false };
+    /// How many events `what` has in `limit`'s current window (without counting one).
+    pub fn count(&self, limit: Limit, what: &[u8], now: i64) -> u32 {
+        let Ok(inner) = self.inner.lock() else { return 0 };
         let key = inner.key(limit, what);
-        inner.counts.get(&key).is_some_and(|(w, c)| *w == now.div_euclid(limit.window_ms) && *c >= limit.max)
+        inner.counts.get(&key).filter(|(w, _)| *w == now.div_euclid(limit.window_ms)).map_or(0, |(_, c)| *c)
     }
 }
 
@@ -107,6 +108,6 @@ mod tests {
         assert!(!l.allow(lim, b"a", 10));
         assert!(l.allow(lim, b"b", 10), "another client has its own budget");
         assert!(l.allow(lim, b"a", 1010), "a new window");
-        assert!(!l.exceeded(lim, b"a", 1010));
+        assert_eq!(l.count(lim, b"a", 1010), 1);
     }
 }

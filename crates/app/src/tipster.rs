@@ -16,8 +16,13 @@ use vault::secrets::{new_token, normalise_code, token_hash};
 pub async fn open_session(ctx: &Ctx, reference: &str, passphrase: &str) -> AppResult<String> {
     let reference = format_reference(reference);
     let key = reference.clone().unwrap_or_default();
-    if ctx.limiter.exceeded(crate::limiter::PASSPHRASE, key.as_bytes(), ctx.now()) {
-        return Err(AppError::TooMany);
+    // Guessing a 100-bit passphrase is hopeless, but slowed anyway: past ten wrong tries for a
+    // reference (from anyone), each try waits longer before it is answered. Nobody can lock a
+    // tipster out of their own tip: the right passphrase, after the wait, still opens it.
+    let wrong = ctx.limiter.count(crate::limiter::PASSPHRASE, key.as_bytes(), ctx.now());
+    let wait = guess_delay_ms(wrong, crate::limiter::PASSPHRASE.max);
+    if wait > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
     }
     // The hash is computed whether or not the reference exists, so timing tells nothing.
     let offered = passphrase_hash(&ctx.secrets, passphrase);
@@ -34,6 +39,15 @@ pub async fn open_session(ctx: &Ctx, reference: &str, passphrase: &str) -> AppRe
     let now = ctx.now();
     ctx.store.create_tipster_session(&token_hash(&token), tip_id, now + ctx.options.tipster_session_ms, now).await?;
     Ok(token)
+}
+
+/// The wait before answering a sign-in for a reference with `wrong` wrong tries in the window:
+/// none up to `free`, then 250 ms doubling to at most 4 s.
+pub fn guess_delay_ms(wrong: u32, free: u32) -> u64 {
+    match wrong.checked_sub(free) {
+        None => 0,
+        Some(extra) => (250_u64 << extra.min(4)).min(4_000),
+    }
 }
 
 /// The tip a tipster's session token opens, if it is still valid.
@@ -135,4 +149,13 @@ pub async fn add_message(ctx: &Ctx, tip_id: i64, body: Option<String>, files: Ve
         }
     }
     Err(AppError::Conflict("the tip is busy; please send again".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn guessing_is_slowed_never_stopped() {
+        let waits: Vec<u64> = [0, 9, 10, 11, 12, 14, 30, 1000].map(|n| super::guess_delay_ms(n, 10)).to_vec();
+        assert_eq!(waits, [0, 0, 250, 500, 1000, 4000, 4000, 4000]);
+    }
 }
