@@ -1,5 +1,6 @@
-//! Who is signed in, under the staff access policy: passwords with a failure counter and
-//! lockout, a second factor before any data, idle sessions ended, unused accounts disabled,
+//! Who is signed in, under the staff access policy: passwords with failures counted per
+//! account and client (a growing pause for that client, no lockout anyone can cause), a second
+//! factor before any data, idle sessions ended, unused accounts disabled,
 //! API tokens limited to their scope and expiry, each TOTP code good once. No HTTP here; the extractors call this.
 
 use crate::ctx::Ctx;
@@ -15,40 +16,73 @@ const TOUCH_EVERY_MS: i64 = 60_000;
 /// The outcome of a password sign-in.
 pub enum SignIn {
     /// A session that still needs its second factor (setup when the user has none yet).
-    Session {
-        token: String,
-        needs_setup: bool,
-    },
+    Session { token: String, needs_setup: bool },
+    /// Refused: an unknown e-mail, a wrong password, an account that is off, or sign-in from
+    /// this client paused after failures — one answer for all, so it tells nobody which.
     Refused,
-    Locked,
 }
 
 /// A dummy Argon2id hash, verified when the e-mail is unknown so timing says nothing.
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$0r7LGZJ8v7eYbq6yn5kS1iK4Zt8QnG1o0Oxr8F3Wm0A";
 
-pub async fn password_sign_in(ctx: &Ctx, email: &str, password: &str) -> AppResult<SignIn> {
-    let policy = &ctx.options.security;
+/// A client as the failure counts know it: a keyed hash of what the door says of it (its
+/// address bucket), so no address is stored.
+fn client_key(ctx: &Ctx, client: &str) -> String {
+    ctx.secrets.keyed_hash("staff-sign-in-client", client)[..32].to_owned()
+}
+
+/// Whether sign-in to `user_id` from `client` is paused after failures from it.
+async fn paused(ctx: &Ctx, user_id: i64, client: &str) -> AppResult<bool> {
+    let p = &ctx.options.security;
     let now = ctx.now();
+    let (failures, last) = ctx.store.sign_in_failures(user_id, client, now - p.lockout_window_ms).await?;
+    Ok(domain::staff::sign_in_pause(failures, last, now, p.lockout_threshold, p.lockout_window_ms).is_some())
+}
+
+/// Counts a failure from `client`; the one that reaches the threshold is recorded as a pause.
+async fn failed(ctx: &Ctx, user_id: i64, client: &str) -> AppResult<()> {
+    let p = &ctx.options.security;
+    let now = ctx.now();
+    let (failures, last) = ctx.store.record_failed_sign_in(user_id, client, now, p.lockout_window_ms).await?;
+    if let Some(until) = domain::staff::sign_in_pause(failures, last, now, p.lockout_threshold, p.lockout_window_ms)
+        && failures >= p.lockout_threshold
+    {
+        let audit = NewAudit::new(now, Actor::System, AuditAction::SignInPaused, ObjectRef::User(user_id)).reason(
+            &format!("{failures} failed sign-ins from one client; that client waits {} s", (until - now) / 1000),
+        );
+        ctx.store.append_audit(audit).await?;
+    }
+    Ok(())
+}
+
+/// Checks an e-mail and password from `client` (what the door knows of the client, e.g. its
+/// address bucket; hashed before anything is kept). Failures pause sign-in to the account
+/// from that client only, for longer with each further failure: a stranger cannot lock a
+/// colleague out, nor learn which e-mails have accounts.
+pub async fn password_sign_in(ctx: &Ctx, email: &str, password: &str, client: &str) -> AppResult<SignIn> {
+    let now = ctx.now();
+    let client = client_key(ctx, client);
     let Some(user) = ctx.store.user_by_email(email.trim()).await? else {
         verify_password(password, DUMMY_HASH);
         return Ok(SignIn::Refused);
     };
     let sec = ctx.store.account_security(user.id).await?;
-    if sec.locked_at.is_some() {
+    // Tries while paused are refused unread and not counted: the pause grows only with wrong
+    // passwords tried after it ended.
+    if sec.locked_at.is_some() || user.disabled || paused(ctx, user.id, &client).await? {
         verify_password(password, DUMMY_HASH);
-        return Ok(SignIn::Locked);
+        return Ok(SignIn::Refused);
     }
-    if user.disabled || idle_too_long(ctx, &user, sec.last_active_at.unwrap_or(sec.created_at)).await? {
+    if idle_too_long(ctx, &user, sec.last_active_at.unwrap_or(sec.created_at)).await? {
         verify_password(password, DUMMY_HASH);
         return Ok(SignIn::Refused);
     }
     if !verify_password(password, &user.password_hash) {
-        let (_, locked) =
-            ctx.store.record_failed_sign_in(user.id, now, policy.lockout_window_ms, policy.lockout_threshold).await?;
-        return Ok(if locked { SignIn::Locked } else { SignIn::Refused });
+        failed(ctx, user.id, &client).await?;
+        return Ok(SignIn::Refused);
     }
-    ctx.store.record_sign_in(user.id, now).await?;
+    ctx.store.record_sign_in(user.id, &client, now).await?;
     let token = new_token("ses");
     let session = NewToken {
         user_id: user.id,
@@ -143,8 +177,13 @@ pub async fn authenticate(
     Ok(Ok(Authenticated { user, token: info }))
 }
 
-/// Confirms the second factor for a session: a TOTP code, or a recovery code (used up).
-pub async fn second_factor(ctx: &Ctx, auth: &Authenticated, code: &str) -> AppResult<bool> {
+/// Confirms the second factor for a session: a TOTP code, or a recovery code (used up). A
+/// wrong code counts as a failed sign-in from `client`.
+pub async fn second_factor(ctx: &Ctx, auth: &Authenticated, code: &str, client: &str) -> AppResult<bool> {
+    let client = client_key(ctx, client);
+    if paused(ctx, auth.user.id, &client).await? {
+        return Ok(false);
+    }
     let sec = ctx.store.account_security(auth.user.id).await?;
     let Some(stored) = &sec.totp_secret else { return Ok(false) };
     let secret = vault::mfa::open_secret(&ctx.secrets.keyring, stored)?;
@@ -174,8 +213,7 @@ pub async fn second_factor(ctx: &Ctx, auth: &Authenticated, code: &str) -> AppRe
     if ok {
         ctx.store.touch_token(auth.token.id, auth.user.id, ctx.now(), Some(true)).await?;
     } else {
-        let p = &ctx.options.security;
-        ctx.store.record_failed_sign_in(auth.user.id, ctx.now(), p.lockout_window_ms, p.lockout_threshold).await?;
+        failed(ctx, auth.user.id, &client).await?;
     }
     Ok(ok)
 }

@@ -32,7 +32,8 @@ pub struct ServeArgs {
     /// monitoring network. The public address answers /metrics only to this machine.
     #[arg(long, env = "SIGHTLINE_METRICS_BIND")]
     metrics_bind: Option<SocketAddr>,
-    /// Lock an account after this many failed sign-ins in the window (at most 5).
+    /// Pause sign-in to an account from a client after this many failures from it in the
+    /// window (at most 5); the pause doubles with each further failure, up to the window.
     #[arg(long, default_value_t = 5)]
     lockout_threshold: i64,
     /// The failed sign-in window, in minutes (at least 15).

@@ -55,10 +55,11 @@ pub enum AuditAction {
     TipTierLoweringRequested,
     TipTierLoweringApproved,
     TipTierLoweringRejected,
+    SignInPaused,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 47] = [
+    pub const ALL: [AuditAction; 48] = [
         AuditAction::TipReceived,
         AuditAction::TipTriaged,
         AuditAction::TipRouted,
@@ -106,6 +107,7 @@ impl AuditAction {
         AuditAction::TipTierLoweringRequested,
         AuditAction::TipTierLoweringApproved,
         AuditAction::TipTierLoweringRejected,
+        AuditAction::SignInPaused,
     ];
 
     pub fn code(self) -> &'static str {
@@ -157,6 +159,7 @@ impl AuditAction {
             AuditAction::TipTierLoweringRequested => "tip.tier_lowering_requested",
             AuditAction::TipTierLoweringApproved => "tip.tier_lowering_approved",
             AuditAction::TipTierLoweringRejected => "tip.tier_lowering_rejected",
+            AuditAction::SignInPaused => "signin.paused",
         }
     }
 

@@ -97,6 +97,18 @@ pub fn tip_access(viewer: &Viewer, audience: &Audience, action: TipAction) -> Ac
     }
 }
 
+/// How long sign-in to an account from one client is paused after `failures` failed tries
+/// from it within the window, the last at `last_at`: nothing below `threshold`, then one minute
+/// doubling with each further failure, at most `max_ms`. `Some(until)` while it lasts.
+pub fn sign_in_pause(failures: i64, last_at: i64, now: i64, threshold: i64, max_ms: i64) -> Option<i64> {
+    if failures < threshold {
+        return None;
+    }
+    let pause = (60_000_i64 << (failures - threshold).min(20)).min(max_ms);
+    let until = last_at + pause;
+    (now < until).then_some(until)
+}
+
 closed_codes! {
     /// What a staff token is.
     pub enum TokenKind {
@@ -111,6 +123,16 @@ closed_codes! {
 mod tests {
     use super::*;
     use expect_test::expect;
+
+    #[test]
+    fn sign_in_pauses_grow_and_end() {
+        let until = |failures, now| sign_in_pause(failures, 1_000, now, 5, 900_000);
+        assert_eq!(until(4, 1_000), None, "below the threshold");
+        assert_eq!(until(5, 1_000), Some(61_000), "one minute at the threshold");
+        assert_eq!(until(5, 61_000), None, "and then it ends");
+        assert_eq!(until(6, 1_000), Some(121_000), "doubling");
+        assert_eq!(until(30, 1_000), Some(901_000), "at most the cap");
+    }
 
     /// Every role × agency relation (holds the tip, may read it, neither) × action.
     #[test]

@@ -27,15 +27,14 @@ pub trait SecurityStore: Send + Sync {
     /// Takes TOTP time step `step` as used by the user: true when it is later than every step
     /// accepted before (one atomic compare-and-set, so two sessions cannot both use a code).
     async fn accept_totp_step(&self, user_id: i64, step: i64) -> Result<bool>;
-    /// Counts a failed sign-in and locks the account at `threshold` failures within `window_ms`.
-    async fn record_failed_sign_in(
-        &self,
-        user_id: i64,
-        now: i64,
-        window_ms: i64,
-        threshold: i64,
-    ) -> Result<(i64, bool)>;
-    async fn record_sign_in(&self, user_id: i64, now: i64) -> Result<()>;
+    /// Counts a failed sign-in (password or code) of `user_id` from `client` (a keyed hash),
+    /// with its audit event; returns the failures from that client within `window_ms` and
+    /// when the last of them was.
+    async fn record_failed_sign_in(&self, user_id: i64, client: &str, now: i64, window_ms: i64) -> Result<(i64, i64)>;
+    /// Failures of `user_id` from `client` since `since`: how many, and the last one's time.
+    async fn sign_in_failures(&self, user_id: i64, client: &str, since: i64) -> Result<(i64, i64)>;
+    /// A successful sign-in from `client`: its failures are forgotten, activity recorded.
+    async fn record_sign_in(&self, user_id: i64, client: &str, now: i64) -> Result<()>;
     /// Unlock, disable/enable, or grant/withdraw contact reveal, with its audit event.
     async fn update_account(
         &self,

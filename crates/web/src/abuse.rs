@@ -72,6 +72,21 @@ impl<L: RouteLimit> FromRequestParts<AppState> for Limited<L> {
     }
 }
 
+/// Whom a request comes from, as the limits count it (`this-machine` for a loopback peer): for
+/// use cases that count per client themselves (staff sign-in failures). Never stored as is.
+pub struct ClientBucket(pub String);
+
+impl FromRequestParts<AppState> for ClientBucket {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<crate::tls::ClientAddr>>().map(|c| c.0.0.ip());
+        let forwarded = parts.headers.get_all("x-forwarded-for").iter().map(|v| v.to_str().unwrap_or(""));
+        let who = client(peer, forwarded, state.http().trusted_proxy_hops);
+        Ok(ClientBucket(who.map_or_else(|| "this-machine".to_owned(), |c| c.bucket())))
+    }
+}
+
 /// Whom a request is counted against.
 #[derive(Debug, PartialEq, Eq)]
 enum Client {

@@ -143,6 +143,7 @@ fn tamper(db: &Path, sql: &'static str) {
         sqlx::any::install_default_drivers();
         let mut c = sqlx::AnyConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
         sqlx::query(sql).execute(&mut c).await.unwrap();
+        c.close().await.unwrap();
     });
 }
 
@@ -286,6 +287,7 @@ fn tamper_script(db: &Path, script: &str) {
         sqlx::any::install_default_drivers();
         let mut c = sqlx::AnyConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
         c.execute(sqlx::AssertSqlSafe(script.to_owned())).await.unwrap();
+        c.close().await.unwrap();
     });
 }
 
@@ -296,6 +298,8 @@ fn query(db: &Path, sql: &str) -> Vec<Vec<String>> {
         sqlx::any::install_default_drivers();
         let mut c = sqlx::AnyConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).fetch_all(&mut c).await.unwrap();
+        // Closed before returning: SQLite tidies its log files as the last connection goes.
+        c.close().await.unwrap();
         rows.iter()
             .map(|r| {
                 (0..r.len())

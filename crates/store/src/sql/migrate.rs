@@ -19,6 +19,7 @@ const SQLITE: &[(i64, &str)] = &[
     (9, include_str!("../migrations/sqlite/0009_totp_steps.sql")),
     (10, include_str!("../migrations/sqlite/0010_tier_history.sql")),
     (11, include_str!("../migrations/sqlite/0011_keyed_audit_chain.sql")),
+    (12, include_str!("../migrations/sqlite/0012_sign_in_per_client.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -32,6 +33,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (9, include_str!("../migrations/postgres/0009_totp_steps.sql")),
     (10, include_str!("../migrations/postgres/0010_tier_history.sql")),
     (11, include_str!("../migrations/postgres/0011_keyed_audit_chain.sql")),
+    (12, include_str!("../migrations/postgres/0012_sign_in_per_client.sql")),
 ];
 
 impl SqlStore {

@@ -108,58 +108,34 @@ impl crate::SecurityStore for SqlStore {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Records a failed sign-in; locks the account when `threshold` failures fall within
-    /// `window_ms`. Returns the failures in the window and whether the account is now locked.
-    async fn record_failed_sign_in(
-        &self,
-        user_id: i64,
-        now: i64,
-        window_ms: i64,
-        threshold: i64,
-    ) -> Result<(i64, bool)> {
+    async fn record_failed_sign_in(&self, user_id: i64, client: &str, now: i64, window_ms: i64) -> Result<(i64, i64)> {
         let mut tx = self.begin().await?;
-        sqlx::query(self.sql("INSERT INTO login_failures (user_id, at) VALUES ($1, $2)"))
+        sqlx::query(self.sql("INSERT INTO login_failures (user_id, client, at) VALUES ($1, $2, $3)"))
             .bind(user_id)
+            .bind(client)
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        let n: i64 = sqlx::query(self.sql("SELECT COUNT(*) AS n FROM login_failures WHERE user_id = $1 AND at > $2"))
-            .bind(user_id)
-            .bind(now - window_ms)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
-        let mut events = vec![
-            NewAudit::new(now, domain::audit::Actor::System, AuditAction::SignInFailed, ObjectRef::User(user_id))
-                .detail(serde_json::json!({"in_window": n})),
-        ];
-        let lock = n >= threshold;
-        if lock {
-            let done = sqlx::query(self.sql("UPDATE users SET locked_at = $1 WHERE id = $2 AND locked_at IS NULL"))
-                .bind(now)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-            if done.rows_affected() == 1 {
-                events.push(
-                    NewAudit::new(
-                        now,
-                        domain::audit::Actor::System,
-                        AuditAction::AccountLocked,
-                        ObjectRef::User(user_id),
-                    )
-                    .reason(&format!("{n} failed sign-ins within {} minutes", window_ms / 60_000)),
-                );
-            }
-        }
-        self.append_audit_in(&mut tx, &events).await?;
+        let (n, last) = failures_in(&mut tx, self, user_id, client, now - window_ms).await?;
+        let event = NewAudit::new(now, Actor::System, AuditAction::SignInFailed, ObjectRef::User(user_id))
+            .detail(serde_json::json!({"in_window_from_client": n}));
+        self.append_audit_in(&mut tx, &[event]).await?;
         tx.commit().await?;
-        Ok((n, lock))
+        Ok((n, last))
     }
 
-    async fn record_sign_in(&self, user_id: i64, now: i64) -> Result<()> {
+    async fn sign_in_failures(&self, user_id: i64, client: &str, since: i64) -> Result<(i64, i64)> {
+        let mut conn = self.write.acquire().await?;
+        failures_in(&mut conn, self, user_id, client, since).await
+    }
+
+    async fn record_sign_in(&self, user_id: i64, client: &str, now: i64) -> Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(self.sql("DELETE FROM login_failures WHERE user_id = $1")).bind(user_id).execute(&mut *tx).await?;
+        sqlx::query(self.sql("DELETE FROM login_failures WHERE user_id = $1 AND client = $2"))
+            .bind(user_id)
+            .bind(client)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(self.sql("UPDATE users SET last_active_at = $1 WHERE id = $2"))
             .bind(now)
             .bind(user_id)
@@ -329,4 +305,23 @@ impl crate::SecurityStore for SqlStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Failures of a user from a client since a time: how many, and the last one's time (0 if none).
+async fn failures_in(
+    conn: &mut sqlx::AnyConnection,
+    store: &SqlStore,
+    user_id: i64,
+    client: &str,
+    since: i64,
+) -> Result<(i64, i64)> {
+    let r = sqlx::query(store.sql(
+        "SELECT COUNT(*) AS n, COALESCE(MAX(at), 0) AS last FROM login_failures WHERE user_id = $1 AND client = $2 AND at > $3",
+    ))
+    .bind(user_id)
+    .bind(client)
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((r.try_get("n")?, r.try_get("last")?))
 }

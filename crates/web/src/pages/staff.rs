@@ -98,8 +98,13 @@ pub struct Login {
     password: String,
 }
 
-pub async fn login(State(state): State<AppState>, _: Limited<StaffSignIn>, Form(f): Form<Login>) -> Response {
-    match app::auth::password_sign_in(&state, &f.email, &f.password).await {
+pub async fn login(
+    State(state): State<AppState>,
+    _: Limited<StaffSignIn>,
+    client: crate::abuse::ClientBucket,
+    Form(f): Form<Login>,
+) -> Response {
+    match app::auth::password_sign_in(&state, &f.email, &f.password, &client.0).await {
         Ok(app::auth::SignIn::Session { token, needs_setup }) => {
             let next = if needs_setup { "/staff/mfa/setup" } else { "/staff/mfa" };
             (
@@ -108,15 +113,13 @@ pub async fn login(State(state): State<AppState>, _: Limited<StaffSignIn>, Form(
             )
                 .into_response()
         }
+        // One answer whatever the cause: it must not tell which e-mails have accounts.
         Ok(app::auth::SignIn::Refused) => render(
             StatusCode::UNAUTHORIZED,
-            &LoginPage { message: Some("That e-mail and password do not match an active account.") },
-        ),
-        Ok(app::auth::SignIn::Locked) => render(
-            StatusCode::FORBIDDEN,
             &LoginPage {
                 message: Some(
-                    "This account is locked after too many failed sign-ins. An administrator must unlock it.",
+                    "That e-mail and password do not match an active account. After several failed tries, \
+                     sign-in from this device waits a few minutes; an administrator can help.",
                 ),
             },
         ),
@@ -203,11 +206,16 @@ pub async fn mfa_form(pending: PendingConsole) -> Response {
     render(StatusCode::OK, &MfaPage { csrf: pending.csrf, failed: false, recovery_codes: vec![] })
 }
 
-pub async fn mfa(State(state): State<AppState>, pending: PendingConsole, Form(f): Form<MfaForm>) -> Response {
+pub async fn mfa(
+    State(state): State<AppState>,
+    pending: PendingConsole,
+    client: crate::abuse::ClientBucket,
+    Form(f): Form<MfaForm>,
+) -> Response {
     if !vault::same_secret(f.csrf.as_bytes(), pending.csrf.as_bytes()) {
         return (StatusCode::FORBIDDEN, "wrong CSRF token").into_response();
     }
-    match app::auth::second_factor(&state, &pending.auth, &f.code).await {
+    match app::auth::second_factor(&state, &pending.auth, &f.code, &client.0).await {
         Ok(true) => Redirect::to("/staff").into_response(),
         Ok(false) => {
             render(StatusCode::UNAUTHORIZED, &MfaPage { csrf: pending.csrf, failed: true, recovery_codes: vec![] })

@@ -133,7 +133,7 @@ async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Respons
     no_redirects().post(app.url("/staff/login")).form(&[("email", email), ("password", password)]).send().await.unwrap()
 }
 
-/// Sign-in failure counter: each failure is counted and recorded; four do not lock.
+/// Sign-in failure counter: each failure is counted and recorded; four do not pause.
 #[tokio::test]
 async fn sign_in_failure_counter() {
     let app = spawn_app().await;
@@ -154,44 +154,60 @@ async fn sign_in_failure_counter() {
         .await
         .unwrap();
     assert_eq!(failures.len(), 4);
-    assert_eq!(sign_in(&app, "kim@sheriff.test", PW).await.status(), 303, "four failures do not lock");
+    assert_eq!(sign_in(&app, "kim@sheriff.test", PW).await.status(), 303, "four failures do not pause");
 }
 
-/// Lockout and unlock: five failures within 15 minutes lock the account until an administrator
-/// unlocks it; even the right password is refused meanwhile.
+/// Failed sign-ins pause sign-in from the client that made them, for longer with each one —
+/// never the account: the owner signing in from elsewhere gets in, their API tokens keep
+/// working, and an unknown e-mail, a wrong password and a paused client get the same answer.
 #[tokio::test]
-async fn lockout_and_unlock() {
-    let app = spawn_app().await;
-    let id =
-        app.user_with_password(app.world.sheriff, "kim@sheriff.test", PW, vec![domain::staff::Role::Analyst]).await;
-    for i in 0..5 {
-        let r = sign_in(&app, "kim@sheriff.test", "not the password").await;
-        assert_eq!(r.status(), if i < 4 { 401 } else { 403 }, "attempt {i}");
+async fn failures_pause_the_client_not_the_account() {
+    let app =
+        spawn_app_with(web::state::Options { run_jobs: false, trusted_proxy_hops: 1, ..Default::default() }).await;
+    app.user_with_password(app.world.sheriff, "kim@sheriff.test", PW, vec![domain::staff::Role::Analyst]).await;
+    let from = |ip: &'static str, email: &'static str, password: &'static str| {
+        no_redirects()
+            .post(app.url("/staff/login"))
+            .header("x-forwarded-for", ip)
+            .form(&[("email", email), ("password", password)])
+            .send()
+    };
+    let answer = |r: reqwest::Response| async move { (r.status().as_u16(), r.text().await.unwrap()) };
+    let attacker = "203.0.113.66";
+    let mut answers = Vec::new();
+    for _ in 0..5 {
+        answers.push(answer(from(attacker, "kim@sheriff.test", "not the password").await.unwrap()).await);
     }
-    let locked = sign_in(&app, "kim@sheriff.test", PW).await;
-    assert_eq!(locked.status(), 403);
-    assert!(locked.text().await.unwrap().contains("locked"));
-    app.clock.advance(2 * 60 * 60 * 1000);
-    assert_eq!(sign_in(&app, "kim@sheriff.test", PW).await.status(), 403, "time does not unlock");
-    use domain::audit::AuditAction;
-    app.state
+    let paused = answer(from(attacker, "kim@sheriff.test", PW).await.unwrap()).await;
+    let unknown = answer(from(attacker, "nobody@sheriff.test", "whatever").await.unwrap()).await;
+    assert_eq!(paused.0, 401, "the right password from the paused client waits");
+    assert!(answers.iter().chain([&paused, &unknown]).all(|a| *a == unknown), "one answer for every refusal");
+
+    let owner = from("198.51.100.10", "kim@sheriff.test", PW).await.unwrap();
+    assert_eq!(owner.status(), 303, "the owner, elsewhere, is not locked out");
+    assert_eq!(app.get_as(&app.world.analyst, "/api/v1/tips").await.status, 200, "API tokens are untouched");
+
+    // The pause grows with each failure after it, and ends.
+    app.clock.advance(61_000);
+    assert_eq!(from(attacker, "kim@sheriff.test", "still not it").await.unwrap().status(), 401);
+    app.clock.advance(61_000);
+    assert_eq!(
+        from(attacker, "kim@sheriff.test", PW).await.unwrap().status(),
+        401,
+        "two minutes after a sixth failure"
+    );
+    app.clock.advance(60_000);
+    assert_eq!(from(attacker, "kim@sheriff.test", PW).await.unwrap().status(), 303, "and then it ends");
+    let actions: Vec<String> = app
+        .state
         .store
-        .update_account(
-            id,
-            true,
-            None,
-            None,
-            store::model::NewAudit::new(app.state.now(), "cli", AuditAction::AccountUnlocked, ObjectRef::User(id)),
-        )
+        .search_audit(&store::model::AuditQuery { action: Some("signin.paused".into()), ..Default::default() })
         .await
-        .unwrap();
-    assert_eq!(sign_in(&app, "kim@sheriff.test", PW).await.status(), 303);
-    // Failures spread over more than the window do not lock.
-    for _ in 0..4 {
-        sign_in(&app, "kim@sheriff.test", "wrong").await;
-    }
-    app.clock.advance(16 * 60 * 1000);
-    assert_eq!(sign_in(&app, "kim@sheriff.test", "wrong").await.status(), 401, "older failures fell out of the window");
+        .unwrap()
+        .into_iter()
+        .map(|e| e.reason)
+        .collect();
+    assert!(!actions.is_empty() && actions[0].contains("from one client"), "pauses are recorded: {actions:?}");
 }
 
 /// Multi-factor sign-in: after the password, nothing is visible until the second factor.
