@@ -8,7 +8,8 @@
 //! - [`state`]: the application context and the HTTP settings.
 //! - [`api`]: the JSON routes, their extractors and the OpenAPI document; [`pages`]: the HTML.
 //! - [`views`]: the shapes both show (tip requests, tip views, link views), written once.
-//! - [`abuse`]: per-route rate limits; [`outbound`]: webhooks out; [`tls`], [`media`].
+//! - [`abuse`]: per-route rate limits; [`serve`]: connection limits (timeouts, per client);
+//!   [`outbound`]: webhooks out; [`tls`], [`media`].
 
 pub mod abuse;
 pub mod api;
@@ -16,6 +17,7 @@ pub mod error;
 pub mod media;
 pub mod outbound;
 pub mod pages;
+pub mod serve;
 pub mod state;
 pub mod tls;
 pub mod views;
@@ -75,6 +77,7 @@ impl App {
         api::router()
             .merge(pages::router())
             .fallback(pages::failure::not_found)
+            .layer(axum::middleware::from_fn(refuse_oversized))
             .with_state(state)
             .layer(header("x-content-type-options", "nosniff"))
             .layer(header("referrer-policy", "no-referrer"))
@@ -107,15 +110,22 @@ impl App {
                 axum::serve(listener, router).with_graceful_shutdown(stop).await
             })
         });
-        let router = App::router(self.state).into_make_service_with_connect_info::<tls::ClientAddr>();
-        let stop = async move {
+        let mut limits = self.state.http().connection_limits.clone();
+        if self.state.http().trusted_proxy_hops > 0 {
+            // Every connection comes from the proxy: counting them per address would count
+            // all clients as one. The proxy limits its clients.
+            limits.per_client = usize::MAX;
+        }
+        let router = App::router(self.state);
+        let serve_stop = stop_tx.subscribe();
+        tokio::spawn(async move {
             shutdown.await;
             let _ = stop_tx.send(true);
-        };
+        });
         match self.tls {
-            None => axum::serve(self.listener, router).with_graceful_shutdown(stop).await?,
+            None => serve::serve(self.listener, router, limits, serve_stop).await,
             Some(config) => {
-                axum::serve(tls::TlsListener::new(self.listener, config)?, router).with_graceful_shutdown(stop).await?
+                serve::serve(tls::TlsListener::new(self.listener, config)?, router, limits, serve_stop).await
             }
         }
         if let Some(j) = jobs {
@@ -126,4 +136,26 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// A body that says it is larger than any route takes is refused with 413 before a byte of it
+/// is read (a body without a length is cut off at the route's own limit).
+async fn refuse_oversized(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let api = req.uri().path().starts_with("/api/");
+    let limit = if api { api::json::JSON_LIMIT } else { pages::FORM_LIMIT };
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        let refused = error::ApiError::TooLarge { limit };
+        return if api {
+            axum::response::IntoResponse::into_response(refused)
+        } else {
+            let lang = pages::chrome::PageLang::from_query_or_cookie(&req);
+            pages::failure::public(refused, lang)
+        };
+    }
+    next.run(req).await
 }

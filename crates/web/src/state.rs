@@ -16,11 +16,18 @@ pub struct Options {
     /// How many proxies you run stand in front: the client address for rate limits is the
     /// `X-Forwarded-For` entry the outermost appended (0: the peer address).
     pub trusted_proxy_hops: u8,
+    /// Timeouts and the per-client cap on connections.
+    pub connection_limits: crate::serve::ConnectionLimits,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { app: app::Options::default(), run_jobs: true, trusted_proxy_hops: 0 }
+        Options {
+            app: app::Options::default(),
+            run_jobs: true,
+            trusted_proxy_hops: 0,
+            connection_limits: Default::default(),
+        }
     }
 }
 
@@ -33,6 +40,7 @@ pub struct Shared {
     ctx: Ctx,
     pub run_jobs: bool,
     pub trusted_proxy_hops: u8,
+    pub connection_limits: crate::serve::ConnectionLimits,
 }
 
 impl std::ops::Deref for AppState {
@@ -55,6 +63,7 @@ impl AppState {
             ctx,
             run_jobs: options.run_jobs,
             trusted_proxy_hops: options.trusted_proxy_hops,
+            connection_limits: options.connection_limits,
         })))
     }
 

@@ -27,13 +27,23 @@ fn lang_in_query(query: Option<&str>) -> Option<Lang> {
 /// The visitor's language: `?lang=` first, then the `sl_lang` cookie, then English.
 pub struct PageLang(pub Lang);
 
+impl PageLang {
+    /// The language of a request not yet taken apart (for middleware).
+    pub fn from_query_or_cookie(req: &axum::extract::Request) -> Lang {
+        lang_of(req.uri().query(), req.headers())
+    }
+}
+
+fn lang_of(query: Option<&str>, headers: &axum::http::HeaderMap) -> Lang {
+    let from_cookie = || cookie(headers, "sl_lang").and_then(|v| Lang::parse(&v));
+    lang_in_query(query).or_else(from_cookie).unwrap_or(Lang::En)
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for PageLang {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let from_query = lang_in_query(parts.uri.query());
-        let from_cookie = cookie(&parts.headers, "sl_lang").and_then(|v| Lang::parse(&v));
-        Ok(PageLang(from_query.or(from_cookie).unwrap_or(Lang::En)))
+        Ok(PageLang(lang_of(parts.uri.query(), &parts.headers)))
     }
 }
 

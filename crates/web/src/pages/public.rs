@@ -150,7 +150,7 @@ pub async fn submit(
 ) -> Response {
     let data = match upload::read(multipart, domain::tip::Author::Tipster).await {
         Ok(d) => d,
-        Err(why) => return (StatusCode::BAD_REQUEST, why).into_response(),
+        Err(e) => return super::failure::public(e, lang),
     };
     let lang = Lang::parse(data.get("lang")).unwrap_or(lang);
     let mut values = form_values(&data);
@@ -373,7 +373,7 @@ pub async fn follow_up_message(
     };
     let data = match upload::read(multipart, domain::tip::Author::Tipster).await {
         Ok(d) => d,
-        Err(why) => return (StatusCode::BAD_REQUEST, why).into_response(),
+        Err(e) => return super::failure::public(e, lang),
     };
     let error =
         |field: &str, reason: String| ShownError { field: field.into(), label: field_label(lang, field), reason };

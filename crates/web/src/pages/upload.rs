@@ -19,14 +19,24 @@ impl FormData {
     }
 }
 
-/// Reads a multipart form. A malformed body is an error; a refused file is reported, not fatal.
-pub async fn read(mut multipart: Multipart, uploader: domain::tip::Author) -> Result<FormData, String> {
+/// Why a form could not be read at all: too large (413), or malformed (400).
+pub fn unreadable(e: axum::extract::multipart::MultipartError) -> crate::error::ApiError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        crate::error::ApiError::TooLarge { limit: super::FORM_LIMIT }
+    } else {
+        crate::error::ApiError::Malformed(domain::FieldError::new("form", format!("could not be read: {e}")))
+    }
+}
+
+/// Reads a multipart form. A malformed or oversized body is an error; a refused file is
+/// reported, not fatal.
+pub async fn read(mut multipart: Multipart, uploader: domain::tip::Author) -> Result<FormData, crate::error::ApiError> {
     let mut data = FormData { fields: HashMap::new(), files: Vec::new(), refused: Vec::new() };
-    while let Some(field) = multipart.next_field().await.map_err(|e| format!("the form could not be read: {e}"))? {
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or("").to_owned();
         if name == "attachments" {
             let filename = field.file_name().unwrap_or("").to_owned();
-            let bytes = field.bytes().await.map_err(|e| format!("a file could not be read: {e}"))?;
+            let bytes = field.bytes().await.map_err(unreadable)?;
             if bytes.is_empty() && filename.is_empty() {
                 continue; // the empty file input a browser sends when nothing was chosen
             }
@@ -37,7 +47,7 @@ pub async fn read(mut multipart: Multipart, uploader: domain::tip::Author) -> Re
             // Decoding and encoding a photo is seconds of CPU: off the async threads.
             let cleaned = tokio::task::spawn_blocking(move || media::clean(&bytes))
                 .await
-                .map_err(|e| format!("a file could not be checked: {e}"))?;
+                .map_err(|e| crate::error::ApiError::App(app::AppError::Broken(e.into())))?;
             match cleaned {
                 Ok(c) => data.files.push(NewAttachment {
                     uploader,
@@ -50,9 +60,9 @@ pub async fn read(mut multipart: Multipart, uploader: domain::tip::Author) -> Re
                 Err(why) => data.refused.push(format!("{}: {why}", media::tame(&filename))),
             }
         } else {
-            let text = field.text().await.map_err(|e| format!("the form could not be read: {e}"))?;
+            let text = field.text().await.map_err(unreadable)?;
             if text.len() > 100_000 {
-                return Err(format!("{name} is too long"));
+                return Err(crate::error::ApiError::Malformed(domain::FieldError::new(name, "is too long")));
             }
             data.fields.insert(name, text);
         }
