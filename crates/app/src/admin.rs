@@ -146,6 +146,9 @@ impl Admin {
             display_name,
             roles,
             password_hash: hash_password(&password, self.fast_password_hash)?,
+            // The generated password was seen by whoever created the account (the demo's are
+            // printed for trying it out): the user replaces it at first sign-in.
+            must_change_password: self.actor != Actor::Demo,
         };
         Ok((self.store.create_user(new, &self.actor.to_string(), self.now).await?, password))
     }
@@ -202,7 +205,9 @@ impl Admin {
         }
         let audit = NewAudit::new(self.now, self.actor, AuditAction::AccountUpdated, ObjectRef::User(user.id))
             .reason("password set");
-        Ok(self.store.set_password(user.id, &hash_password(password, self.fast_password_hash)?, audit).await?)
+        // Chosen by an administrator, not the user: replaced at the user's next sign-in.
+        let hash = hash_password(password, self.fast_password_hash)?;
+        Ok(self.store.set_password(user.id, &hash, true, audit).await?)
     }
 
     /// An API token for a user, limited to some of their roles if asked; shown once, stored hashed.

@@ -114,6 +114,8 @@ async fn idle_too_long(ctx: &Ctx, user: &User, last_active: i64) -> AppResult<bo
 pub struct Authenticated {
     pub user: User,
     pub token: TokenInfo,
+    /// The password is a first one someone else chose: the console asks for a new one first.
+    pub must_change_password: bool,
 }
 
 /// Why a token was not accepted (the client is told only "unauthorized").
@@ -174,7 +176,7 @@ pub async fn authenticate(
     if let Some(scope) = &info.scope_roles {
         user.roles.retain(|r| scope.contains(r));
     }
-    Ok(Ok(Authenticated { user, token: info }))
+    Ok(Ok(Authenticated { user, token: info, must_change_password: sec.must_change_password }))
 }
 
 /// Confirms the second factor for a session: a TOTP code, or a recovery code (used up). A
@@ -256,6 +258,24 @@ pub async fn enrol(
         .await?;
     ctx.store.touch_token(auth.token.id, auth.user.id, now, Some(true)).await?;
     Ok(true)
+}
+
+/// The signed-in user replaces their password: the current one first, then the new one under
+/// the password rules. Other sessions stay; the change is audited.
+pub async fn change_password(ctx: &Ctx, user: &User, current: &str, new: &str) -> AppResult<()> {
+    if !verify_password(current, &user.password_hash) {
+        return Err(AppError::invalid("current", "is not your current password"));
+    }
+    if vault::same_secret(current.as_bytes(), new.as_bytes()) {
+        return Err(AppError::invalid("password", "must differ from the current one"));
+    }
+    if let Some(problem) = ctx.options.security.password_problem(new, &user.email) {
+        return Err(AppError::invalid("password", problem));
+    }
+    let audit = NewAudit::new(ctx.now(), Actor::User(user.id), AuditAction::AccountUpdated, ObjectRef::User(user.id))
+        .reason("password changed by its owner");
+    let hash = vault::secrets::hash_password(new, ctx.options.fast_password_hash)?;
+    Ok(ctx.store.set_password(user.id, &hash, false, audit).await?)
 }
 
 /// Ends a console session when its owner signs out; an unknown or ended token is no error.

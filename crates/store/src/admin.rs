@@ -105,6 +105,8 @@ pub struct NewUser {
     pub display_name: String,
     pub roles: Vec<Role>,
     pub password_hash: String,
+    /// The password is a first one, given by someone else: to be replaced at first sign-in.
+    pub must_change_password: bool,
 }
 
 #[derive(Clone)]

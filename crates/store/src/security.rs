@@ -49,7 +49,12 @@ pub trait SecurityStore: Send + Sync {
     async fn touch_token(&self, token_id: i64, user_id: i64, now: i64, mfa_passed: Option<bool>) -> Result<()>;
     async fn revoke_token(&self, token_id: i64, audit: NewAudit) -> Result<()>;
     async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenRow>>;
-    async fn set_password(&self, user_id: i64, password_hash: &str, audit: NewAudit) -> Result<()>;
+    /// A new password; `temporary` when someone else chose it (replaced at first sign-in).
+    async fn set_password(&self, user_id: i64, password_hash: &str, temporary: bool, audit: NewAudit) -> Result<()>;
+    /// Leaves a notice for the session's next page (replacing one not yet shown).
+    async fn set_notice(&self, token_id: i64, notice: &str) -> Result<()>;
+    /// The session's notice, once: it is gone after this.
+    async fn take_notice(&self, token_id: i64) -> Result<Option<String>>;
 }
 
 /// Security state of a staff account.
@@ -64,6 +69,8 @@ pub struct AccountSecurity {
     pub last_active_at: Option<i64>,
     pub created_at: i64,
     pub can_reveal_contact: bool,
+    /// The password is a first one someone else chose: replace it before anything else.
+    pub must_change_password: bool,
 }
 
 /// What a presented token is.

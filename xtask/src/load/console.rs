@@ -64,6 +64,23 @@ pub async fn sign_in(url: &str, email: &str, password: &str) -> anyhow::Result<S
         .send()
         .await?;
     anyhow::ensure!(r.status().is_success(), "second-factor setup answered {}", r.status());
+    // A new account's password was chosen by the operator: the console asks for the user's own.
+    let page = client
+        .get(format!("{url}/staff/password"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await?
+        .text()
+        .await?;
+    let csrf = form_value(&page, "csrf").context("the password page has no form")?;
+    let own = format!("{password} and more");
+    let r = client
+        .post(format!("{url}/staff/password"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .form(&[("csrf", csrf.as_str()), ("current", password), ("password", own.as_str()), ("confirm", own.as_str())])
+        .send()
+        .await?;
+    anyhow::ensure!(r.status().is_redirection(), "changing the first password answered {}", r.status());
     let queue = client.get(format!("{url}/staff")).header(reqwest::header::COOKIE, &cookie).send().await?;
     anyhow::ensure!(queue.status().is_success(), "the queue page answered {} after sign-in", queue.status());
     Ok(Session { cookie })

@@ -155,8 +155,8 @@ impl crate::AdminStore for SqlStore {
         let roles = roles.join(",");
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query(self.sql(
-            "INSERT INTO users (agency_id, email, display_name, roles, password_hash, created_at, disabled) \
-             VALUES ($1, $2, $3, $4, $5, $6, 0) RETURNING id",
+            "INSERT INTO users (agency_id, email, display_name, roles, password_hash, created_at, disabled, must_change_password) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7) RETURNING id",
         ))
         .bind(u.agency_id)
         .bind(&u.email)
@@ -164,6 +164,7 @@ impl crate::AdminStore for SqlStore {
         .bind(&roles)
         .bind(&u.password_hash)
         .bind(now)
+        .bind(i64::from(u.must_change_password))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::from_write(e, "a user with this e-mail exists"))?

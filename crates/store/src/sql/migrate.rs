@@ -20,6 +20,7 @@ const SQLITE: &[(i64, &str)] = &[
     (10, include_str!("../migrations/sqlite/0010_tier_history.sql")),
     (11, include_str!("../migrations/sqlite/0011_keyed_audit_chain.sql")),
     (12, include_str!("../migrations/sqlite/0012_sign_in_per_client.sql")),
+    (13, include_str!("../migrations/sqlite/0013_notices_and_first_password.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -34,6 +35,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (10, include_str!("../migrations/postgres/0010_tier_history.sql")),
     (11, include_str!("../migrations/postgres/0011_keyed_audit_chain.sql")),
     (12, include_str!("../migrations/postgres/0012_sign_in_per_client.sql")),
+    (13, include_str!("../migrations/postgres/0013_notices_and_first_password.sql")),
 ];
 
 impl SqlStore {

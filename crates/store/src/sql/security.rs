@@ -52,7 +52,7 @@ impl crate::SecurityStore for SqlStore {
 
     async fn account_security(&self, user_id: i64) -> Result<AccountSecurity> {
         let r = sqlx::query(self.sql(
-            "SELECT totp_secret, totp_enabled_at, recovery_codes, locked_at, last_active_at, created_at, can_reveal_contact FROM users WHERE id = $1",
+            "SELECT totp_secret, totp_enabled_at, recovery_codes, locked_at, last_active_at, created_at, can_reveal_contact, must_change_password FROM users WHERE id = $1",
         ))
         .bind(user_id)
         .fetch_optional(&self.write)
@@ -68,6 +68,7 @@ impl crate::SecurityStore for SqlStore {
             last_active_at: r.try_get("last_active_at")?,
             created_at: r.try_get("created_at")?,
             can_reveal_contact: r.try_get::<i64, _>("can_reveal_contact")? != 0,
+            must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
         })
     }
 
@@ -294,16 +295,49 @@ impl crate::SecurityStore for SqlStore {
             .collect()
     }
 
-    async fn set_password(&self, user_id: i64, hash: &str, audit: NewAudit) -> Result<()> {
+    async fn set_password(&self, user_id: i64, hash: &str, temporary: bool, audit: NewAudit) -> Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(self.sql("UPDATE users SET password_hash = $1 WHERE id = $2"))
+        sqlx::query(self.sql("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3"))
             .bind(hash)
+            .bind(i64::from(temporary))
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
         self.append_audit_in(&mut tx, &[audit]).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn set_notice(&self, token_id: i64, notice: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(self.sql("UPDATE api_tokens SET notice = $1 WHERE id = $2"))
+            .bind(notice)
+            .bind(token_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn take_notice(&self, token_id: i64) -> Result<Option<String>> {
+        // Read on the writer: a notice set a moment ago must be seen by the very next page.
+        let r = sqlx::query(self.sql("SELECT notice FROM api_tokens WHERE id = $1"))
+            .bind(token_id)
+            .fetch_optional(&self.write)
+            .await?;
+        let notice: Option<String> = match r {
+            Some(r) => r.try_get("notice")?,
+            None => None,
+        };
+        if notice.is_some() {
+            let mut tx = self.begin().await?;
+            sqlx::query(self.sql("UPDATE api_tokens SET notice = NULL WHERE id = $1"))
+                .bind(token_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(notice)
     }
 }
 

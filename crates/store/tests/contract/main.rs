@@ -146,6 +146,7 @@ pub async fn world(store: &dyn Store) -> World {
                 display_name: "Ana Analyst".into(),
                 roles: vec![domain::staff::Role::Analyst],
                 password_hash: "x".into(),
+                must_change_password: false,
             },
             "test",
             1,

@@ -3,10 +3,12 @@
 //! countdowns. Every action a page takes goes through the same `intake`, `desk` and `links`
 //! functions as the JSON API.
 
+pub mod account;
 pub mod chrome;
 pub mod cookies;
 pub mod failure;
 pub mod i18n;
+pub mod notice;
 pub mod public;
 pub mod staff;
 pub mod staff_actions;
@@ -30,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(staff::router())
         .merge(staff_actions::router())
         .merge(staff_admin::router())
+        .route(account::PASSWORD_PATH, axum::routing::get(account::form).post(account::change))
         .route("/static/app.css", get(css))
         .route("/static/staff.js", get(staff_js))
         .layer(DefaultBodyLimit::max(FORM_LIMIT))

@@ -27,6 +27,8 @@ const SESSION_MS: i64 = 12 * 60 * 60 * 1000;
 pub struct Console {
     pub user: User,
     pub csrf: String,
+    /// The session, for notices kept with it (`pages::notice`).
+    pub session_id: i64,
 }
 
 impl Console {
@@ -42,7 +44,11 @@ impl FromRequestParts<AppState> for Console {
         let to = |path: &str| Redirect::to(path).into_response();
         let token = cookie(&parts.headers, STAFF_COOKIE).ok_or_else(|| to("/staff/login"))?;
         match app::auth::authenticate(state, &token, domain::staff::TokenKind::Session, true).await {
-            Ok(Ok(auth)) => Ok(Console { csrf: csrf_token(state, &token), user: auth.user }),
+            // A first password someone else chose is replaced before anything else is shown.
+            Ok(Ok(auth)) if auth.must_change_password && !super::account::PATHS.contains(&parts.uri.path()) => {
+                Err(to(super::account::PASSWORD_PATH))
+            }
+            Ok(Ok(auth)) => Ok(Console { csrf: csrf_token(state, &token), session_id: auth.token.id, user: auth.user }),
             Ok(Err(app::auth::Rejected::NeedsSecondFactor)) => Err(to("/staff/mfa")),
             Ok(Err(app::auth::Rejected::Idle)) => Err(to("/staff/login?ended=idle")),
             Ok(Err(_)) => Err(to("/staff/login")),
@@ -291,6 +297,7 @@ struct QueuePage {
     console: Console,
     agency: String,
     rows: Vec<Row>,
+    flash: Option<String>,
 }
 
 #[derive(Template)]
@@ -309,7 +316,10 @@ pub async fn queue(State(state): State<AppState>, console: Console) -> Response 
         Ok::<_, AppError>((rows, agency_name(&state, console.user.agency_id).await?))
     };
     match page.await {
-        Ok((rows, agency)) => render(StatusCode::OK, &QueuePage { console, agency, rows }),
+        Ok((rows, agency)) => {
+            let flash = super::notice::take(&state, &console).await;
+            render(StatusCode::OK, &QueuePage { console, agency, rows, flash })
+        }
         Err(e) => super::failure::console(e),
     }
 }
@@ -426,17 +436,8 @@ impl TipPage {
     }
 }
 
-#[derive(Deserialize)]
-pub struct Flash {
-    flash: Option<String>,
-}
-
-pub async fn tip(
-    State(state): State<AppState>,
-    console: Console,
-    Path(id): Path<i64>,
-    Query(q): Query<Flash>,
-) -> Response {
+pub async fn tip(State(state): State<AppState>, console: Console, Path(id): Path<i64>) -> Response {
+    let flash = super::notice::take(&state, &console).await;
     let viewer = console.viewer();
     let loaded = async {
         let dossier = app::desk::dossier::dossier(&state, &viewer, id).await?;
@@ -463,7 +464,7 @@ pub async fn tip(
         attachments,
         agencies,
         colleagues,
-        flash: q.flash,
+        flash,
         can_work,
         can_review,
         can_review_tier,
@@ -576,12 +577,13 @@ impl AdminPage {
     }
 }
 
-pub async fn admin(State(state): State<AppState>, console: Console, Query(q): Query<Flash>) -> Response {
+pub async fn admin(State(state): State<AppState>, console: Console) -> Response {
+    let flash = super::notice::take(&state, &console).await;
     let is_admin = console.user.roles.contains(&Role::Admin);
     match app::admin::overview(&state, &console.viewer()).await {
         Ok(o) => {
             let (agencies, sites, users, fallback) = (o.agencies, o.sites, o.users, o.fallback);
-            render(StatusCode::OK, &AdminPage { console, agencies, sites, users, fallback, flash: q.flash, is_admin })
+            render(StatusCode::OK, &AdminPage { console, agencies, sites, users, fallback, flash, is_admin })
         }
         Err(e) => super::failure::console(e),
     }

@@ -7,7 +7,7 @@ use app::AppError;
 use app::desk;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use domain::link::LinkDecision;
 use domain::status::Disposition;
 use domain::urgency::Tier;
@@ -27,31 +27,20 @@ pub fn forged(console: &Console, f: &Fields) -> Option<Response> {
     })
 }
 
-fn back(tip: i64, message: &str) -> Response {
-    let mut encoded = String::new();
-    for b in message.bytes() {
-        if b.is_ascii_alphanumeric() {
-            encoded.push(b as char);
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    Redirect::to(&format!("/staff/tips/{tip}?flash={encoded}")).into_response()
-}
-
 fn parse_id(f: &Fields, name: &str) -> Result<i64, AppError> {
     field(f, name).trim().parse().map_err(|_| AppError::invalid(name, "choose one"))
 }
 
 /// Back to the tip page with what happened; an absent tip or a failure on our side is a page
 /// of its own.
-fn outcome(tip: i64, done: Result<&str, AppError>) -> Response {
-    match done {
-        Ok(msg) => back(tip, msg),
-        Err(e @ (AppError::Broken(_) | AppError::NotFound)) => super::failure::console(e),
-        Err(AppError::Invalid(fe)) => back(tip, &format!("Not done — {}: {}", fe.field, fe.reason)),
-        Err(other) => back(tip, &format!("Not done — {other}")),
-    }
+async fn outcome(state: &AppState, console: &Console, tip: i64, done: Result<&str, AppError>) -> Response {
+    let message = match done {
+        Ok(msg) => msg.to_owned(),
+        Err(e @ (AppError::Broken(_) | AppError::NotFound)) => return super::failure::console(e),
+        Err(AppError::Invalid(fe)) => format!("Not done — {}: {}", fe.field, fe.reason),
+        Err(other) => format!("Not done — {other}"),
+    };
+    super::notice::leave(state, console, &message, &format!("/staff/tips/{tip}")).await
 }
 
 pub async fn act(
@@ -118,7 +107,7 @@ pub async fn act(
         }
     }
     .await;
-    outcome(id, done)
+    outcome(&state, &console, id, done).await
 }
 
 pub async fn link_act(
@@ -146,7 +135,7 @@ pub async fn link_act(
         "request-access" => app::links::request_access(&state, &v, id, reason).await.map(|_| "Access requested."),
         _ => Err(AppError::NotFound),
     };
-    outcome(tip, done)
+    outcome(&state, &console, tip, done).await
 }
 
 pub fn router() -> axum::Router<AppState> {

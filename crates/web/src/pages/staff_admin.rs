@@ -6,7 +6,7 @@ use crate::state::AppState;
 use app::AppError;
 use app::admin::{Admin, AgencyInput, SiteInput};
 use axum::extract::{Form, Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use domain::routing::{AgencyKind, SiteKind};
 use domain::staff::Role;
 use std::collections::HashMap;
@@ -15,14 +15,6 @@ type Fields = HashMap<String, String>;
 
 fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
     f.get(name).map(|s| s.trim()).unwrap_or("")
-}
-
-fn back(message: &str) -> Response {
-    let encoded: String = message
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
-    Redirect::to(&format!("/staff/admin?flash={encoded}")).into_response()
 }
 
 fn optional<T: std::str::FromStr>(f: &Fields, name: &str, why: &str) -> Result<Option<T>, AppError> {
@@ -93,12 +85,13 @@ pub async fn create(
     }
     .await;
     state.invalidate_routing().await;
-    match done {
-        Ok(message) => back(&message),
-        Err(AppError::Invalid(e)) => back(&format!("Not done — {}: {}", e.field, e.reason)),
-        Err(AppError::Conflict(why)) => back(&format!("Not done — {why}")),
-        Err(e) => super::failure::console(e),
-    }
+    let message = match done {
+        Ok(message) => message,
+        Err(AppError::Invalid(e)) => format!("Not done — {}: {}", e.field, e.reason),
+        Err(AppError::Conflict(why)) => format!("Not done — {why}"),
+        Err(e) => return super::failure::console(e),
+    };
+    super::notice::leave(&state, &console, &message, "/staff/admin").await
 }
 
 pub fn router() -> axum::Router<AppState> {

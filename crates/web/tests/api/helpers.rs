@@ -139,7 +139,14 @@ pub async fn spawn_app_with(mut options: Options) -> TestApp {
 async fn add_staff(s: &dyn Store, agency: i64, email: String, roles: Vec<domain::staff::Role>) -> Staff {
     let u = s
         .create_user(
-            NewUser { agency_id: agency, display_name: email.clone(), email, roles, password_hash: "x".into() },
+            NewUser {
+                agency_id: agency,
+                display_name: email.clone(),
+                email,
+                roles,
+                password_hash: "x".into(),
+                must_change_password: false,
+            },
             "t",
             T0,
         )
@@ -306,6 +313,7 @@ impl TestApp {
                     display_name: email.into(),
                     roles,
                     password_hash: hash,
+                    must_change_password: false,
                 },
                 "t",
                 T0,

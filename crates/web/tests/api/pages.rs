@@ -194,9 +194,12 @@ async fn the_console_checks_passwords_and_csrf_and_updates_live() {
         .await
         .unwrap();
     let to = close.headers()["location"].to_str().unwrap().to_owned();
-    assert!(to.contains("flash=Sent"), "{to}");
+    assert_eq!(to, format!("/staff/tips/{id}"), "no notice in the URL");
     let page = client.get(app.url(&to)).header("cookie", &session).send().await.unwrap().text().await.unwrap();
     assert!(page.contains(r#"id="status">awaiting_review"#));
+    assert!(page.contains("Sent for second review"), "the notice, kept with the session, is shown once");
+    let again = client.get(app.url(&to)).header("cookie", &session).send().await.unwrap().text().await.unwrap();
+    assert!(!again.contains("Sent for second review"), "and only once");
     for path in ["/staff/dashboard", "/staff/queue.csv"] {
         let r = client.get(app.url(path)).header("cookie", &session).send().await.unwrap();
         assert_eq!(r.status(), 200, "{path}");
@@ -244,7 +247,7 @@ async fn administrators_add_sites_and_users_from_the_console() {
         .send()
         .await
         .unwrap();
-    assert!(add.headers()["location"].to_str().unwrap().contains("flash=Site"), "{:?}", add.headers());
+    assert_eq!(add.headers()["location"], "/staff/admin", "no notice in the URL");
     assert!(
         app.state.store.list_sites().await.unwrap().iter().any(|s| s.name == "Oak Valley Middle" && s.lat == Some(3.5))
     );
@@ -255,7 +258,12 @@ async fn administrators_add_sites_and_users_from_the_console() {
         .send()
         .await
         .unwrap();
-    assert!(bad.headers()["location"].to_str().unwrap().contains("Not%20done"), "invalid latitude refused");
+    assert_eq!(bad.status(), 303);
+    let shown = |page: String| between(&page, r#"<p class="flash" role="status">"#, "</p>").to_owned();
+    let admin_page = async || {
+        client.get(app.url("/staff/admin")).header("cookie", &session).send().await.unwrap().text().await.unwrap()
+    };
+    assert!(shown(admin_page().await).starts_with("Not done"), "invalid latitude refused");
     let user = client
         .post(app.url("/staff/admin/user"))
         .header("cookie", &session)
@@ -268,7 +276,9 @@ async fn administrators_add_sites_and_users_from_the_console() {
         .send()
         .await
         .unwrap();
-    assert!(user.headers()["location"].to_str().unwrap().contains("password"));
+    assert_eq!(user.headers()["location"], "/staff/admin", "the one-time password is not in the URL");
+    assert!(shown(admin_page().await).contains("One-time password"), "it is on the page, once");
+    assert!(!admin_page().await.contains("One-time password"));
     assert!(app.state.store.user_by_email("new@district.test").await.unwrap().is_some());
     let forged = client
         .post(app.url("/staff/admin/agency"))
@@ -278,6 +288,47 @@ async fn administrators_add_sites_and_users_from_the_console() {
         .await
         .unwrap();
     assert_eq!(forged.status(), 403);
+}
+
+/// A notice in the URL is not shown (anyone could send a link with one); a new user's first
+/// password must be replaced before the console shows anything, on a page of its own.
+#[tokio::test]
+async fn notices_are_not_taken_from_the_url_and_first_passwords_are_replaced() {
+    let app = spawn_app().await;
+    let (session, _) = admin_console(&app).await;
+    let client = no_redirects();
+    let page = client.get(app.url("/staff/admin?flash=Your+account+is+suspended")).header("cookie", &session);
+    assert!(!page.send().await.unwrap().text().await.unwrap().contains("suspended"), "no notice from the URL");
+
+    let admin = app::admin::Admin::local(app.state.store.clone(), app.state.now());
+    let (_, first) = admin
+        .create_user(app.world.sheriff, "new@sheriff.test", None, vec![domain::staff::Role::Analyst])
+        .await
+        .unwrap();
+    let (session, _) = app.console_login("new@sheriff.test", &first).await;
+    for path in ["/staff", "/staff/dashboard", "/staff/admin"] {
+        let r = client.get(app.url(path)).header("cookie", &session).send().await.unwrap();
+        assert_eq!(r.headers()["location"], "/staff/password", "{path} waits for a new password");
+    }
+    let form =
+        client.get(app.url("/staff/password")).header("cookie", &session).send().await.unwrap().text().await.unwrap();
+    assert!(form.contains(r#"id="password-required""#), "the page says why");
+    let csrf = between(&form, r#"name="csrf" value=""#, "\"").to_owned();
+    let change = |current: &str, new: &str, confirm: &str| {
+        let form = [("csrf", csrf.as_str()), ("current", current), ("password", new), ("confirm", confirm)];
+        client.post(app.url("/staff/password")).header("cookie", &session).form(&form).send()
+    };
+    let own = "lantern orchard 42 river";
+    assert_eq!(change("wrong", own, own).await.unwrap().status(), 422, "the current password first");
+    assert_eq!(change(&first, own, "something else entirely").await.unwrap().status(), 422, "typed twice alike");
+    assert_eq!(change(&first, "short", "short").await.unwrap().status(), 422, "under the password rules");
+    let done = change(&first, own, own).await.unwrap();
+    assert_eq!(done.headers()["location"], "/staff");
+    let queue = client.get(app.url("/staff")).header("cookie", &session).send().await.unwrap();
+    assert_eq!(queue.status(), 200, "then the console opens");
+    assert!(queue.text().await.unwrap().contains("Password changed."));
+    let user = app.state.store.user_by_email("new@sheriff.test").await.unwrap().unwrap();
+    assert!(!app.state.store.account_security(user.id).await.unwrap().must_change_password);
 }
 
 /// An administrator signed in to the console: the session cookie and the administration page.
@@ -346,15 +397,18 @@ async fn the_fallback_agency_set_from_the_console_must_exist_and_is_audited() {
     let set = |agency: String| {
         let (client, session, csrf, url) =
             (client.clone(), session.clone(), csrf.clone(), app.url("/staff/admin/fallback"));
+        let page_url = app.url("/staff/admin");
         async move {
             let r = client.post(url).header("cookie", &session).form(&[("csrf", csrf.as_str()), ("agency", &agency)]);
-            r.send().await.unwrap().headers()["location"].to_str().unwrap().to_owned()
+            assert_eq!(r.send().await.unwrap().headers()["location"], "/staff/admin");
+            let page = client.get(page_url).header("cookie", &session).send().await.unwrap().text().await.unwrap();
+            between(&page, r#"<p class="flash" role="status">"#, "</p>").to_owned()
         }
     };
     let object = domain::audit::ObjectRef::Setting(app::routing::FALLBACK_SETTING);
     let before = app.state.store.audit_for_object(object).await.unwrap().len();
     let refused = set("999".into()).await;
-    assert!(refused.contains("Not%20done") && refused.contains("999"), "an unknown agency is refused: {refused}");
+    assert!(refused.contains("Not done") && refused.contains("999"), "an unknown agency is refused: {refused}");
     assert_eq!(
         app.state.store.get_setting(app::routing::FALLBACK_SETTING).await.unwrap(),
         Some(app.world.fusion.to_string())

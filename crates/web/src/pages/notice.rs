@@ -1,0 +1,24 @@
+//! Console notices ("Acknowledged.", "Not done — reason: …", a new user's one-time password)
+//! kept with the session on the server and shown once on the next page — never in the URL,
+//! where they would land in the browser's history and anyone could forge one.
+
+use super::staff::Console;
+use crate::state::AppState;
+use axum::response::{IntoResponse, Redirect, Response};
+
+/// Leaves `message` for the session's next page and sends the browser to `to`.
+pub async fn leave(state: &AppState, console: &Console, message: &str, to: &str) -> Response {
+    if let Err(e) = state.store.set_notice(console.session_id, message).await {
+        return super::failure::console(app::AppError::from(e));
+    }
+    Redirect::to(to).into_response()
+}
+
+/// The notice left for this page, once. A failure to read it costs only the notice: the page
+/// still shows (and the error is logged).
+pub async fn take(state: &AppState, console: &Console) -> Option<String> {
+    state.store.take_notice(console.session_id).await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "a console notice could not be read");
+        None
+    })
+}
