@@ -278,6 +278,16 @@ pub async fn change_password(ctx: &Ctx, user: &User, current: &str, new: &str) -
     Ok(ctx.store.set_password(user.id, &hash, false, audit).await?)
 }
 
+/// Leaves a notice for the console session's next page (shown once; see `take_notice`).
+pub async fn leave_notice(ctx: &Ctx, session_id: i64, notice: &str) -> AppResult<()> {
+    Ok(ctx.store.set_notice(session_id, notice).await?)
+}
+
+/// The notice left for the session, once.
+pub async fn take_notice(ctx: &Ctx, session_id: i64) -> AppResult<Option<String>> {
+    Ok(ctx.store.take_notice(session_id).await?)
+}
+
 /// Ends a console session when its owner signs out; an unknown or ended token is no error.
 pub async fn sign_out(ctx: &Ctx, token: &str) -> AppResult<()> {
     let Some(info) = ctx.store.token_info(&token_hash(token)).await? else { return Ok(()) };

@@ -24,13 +24,9 @@ struct PasswordPage {
     flash: Option<String>,
 }
 
-async fn required(state: &AppState, console: &Console) -> bool {
-    state.store.account_security(console.user.id).await.is_ok_and(|s| s.must_change_password)
-}
-
 pub async fn form(State(state): State<AppState>, console: Console) -> Response {
     let flash = super::notice::take(&state, &console).await;
-    let required = required(&state, &console).await;
+    let required = console.must_change_password;
     render(StatusCode::OK, &PasswordPage { console, required, error: None, flash })
 }
 
@@ -47,12 +43,12 @@ pub async fn change(State(state): State<AppState>, console: Console, Form(f): Fo
         let refused = (StatusCode::FORBIDDEN, "the form was not sent from this console (missing or wrong CSRF token)");
         return axum::response::IntoResponse::into_response(refused);
     }
-    let refused = |state: AppState, console: Console, why: String| async move {
-        let required = required(&state, &console).await;
+    let refused = |console: Console, why: String| {
+        let required = console.must_change_password;
         render(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { console, required, error: Some(why), flash: None })
     };
     if f.password != f.confirm {
-        return refused(state, console, "The new password and its repetition differ.".into()).await;
+        return refused(console, "The new password and its repetition differ.".into());
     }
     match app::auth::change_password(&state, &console.user, &f.current, &f.password).await {
         Ok(()) => super::notice::leave(&state, &console, "Password changed.", "/staff").await,
@@ -61,7 +57,7 @@ pub async fn change(State(state): State<AppState>, console: Console, Form(f): Fo
                 "current" => "That is not your current password.".to_owned(),
                 _ => format!("The new password {}.", e.reason),
             };
-            refused(state, console, why).await
+            refused(console, why)
         }
         Err(e) => super::failure::console(e),
     }

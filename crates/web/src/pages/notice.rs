@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 /// Leaves `message` for the session's next page and sends the browser to `to`.
 pub async fn leave(state: &AppState, console: &Console, message: &str, to: &str) -> Response {
-    if let Err(e) = state.store.set_notice(console.session_id, message).await {
-        return super::failure::console(app::AppError::from(e));
+    if let Err(e) = app::auth::leave_notice(state, console.session_id, message).await {
+        return super::failure::console(e);
     }
     Redirect::to(to).into_response()
 }
@@ -17,7 +17,7 @@ pub async fn leave(state: &AppState, console: &Console, message: &str, to: &str)
 /// The notice left for this page, once. A failure to read it costs only the notice: the page
 /// still shows (and the error is logged).
 pub async fn take(state: &AppState, console: &Console) -> Option<String> {
-    state.store.take_notice(console.session_id).await.unwrap_or_else(|e| {
+    app::auth::take_notice(state, console.session_id).await.unwrap_or_else(|e| {
         tracing::error!(error = %e, "a console notice could not be read");
         None
     })

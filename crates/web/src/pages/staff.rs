@@ -29,6 +29,8 @@ pub struct Console {
     pub csrf: String,
     /// The session, for notices kept with it (`pages::notice`).
     pub session_id: i64,
+    /// The password is a first one someone else chose (only `/staff/password` opens).
+    pub must_change_password: bool,
 }
 
 impl Console {
@@ -48,7 +50,12 @@ impl FromRequestParts<AppState> for Console {
             Ok(Ok(auth)) if auth.must_change_password && !super::account::PATHS.contains(&parts.uri.path()) => {
                 Err(to(super::account::PASSWORD_PATH))
             }
-            Ok(Ok(auth)) => Ok(Console { csrf: csrf_token(state, &token), session_id: auth.token.id, user: auth.user }),
+            Ok(Ok(auth)) => Ok(Console {
+                csrf: csrf_token(state, &token),
+                session_id: auth.token.id,
+                must_change_password: auth.must_change_password,
+                user: auth.user,
+            }),
             Ok(Err(app::auth::Rejected::NeedsSecondFactor)) => Err(to("/staff/mfa")),
             Ok(Err(app::auth::Rejected::Idle)) => Err(to("/staff/login?ended=idle")),
             Ok(Err(_)) => Err(to("/staff/login")),
