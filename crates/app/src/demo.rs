@@ -142,7 +142,7 @@ pub async fn load(ctx: &Ctx) -> anyhow::Result<Vec<DemoLogin>> {
                 .unwrap_or_default(),
             contact: None,
         };
-        intake::file_tip(ctx, tip, Vec::new(), None).await.map_err(|e| anyhow::anyhow!("demo tip {i}: {e}"))?;
+        intake::file_tip(ctx, tip, &[], None).await.map_err(|e| anyhow::anyhow!("demo tip {i}: {e}"))?;
     }
     Ok(logins)
 }

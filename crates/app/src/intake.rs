@@ -22,6 +22,7 @@ pub struct Receipt {
 }
 
 /// An idempotency key and the hash of the request body it came with.
+#[derive(Debug, Clone)]
 pub struct Idempotency {
     pub key: String,
     pub request_hash: String,
@@ -36,7 +37,7 @@ pub struct Idempotency {
 pub async fn file_tip(
     ctx: &Ctx,
     tip: NewTip,
-    attachments: Vec<NewAttachment>,
+    attachments: &[NewAttachment],
     idem: Option<Idempotency>,
 ) -> AppResult<Receipt> {
     let routing = ctx.routing().await?;
@@ -59,17 +60,8 @@ pub async fn file_tip(
             None => secrets::new_passphrase(),
         };
         let reference = secrets::new_reference();
-        let record = decide(
-            &ctx.secrets,
-            &tip,
-            &assessment,
-            &routing,
-            &reference,
-            &passphrase,
-            idem.as_ref(),
-            &attachments,
-            now,
-        );
+        let record =
+            decide(&ctx.secrets, &tip, &assessment, &routing, &reference, &passphrase, idem.as_ref(), attachments, now);
         let agencies: Vec<i64> = record.routes.iter().map(|r| r.agency_id).collect();
         // Background work that cannot wait for the scheduler's next tick: pages to send now,
         // people to match. A plain tip's deadlines are minutes away; the tick covers them, and

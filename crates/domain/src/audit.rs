@@ -539,10 +539,10 @@ mod tests {
     #[test]
     fn keyed_chain_and_checkpoints() {
         let key = ChainKey { key: [7; 32], keyed_from: 3 };
-        let keyed = |n: i64| -> Vec<StoredAudit> {
-            let mut events = chain(n);
+        // Every hash recomputed under `key`, as its writer (or a forger holding the key) would.
+        let rehash = |events: &mut [StoredAudit]| {
             let mut prev = GENESIS_HASH.to_owned();
-            for e in &mut events {
+            for e in events {
                 let r = AuditRecord {
                     seq: e.seq,
                     at_ms: e.at_ms,
@@ -556,6 +556,10 @@ mod tests {
                 e.hash = key.hash(&prev, &r);
                 prev = e.hash.clone();
             }
+        };
+        let keyed = |n: i64| -> Vec<StoredAudit> {
+            let mut events = chain(n);
+            rehash(&mut events);
             events
         };
         let run = |events: &[StoredAudit], checkpoints: Vec<Checkpoint>| {
@@ -583,21 +587,7 @@ mod tests {
         // the checkpoint.
         let mut forged = keyed(5);
         forged[0].reason = "edited".into();
-        let mut prev = GENESIS_HASH.to_owned();
-        for e in &mut forged {
-            let r = AuditRecord {
-                seq: e.seq,
-                at_ms: e.at_ms,
-                actor: &e.actor,
-                action: &e.action,
-                object: &e.object,
-                reason: &e.reason,
-                detail: &e.detail,
-            };
-            e.prev_hash = prev.clone();
-            e.hash = key.hash(&prev, &r);
-            prev = e.hash.clone();
-        }
+        rehash(&mut forged);
         assert_eq!(run(&forged, vec![signed.clone()]), Err(ChainError::Rewritten { seq: 4 }));
         assert_eq!(run(&good[..3], vec![signed]), Err(ChainError::BehindCheckpoint { checkpoint: 4, last_seq: 3 }));
     }

@@ -45,7 +45,7 @@ pub async fn file_tip(
             Some(Idempotency { key: key.to_owned(), request_hash: sha256_hex(&raw) })
         }
     };
-    let receipt = intake::file_tip(&state, tip, Vec::new(), idem).await?;
+    let receipt = intake::file_tip(&state, tip, &[], idem).await?;
     Ok((
         StatusCode::CREATED,
         Json(TipReceipt {

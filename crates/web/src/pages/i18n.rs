@@ -46,6 +46,8 @@ pub struct Text {
     pub crisis_danger: &'static str,
     pub crisis_988: &'static str,
     pub category: &'static str,
+    /// The empty first choice of a list the person must choose from.
+    pub choose: &'static str,
     pub categories: [(&'static str, &'static str); 11],
     pub narrative: &'static str,
     pub narrative_hint: &'static str,
@@ -102,6 +104,7 @@ pub static EN: Text = Text {
     crisis_danger: "If someone is in danger right now, call 911.",
     crisis_988: "Thinking about suicide or in crisis? Call or text 988, any time.",
     category: "What is it about?",
+    choose: "Choose one",
     categories: [
         ("planned_attack", "A planned attack"),
         ("weapon", "A weapon"),
@@ -170,6 +173,7 @@ pub static ES: Text = Text {
     crisis_danger: "Si alguien está en peligro ahora mismo, llame al 911.",
     crisis_988: "¿Piensa en el suicidio o está en crisis? Llame o envíe un mensaje al 988, a cualquier hora.",
     category: "¿De qué se trata?",
+    choose: "Elija una opción",
     categories: [
         ("planned_attack", "Un ataque planeado"),
         ("weapon", "Un arma"),

@@ -29,6 +29,9 @@ pub struct ShownError {
 /// The form's values, kept when it is shown again with errors.
 #[derive(Default)]
 pub struct TipForm {
+    /// A one-time token of this form, sent back with it: a reload of the receipt (the browser
+    /// posting the same form again) gets the same receipt, never a second tip.
+    pub submission: String,
     pub category: String,
     pub narrative: String,
     pub site_id: String,
@@ -82,7 +85,8 @@ pub async fn form(State(state): State<AppState>, PageLang(lang): PageLang) -> Re
     let page = FormPage {
         chrome: Chrome::new(lang, "/"),
         sites,
-        form: TipForm { category: "threat".into(), ..TipForm::default() },
+        // No category chosen for the tipster: they say what it is about.
+        form: TipForm { submission: vault::secrets::new_token("form"), ..TipForm::default() },
         errors: vec![],
     };
     render(StatusCode::OK, &page)
@@ -90,6 +94,7 @@ pub async fn form(State(state): State<AppState>, PageLang(lang): PageLang) -> Re
 
 fn form_values(d: &upload::FormData) -> TipForm {
     TipForm {
+        submission: d.get("submission").to_owned(),
         category: d.get("category").to_owned(),
         narrative: d.get("narrative").to_owned(),
         site_id: d.get("site_id").to_owned(),
@@ -199,7 +204,13 @@ pub async fn submit(
         }
     };
     let category = tip.category;
-    match intake::file_tip(&state, tip, data.files, None).await {
+    let idem = submission(&values, &data.files);
+    let filed = match intake::file_tip(&state, tip.clone(), &data.files, idem.clone()).await {
+        // The same form sent again with other words (back, edit, send): a new tip, not a replay.
+        Err(AppError::Conflict(_)) if idem.is_some() => intake::file_tip(&state, tip, &data.files, None).await,
+        other => other,
+    };
+    match filed {
         Ok(receipt) => {
             let t = lang.text();
             let mut chrome = Chrome::new(lang, "/");
@@ -223,6 +234,36 @@ pub async fn submit(
         }
         Err(e) => super::failure::public(e, lang),
     }
+}
+
+/// The form's one-time token as the idempotency key, with a hash of everything sent (the
+/// fields and the files), so only the very same submission is a replay.
+fn submission(values: &TipForm, files: &[store::model::NewAttachment]) -> Option<intake::Idempotency> {
+    let key = values.submission.trim();
+    if key.is_empty() || key.len() > 200 {
+        return None;
+    }
+    let mut text = String::new();
+    for field in [
+        &values.category,
+        &values.narrative,
+        &values.site_id,
+        &values.site_name,
+        &values.location_text,
+        &values.subject_name,
+        &values.subject_age,
+        &values.subject_school,
+        &values.subject_handles,
+        &values.contact_name,
+        &values.contact_phone,
+        &values.contact_email,
+    ] {
+        text.push_str(&format!("{}:{field}\n", field.len()));
+    }
+    for f in files {
+        text.push_str(&format!("file:{}\n", f.sha256));
+    }
+    Some(intake::Idempotency { key: key.to_owned(), request_hash: vault::secrets::sha256_hex(text.as_bytes()) })
 }
 
 /// Percent-encodes for a `data:` URL.

@@ -290,6 +290,44 @@ async fn administrators_add_sites_and_users_from_the_console() {
     assert_eq!(forged.status(), 403);
 }
 
+/// Reloading the receipt posts the form again: the same submission gets the same receipt,
+/// never a second tip (nor a second page to the on-call); the form sent again with other words
+/// is a new tip. No category is chosen for the tipster.
+#[tokio::test]
+async fn a_reloaded_receipt_is_the_same_tip() {
+    use reqwest::multipart::Form;
+    let app = spawn_app().await;
+    let page = app.http.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    let token = between(&page, r#"name="submission" value=""#, "\"").to_owned();
+    assert!(token.len() > 20, "the form carries a one-time token");
+    assert!(page.contains(r#"<option value="" selected>Choose one</option>"#), "no category chosen in advance");
+    let send = |narrative: &'static str| {
+        let form = Form::new()
+            .text("lang", "en")
+            .text("submission", token.clone())
+            .text("category", "planned_attack")
+            .text("narrative", narrative);
+        app.http.post(app.url("/tips")).multipart(form).send()
+    };
+    let reference = |html: String| between(&html, r#"id="reference" class="code">"#, "<").to_owned();
+    let words = "He said he will shoot people at the assembly tomorrow; he has his dad's rifle.";
+    let first = send(words).await.unwrap().text().await.unwrap();
+    let again = send(words).await.unwrap().text().await.unwrap();
+    assert_eq!(reference(first.clone()), reference(again.clone()), "the reload shows the same receipt");
+    assert_eq!(
+        between(&first, r#"id="passphrase" class="code">"#, "<"),
+        between(&again, r#"id="passphrase" class="code">"#, "<"),
+        "with the same passphrase"
+    );
+    assert_eq!(app.tip_count().await, 1, "one tip, however often the receipt is reloaded");
+    let edited = send("Also: he posted a photo of the rifle this morning.").await.unwrap().text().await.unwrap();
+    assert_ne!(reference(edited), reference(first), "other words are a new tip");
+    assert_eq!(app.tip_count().await, 2);
+    let no_choice = Form::new().text("lang", "en").text("narrative", "Something is wrong.");
+    let r = app.http.post(app.url("/tips")).multipart(no_choice).send().await.unwrap();
+    assert_eq!(r.status(), 422, "the tipster must say what it is about");
+}
+
 /// A notice in the URL is not shown (anyone could send a link with one); a new user's first
 /// password must be replaced before the console shows anything, on a page of its own.
 #[tokio::test]
