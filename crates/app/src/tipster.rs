@@ -41,6 +41,46 @@ pub async fn open_session(ctx: &Ctx, reference: &str, passphrase: &str) -> AppRe
     Ok(token)
 }
 
+/// New information on a closed tip must not go unseen: the tip waits again for its agencies
+/// to pick it up, on the clock of its tier (escalating as any new tip), and their on-call
+/// contacts are told at once, whatever the tier.
+async fn reopen_for_news(ctx: &Ctx, tip: &store::model::TipRow, change: &mut TipChange) -> AppResult<()> {
+    let now = change.now;
+    let routing = ctx.routing().await?;
+    let due = now + domain::sla::shortest_window(routing.policies_of(&tip.active_agencies), tip.tier);
+    change.status = Some(domain::status::transition(tip.status, domain::status::Event::NewInformation)?);
+    change.disposition = Some(None);
+    change.closed = Some(None);
+    change.close_requested_by = Some(None);
+    change.ack_due_at = Some(Some(due));
+    change.escalation = Some((0, Some(due)));
+    for &agency in &tip.active_agencies {
+        for c in routing.contacts(agency, domain::sla::ContactRole::OnCall) {
+            change.notifications.push(store::model::NewNotification {
+                agency_id: Some(agency),
+                contact_id: Some(c.id),
+                kind: domain::sla::NotificationKind::NewInformation,
+                url: c.webhook_url.clone(),
+                payload: serde_json::json!({
+                    "event": "new_information",
+                    "reference": tip.reference,
+                    "tier": tip.tier.code(),
+                    "agency_id": agency,
+                    "acknowledge_required": true,
+                    "at": now,
+                })
+                .to_string(),
+            });
+        }
+    }
+    change.audit.push(
+        NewAudit::new(now, domain::audit::Actor::System, AuditAction::TipReopened, ObjectRef::Tip(tip.id))
+            .reason("the tipster added information to the closed tip")
+            .detail(serde_json::json!({"was": tip.disposition.map(|d| d.code()), "due": due})),
+    );
+    Ok(())
+}
+
 /// The wait before answering a sign-in for a reference with `wrong` wrong tries in the window:
 /// none up to `free`, then 250 ms doubling to at most 4 s.
 pub fn guess_delay_ms(wrong: u32, free: u32) -> u64 {
@@ -121,12 +161,14 @@ pub async fn add_message(ctx: &Ctx, tip_id: i64, body: Option<String>, files: Ve
             .iter()
             .map(|f| NewAttachment { data: sealed::seal_file(key.as_ref(), &tip.reference, &f.data), ..f.clone() })
             .collect();
-        let change = TipChange {
+        let mut change = TipChange {
             tip_id,
             expected_version: tip.version,
             now,
             messages: sealed_body.iter().map(|b| (Author::Tipster, None, b.clone())).collect(),
             attachments: sealed_files,
+            // Shown on the queue and the tip until someone who works the tip reads it.
+            tipster_news: Some(Some(now)),
             audit: vec![
                 NewAudit::new(
                     now,
@@ -138,8 +180,13 @@ pub async fn add_message(ctx: &Ctx, tip_id: i64, body: Option<String>, files: Ve
             ],
             ..Default::default()
         };
+        if tip.status == Status::Closed {
+            reopen_for_news(ctx, &tip, &mut change).await?;
+        }
         match ctx.store.commit_tip_change(change).await {
             Ok(()) => {
+                // A reopened tip's notifications go out now, not at the next tick.
+                ctx.jobs.notify_one();
                 ctx.publish(TipEvent { tip_id, kind: "changed", tier: tip.tier.code(), agencies: tip.active_agencies });
                 return Ok(());
             }

@@ -188,6 +188,8 @@ closed_codes! {
         NewTip => "new_tip",
         /// An unacknowledged tip climbed a rung.
         Escalation => "escalation",
+        /// The tipster added information to a closed tip, which is open again.
+        NewInformation => "new_information",
     }
 }
 

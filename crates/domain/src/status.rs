@@ -160,6 +160,9 @@ pub enum Event {
     ApproveClose,
     RejectClose,
     Reopen,
+    /// The tipster wrote or sent a file after the tip was closed: it goes back to waiting for
+    /// an agency to pick it up, on the clock, so the new information is seen.
+    NewInformation,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -180,6 +183,7 @@ fn event_name(event: Event) -> &'static str {
         Event::ApproveClose => "approved for closing",
         Event::RejectClose => "sent back from review",
         Event::Reopen => "reopened",
+        Event::NewInformation => "reopened with new information",
     }
 }
 
@@ -197,6 +201,7 @@ pub fn transition(from: Status, event: Event) -> Result<Status, TransitionError>
         (AwaitingReview, Event::ApproveClose) => Closed,
         (AwaitingReview, Event::RejectClose) => InProgress,
         (Closed, Event::Reopen) => InProgress,
+        (Closed, Event::NewInformation) => Routed,
         _ => {
             return Err(TransitionError { from, action: event_name(event) });
         }
@@ -223,6 +228,7 @@ mod tests {
             Event::ApproveClose,
             Event::RejectClose,
             Event::Reopen,
+            Event::NewInformation,
         ];
         let mut out = String::new();
         for from in Status::ALL {
@@ -248,6 +254,7 @@ mod tests {
             awaiting_review --ApproveClose--> closed
             awaiting_review --RejectClose--> in_progress
             closed --Reopen--> in_progress
+            closed --NewInformation--> routed
         "#]]
         .assert_eq(&out);
     }

@@ -118,6 +118,8 @@ pub struct TipRow {
     pub tier_request: Option<TierRequest>,
     /// For a tip closed as a duplicate: the tip it duplicates.
     pub duplicate_of: Option<i64>,
+    /// When the tipster last added something nobody working the tip has read yet.
+    pub tipster_news_at: Option<i64>,
     pub status: Status,
     pub assignee_id: Option<i64>,
     pub ack_due_at: Option<i64>,
@@ -238,6 +240,8 @@ pub struct TipChange {
     /// A lowering of the tier asked for, or its request cleared once decided.
     pub tier_request: Option<Option<TierRequest>>,
     pub duplicate_of: Option<Option<i64>>,
+    /// New information from the tipster (its time), or read (`Some(None)`).
+    pub tipster_news: Option<Option<i64>>,
     pub assignee: Option<Option<i64>>,
     pub ack_due_at: Option<Option<i64>>,
     pub acknowledged_at: Option<i64>,

@@ -40,11 +40,27 @@ async fn decided(ctx: &Ctx, viewer: &Viewer, tip_id: i64, action: Action) -> App
 }
 
 /// Reads a tip for a person: the read itself is an audit event.
+/// Someone who works the tip reading it has seen the tipster's new information: the badge
+/// goes, in the same change as the read's audit event.
 pub async fn read(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<TipDetail> {
     let detail = load(ctx, viewer, tip_id, TipAction::Read).await?;
-    ctx.store
-        .append_audit(NewAudit::new(ctx.now(), actor(viewer), AuditAction::TipRead, ObjectRef::Tip(tip_id)))
-        .await?;
+    let event = NewAudit::new(ctx.now(), actor(viewer), AuditAction::TipRead, ObjectRef::Tip(tip_id));
+    let works = domain::desk::check_access(viewer, &detail.audience(), TipAction::Work).is_ok();
+    if detail.tip.tipster_news_at.is_some() && works {
+        let mut c = base(&detail, ctx.now());
+        c.tipster_news = Some(None);
+        c.audit.push(event.detail(json!({"new_information_seen": true})));
+        match ctx.store.commit_tip_change(c).await {
+            Ok(()) => return Ok(detail),
+            // Changed meanwhile: the read is recorded; the badge stays for the next reader.
+            Err(store::StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+        let event = NewAudit::new(ctx.now(), actor(viewer), AuditAction::TipRead, ObjectRef::Tip(tip_id));
+        ctx.store.append_audit(event).await?;
+        return Ok(detail);
+    }
+    ctx.store.append_audit(event).await?;
     Ok(detail)
 }
 

@@ -21,6 +21,7 @@ const SQLITE: &[(i64, &str)] = &[
     (11, include_str!("../migrations/sqlite/0011_keyed_audit_chain.sql")),
     (12, include_str!("../migrations/sqlite/0012_sign_in_per_client.sql")),
     (13, include_str!("../migrations/sqlite/0013_notices_and_first_password.sql")),
+    (14, include_str!("../migrations/sqlite/0014_new_information.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -36,6 +37,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (11, include_str!("../migrations/postgres/0011_keyed_audit_chain.sql")),
     (12, include_str!("../migrations/postgres/0012_sign_in_per_client.sql")),
     (13, include_str!("../migrations/postgres/0013_notices_and_first_password.sql")),
+    (14, include_str!("../migrations/postgres/0014_new_information.sql")),
 ];
 
 impl SqlStore {

@@ -29,7 +29,7 @@ pub(super) fn ids(joined: Option<String>) -> Vec<i64> {
 pub(super) const TIP_COLUMNS: &str = "t.id, t.reference, t.category, t.narrative, t.language, t.location_text, t.lat, t.lon, \
      t.site_id, t.tier, t.tier_rule, t.tier_rule_text, t.original_tier, t.tier_override_reason, t.status, \
      COALESCE(t.peak_tier, t.original_tier) AS peak_tier, t.tier_request, t.tier_request_reason, t.tier_request_by, \
-     t.tier_request_at, t.duplicate_of, \
+     t.tier_request_at, t.duplicate_of, t.tipster_news_at, \
      t.assignee_id, t.ack_due_at, t.acknowledged_at, t.escalation_level, t.next_escalation_at, t.disposition, \
      t.disposition_reason, t.close_requested_by, t.closed_by, t.closed_at, t.received_at, t.updated_at, t.version";
 
@@ -62,6 +62,7 @@ pub(super) fn tip(r: &AnyRow) -> Result<TipRow> {
             }),
         },
         duplicate_of: r.try_get("duplicate_of")?,
+        tipster_news_at: r.try_get("tipster_news_at")?,
         status: Status::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("unknown status {status:?}")))?,
         assignee_id: r.try_get("assignee_id")?,
         ack_due_at: r.try_get("ack_due_at")?,

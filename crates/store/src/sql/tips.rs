@@ -282,6 +282,9 @@ impl SqlStore {
         if let Some(of) = c.duplicate_of {
             push("duplicate_of", Arg::Int(of), &mut args);
         }
+        if let Some(at) = c.tipster_news {
+            push("tipster_news_at", Arg::Int(at), &mut args);
+        }
         if let Some(a) = c.assignee {
             push("assignee_id", Arg::Int(a), &mut args);
         }

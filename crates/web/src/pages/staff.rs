@@ -251,6 +251,8 @@ pub struct Row {
     pub escalation: i64,
     pub received: String,
     pub excerpt: String,
+    /// New information from the tipster that nobody working the tip has read.
+    pub news: bool,
 }
 
 fn row(t: &TipRow, now: i64) -> Row {
@@ -271,6 +273,7 @@ fn row(t: &TipRow, now: i64) -> Row {
         escalation: t.escalation_level,
         received: rfc3339(t.received_at),
         excerpt: t.narrative.chars().take(140).collect(),
+        news: t.tipster_news_at.is_some(),
     }
 }
 

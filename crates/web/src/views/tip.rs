@@ -26,6 +26,8 @@ pub struct TipSummary {
     pub agencies: Vec<i64>,
     /// The first 200 characters of the narrative.
     pub excerpt: String,
+    /// The tipster added a message or a file nobody working the tip has read yet.
+    pub new_information: bool,
 }
 
 impl TipSummary {
@@ -40,6 +42,7 @@ impl TipSummary {
             due_at: t.ack_due_at.map(rfc3339),
             due_in_ms: t.ack_due_at.map(|d| d - now),
             overdue: t.ack_due_at.is_some_and(|d| d < now),
+            new_information: t.tipster_news_at.is_some(),
             escalation_level: t.escalation_level,
             assignee_id: t.assignee_id,
             agencies: t.active_agencies.clone(),
