@@ -25,7 +25,8 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             fast_password_hash: false,
-            tipster_session_ms: 2 * 60 * 60 * 1000,
+            // Short, on a phone that may be shared: signing in again is cheap.
+            tipster_session_ms: 30 * 60 * 1000,
             security: crate::policy::SecurityPolicy::default(),
         }
     }

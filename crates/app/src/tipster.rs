@@ -90,6 +90,11 @@ pub fn guess_delay_ms(wrong: u32, free: u32) -> u64 {
     }
 }
 
+/// Ends a tipster's session (sign-out, quick exit); an unknown token is no error.
+pub async fn end_session(ctx: &Ctx, token: &str) -> AppResult<()> {
+    Ok(ctx.store.end_tipster_session(&token_hash(token)).await?)
+}
+
 /// The tip a tipster's session token opens, if it is still valid.
 pub async fn session_tip(ctx: &Ctx, token: &str) -> AppResult<Option<i64>> {
     Ok(ctx.store.tipster_session(&token_hash(token), ctx.now()).await?)

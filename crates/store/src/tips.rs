@@ -18,6 +18,7 @@ pub trait TipStore: Send + Sync {
     async fn tip_credentials(&self, reference: &str) -> Result<Option<(i64, String)>>;
     async fn create_tipster_session(&self, token_hash: &str, tip_id: i64, expires_at: i64, now: i64) -> Result<()>;
     async fn tipster_session(&self, token_hash: &str, now: i64) -> Result<Option<i64>>;
+    async fn end_tipster_session(&self, token_hash: &str) -> Result<()>;
     async fn get_tip(&self, id: i64) -> Result<TipRow>;
     async fn tip_detail(&self, id: i64) -> Result<TipDetail>;
     async fn queue(&self, filter: &QueueFilter, now: i64) -> Result<Vec<TipRow>>;

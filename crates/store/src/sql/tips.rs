@@ -423,6 +423,16 @@ impl crate::TipStore for SqlStore {
         Ok(row.map(|r| r.try_get("tip_id")).transpose()?)
     }
 
+    async fn end_tipster_session(&self, token_hash: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(self.sql("DELETE FROM tipster_sessions WHERE token_hash = $1"))
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn get_tip(&self, id: i64) -> Result<TipRow> {
         self.tip_by_id(None, id).await
     }

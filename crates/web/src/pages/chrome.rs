@@ -24,7 +24,8 @@ fn lang_in_query(query: Option<&str>) -> Option<Lang> {
     query.unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse)
 }
 
-/// The visitor's language: `?lang=` first, then the `sl_lang` cookie, then English.
+/// The visitor's language: `?lang=` first, then the `sl_lang` cookie, then the browser's
+/// `Accept-Language`, then English.
 pub struct PageLang(pub Lang);
 
 impl PageLang {
@@ -36,7 +37,29 @@ impl PageLang {
 
 fn lang_of(query: Option<&str>, headers: &axum::http::HeaderMap) -> Lang {
     let from_cookie = || cookie(headers, "sl_lang").and_then(|v| Lang::parse(&v));
-    lang_in_query(query).or_else(from_cookie).unwrap_or(Lang::En)
+    let from_browser = || {
+        let header = headers.get(axum::http::header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+        preferred(header)
+    };
+    lang_in_query(query).or_else(from_cookie).or_else(from_browser).unwrap_or(Lang::En)
+}
+
+/// The language among ours the browser prefers most (`Accept-Language: es-MX,es;q=0.9,en;q=0.8`).
+fn preferred(accept_language: &str) -> Option<Lang> {
+    accept_language
+        .split(',')
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let mut parts = item.split(';');
+            let tag = parts.next()?.trim();
+            let q =
+                parts.find_map(|p| p.trim().strip_prefix("q=")).map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+            let lang = Lang::parse(tag.split('-').next()?.to_ascii_lowercase().as_str())?;
+            // Ties go to the one named first.
+            (q > 0.0).then_some((q, std::cmp::Reverse(i), lang))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+        .map(|(_, _, lang)| lang)
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for PageLang {
@@ -64,4 +87,17 @@ pub async fn remember_lang(req: axum::extract::Request, next: axum::middleware::
         }
     }
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_browsers_language() {
+        let got: Vec<Option<&str>> =
+            ["es-MX,es;q=0.9,en;q=0.8", "en-US,en;q=0.9,es;q=0.5", "fr-FR,fr;q=0.9", "fr,es;q=0.2", "es;q=0", ""]
+                .iter()
+                .map(|h| super::preferred(h).map(|l| l.code()))
+                .collect();
+        assert_eq!(got, [Some("es"), Some("en"), None, Some("es"), None, None]);
+    }
 }

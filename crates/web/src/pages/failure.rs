@@ -41,6 +41,8 @@ pub fn console(e: impl Into<ApiError>) -> Response {
 #[template(path = "public/error.html")]
 struct PublicPage {
     chrome: Chrome,
+    /// A page that does not exist: said so, with the ways on.
+    not_found: bool,
 }
 
 /// On the tipster's pages: the same words whatever failed (nothing about the cause helps a
@@ -49,7 +51,7 @@ pub fn public(e: impl Into<ApiError>, lang: Lang) -> Response {
     let (status, _, _) = e.into().parts();
     let mut chrome = Chrome::new(lang, "/");
     chrome.crisis_prominent = true;
-    render(status, &PublicPage { chrome })
+    render(status, &PublicPage { chrome, not_found: status == StatusCode::NOT_FOUND })
 }
 
 /// A path no route serves: on the API the JSON error naming the path; elsewhere the public

@@ -8,6 +8,7 @@ pub mod chrome;
 pub mod cookies;
 pub mod failure;
 pub mod i18n;
+pub mod leave;
 pub mod notice;
 pub mod public;
 pub mod staff;

@@ -284,10 +284,15 @@ fn percent_encode(s: &str) -> String {
 struct FollowUpLogin {
     chrome: Chrome,
     failed: bool,
+    /// The browser did not keep the sign-in cookie (plain HTTP on a real host name).
+    cookie_refused: bool,
 }
 
 pub async fn follow_up_form(PageLang(lang): PageLang) -> Response {
-    render(StatusCode::OK, &FollowUpLogin { chrome: Chrome::new(lang, "/follow-up"), failed: false })
+    render(
+        StatusCode::OK,
+        &FollowUpLogin { chrome: Chrome::new(lang, "/follow-up"), failed: false, cookie_refused: false },
+    )
 }
 
 #[derive(Deserialize)]
@@ -296,7 +301,7 @@ pub struct SignIn {
     passphrase: String,
 }
 
-const TIPSTER_COOKIE: &str = "sl_tipster";
+pub(super) const TIPSTER_COOKIE: &str = "sl_tipster";
 
 pub async fn follow_up_sign_in(
     State(state): State<AppState>,
@@ -309,13 +314,16 @@ pub async fn follow_up_sign_in(
             let max_age = state.options.tipster_session_ms / 1000;
             (
                 [(header::SET_COOKIE, session_cookie(TIPSTER_COOKIE, &token, "/follow-up", max_age))],
-                Redirect::to(&format!("/follow-up/tip?lang={}", lang.code())),
+                // The mark tells the next page the cookie was just set: if it is missing there,
+                // the browser refused it, and the tipster is told why rather than sent round.
+                Redirect::to(&format!("/follow-up/tip?lang={}&signed_in=1", lang.code())),
             )
                 .into_response()
         }
-        Err(AppError::Unauthorized) => {
-            render(StatusCode::UNAUTHORIZED, &FollowUpLogin { chrome: Chrome::new(lang, "/follow-up"), failed: true })
-        }
+        Err(AppError::Unauthorized) => render(
+            StatusCode::UNAUTHORIZED,
+            &FollowUpLogin { chrome: Chrome::new(lang, "/follow-up"), failed: true, cookie_refused: false },
+        ),
         Err(e) => super::failure::public(e, lang),
     }
 }
@@ -348,6 +356,7 @@ async fn tipster_tip(state: &AppState, headers: &HeaderMap, lang: Lang) -> Resul
 #[derive(Deserialize)]
 pub struct Sent {
     sent: Option<String>,
+    signed_in: Option<String>,
 }
 
 async fn show_tip(
@@ -395,6 +404,10 @@ pub async fn follow_up_tip(
 ) -> Response {
     let tip_id = match tipster_tip(&state, &headers, lang).await {
         Ok(Some(tip)) => tip,
+        Ok(None) if q.signed_in.is_some() => {
+            let page = FollowUpLogin { chrome: Chrome::new(lang, "/follow-up"), failed: false, cookie_refused: true };
+            return render(StatusCode::OK, &page);
+        }
         Ok(None) => return Redirect::to(&format!("/follow-up?lang={}", lang.code())).into_response(),
         Err(page) => return page,
     };
@@ -444,4 +457,6 @@ pub fn router() -> axum::Router<AppState> {
         .route("/follow-up", get(follow_up_form).post(follow_up_sign_in))
         .route("/follow-up/tip", get(follow_up_tip))
         .route("/follow-up/messages", post(follow_up_message))
+        .route("/follow-up/sign-out", post(super::leave::sign_out))
+        .route("/leave", get(super::leave::quick_exit))
 }

@@ -290,6 +290,49 @@ async fn administrators_add_sites_and_users_from_the_console() {
     assert_eq!(forged.status(), 403);
 }
 
+/// The tipster on a possibly shared phone: a quick exit on every page that leaves for a
+/// neutral site and ends the session, a sign-out, the browser's language, 988 by text too, a
+/// plain word when the sign-in cookie was refused, and a friendly page for a mistyped address.
+#[tokio::test]
+async fn the_tipster_can_leave_at_once() {
+    let app = spawn_app().await;
+    let (_, reference, passphrase) = app.file("bullying", "They push him into the lockers every morning.").await;
+    let client = no_redirects();
+    let sign_in = async || {
+        let form = [("reference", reference.as_str()), ("passphrase", passphrase.as_str())];
+        let ok = client.post(app.url("/follow-up")).form(&form).send().await.unwrap();
+        assert_eq!(ok.headers()["location"], "/follow-up/tip?lang=en&signed_in=1");
+        ok.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+    };
+    let tip_page =
+        async |session: &str| client.get(app.url("/follow-up/tip")).header("cookie", session).send().await.unwrap();
+
+    let session = sign_in().await;
+    let page = tip_page(&session).await.text().await.unwrap();
+    assert!(page.contains(r#"id="quick-exit""#) && page.contains(r#"id="sign-out-form""#), "{page}");
+    assert!(page.contains(r#"href="sms:988""#), "988 by text as well as a call");
+    let exit = client.get(app.url("/leave")).header("cookie", &session).send().await.unwrap();
+    assert_eq!(exit.headers()["location"], web::pages::leave::NEUTRAL_SITE);
+    assert!(exit.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"), "the cookie is cleared");
+    assert_eq!(tip_page(&session).await.status(), 303, "and the session is over, even if the cookie was kept");
+
+    let session = sign_in().await;
+    let out = client.post(app.url("/follow-up/sign-out")).header("cookie", &session).send().await.unwrap();
+    assert_eq!(out.headers()["location"], "/follow-up?lang=en");
+    assert_eq!(tip_page(&session).await.status(), 303, "signed out");
+
+    let refused = client.get(app.url("/follow-up/tip?lang=en&signed_in=1")).send().await.unwrap().text().await.unwrap();
+    assert!(refused.contains(r#"id="cookie-refused""#) && refused.contains("https://"), "said plainly, not sent round");
+
+    let spanish = client.get(app.url("/")).header("accept-language", "es-MX,es;q=0.9,en;q=0.5").send().await.unwrap();
+    assert!(spanish.text().await.unwrap().contains(r#"<html lang="es">"#), "the browser's language");
+
+    let missing = client.get(app.url("/followup")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+    let html = missing.text().await.unwrap();
+    assert!(html.contains(r#"id="crisis-resources""#) && html.contains(r#"href="/follow-up?lang=en""#), "{html}");
+}
+
 /// Reloading the receipt posts the form again: the same submission gets the same receipt,
 /// never a second tip (nor a second page to the on-call); the form sent again with other words
 /// is a new tip. No category is chosen for the tipster.
