@@ -278,6 +278,18 @@ pub async fn change_password(ctx: &Ctx, user: &User, current: &str, new: &str) -
     Ok(ctx.store.set_password(user.id, &hash, false, audit).await?)
 }
 
+/// Whether a console session is still good — not revoked, expired or idle too long — without
+/// counting this check as activity (a live event stream must not keep an idle session alive).
+pub async fn session_alive(ctx: &Ctx, token: &str) -> AppResult<bool> {
+    let Some(info) = ctx.store.token_info(&token_hash(token)).await? else { return Ok(false) };
+    let now = ctx.now();
+    let last = info.last_used_at.unwrap_or(info.created_at);
+    Ok(info.kind == TokenKind::Session
+        && !info.user.disabled
+        && info.expires_at.is_none_or(|e| e > now)
+        && now - last <= ctx.options.security.session_idle_ms)
+}
+
 /// Leaves a notice for the console session's next page (shown once; see `take_notice`).
 pub async fn leave_notice(ctx: &Ctx, session_id: i64, notice: &str) -> AppResult<()> {
     Ok(ctx.store.set_notice(session_id, notice).await?)

@@ -27,6 +27,30 @@
   var rows = document.getElementById("queue-rows");
   if (!window.EventSource || !document.body.classList.contains("staff")) return;
   var source = new EventSource("/staff/events");
+  // The session ended (idle, signed out elsewhere): say so plainly and stop, rather than
+  // follow the redirect and show the sign-in page inside the queue.
+  function ended() {
+    source.close();
+    var alert = document.getElementById("alert");
+    if (!alert) return;
+    alert.textContent = "Your session has ended, so this page no longer updates. ";
+    var link = document.createElement("a");
+    link.href = "/staff/login";
+    link.textContent = "Sign in again";
+    alert.appendChild(link);
+    alert.hidden = false;
+    document.title = "Signed out · Sightline";
+  }
+  function probe() {
+    return fetch("/staff/queue/rows", { credentials: "same-origin", redirect: "manual" }).then(function (r) {
+      if (r.type === "opaqueredirect" || r.status === 401 || r.status === 303) { ended(); return null; }
+      return r.ok ? r.text() : null;
+    });
+  }
+  source.onerror = function () {
+    // The stream ends with the session; the browser retries, but first look why it ended.
+    probe();
+  };
   source.addEventListener("tip", function (ev) {
     var data = {};
     try { data = JSON.parse(ev.data); } catch (e) { return; }
@@ -42,9 +66,7 @@
       }
     }
     if (rows) {
-      fetch("/staff/queue/rows", { credentials: "same-origin" })
-        .then(function (r) { return r.ok ? r.text() : null; })
-        .then(function (html) { if (html !== null) { rows.innerHTML = html; tick(); } });
+      probe().then(function (html) { if (html !== null) { rows.innerHTML = html; tick(); } });
     }
   });
 })();

@@ -92,7 +92,7 @@ pub fn csrf_token(state: &AppState, session: &str) -> String {
 #[derive(Template)]
 #[template(path = "staff/login.html")]
 struct LoginPage {
-    message: Option<&'static str>,
+    message: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -100,8 +100,12 @@ pub struct LoginQuery {
     ended: Option<String>,
 }
 
-pub async fn login_form(Query(q): Query<LoginQuery>) -> Response {
-    let message = q.ended.as_deref().map(|_| "You were signed out after 30 minutes without activity. Sign in again.");
+pub async fn login_form(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
+    let minutes = state.options.security.session_idle_ms / 60_000;
+    let message = q
+        .ended
+        .as_deref()
+        .map(|_| format!("You were signed out after {minutes} minutes without activity. Sign in again."));
     render(StatusCode::OK, &LoginPage { message })
 }
 
@@ -132,7 +136,8 @@ pub async fn login(
             &LoginPage {
                 message: Some(
                     "That e-mail and password do not match an active account. After several failed tries, \
-                     sign-in from this device waits a few minutes; an administrator can help.",
+                     sign-in from this device waits a few minutes; an administrator can help."
+                        .to_owned(),
                 ),
             },
         ),
@@ -376,9 +381,22 @@ pub async fn queue_csv(State(state): State<AppState>, console: Console) -> Respo
 pub async fn events(
     State(state): State<AppState>,
     console: Console,
+    headers: axum::http::HeaderMap,
 ) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
     use futures_util::StreamExt;
     let agency = console.user.agency_id;
+    // The stream ends with the session: checked every half minute (without counting as
+    // activity), so an idle console's stream stops and its page says the session ended.
+    let token = cookie(&headers, STAFF_COOKIE).unwrap_or_default();
+    let ctx = state.ctx().clone();
+    let ended = async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+            if !app::auth::session_alive(&ctx, &token).await.unwrap_or(false) {
+                return;
+            }
+        }
+    };
     let stream =
         tokio_stream::wrappers::BroadcastStream::new(state.events.subscribe()).filter_map(move |e| async move {
             let e = e.ok()?;
@@ -387,7 +405,7 @@ pub async fn events(
                 Ok(Event::default().event("tip").data(data))
             })
         });
-    Sse::new(stream).keep_alive(KeepAlive::default())
+    Sse::new(stream.take_until(ended)).keep_alive(KeepAlive::default())
 }
 
 /// A piece of the narrative, highlighted when a factor matched it.
