@@ -215,6 +215,10 @@ pub struct QueueFilter {
     pub include_closed: bool,
     /// Only tips whose lowering of the tier waits for a supervisor.
     pub tier_request_pending: bool,
+    /// Only tips assigned to this user (`Some(Some(id))`) or to nobody (`Some(None)`).
+    pub assignee: Option<Option<i64>>,
+    /// Only tips with a tipster's message nobody working them has read.
+    pub news_only: bool,
     pub limit: i64,
 }
 

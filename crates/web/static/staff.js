@@ -42,7 +42,9 @@
     document.title = "Signed out · Sightline";
   }
   function probe() {
-    return fetch("/staff/queue/rows", { credentials: "same-origin", redirect: "manual" }).then(function (r) {
+    // The rows of the filter the page shows.
+    var query = rows ? rows.getAttribute("data-query") || "" : "";
+    return fetch("/staff/queue/rows?" + query, { credentials: "same-origin", redirect: "manual" }).then(function (r) {
       if (r.type === "opaqueredirect" || r.status === 401 || r.status === 303) { ended(); return null; }
       return r.ok ? r.text() : null;
     });

@@ -7,23 +7,40 @@ use domain::status::Status;
 use domain::urgency::Tier;
 use store::model::{Dashboard, QueueFilter, TipRow};
 
-/// The viewer's agency's open tips (or those of the statuses named), most urgent first, then by
-/// time left to the deadline; at most `limit` (1 to 5,000). An agency named must be the viewer's.
-pub async fn queue(
-    ctx: &Ctx,
-    viewer: &Viewer,
-    agency: Option<i64>,
-    statuses: Vec<Status>,
-    tiers: Vec<Tier>,
-    limit: i64,
-) -> AppResult<Vec<TipRow>> {
-    if agency.is_some_and(|a| a != viewer.agency_id) {
+/// What a person asks of the queue; the default is every open tip of their agency.
+#[derive(Debug, Clone, Default)]
+pub struct QueueAsk {
+    /// An agency named must be the viewer's.
+    pub agency: Option<i64>,
+    pub statuses: Vec<Status>,
+    pub tiers: Vec<Tier>,
+    /// Only the viewer's own tips (`Some(true)`) or the unassigned (`Some(false)`).
+    pub mine: Option<bool>,
+    /// Only tips with a tipster's unread message.
+    pub news_only: bool,
+    /// 1 to 5,000; 500 when not given.
+    pub limit: Option<i64>,
+}
+
+/// The viewer's agency's open tips (or those asked for), most urgent first, then by time left
+/// to the deadline.
+pub async fn queue(ctx: &Ctx, viewer: &Viewer, ask: &QueueAsk) -> AppResult<Vec<TipRow>> {
+    if ask.agency.is_some_and(|a| a != viewer.agency_id) {
         return Err(AppError::Forbidden("you may list only your own agency's queue".into()));
     }
+    let limit = ask.limit.unwrap_or(500);
     if !(1..=5000).contains(&limit) {
         return Err(AppError::invalid("limit", "must be from 1 to 5000"));
     }
-    let filter = QueueFilter { agency_id: Some(viewer.agency_id), statuses, tiers, limit, ..QueueFilter::default() };
+    let filter = QueueFilter {
+        agency_id: Some(viewer.agency_id),
+        statuses: ask.statuses.clone(),
+        tiers: ask.tiers.clone(),
+        assignee: ask.mine.map(|mine| mine.then_some(viewer.user_id)),
+        news_only: ask.news_only,
+        limit,
+        ..QueueFilter::default()
+    };
     Ok(ctx.store.queue(&filter, ctx.now()).await?)
 }
 
@@ -45,7 +62,8 @@ pub struct Supervision {
 pub async fn supervision(ctx: &Ctx, viewer: &Viewer) -> AppResult<Supervision> {
     let now = ctx.now();
     let figures = ctx.store.dashboard(viewer.agency_id, now, now - ACK_PERIOD_MS, &ACK_BOUNDS).await?;
-    let awaiting_review = queue(ctx, viewer, None, vec![Status::AwaitingReview], Vec::new(), 5000).await?;
+    let waiting = QueueAsk { statuses: vec![Status::AwaitingReview], limit: Some(5000), ..QueueAsk::default() };
+    let awaiting_review = queue(ctx, viewer, &waiting).await?;
     let lowerings = QueueFilter {
         agency_id: Some(viewer.agency_id),
         tier_request_pending: true,

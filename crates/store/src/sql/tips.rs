@@ -528,6 +528,15 @@ impl crate::TipStore for SqlStore {
         if f.tier_request_pending {
             clauses.push("t.tier_request IS NOT NULL".into());
         }
+        match f.assignee {
+            // A number of ours, never text from a request.
+            Some(Some(user)) => clauses.push(format!("t.assignee_id = {user}")),
+            Some(None) => clauses.push("t.assignee_id IS NULL".into()),
+            None => {}
+        }
+        if f.news_only {
+            clauses.push("t.tipster_news_at IS NOT NULL".into());
+        }
         if !f.tiers.is_empty() {
             let codes: Vec<String> = f.tiers.iter().map(|t| format!("'{}'", t.code())).collect();
             clauses.push(format!("t.tier IN ({})", codes.join(",")));

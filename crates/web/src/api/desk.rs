@@ -27,6 +27,10 @@ pub struct QueueParams {
     pub agency: Option<i64>,
     /// At most this many (1–5000, default 500).
     pub limit: Option<i64>,
+    /// `me`: only tips assigned to you; `none`: only unassigned tips.
+    pub assignee: Option<String>,
+    /// `true`: only tips with a tipster's message nobody working them has read.
+    pub new_information: Option<bool>,
 }
 
 fn list<T>(field: &str, raw: Option<&str>, parse: impl Fn(&str) -> Option<T>, allowed: &str) -> ApiResult<Vec<T>> {
@@ -55,7 +59,23 @@ pub async fn queue(
     let viewer = staff.viewer();
     let statuses = list("status", p.status.as_deref(), Status::parse, "the status codes")?;
     let tiers = list("tier", p.tier.as_deref(), Tier::parse, "life_safety, urgent, standard, informational")?;
-    let rows = app::desk::queue::queue(&state, &viewer, p.agency, statuses, tiers, p.limit.unwrap_or(500)).await?;
+    let mine = match p.assignee.as_deref() {
+        None => None,
+        Some("me") => Some(true),
+        Some("none") => Some(false),
+        Some(_) => {
+            return Err(ApiError::App(app::AppError::Invalid(FieldError::new("assignee", "must be me or none"))));
+        }
+    };
+    let ask = app::desk::queue::QueueAsk {
+        agency: p.agency,
+        statuses,
+        tiers,
+        mine,
+        news_only: p.new_information.unwrap_or(false),
+        limit: p.limit,
+    };
+    let rows = app::desk::queue::queue(&state, &viewer, &ask).await?;
     let now = state.now();
     Ok(Json(rows.iter().map(|t| TipSummary::of(t, now)).collect()))
 }

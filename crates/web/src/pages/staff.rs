@@ -297,13 +297,47 @@ pub fn human_duration(ms: i64) -> String {
     if late { format!("{text} overdue") } else { format!("{text} left") }
 }
 
-async fn my_queue(state: &AppState, viewer: &Viewer) -> Result<Vec<Row>, AppError> {
+/// What the queue page is asked to show (`?show=mine|unassigned|new&tier=…&status=…`); an
+/// unknown value shows everything rather than nothing.
+#[derive(Deserialize, Default, Clone)]
+pub struct QueueQuery {
+    #[serde(default)]
+    show: String,
+    #[serde(default)]
+    tier: String,
+    #[serde(default)]
+    status: String,
+}
+
+impl QueueQuery {
+    fn ask(&self) -> app::desk::queue::QueueAsk {
+        app::desk::queue::QueueAsk {
+            mine: match self.show.as_str() {
+                "mine" => Some(true),
+                "unassigned" => Some(false),
+                _ => None,
+            },
+            news_only: self.show == "new",
+            tiers: domain::urgency::Tier::parse(&self.tier).into_iter().collect(),
+            statuses: domain::status::Status::parse(&self.status).into_iter().collect(),
+            ..Default::default()
+        }
+    }
+
+    pub fn is_show(&self, value: &str) -> bool {
+        self.show == value
+    }
+    pub fn is_tier(&self, value: &str) -> bool {
+        self.tier == value
+    }
+    pub fn is_status(&self, value: &str) -> bool {
+        self.status == value
+    }
+}
+
+async fn my_queue(state: &AppState, viewer: &Viewer, q: &QueueQuery) -> Result<Vec<Row>, AppError> {
     let now = state.now();
-    Ok(app::desk::queue::queue(state, viewer, None, Vec::new(), Vec::new(), 500)
-        .await?
-        .iter()
-        .map(|t| row(t, now))
-        .collect())
+    Ok(app::desk::queue::queue(state, viewer, &q.ask()).await?.iter().map(|t| row(t, now)).collect())
 }
 
 #[derive(Template)]
@@ -313,6 +347,9 @@ struct QueuePage {
     agency: String,
     rows: Vec<Row>,
     flash: Option<String>,
+    q: QueueQuery,
+    /// The query string as asked, for the live refresh and the export.
+    query: String,
 }
 
 #[derive(Template)]
@@ -325,29 +362,31 @@ async fn agency_name(state: &AppState, id: i64) -> Result<String, AppError> {
     Ok(state.routing().await?.agency_name(id))
 }
 
-pub async fn queue(State(state): State<AppState>, console: Console) -> Response {
+pub async fn queue(State(state): State<AppState>, console: Console, Query(q): Query<QueueQuery>) -> Response {
     let page = async {
-        let rows = my_queue(&state, &console.viewer()).await?;
+        let rows = my_queue(&state, &console.viewer(), &q).await?;
         Ok::<_, AppError>((rows, agency_name(&state, console.user.agency_id).await?))
     };
     match page.await {
         Ok((rows, agency)) => {
             let flash = super::notice::take(&state, &console).await;
-            render(StatusCode::OK, &QueuePage { console, agency, rows, flash })
+            let query = serde_urlencoded::to_string([("show", &q.show), ("tier", &q.tier), ("status", &q.status)])
+                .unwrap_or_else(|_| String::new());
+            render(StatusCode::OK, &QueuePage { console, agency, rows, flash, q, query })
         }
         Err(e) => super::failure::console(e),
     }
 }
 
-pub async fn queue_rows(State(state): State<AppState>, console: Console) -> Response {
-    match my_queue(&state, &console.viewer()).await {
+pub async fn queue_rows(State(state): State<AppState>, console: Console, Query(q): Query<QueueQuery>) -> Response {
+    match my_queue(&state, &console.viewer(), &q).await {
         Ok(rows) => render(StatusCode::OK, &RowsFragment { rows }),
         Err(e) => super::failure::console(e),
     }
 }
 
-pub async fn queue_csv(State(state): State<AppState>, console: Console) -> Response {
-    let rows = match my_queue(&state, &console.viewer()).await {
+pub async fn queue_csv(State(state): State<AppState>, console: Console, Query(q): Query<QueueQuery>) -> Response {
+    let rows = match my_queue(&state, &console.viewer(), &q).await {
         Ok(r) => r,
         Err(e) => return super::failure::console(e),
     };

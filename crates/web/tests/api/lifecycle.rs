@@ -217,3 +217,50 @@ async fn transfer_moves_the_clock_to_the_other_agency() {
     assert_eq!(d.body["status"], "routed");
     assert!(d.body["due_at"].is_string());
 }
+
+/// The filters a desk asks for: mine, unassigned, by tier and status, with a new message — on
+/// the API and on the queue page, whose live refresh and export keep the filter.
+#[tokio::test]
+async fn the_queue_filters_people_ask_for() {
+    let app = spawn_app().await;
+    let w = &app.world;
+    let (mine, _, _) = app.file("other", "The crosswalk guard was not there this morning.").await;
+    let (theirs, reference, passphrase) = app.file("other", "Someone keeps leaving the side gate open.").await;
+    assert_eq!(
+        app.post_as(&w.analyst, &format!("/api/v1/tips/{mine}/assign"), json!({"user_id": w.analyst.id})).await.status,
+        204
+    );
+    let ids = |r: Resp| -> Vec<i64> { r.body.as_array().unwrap().iter().map(|t| t["id"].as_i64().unwrap()).collect() };
+    assert_eq!(ids(app.get_as(&w.analyst, "/api/v1/tips?assignee=me").await), vec![mine]);
+    assert!(!ids(app.get_as(&w.analyst, "/api/v1/tips?assignee=none").await).contains(&mine));
+    let bad = app.get_as(&w.analyst, "/api/v1/tips?assignee=bob").await;
+    assert_eq!((bad.status, bad.body["error"]["field"].as_str()), (422, Some("assignee")));
+
+    let session = app.post_raw(
+        "/api/v1/tipster/session",
+        "application/json",
+        serde_json::to_vec(&json!({"reference": reference, "passphrase": passphrase})).unwrap(),
+    );
+    let token = session.await.body["token"].as_str().unwrap().to_owned();
+    app.post_with_token(&token, "/api/v1/tipster/messages", json!({"body": "It was open again tonight."})).await;
+    assert_eq!(ids(app.get_as(&w.analyst, "/api/v1/tips?new_information=true").await), vec![theirs]);
+
+    let password = "violet tractor 7 harbour";
+    app.user_with_password(w.sheriff, "desk@sheriff.test", password, vec![domain::staff::Role::Analyst]).await;
+    let (cookie, _) = app.console_login("desk@sheriff.test", password).await;
+    let page = no_redirects().get(app.url("/staff?show=new")).header("cookie", &cookie).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(&format!(r#"data-id="{theirs}""#)) && !html.contains(&format!(r#"data-id="{mine}""#)),
+        "{html}"
+    );
+    assert!(html.contains("new message"), "the badge");
+    assert!(
+        html.contains(r#"data-query="show=new&#38;tier=&#38;status=""#),
+        "the live refresh keeps the filter: {}",
+        &html[html.find("data-query").unwrap_or(0)..][..60]
+    );
+    let rows =
+        no_redirects().get(app.url("/staff/queue/rows?show=new")).header("cookie", &cookie).send().await.unwrap();
+    assert!(!rows.text().await.unwrap().contains(&format!(r#"data-id="{mine}""#)));
+}
