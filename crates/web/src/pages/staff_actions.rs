@@ -33,14 +33,28 @@ fn parse_id(f: &Fields, name: &str) -> Result<i64, AppError> {
 
 /// Back to the tip page with what happened; an absent tip or a failure on our side is a page
 /// of its own.
-async fn outcome(state: &AppState, console: &Console, tip: i64, done: Result<&str, AppError>) -> Response {
+/// Where on the tip page to come back to after an action: the form it was sent from (its id,
+/// sent as `return_to`), so the person is where they were, not at the top.
+fn anchor(f: &Fields) -> String {
+    let to = field(f, "return_to");
+    let safe = !to.is_empty() && to.len() <= 40 && to.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+    if safe { format!("#{to}") } else { String::new() }
+}
+
+async fn outcome(
+    state: &AppState,
+    console: &Console,
+    tip: i64,
+    anchor: &str,
+    done: Result<&str, AppError>,
+) -> Response {
     let message = match done {
         Ok(msg) => msg.to_owned(),
         Err(e @ (AppError::Broken(_) | AppError::NotFound)) => return super::failure::console(e),
         Err(AppError::Invalid(fe)) => format!("Not done — {}: {}", fe.field, fe.reason),
         Err(other) => format!("Not done — {other}"),
     };
-    super::notice::leave(state, console, &message, &format!("/staff/tips/{tip}")).await
+    super::notice::leave(state, console, &message, &format!("/staff/tips/{tip}{anchor}")).await
 }
 
 pub async fn act(
@@ -107,7 +121,7 @@ pub async fn act(
         }
     }
     .await;
-    outcome(&state, &console, id, done).await
+    outcome(&state, &console, id, &anchor(&f), done).await
 }
 
 pub async fn link_act(
@@ -135,7 +149,7 @@ pub async fn link_act(
         "request-access" => app::links::request_access(&state, &v, id, reason).await.map(|_| "Access requested."),
         _ => Err(AppError::NotFound),
     };
-    outcome(&state, &console, tip, done).await
+    outcome(&state, &console, tip, &anchor(&f), done).await
 }
 
 pub fn router() -> axum::Router<AppState> {

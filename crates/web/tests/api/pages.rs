@@ -173,14 +173,21 @@ async fn the_console_checks_passwords_and_csrf_and_updates_live() {
         .unwrap();
     assert_eq!(forged.status(), 403, "a form from another site is refused");
     assert_eq!(app.state.store.get_tip(id).await.unwrap().status, domain::status::Status::Routed);
+    let tip_page = client.get(app.url(&format!("/staff/tips/{id}"))).header("cookie", &session).send().await.unwrap();
+    let html = tip_page.text().await.unwrap();
+    assert!(
+        html.contains(r#"id="action-bar""#) && html.contains(r#"id="ack-now""#),
+        "acknowledge in one click, at the top"
+    );
     let ack = client
         .post(app.url(&format!("/staff/tips/{id}/acknowledge")))
         .header("cookie", &session)
-        .form(&[("csrf", csrf.as_str())])
+        .form(&[("csrf", csrf.as_str()), ("return_to", "action-bar")])
         .send()
         .await
         .unwrap();
     assert_eq!(ack.status(), 303);
+    assert_eq!(ack.headers()["location"], format!("/staff/tips/{id}#action-bar").as_str(), "back where the person was");
     assert_eq!(app.state.store.get_tip(id).await.unwrap().status, domain::status::Status::Acknowledged);
     let close = client
         .post(app.url(&format!("/staff/tips/{id}/close")))
@@ -189,12 +196,13 @@ async fn the_console_checks_passwords_and_csrf_and_updates_live() {
             ("csrf", csrf.as_str()),
             ("disposition", "no_lead_value"),
             ("reason", "Looked into it; nothing there."),
+            ("return_to", "\"><script>alert(1)</script>"),
         ])
         .send()
         .await
         .unwrap();
     let to = close.headers()["location"].to_str().unwrap().to_owned();
-    assert_eq!(to, format!("/staff/tips/{id}"), "no notice in the URL");
+    assert_eq!(to, format!("/staff/tips/{id}"), "no notice in the URL, and no place that is not an id");
     let page = client.get(app.url(&to)).header("cookie", &session).send().await.unwrap().text().await.unwrap();
     assert!(page.contains(r#"id="status">awaiting_review"#));
     assert!(page.contains("Sent for second review"), "the notice, kept with the session, is shown once");
