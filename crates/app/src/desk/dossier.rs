@@ -26,8 +26,8 @@ pub struct Dossier {
 }
 
 /// The tip for this viewer, its read recorded first.
-pub async fn dossier(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<Dossier> {
-    let detail = super::read(ctx, viewer, tip_id).await?;
+pub async fn dossier(ctx: &Ctx, viewer: &Viewer, tip_id: i64, by: super::ReadBy) -> AppResult<Dossier> {
+    let detail = super::read(ctx, viewer, tip_id, by).await?;
     let key = crate::sealed::data_key(ctx, tip_id).await?;
     let messages = detail
         .messages

@@ -40,10 +40,22 @@ async fn decided(ctx: &Ctx, viewer: &Viewer, tip_id: i64, action: Action) -> App
 }
 
 /// Reads a tip for a person: the read itself is an audit event.
+/// Why a tip is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadBy {
+    /// A person opens it: the read is an audit event.
+    Person,
+    /// The page shown right after the person's own action on it, which the trail holds already.
+    OwnAction,
+}
+
 /// Someone who works the tip reading it has seen the tipster's new information: the badge
 /// goes, in the same change as the read's audit event.
-pub async fn read(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<TipDetail> {
+pub async fn read(ctx: &Ctx, viewer: &Viewer, tip_id: i64, by: ReadBy) -> AppResult<TipDetail> {
     let detail = load(ctx, viewer, tip_id, TipAction::Read).await?;
+    if by == ReadBy::OwnAction && detail.tip.tipster_news_at.is_none() {
+        return Ok(detail);
+    }
     let event = NewAudit::new(ctx.now(), actor(viewer), AuditAction::TipRead, ObjectRef::Tip(tip_id));
     let works = domain::desk::check_access(viewer, &detail.audience(), TipAction::Work).is_ok();
     if detail.tip.tipster_news_at.is_some() && works {

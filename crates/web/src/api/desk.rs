@@ -84,7 +84,7 @@ pub async fn queue(
 #[utoipa::path(get, path = "/api/v1/tips/{id}", tag = "desk", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = TipDetailView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn detail(State(state): State<AppState>, staff: Staff, IdPath(id): IdPath) -> ApiResult<Json<TipDetailView>> {
-    let dossier = app::desk::dossier::dossier(&state, &staff.viewer(), id).await?;
+    let dossier = app::desk::dossier::dossier(&state, &staff.viewer(), id, app::desk::ReadBy::Person).await?;
     Ok(Json(TipDetailView::of(&dossier, state.now())))
 }
 

@@ -25,7 +25,7 @@ struct PasswordPage {
 }
 
 pub async fn form(State(state): State<AppState>, console: Console) -> Response {
-    let flash = super::notice::take(&state, &console).await;
+    let flash = super::notice::take(&state, &console, PASSWORD_PATH).await;
     let required = console.must_change_password;
     render(StatusCode::OK, &PasswordPage { console, required, error: None, flash })
 }

@@ -6,19 +6,27 @@ use super::staff::Console;
 use crate::state::AppState;
 use axum::response::{IntoResponse, Redirect, Response};
 
-/// Leaves `message` for the session's next page and sends the browser to `to`.
+/// Between the page a notice is for and its words, in what is stored.
+const SEPARATOR: char = '\u{1f}';
+
+/// Leaves `message` for the page at `to` (the session's next page) and sends the browser there.
 pub async fn leave(state: &AppState, console: &Console, message: &str, to: &str) -> Response {
-    if let Err(e) = app::auth::leave_notice(state, console.session_id, message).await {
+    let page = to.split('#').next().unwrap_or(to);
+    let stored = format!("{page}{SEPARATOR}{message}");
+    if let Err(e) = app::auth::leave_notice(state, console.session_id, &stored).await {
         return super::failure::console(e);
     }
     Redirect::to(to).into_response()
 }
 
-/// The notice left for this page, once. A failure to read it costs only the notice: the page
-/// still shows (and the error is logged).
-pub async fn take(state: &AppState, console: &Console) -> Option<String> {
-    app::auth::take_notice(state, console.session_id).await.unwrap_or_else(|e| {
+/// The notice left for the page at `page`, once; one left for another page is dropped rather
+/// than shown out of place. A failure to read it costs only the notice: the page still shows
+/// (and the error is logged).
+pub async fn take(state: &AppState, console: &Console, page: &str) -> Option<String> {
+    let stored = app::auth::take_notice(state, console.session_id).await.unwrap_or_else(|e| {
         tracing::error!(error = %e, "a console notice could not be read");
         None
-    })
+    })?;
+    let (for_page, message) = stored.split_once(SEPARATOR)?;
+    (for_page == page).then(|| message.to_owned())
 }

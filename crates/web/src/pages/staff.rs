@@ -369,7 +369,7 @@ pub async fn queue(State(state): State<AppState>, console: Console, Query(q): Qu
     };
     match page.await {
         Ok((rows, agency)) => {
-            let flash = super::notice::take(&state, &console).await;
+            let flash = super::notice::take(&state, &console, "/staff").await;
             let query = serde_urlencoded::to_string([("show", &q.show), ("tier", &q.tier), ("status", &q.status)])
                 .unwrap_or_else(|_| String::new());
             render(StatusCode::OK, &QueuePage { console, agency, rows, flash, q, query })
@@ -504,10 +504,13 @@ impl TipPage {
 }
 
 pub async fn tip(State(state): State<AppState>, console: Console, Path(id): Path<i64>) -> Response {
-    let flash = super::notice::take(&state, &console).await;
+    let flash = super::notice::take(&state, &console, &format!("/staff/tips/{id}")).await;
     let viewer = console.viewer();
+    // The page after the person's own action on this tip (its notice is for this page): the
+    // action is in the trail already, so the redirect does not add a read of its own.
+    let read = if flash.is_some() { app::desk::ReadBy::OwnAction } else { app::desk::ReadBy::Person };
     let loaded = async {
-        let dossier = app::desk::dossier::dossier(&state, &viewer, id).await?;
+        let dossier = app::desk::dossier::dossier(&state, &viewer, id, read).await?;
         let attachments = app::desk::dossier::attachments(&state, &dossier).await?;
         let colleagues = app::desk::dossier::colleagues(&state, &viewer).await?;
         let routing = state.routing().await?;
@@ -645,7 +648,7 @@ impl AdminPage {
 }
 
 pub async fn admin(State(state): State<AppState>, console: Console) -> Response {
-    let flash = super::notice::take(&state, &console).await;
+    let flash = super::notice::take(&state, &console, "/staff/admin").await;
     let is_admin = console.user.roles.contains(&Role::Admin);
     match app::admin::overview(&state, &console.viewer()).await {
         Ok(o) => {

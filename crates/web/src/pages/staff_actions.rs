@@ -33,6 +33,28 @@ fn parse_id(f: &Fields, name: &str) -> Result<i64, AppError> {
 
 /// Back to the tip page with what happened; an absent tip or a failure on our side is a page
 /// of its own.
+/// The form's words for a field the use case names (the API's names stay in the API).
+fn label(field: &str) -> &str {
+    match field {
+        "reason" => "Reason",
+        "body" => "Message",
+        "user_id" => "Assign to",
+        "agency_id" => "Transfer to",
+        "tier" => "Tier",
+        "disposition" => "Disposition",
+        "duplicate_of" => "The tip it duplicates",
+        other => other,
+    }
+}
+
+/// A refusal as the console says it: the API's flag named by the checkbox that sets it.
+fn in_words(message: &str) -> String {
+    message.replace(
+        "close with prior_tips_reviewed set",
+        "tick \"I have looked at the other tips on the same person\" and close again",
+    )
+}
+
 /// Where on the tip page to come back to after an action: the form it was sent from (its id,
 /// sent as `return_to`), so the person is where they were, not at the top.
 fn anchor(f: &Fields) -> String {
@@ -51,8 +73,8 @@ async fn outcome(
     let message = match done {
         Ok(msg) => msg.to_owned(),
         Err(e @ (AppError::Broken(_) | AppError::NotFound)) => return super::failure::console(e),
-        Err(AppError::Invalid(fe)) => format!("Not done — {}: {}", fe.field, fe.reason),
-        Err(other) => format!("Not done — {other}"),
+        Err(AppError::Invalid(fe)) => format!("Not done — {}: {}", label(&fe.field), fe.reason),
+        Err(other) => format!("Not done — {}", in_words(&other.to_string())),
     };
     super::notice::leave(state, console, &message, &format!("/staff/tips/{tip}{anchor}")).await
 }

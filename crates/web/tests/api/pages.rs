@@ -188,6 +188,27 @@ async fn the_console_checks_passwords_and_csrf_and_updates_live() {
         .unwrap();
     assert_eq!(ack.status(), 303);
     assert_eq!(ack.headers()["location"], format!("/staff/tips/{id}#action-bar").as_str(), "back where the person was");
+    let reads = async || {
+        let events = app.state.store.audit_for_object(domain::audit::ObjectRef::Tip(id)).await.unwrap();
+        events.iter().filter(|e| e.action == "tip.read").count()
+    };
+    let before = reads().await;
+    let back = client.get(app.url(&format!("/staff/tips/{id}"))).header("cookie", &session).send().await.unwrap();
+    assert!(back.text().await.unwrap().contains("Acknowledged."), "the notice, on the page it is for");
+    assert_eq!(reads().await, before, "the page after one's own action adds no read line");
+    client.get(app.url(&format!("/staff/tips/{id}"))).header("cookie", &session).send().await.unwrap();
+    assert_eq!(reads().await, before + 1, "opening the tip is a read");
+    let short = client
+        .post(app.url(&format!("/staff/tips/{id}/tier")))
+        .header("cookie", &session)
+        .form(&[("csrf", csrf.as_str()), ("tier", "standard"), ("reason", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(short.status(), 303);
+    let page = client.get(app.url(&format!("/staff/tips/{id}"))).header("cookie", &session).send().await.unwrap();
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Not done — Reason: must say why"), "the form's words, not the field's name");
     assert_eq!(app.state.store.get_tip(id).await.unwrap().status, domain::status::Status::Acknowledged);
     let close = client
         .post(app.url(&format!("/staff/tips/{id}/close")))
