@@ -40,14 +40,13 @@ async fn paused(ctx: &Ctx, user_id: i64, client: &str) -> AppResult<bool> {
     Ok(domain::staff::sign_in_pause(failures, last, now, p.lockout_threshold, p.lockout_window_ms).is_some())
 }
 
-/// Counts a failure from `client`; the one that reaches the threshold is recorded as a pause.
+/// Counts a failure from `client`; each failure that starts a pause (from the threshold on:
+/// tries during a pause are not counted) is recorded as one.
 async fn failed(ctx: &Ctx, user_id: i64, client: &str) -> AppResult<()> {
     let p = &ctx.options.security;
     let now = ctx.now();
     let (failures, last) = ctx.store.record_failed_sign_in(user_id, client, now, p.lockout_window_ms).await?;
-    if let Some(until) = domain::staff::sign_in_pause(failures, last, now, p.lockout_threshold, p.lockout_window_ms)
-        && failures >= p.lockout_threshold
-    {
+    if let Some(until) = domain::staff::sign_in_pause(failures, last, now, p.lockout_threshold, p.lockout_window_ms) {
         let audit = NewAudit::new(now, Actor::System, AuditAction::SignInPaused, ObjectRef::User(user_id)).reason(
             &format!("{failures} failed sign-ins from one client; that client waits {} s", (until - now) / 1000),
         );

@@ -16,7 +16,11 @@ use std::time::Duration;
 /// Runs everything due at the clock's present moment, until nothing is left. Tests call
 /// this after moving their manual clock.
 pub async fn run_pending(ctx: &Ctx) -> anyhow::Result<()> {
-    checkpoint::run(ctx).await?;
+    // A checkpoint that cannot be written (a full disk, a missing log) is logged and retried
+    // next pass; it must never hold up escalation or the outbox.
+    if let Err(e) = checkpoint::run(ctx).await {
+        tracing::error!(error.cause_chain = ?e, "the audit checkpoint could not be signed; retrying");
+    }
     loop {
         let escalated = escalate::run(ctx).await?;
         let delivered = outbox::run(ctx).await?;

@@ -25,7 +25,7 @@ struct PasswordPage {
 }
 
 pub async fn form(State(state): State<AppState>, console: Console) -> Response {
-    let flash = super::notice::take(&state, &console, PASSWORD_PATH).await;
+    let flash = super::notice::take(&state, &console, PASSWORD_PATH).await.map(|n| n.text);
     let required = console.must_change_password;
     render(StatusCode::OK, &PasswordPage { console, required, error: None, flash })
 }
@@ -51,7 +51,7 @@ pub async fn change(State(state): State<AppState>, console: Console, Form(f): Fo
         return refused(console, "The new password and its repetition differ.".into());
     }
     match app::auth::change_password(&state, &console.user, &f.current, &f.password).await {
-        Ok(()) => super::notice::leave(&state, &console, "Password changed.", "/staff").await,
+        Ok(()) => super::notice::leave(&state, &console, "Password changed.", true, "/staff").await,
         Err(app::AppError::Invalid(e)) => {
             let why = match e.field.as_str() {
                 "current" => "That is not your current password.".to_owned(),

@@ -369,7 +369,7 @@ pub async fn queue(State(state): State<AppState>, console: Console, Query(q): Qu
     };
     match page.await {
         Ok((rows, agency)) => {
-            let flash = super::notice::take(&state, &console, "/staff").await;
+            let flash = super::notice::take(&state, &console, "/staff").await.map(|n| n.text);
             let query = serde_urlencoded::to_string([("show", &q.show), ("tier", &q.tier), ("status", &q.status)])
                 .unwrap_or_else(|_| String::new());
             render(StatusCode::OK, &QueuePage { console, agency, rows, flash, q, query })
@@ -504,11 +504,13 @@ impl TipPage {
 }
 
 pub async fn tip(State(state): State<AppState>, console: Console, Path(id): Path<i64>) -> Response {
-    let flash = super::notice::take(&state, &console, &format!("/staff/tips/{id}")).await;
+    let notice = super::notice::take(&state, &console, &format!("/staff/tips/{id}")).await;
     let viewer = console.viewer();
-    // The page after the person's own action on this tip (its notice is for this page): the
-    // action is in the trail already, so the redirect does not add a read of its own.
-    let read = if flash.is_some() { app::desk::ReadBy::OwnAction } else { app::desk::ReadBy::Person };
+    // The page after the person's own action carried out on this tip: the action is in the
+    // trail already, so the redirect does not add a read of its own. After a refusal it does.
+    let own_action = notice.as_ref().is_some_and(|n| n.after_own_action);
+    let read = if own_action { app::desk::ReadBy::OwnAction } else { app::desk::ReadBy::Person };
+    let flash = notice.map(|n| n.text);
     let loaded = async {
         let dossier = app::desk::dossier::dossier(&state, &viewer, id, read).await?;
         let attachments = app::desk::dossier::attachments(&state, &dossier).await?;
@@ -648,7 +650,7 @@ impl AdminPage {
 }
 
 pub async fn admin(State(state): State<AppState>, console: Console) -> Response {
-    let flash = super::notice::take(&state, &console, "/staff/admin").await;
+    let flash = super::notice::take(&state, &console, "/staff/admin").await.map(|n| n.text);
     let is_admin = console.user.roles.contains(&Role::Admin);
     match app::admin::overview(&state, &console.viewer()).await {
         Ok(o) => {

@@ -70,13 +70,13 @@ async fn outcome(
     anchor: &str,
     done: Result<&str, AppError>,
 ) -> Response {
-    let message = match done {
-        Ok(msg) => msg.to_owned(),
+    let (message, carried_out) = match done {
+        Ok(msg) => (msg.to_owned(), true),
         Err(e @ (AppError::Broken(_) | AppError::NotFound)) => return super::failure::console(e),
-        Err(AppError::Invalid(fe)) => format!("Not done — {}: {}", label(&fe.field), fe.reason),
-        Err(other) => format!("Not done — {}", in_words(&other.to_string())),
+        Err(AppError::Invalid(fe)) => (format!("Not done — {}: {}", label(&fe.field), fe.reason), false),
+        Err(other) => (format!("Not done — {}", in_words(&other.to_string())), false),
     };
-    super::notice::leave(state, console, &message, &format!("/staff/tips/{tip}{anchor}")).await
+    super::notice::leave(state, console, &message, carried_out, &format!("/staff/tips/{tip}{anchor}")).await
 }
 
 pub async fn act(

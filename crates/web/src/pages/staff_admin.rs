@@ -91,7 +91,7 @@ pub async fn create(
         Err(AppError::Conflict(why)) => format!("Not done — {why}"),
         Err(e) => return super::failure::console(e),
     };
-    super::notice::leave(&state, &console, &message, "/staff/admin").await
+    super::notice::leave(&state, &console, &message, false, "/staff/admin").await
 }
 
 pub fn router() -> axum::Router<AppState> {

@@ -206,9 +206,11 @@ async fn the_console_checks_passwords_and_csrf_and_updates_live() {
         .await
         .unwrap();
     assert_eq!(short.status(), 303);
+    let refused_reads = reads().await;
     let page = client.get(app.url(&format!("/staff/tips/{id}"))).header("cookie", &session).send().await.unwrap();
     let page = page.text().await.unwrap();
     assert!(page.contains("Not done — Reason: must say why"), "the form's words, not the field's name");
+    assert_eq!(reads().await, refused_reads + 1, "after a refused action the page is a read (nothing was recorded)");
     assert_eq!(app.state.store.get_tip(id).await.unwrap().status, domain::status::Status::Acknowledged);
     let close = client
         .post(app.url(&format!("/staff/tips/{id}/close")))
