@@ -1,12 +1,13 @@
-//! `cargo xtask bench [triage|load|crash|er] [options]`: the benchmarks. With no part named,
-//! runs every one in turn — triage throughput, intake load on the release build (SQLite and
-//! PostgreSQL, with the queue backlog and the alarm probe), the crash test on both databases,
-//! and entity resolution against Splink — and each writes its section of `BENCHMARKS.md`,
+//! `cargo xtask bench [triage|load|crash|er|matcher] [options]`: the benchmarks. With no part
+//! named, runs every one in turn — triage throughput, intake load on the release build (SQLite
+//! and PostgreSQL, with the queue backlog and the alarm probe), the crash test on both
+//! databases, entity resolution against Splink, and the matcher's rebuild at start — and each
+//! writes its section of `BENCHMARKS.md`,
 //! whose summary of every target is rebuilt after each.
 
 use anyhow::bail;
 
-const USAGE: &str = "usage: cargo xtask bench [triage|load|crash|er] [options of that part]";
+const USAGE: &str = "usage: cargo xtask bench [triage|load|crash|er|matcher] [options of that part]";
 
 /// Each part's options as a benchmark (the release build, both databases), before the
 /// caller's own, which win where they repeat one.
@@ -22,6 +23,7 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
         Some("load") => crate::load::main(&with_defaults(&["--release", "--db", "both"], rest)),
         Some("crash") => crate::crash::main(&with_defaults(&["--kills", "20", "--db", "both"], rest)),
         Some("er") => crate::bench_er::main(rest),
+        Some("matcher") => crate::bench_matcher::main(rest),
         Some(other) => bail!("unknown benchmark {other:?}; {USAGE}"),
     }
 }
@@ -31,7 +33,7 @@ fn all(rest: &[String]) -> anyhow::Result<()> {
         bail!("`cargo xtask bench` takes no options; name a part to pass options to it. {USAGE}");
     }
     let mut failed = Vec::new();
-    for name in ["triage", "load", "crash", "er"] {
+    for name in ["triage", "load", "crash", "er", "matcher"] {
         eprintln!("bench: {name}");
         if let Err(e) = main(&[name.to_owned()]) {
             eprintln!("bench: {name} failed: {e:#}");

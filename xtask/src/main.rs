@@ -16,6 +16,7 @@
 mod api_fuzz;
 mod bench;
 mod bench_er;
+mod bench_matcher;
 mod bench_triage;
 mod crash;
 mod e2e;

@@ -8,11 +8,12 @@ use domain::audit::Actor;
 use domain::staff::{TipAction, Viewer};
 use store::model::TipDetail;
 
-/// Loads a tip the viewer may act on. A tip of another agency is "not found", never
-/// "forbidden": its existence is not disclosed.
+/// Loads a tip the viewer may act on, opened. A tip of another agency is "not found", never
+/// "forbidden": its existence is not disclosed (nor is it opened).
 pub async fn load(ctx: &Ctx, viewer: &Viewer, tip_id: i64, need: TipAction) -> AppResult<TipDetail> {
-    let detail = ctx.store.tip_detail(tip_id).await?;
+    let mut detail = ctx.store.tip_detail(tip_id).await?;
     domain::desk::check_access(viewer, &detail.audience(), need)?;
+    crate::sealed::open_detail(&ctx.secrets, &mut detail);
     Ok(detail)
 }
 

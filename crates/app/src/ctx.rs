@@ -56,6 +56,9 @@ pub struct Shared {
     routing: RoutingCache,
     /// The online index of people mentioned in tips.
     pub resolver: std::sync::Mutex<crate::resolution::Resolver>,
+    /// Held while the index is brought up to date from the store, so the rebuild at start and
+    /// the matching job never both open every mention.
+    pub resolver_sync: tokio::sync::Mutex<()>,
     /// Tip changes for live consoles.
     pub events: tokio::sync::broadcast::Sender<TipEvent>,
     /// Abuse control: in-memory counters under a rotating salt.
@@ -86,6 +89,7 @@ impl Ctx {
         outbound: Arc<dyn WebhookSender>,
     ) -> anyhow::Result<Ctx> {
         options.security.validate().map_err(|e| anyhow::anyhow!("security settings: {e}"))?;
+        let resolver = std::sync::Mutex::new(crate::resolution::Resolver::new(&secrets));
         Ok(Ctx(Arc::new(Shared {
             store,
             clock,
@@ -93,7 +97,8 @@ impl Ctx {
             options,
             jobs: Arc::new(Notify::new()),
             routing: RoutingCache::default(),
-            resolver: Default::default(),
+            resolver,
+            resolver_sync: tokio::sync::Mutex::new(()),
             events: tokio::sync::broadcast::channel(1024).0,
             limiter: Limiter::default(),
             outbound,

@@ -185,7 +185,7 @@ fn decide(
             ..a.clone()
         })
         .collect();
-    NewTipRecord {
+    let mut record = NewTipRecord {
         data_key: Some(secrets.keyring.wrap(&data_key)),
         attachments,
         reference: reference.to_owned(),
@@ -223,7 +223,9 @@ fn decide(
         idempotency: idem.map(|i| (secrets::sha256_hex(i.key.as_bytes()), i.request_hash.clone())),
         received_at: now,
         audit,
-    }
+    };
+    crate::sealed::seal_new_tip(&mut record, &data_key);
+    record
 }
 
 pub fn passphrase_hash(secrets: &Secrets, passphrase: &str) -> String {

@@ -33,13 +33,24 @@ pub async fn linked(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<Vec<Li
         let other_tip_id = if link.link.tip_id == tip_id { link.link.other_tip_id } else { link.link.tip_id };
         let audience = ctx.store.tip_audience(other_tip_id).await?;
         let other = if tip_access(viewer, &audience, TipAction::Read) == Access::Allow {
-            Some(ctx.store.get_tip(other_tip_id).await?)
+            let mut t = ctx.store.get_tip(other_tip_id).await?;
+            crate::sealed::open_tip(&ctx.secrets, &mut t);
+            Some(t)
         } else {
             None
         };
+        let mut link = link;
+        link.link.explanation = explanation(ctx, &link).await?;
         out.push(LinkedTip { link, other_tip_id, other });
     }
     Ok(out)
+}
+
+/// The matcher's reasons for a link, opened with the key of the tip they are sealed under.
+async fn explanation(ctx: &Ctx, link: &LinkRow) -> AppResult<String> {
+    let sealed_under = ctx.store.get_tip(link.link.tip_id).await?;
+    let key = ctx.secrets.data_key(sealed_under.data_key.as_ref())?;
+    Ok(crate::sealed::open_explanation(key.as_ref(), &sealed_under.reference, &link.link.explanation))
 }
 
 /// The links of a tip, for a viewer who may read it (another agency's tip is not found).

@@ -67,7 +67,8 @@ pub fn record_of(m: &Mention) -> Record {
     r
 }
 
-/// The online index of every mention stored so far, and which tip each belongs to.
+/// The online index of every mention stored so far (opened, in memory), and which tip each
+/// belongs to.
 pub struct Resolver {
     pub index: OnlineIndex,
     pub tip_of: HashMap<i64, i64>,
@@ -75,13 +76,14 @@ pub struct Resolver {
     pub last_id: i64,
 }
 
-impl Default for Resolver {
-    fn default() -> Self {
-        Resolver { index: OnlineIndex::new(Model::default_prior()), tip_of: HashMap::new(), last_id: 0 }
-    }
-}
-
 impl Resolver {
+    /// An empty index blocking on keyed hashes under this server's secret. The values it
+    /// compares are opened from the store into memory only; they are never written back.
+    pub fn new(secrets: &vault::secrets::Secrets) -> Self {
+        let index = OnlineIndex::new(Model::default_prior()).with_block_key(&secrets.blocking_key());
+        Resolver { index, tip_of: HashMap::new(), last_id: 0 }
+    }
+
     pub fn add(&mut self, m: &Mention) {
         if self.index.insert(&record_of(m)) {
             self.tip_of.insert(m.id, m.tip_id);

@@ -1,10 +1,16 @@
 //! Incremental index: insert records one by one and query a new mention against all stored ones.
+//!
+//! With [`OnlineIndex::with_block_key`] the blocks are keyed by HMAC-SHA-256 of each blocking
+//! key under a secret, so the block table names no value (a phone number, a name's phonetic
+//! code) that anyone without the secret could look up or recompute.
 
 use crate::blocking::{DEFAULT_MAX_BLOCK, keys};
 use crate::explain::{Explanation, explain_norm};
 use crate::model::Model;
 use crate::record::{NormRecord, Record};
+use hmac::{Hmac, Mac};
 use rustc_hash::{FxHashMap, FxHashSet};
+use sha2::Sha256;
 
 /// A stored record that may be the same person as the query.
 #[derive(Debug, Clone)]
@@ -28,6 +34,8 @@ pub struct OnlineIndex {
     by_id: FxHashMap<String, u32>,
     max_block: usize,
     max_results: usize,
+    /// The keyed hash the blocking keys go through, when blocks are keyed.
+    block_key: Option<Hmac<Sha256>>,
 }
 
 impl OnlineIndex {
@@ -41,7 +49,28 @@ impl OnlineIndex {
             by_id: FxHashMap::default(),
             max_block: DEFAULT_MAX_BLOCK,
             max_results: 50,
+            block_key: None,
         }
+    }
+
+    /// Blocks on keyed hashes of the blocking keys (HMAC-SHA-256 under `key`, 64 bits kept)
+    /// rather than on the keys themselves. Matching is unchanged.
+    pub fn with_block_key(mut self, key: &[u8; 32]) -> Self {
+        self.block_key = Some(Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length"));
+        self
+    }
+
+    /// The keys `n` is blocked on (0 for a kind it has no key of).
+    fn block_keys(&self, n: &NormRecord) -> impl Iterator<Item = u64> + '_ {
+        keys(n).into_iter().filter(|&k| k != 0).map(|k| match &self.block_key {
+            None => k,
+            Some(mac) => {
+                let mut mac = mac.clone();
+                mac.update(&k.to_le_bytes());
+                let tag = mac.finalize().into_bytes();
+                u64::from_le_bytes(tag[..8].try_into().expect("a SHA-256 tag has 8 bytes")) | 1
+            }
+        })
     }
 
     /// Blocks larger than this are not searched (default 1000).
@@ -78,10 +107,9 @@ impl OnlineIndex {
         }
         let n = record.normalise(&self.model.normalizer);
         let i = self.records.len() as u32;
-        for k in keys(&n) {
-            if k != 0 {
-                self.blocks.entry(k).or_default().push(i);
-            }
+        let block_keys: Vec<u64> = self.block_keys(&n).collect();
+        for k in block_keys {
+            self.blocks.entry(k).or_default().push(i);
         }
         self.model.tf.add(&n);
         self.by_id.insert(record.id.clone(), i);
@@ -96,8 +124,8 @@ impl OnlineIndex {
         let q = record.normalise(&self.model.normalizer);
         let mut seen = FxHashSet::default();
         let mut scored: Vec<(f64, u32)> = Vec::new();
-        for k in keys(&q) {
-            let Some(members) = self.blocks.get(&k).filter(|m| k != 0 && m.len() <= self.max_block) else {
+        for k in self.block_keys(&q) {
+            let Some(members) = self.blocks.get(&k).filter(|m| m.len() <= self.max_block) else {
                 continue;
             };
             for &j in members {

@@ -45,6 +45,27 @@ fn online_index_ranks_candidates() {
     assert!(found[0].explanation.linked);
 }
 
+/// Keyed blocks find the same candidates, scored the same, as plain ones.
+#[test]
+fn keyed_blocks_match_as_plain_ones() {
+    let records = [
+        rec("1", "Robert", "Jones", "1990-02-03", "(212) 555-0134"),
+        rec("2", "Bob", "Jones", "02/03/1990", ""),
+        rec("3", "Alice", "Brown", "", "212 555 0134"),
+        rec("4", "Zed", "Quinn", "1971-01-01", ""),
+    ];
+    let mut plain = OnlineIndex::new(common::model());
+    let mut keyed = OnlineIndex::new(common::model()).with_block_key(&[7; 32]);
+    for r in &records {
+        plain.insert(r);
+        keyed.insert(r);
+    }
+    let q = rec("q", "Rob", "Jones", "1990-02-03", "2125550134");
+    let found = |idx: &OnlineIndex| idx.query(&q).into_iter().map(|c| (c.id, c.weight)).collect::<Vec<_>>();
+    assert_eq!(found(&keyed), found(&plain));
+    assert_eq!(found(&keyed).len(), 3, "the phone and the name both block; the stranger is not a candidate");
+}
+
 #[test]
 fn batch_reports_bad_rows() {
     let dir = std::env::temp_dir().join(format!("resolve-test-{}", std::process::id()));

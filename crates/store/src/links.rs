@@ -61,6 +61,9 @@ pub struct MentionRow {
 pub struct Mention {
     pub id: i64,
     pub tip_id: i64,
+    /// The tip's reference and wrapped data key: the row's fields are sealed under them.
+    pub reference: String,
+    pub data_key: Option<(String, String)>,
     pub row: MentionRow,
 }
 
@@ -75,7 +78,8 @@ pub struct NewLink {
     pub other_tip_id: i64,
     pub weight: f64,
     pub probability: f64,
-    /// JSON: `{"lines": [...], "weight": .., "probability": ..}`.
+    /// JSON: `{"summary": .., "reasons": [...], "weight": .., "probability": ..}`, sealed with
+    /// the data key of `tip_id` (the reasons quote both sides' names and numbers).
     pub explanation: String,
 }
 

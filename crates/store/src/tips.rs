@@ -137,6 +137,9 @@ pub struct TipRow {
     pub version: i64,
     /// Agencies with a pending or accepted route.
     pub active_agencies: Vec<i64>,
+    /// The tip's data key as stored, wrapped: (key id, wrapped key). The narrative, the
+    /// place, the factors' evidence and the subjects are sealed with it.
+    pub data_key: Option<(String, String)>,
 }
 
 /// A lowering of a tip's tier from urgent or life safety, waiting for a supervisor.

@@ -63,6 +63,11 @@ impl Secrets {
         self.mac("audit-chain", "v1")
     }
 
+    /// The key the matcher's blocks are hashed under (see `resolve::OnlineIndex::with_block_key`).
+    pub fn blocking_key(&self) -> [u8; 32] {
+        self.mac("mention-blocking", "v1")
+    }
+
     /// The data key of a tip, unwrapped; `None` for tips stored before encryption.
     pub fn data_key(&self, wrapped: Option<&(String, String)>) -> anyhow::Result<Option<crate::crypto::Key>> {
         wrapped.map(|(id, w)| self.keyring.unwrap(id, w)).transpose()

@@ -41,7 +41,15 @@ pub async fn queue(ctx: &Ctx, viewer: &Viewer, ask: &QueueAsk) -> AppResult<Vec<
         limit,
         ..QueueFilter::default()
     };
-    Ok(ctx.store.queue(&filter, ctx.now()).await?)
+    opened(ctx, ctx.store.queue(&filter, ctx.now()).await?)
+}
+
+/// The rows of a queue as people read them: only the rows shown are opened.
+fn opened(ctx: &Ctx, mut rows: Vec<TipRow>) -> AppResult<Vec<TipRow>> {
+    for t in &mut rows {
+        crate::sealed::open_tip(&ctx.secrets, t);
+    }
+    Ok(rows)
 }
 
 /// Bounds of the dashboard's buckets of time to acknowledge (5 min, 15 min, 1 h, 4 h, 24 h):
@@ -70,6 +78,6 @@ pub async fn supervision(ctx: &Ctx, viewer: &Viewer) -> AppResult<Supervision> {
         limit: 5000,
         ..QueueFilter::default()
     };
-    let tier_lowerings = ctx.store.queue(&lowerings, now).await?;
+    let tier_lowerings = opened(ctx, ctx.store.queue(&lowerings, now).await?)?;
     Ok(Supervision { figures, awaiting_review, tier_lowerings })
 }

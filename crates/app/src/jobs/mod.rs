@@ -34,6 +34,17 @@ pub async fn run_pending(ctx: &Ctx) -> anyhow::Result<()> {
 /// The scheduler loop, until `shutdown` resolves.
 pub async fn scheduler(ctx: Ctx, shutdown: tokio::sync::watch::Receiver<bool>) {
     let mut shutdown = shutdown;
+    tokio::spawn({
+        let ctx = ctx.clone();
+        async move {
+            match resolve::rebuild(&ctx).await {
+                Ok(_) => ctx.jobs.notify_one(),
+                Err(e) => {
+                    tracing::error!(error.cause_chain = ?e, "the matcher's index could not be rebuilt; the job retries")
+                }
+            }
+        }
+    });
     loop {
         // Each pass runs in its own task: a panic in one job is logged and the clock keeps
         // running, rather than taking the scheduler (and every deadline) down with it.

@@ -9,10 +9,14 @@ use serde_json::json;
 use store::model::{NewAudit, NewLink};
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<usize> {
-    let pending = ctx.store.unmatched_mentions(200).await?;
+    // While the index is rebuilt at start, new mentions wait (stored, unmatched) rather than
+    // holding up escalation and the outbox, which run in the same pass.
+    let Ok(_syncing) = ctx.resolver_sync.try_lock() else { return Ok(0) };
+    let mut pending = ctx.store.unmatched_mentions(200).await?;
     if pending.is_empty() {
         return Ok(0);
     }
+    crate::sealed::open_mentions(&ctx.secrets, &mut pending);
     sync(ctx).await?;
     let now = ctx.now();
     let mut suggested = 0;
@@ -35,7 +39,11 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<usize> {
                         other_tip_id: other_tip,
                         weight: c.weight,
                         probability: c.probability,
-                        explanation: explanation_json(&c.explanation),
+                        explanation: crate::sealed::seal_explanation(
+                            &ctx.secrets,
+                            m,
+                            &explanation_json(&c.explanation),
+                        ),
                     })
                 })
                 .take(SUGGEST_MAX)
@@ -51,14 +59,27 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<usize> {
     Ok(pending.len() + suggested)
 }
 
-/// Adds every mention stored since the last sync to the index.
-pub async fn sync(ctx: &Ctx) -> anyhow::Result<()> {
+/// Rebuilds the index from every stored mention, opening each in memory: at start, so the
+/// first tip after a restart is matched at once. Returns how many mentions the index holds.
+pub async fn rebuild(ctx: &Ctx) -> anyhow::Result<usize> {
+    let started = std::time::Instant::now();
+    let _syncing = ctx.resolver_sync.lock().await;
+    sync(ctx).await?;
+    let held = ctx.resolver.lock().unwrap_or_else(std::sync::PoisonError::into_inner).index.len();
+    tracing::info!(mentions = held, ms = started.elapsed().as_millis() as u64, "the matcher's index is rebuilt");
+    Ok(held)
+}
+
+/// Adds every mention stored since the last sync to the index, opened in memory. The caller
+/// holds `resolver_sync`.
+async fn sync(ctx: &Ctx) -> anyhow::Result<()> {
     loop {
         let after = ctx.resolver.lock().unwrap_or_else(std::sync::PoisonError::into_inner).last_id;
-        let page = ctx.store.mentions_after(after, 5_000).await?;
+        let mut page = ctx.store.mentions_after(after, 5_000).await?;
         if page.is_empty() {
             return Ok(());
         }
+        crate::sealed::open_mentions(&ctx.secrets, &mut page);
         let mut resolver = ctx.resolver.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         for m in &page {
             resolver.add(m);

@@ -8,7 +8,10 @@ use domain::link::{LinkState, RequestState};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-const MENTION_COLUMNS: &str = "id, tip_id, source, name, dob, phone, email, handle, school, evidence";
+const MENTION_COLUMNS: &str = "m.id, m.tip_id, t.reference, m.source, m.name, m.dob, m.phone, m.email, m.handle, m.school, \
+     m.evidence, k.key_id AS data_key_id, k.wrapped AS data_key_wrapped";
+/// Mentions with their tip's reference and wrapped data key, which their fields are sealed under.
+const MENTION_FROM: &str = "mentions m JOIN tips t ON t.id = m.tip_id LEFT JOIN tip_keys k ON k.tip_id = m.tip_id";
 const LINK_COLUMNS: &str = "id, mention_id, other_mention_id, tip_id, other_tip_id, weight, probability, explanation, state, \
      decided_by, decided_at, reason, created_at";
 const REQUEST_COLUMNS: &str = "id, tip_id, link_id, requesting_agency_id, requested_by, reason, state, decided_by, decided_at, \
@@ -18,6 +21,8 @@ fn mention(r: &AnyRow) -> Result<Mention> {
     Ok(Mention {
         id: r.try_get("id")?,
         tip_id: r.try_get("tip_id")?,
+        reference: r.try_get("reference")?,
+        data_key: super::rows::wrapped_key(r)?,
         row: MentionRow {
             source: super::rows::code(r, "source", domain::link::MentionSource::parse)?,
             name: r.try_get("name")?,
@@ -98,9 +103,10 @@ pub(super) fn push_mentions(rows: &mut Rows, tip_id: i64, mentions: &[MentionRow
 
 impl SqlStore {
     pub(super) async fn mentions_page(&self, after_id: i64, limit: i64, unmatched: bool) -> Result<Vec<Mention>> {
-        let filter = if unmatched { "matched_at IS NULL AND " } else { "" };
-        let sql =
-            self.sql(&format!("SELECT {MENTION_COLUMNS} FROM mentions WHERE {filter}id > $1 ORDER BY id LIMIT $2"));
+        let filter = if unmatched { "m.matched_at IS NULL AND " } else { "" };
+        let sql = self.sql(&format!(
+            "SELECT {MENTION_COLUMNS} FROM {MENTION_FROM} WHERE {filter}m.id > $1 ORDER BY m.id LIMIT $2"
+        ));
         let rows = sqlx::query(sql).bind(after_id).bind(limit).fetch_all(&self.read).await?;
         rows.iter().map(mention).collect()
     }

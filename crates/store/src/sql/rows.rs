@@ -83,7 +83,16 @@ pub(super) fn tip(r: &AnyRow) -> Result<TipRow> {
         updated_at: r.try_get("updated_at")?,
         version: r.try_get("version")?,
         active_agencies: ids(r.try_get("active")?),
+        data_key: wrapped_key(r)?,
     })
+}
+
+/// A tip's wrapped data key from `data_key_id` and `data_key_wrapped` (absent for tips stored
+/// before encryption).
+pub(super) fn wrapped_key(r: &AnyRow) -> Result<Option<(String, String)>> {
+    let id: Option<String> = r.try_get("data_key_id")?;
+    let wrapped: Option<String> = r.try_get("data_key_wrapped")?;
+    Ok(id.zip(wrapped))
 }
 
 pub(super) fn agency(r: &AnyRow) -> Result<Agency> {

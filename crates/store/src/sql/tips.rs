@@ -237,7 +237,8 @@ impl SqlStore {
 
     fn tip_select(&self) -> String {
         format!(
-            "SELECT {}, (SELECT {} FROM tip_routes r WHERE r.tip_id = t.id AND r.state IN ('pending','accepted')) AS active FROM tips t",
+            "SELECT {}, (SELECT {} FROM tip_routes r WHERE r.tip_id = t.id AND r.state IN ('pending','accepted')) AS active, \
+             k.key_id AS data_key_id, k.wrapped AS data_key_wrapped FROM tips t LEFT JOIN tip_keys k ON k.tip_id = t.id",
             rows::TIP_COLUMNS,
             self.backend.join_ids("r.agency_id")
         )

@@ -40,7 +40,8 @@ async fn a_tip_filed_with_the_form_keeps_no_gps_in_its_photo() {
     assert!(bytes.starts_with(&[0xFF, 0xD8]), "still a JPEG");
     assert!(!bytes.windows(4).any(|w| w == b"Exif"), "GPS-bearing EXIF removed before storing");
     assert_eq!(meta.filename, "IMG_0042.jpg");
-    let d = app.state.store.tip_detail(tip_id).await.unwrap();
+    let mut d = app.state.store.tip_detail(tip_id).await.unwrap();
+    app::sealed::open_detail(&app.state.secrets, &mut d);
     assert_eq!(d.subjects[0].handles, vec!["@jake_d", "@jd2"]);
 }
 
