@@ -79,10 +79,16 @@ async fn sync(ctx: &Ctx) -> anyhow::Result<()> {
         if page.is_empty() {
             return Ok(());
         }
-        crate::sealed::open_mentions(&ctx.secrets, &mut page);
-        let mut resolver = ctx.resolver.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        for m in &page {
-            resolver.add(m);
-        }
+        // Opening and normalising are CPU work (a million mentions take seconds): off the
+        // runtime's threads, so requests are served meanwhile.
+        let shared = ctx.clone();
+        tokio::task::spawn_blocking(move || {
+            crate::sealed::open_mentions(&shared.secrets, &mut page);
+            let mut resolver = shared.resolver.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            for m in &page {
+                resolver.add(m);
+            }
+        })
+        .await?;
     }
 }

@@ -113,6 +113,20 @@ async fn people_and_narratives_sealed_at_rest() {
     let reasons = found[0]["reasons"].to_string();
     assert!(reasons.contains("zebmarch08") || reasons.contains("2008-05-06"), "reasons quote the values: {reasons}");
 
+    // A restarted server opens every stored mention into a fresh index, and matches with it.
+    let s = &app.state;
+    let restarted =
+        app::ctx::Ctx::new(s.store.clone(), s.clock.clone(), s.secrets.clone(), Default::default(), s.outbound.clone())
+            .unwrap();
+    let stored = s.store.mentions_after(0, 1_000).await.unwrap();
+    assert_eq!(app::jobs::resolve::rebuild(&restarted).await.unwrap(), stored.len());
+    let mut newest = stored.last().unwrap().clone();
+    app::sealed::open_mentions(&s.secrets, std::slice::from_mut(&mut newest));
+    let index = restarted.resolver.lock().unwrap();
+    let found = index.index.query(&app::resolution::record_of(&newest));
+    assert!(found.iter().any(|c| c.probability >= 0.5), "the rebuilt index finds the earlier mentions");
+    drop(index);
+
     // In the database: none of it.
     let secrets = [
         "bring a gun",
