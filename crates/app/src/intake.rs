@@ -138,11 +138,16 @@ fn decide(
     };
     let site = tip.site_id.and_then(|id| routing.sites.get(&id));
     let routes = match routing.fallback_agency_id {
-        Some(fallback) => domain::routing::route(&routing.agencies, site, lon.zip(lat), fallback, &[]),
+        Some(fallback) => {
+            let about = domain::routing::RouteTip { category: tip.category, tier: assessment.tier };
+            domain::routing::route(&routing.agencies, about, site, lon.zip(lat), fallback, &[])
+        }
         None => Vec::new(),
     };
     let tier = assessment.tier;
-    let window = domain::sla::shortest_window(routing.policies_of(routes.iter().map(|r| &r.agency_id)), tier);
+    // The clock is the primary receivers': the informed ones never hold it.
+    let primary = routes.iter().filter(|r| r.role == domain::routing::RouteRole::Primary);
+    let window = domain::sla::shortest_window(routing.policies_of(primary.map(|r| &r.agency_id)), tier);
     let ack_due_at = now + window;
     let language = tip.language.unwrap_or_else(|| triage::detect_language(tip.narrative.as_str()));
     let notifications = intake_notifications(reference, tier, assessment, &routes, routing, now);
@@ -216,7 +221,10 @@ fn decide(
             })
             .collect(),
         contact,
-        routes: routes.iter().map(|r| NewRoute { agency_id: r.agency_id, reason: r.reason.clone() }).collect(),
+        routes: routes
+            .iter()
+            .map(|r| NewRoute { agency_id: r.agency_id, role: r.role, reason: r.reason.clone() })
+            .collect(),
         ack_due_at,
         next_escalation_at: ack_due_at,
         notifications,

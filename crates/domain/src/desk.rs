@@ -20,6 +20,9 @@ pub struct Facts {
     pub audience: Audience,
     /// Whether the viewer's agency has a pending or accepted route.
     pub routed_to_viewer: bool,
+    /// Whether that route only informs the viewer's agency: acknowledging marks the tip as
+    /// seen and moves nothing else.
+    pub viewer_informed: bool,
     /// Who asked for the close that awaits review.
     pub close_requested_by: Option<i64>,
     /// The factor kinds as stored; `None` for a code this build does not know.
@@ -130,6 +133,10 @@ pub fn decide(facts: &Facts, viewer: &Viewer, action: Action) -> Result<Step, Re
             if !facts.routed_to_viewer {
                 return Err(Refusal::Conflict(NOT_ROUTED.into()));
             }
+            if facts.viewer_informed {
+                // Seen: the tip waits for its primary receivers as before.
+                return Ok(Step { acknowledges: true, ..Step::default() });
+            }
             acknowledge(status)?
         }
         Action::Assign => {
@@ -208,6 +215,7 @@ mod tests {
             tier_requested_by: None,
             audience: Audience { holders: vec![1], readers: vec![1, 3] },
             routed_to_viewer: true,
+            viewer_informed: false,
             close_requested_by: Some(7),
             factors: vec![Some(FactorKind::Weapon)],
         }
@@ -256,6 +264,12 @@ mod tests {
                 ("analyst reviews", facts(Status::AwaitingReview), analyst.clone(), Review { approve: true }),
                 ("acknowledge", facts(Status::Routed), analyst.clone(), Acknowledge),
                 ("acknowledge taken", facts(Status::InProgress), analyst.clone(), Acknowledge),
+                (
+                    "informed sees",
+                    Facts { viewer_informed: true, ..facts(Status::Routed) },
+                    analyst.clone(),
+                    Acknowledge,
+                ),
                 (
                     "acknowledge unrouted",
                     Facts { routed_to_viewer: false, ..facts(Status::Routed) },
@@ -316,6 +330,7 @@ mod tests {
                 analyst reviews: refused: forbidden: this needs the supervisor role
                 acknowledge: Some(Acknowledged) +ack
                 acknowledge taken: None +ack
+                informed sees: None +ack
                 acknowledge unrouted: refused: conflict: the tip is no longer routed to your agency
                 assign waiting: Some(InProgress) +ack
                 assign acknowledged: Some(InProgress)

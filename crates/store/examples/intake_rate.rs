@@ -50,7 +50,7 @@ fn new_tip(reference: &str, agency: i64) -> NewTipRecord {
         }],
         data_key: None,
         contact: None,
-        routes: vec![NewRoute { agency_id: agency, reason: "test".into() }],
+        routes: vec![NewRoute { agency_id: agency, role: domain::routing::RouteRole::Primary, reason: "test".into() }],
         ack_due_at: 10_000,
         next_escalation_at: 10_000,
         notifications: vec![],

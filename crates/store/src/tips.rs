@@ -54,6 +54,7 @@ pub struct ContactRow {
 #[derive(Debug, Clone)]
 pub struct NewRoute {
     pub agency_id: i64,
+    pub role: domain::routing::RouteRole,
     pub reason: String,
 }
 
@@ -137,6 +138,9 @@ pub struct TipRow {
     pub version: i64,
     /// Agencies with a pending or accepted route.
     pub active_agencies: Vec<i64>,
+    /// Agencies with a pending primary route: they must still acknowledge, and the tip's clock
+    /// runs for them.
+    pub waiting_agencies: Vec<i64>,
     /// The tip's data key as stored, wrapped: (key id, wrapped key). The narrative, the
     /// place, the factors' evidence and the subjects are sealed with it.
     pub data_key: Option<(String, String)>,
@@ -163,6 +167,7 @@ pub struct RouteRow {
     pub id: i64,
     pub agency_id: i64,
     pub agency_name: String,
+    pub role: domain::routing::RouteRole,
     pub reason: String,
     pub state: domain::routing::RouteState,
     pub decided_by: Option<i64>,

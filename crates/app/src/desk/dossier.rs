@@ -23,6 +23,9 @@ pub struct Dossier {
     pub may_review: bool,
     /// The viewer may decide the lowering of the tier that waits (not their own request).
     pub may_review_tier: bool,
+    /// The role of the viewer's agency's route while it is to be acknowledged: it must
+    /// acknowledge (primary) or mark the tip as seen (informed).
+    pub awaits_viewer: Option<domain::routing::RouteRole>,
 }
 
 /// The tip for this viewer, its read recorded first.
@@ -44,7 +47,18 @@ pub async fn dossier(ctx: &Ctx, viewer: &Viewer, tip_id: i64, by: super::ReadBy)
         && detail.tip.status == domain::status::Status::AwaitingReview
         && someone_else(detail.tip.close_requested_by);
     let may_review_tier = may(TipAction::Review) && someone_else(detail.tip.tier_request.as_ref().map(|r| r.by));
-    Ok(Dossier { detail, messages, timeline, linked, may_work, may_review, may_review_tier })
+    // Pending, or primary on a tip waiting as a whole (new information reopened it).
+    let waiting = detail.tip.status.awaits_acknowledgement();
+    let awaits_viewer = detail
+        .routes
+        .iter()
+        .find(|r| r.agency_id == viewer.agency_id && r.state.is_active())
+        .filter(|r| {
+            r.state == domain::routing::RouteState::Pending
+                || (waiting && r.role != domain::routing::RouteRole::Informed)
+        })
+        .map(|r| r.role);
+    Ok(Dossier { detail, messages, timeline, linked, may_work, may_review, may_review_tier, awaits_viewer })
 }
 
 /// The files of a tip the viewer has read (the dossier is the proof), for the page that lists

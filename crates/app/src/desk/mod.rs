@@ -9,7 +9,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
 use domain::audit::{Actor, AuditAction, ObjectRef};
 use domain::desk::{Action, Facts, Step};
-use domain::routing::RouteState;
+use domain::routing::{RouteRole, RouteState};
 use domain::sla::shortest_window;
 use domain::staff::{Role, TipAction, Viewer};
 use domain::status::{Disposition, Event, Reason, transition};
@@ -27,6 +27,7 @@ fn facts(d: &TipDetail, viewer: &Viewer) -> Facts {
         tier_requested_by: d.tip.tier_request.as_ref().map(|r| r.by),
         audience: d.audience(),
         routed_to_viewer: own_route_active(d, viewer),
+        viewer_informed: own_route(d, viewer).is_some_and(|r| r.role == RouteRole::Informed),
         close_requested_by: d.tip.close_requested_by,
         factors: d.factors.iter().map(|f| FactorKind::parse(&f.kind)).collect(),
     }
@@ -81,7 +82,12 @@ fn base(detail: &TipDetail, now: i64) -> TipChange {
 }
 
 fn own_route_active(detail: &TipDetail, viewer: &Viewer) -> bool {
-    detail.routes.iter().any(|r| r.agency_id == viewer.agency_id && r.state.is_active())
+    own_route(detail, viewer).is_some()
+}
+
+/// The viewer's agency's pending or accepted route.
+fn own_route<'a>(detail: &'a TipDetail, viewer: &Viewer) -> Option<&'a RouteRow> {
+    detail.routes.iter().find(|r| r.agency_id == viewer.agency_id && r.state.is_active())
 }
 
 async fn commit(ctx: &Ctx, change: TipChange) -> AppResult<()> {
@@ -104,13 +110,23 @@ pub async fn acknowledge(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<(
     commit(ctx, c).await
 }
 
-/// The viewer's agency takes the tip: its route accepted and, when the tip was waiting, the
-/// acknowledge clock stopped.
+/// The viewer's agency takes the tip (or, informed of it, has seen it): its route accepted.
+/// The acknowledge clock stops once no primary receiver is left to acknowledge; while one is,
+/// it runs and escalates for that one, whoever took the tip first.
 fn acknowledge_into(c: &mut TipChange, d: &TipDetail, viewer: &Viewer, now: i64) {
-    if d.tip.status.awaits_acknowledgement() {
-        c.acknowledged_at = Some(now);
-        c.ack_due_at = Some(None);
-        c.escalation = Some((d.tip.escalation_level, None));
+    let role = own_route(d, viewer).map_or(RouteRole::Primary, |r| r.role);
+    let still_waiting: Vec<i64> = d.tip.waiting_agencies.iter().copied().filter(|a| *a != viewer.agency_id).collect();
+    if role != RouteRole::Informed {
+        let waited = d.tip.status.awaits_acknowledgement();
+        if waited {
+            c.acknowledged_at = Some(now);
+        }
+        // A close awaiting review keeps its own clock.
+        let was_on_clock = waited || d.tip.waiting_agencies.contains(&viewer.agency_id);
+        if was_on_clock && still_waiting.is_empty() && d.tip.status != domain::status::Status::AwaitingReview {
+            c.ack_due_at = Some(None);
+            c.escalation = Some((d.tip.escalation_level, None));
+        }
     }
     c.route_decisions.push(RouteDecision {
         agency_id: viewer.agency_id,
@@ -118,10 +134,14 @@ fn acknowledge_into(c: &mut TipChange, d: &TipDetail, viewer: &Viewer, now: i64)
         decided_by: Some(viewer.user_id),
         reason: None,
     });
-    c.audit.push(
-        NewAudit::new(now, actor(viewer), AuditAction::TipAcknowledged, ObjectRef::Tip(d.tip.id))
-            .detail(json!({"agency_id": viewer.agency_id, "late": d.tip.ack_due_at.is_some_and(|due| now > due)})),
-    );
+    c.audit.push(NewAudit::new(now, actor(viewer), AuditAction::TipAcknowledged, ObjectRef::Tip(d.tip.id)).detail(
+        json!({
+            "agency_id": viewer.agency_id,
+            "role": role.code(),
+            "late": d.tip.ack_due_at.is_some_and(|due| now > due),
+            "still_waiting_for": still_waiting,
+        }),
+    ));
 }
 
 /// Assigns the tip to a worker of the viewer's agency; a tip not yet acknowledged is
@@ -189,6 +209,7 @@ pub async fn transfer(ctx: &Ctx, viewer: &Viewer, tip_id: i64, to_agency: i64, r
     if !d.tip.active_agencies.contains(&to_agency) {
         c.new_routes.push(NewRoute {
             agency_id: to_agency,
+            role: RouteRole::Primary,
             reason: format!("transferred by {}: {}", routing.agency_name(viewer.agency_id), reason.as_str()),
         });
     }
@@ -201,8 +222,10 @@ pub async fn transfer(ctx: &Ctx, viewer: &Viewer, tip_id: i64, to_agency: i64, r
     commit(ctx, c).await
 }
 
-/// When the viewer's agency leaves a tip that nobody else holds, the tip goes back to
-/// waiting: routed, unassigned, with a fresh acknowledge deadline.
+/// When the viewer's agency leaves a tip that no other primary receiver holds, the tip goes
+/// back to waiting: routed, unassigned, with a fresh acknowledge deadline. When others work
+/// it, the clock runs only for a primary receiver still to acknowledge: a newcomer (a
+/// transfer) starts its own, and with nobody left waiting it stops.
 fn restart_clock(
     c: &mut TipChange,
     d: &TipDetail,
@@ -210,8 +233,20 @@ fn restart_clock(
     receivers: &[i64],
     now: i64,
 ) -> AppResult<()> {
-    let others_hold = d.tip.active_agencies.iter().any(|a| !c.route_decisions.iter().any(|r| r.agency_id == *a));
+    let leaving = |agency: i64| c.route_decisions.iter().any(|r| r.agency_id == agency);
+    let others_hold =
+        d.routes.iter().any(|r| r.state.is_active() && r.role != RouteRole::Informed && !leaving(r.agency_id));
     if others_hold && !d.tip.status.awaits_acknowledgement() {
+        let newcomer = c.new_routes.iter().any(|r| r.role == RouteRole::Primary);
+        let still_waiting = d.tip.waiting_agencies.iter().any(|a| !leaving(*a));
+        if newcomer {
+            let window = shortest_window(routing.policies_of(receivers), d.tip.tier);
+            c.ack_due_at = Some(Some(now + window));
+            c.escalation = Some((0, Some(now + window)));
+        } else if !still_waiting && d.tip.status != domain::status::Status::AwaitingReview {
+            c.ack_due_at = Some(None);
+            c.escalation = Some((d.tip.escalation_level, None));
+        }
         return Ok(());
     }
     if !d.tip.status.awaits_acknowledgement() {
@@ -238,18 +273,34 @@ pub async fn decline(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &str) -> A
         decided_by: Some(viewer.user_id),
         reason: Some(reason.as_str().to_owned()),
     });
-    let remaining: Vec<i64> = d.tip.active_agencies.iter().copied().filter(|a| *a != viewer.agency_id).collect();
+    // Informed receivers do not count: a tip only they hold has nobody who must decide.
+    let remaining: Vec<i64> = d
+        .routes
+        .iter()
+        .filter(|r| r.state.is_active() && r.role != RouteRole::Informed && r.agency_id != viewer.agency_id)
+        .map(|r| r.agency_id)
+        .collect();
     let mut receivers = remaining.clone();
     if remaining.is_empty() {
         let mut left: Vec<i64> = d.routes.iter().filter(|r| r.state.has_left()).map(|r| r.agency_id).collect();
         left.push(viewer.agency_id);
         let site = d.tip.site_id.and_then(|id| routing.sites.get(&id));
         let fallback = routing.fallback_agency_id.unwrap_or(viewer.agency_id);
-        let routes = domain::routing::route(&routing.agencies, site, d.tip.lon.zip(d.tip.lat), fallback, &left);
+        let about = domain::routing::RouteTip { category: d.tip.category, tier: d.tip.tier };
+        let routes = domain::routing::route(&routing.agencies, about, site, d.tip.lon.zip(d.tip.lat), fallback, &left);
         for r in routes {
-            receivers.push(r.agency_id);
-            c.new_routes
-                .push(NewRoute { agency_id: r.agency_id, reason: format!("re-routed after a decline: {}", r.reason) });
+            // An agency informed already keeps its route; the others are new.
+            if d.tip.active_agencies.contains(&r.agency_id) && r.role == RouteRole::Informed {
+                continue;
+            }
+            if r.role == RouteRole::Primary {
+                receivers.push(r.agency_id);
+            }
+            c.new_routes.push(NewRoute {
+                agency_id: r.agency_id,
+                role: r.role,
+                reason: format!("re-routed after a decline: {}", r.reason),
+            });
         }
     }
     restart_clock(&mut c, &d, &routing, &receivers, now)?;
@@ -397,6 +448,9 @@ pub async fn close(ctx: &Ctx, viewer: &Viewer, tip_id: i64, closing: Closing<'_>
     } else {
         c.closed = Some(Some((viewer.user_id, now)));
         c.close_requested_by = Some(Some(viewer.user_id));
+        // Decided: no receiver is left on the clock, acknowledged or not.
+        c.ack_due_at = Some(None);
+        c.escalation = Some((d.tip.escalation_level, None));
         c.audit.push(
             NewAudit::new(now, actor(viewer), AuditAction::TipClosed, object)
                 .reason(reason.as_str())

@@ -37,7 +37,12 @@ pub fn plan(tip: &TipRow, routing: &RoutingData, now: i64) -> TipChange {
         level: tip.escalation_level,
         awaiting_review: tip.status == Status::AwaitingReview,
         tier: tip.tier,
-        holders: &tip.active_agencies,
+        // Once someone took the tip, only a primary receiver still to acknowledge is called.
+        holders: if tip.status.awaits_acknowledgement() || tip.waiting_agencies.is_empty() {
+            &tip.active_agencies
+        } else {
+            &tip.waiting_agencies
+        },
         fallback: routing.fallback_agency_id,
     };
     let p = plan_escalation(&overdue, |a| routing.partners.get(&a).copied(), |a| routing.policy(a));
@@ -45,6 +50,7 @@ pub fn plan(tip: &TipRow, routing: &RoutingData, now: i64) -> TipChange {
     for (partner, of) in &p.new_routes {
         change.new_routes.push(NewRoute {
             agency_id: *partner,
+            role: domain::routing::RouteRole::Backup,
             reason: format!("escalated: partner of {} after no acknowledgement", routing.agency_name(*of)),
         });
     }

@@ -17,12 +17,16 @@ use sqlx::{AssertSqlSafe, Row, SqlSafeStr, SqlStr};
 /// condition of the index `tips_escalation_due` (migration 0007) is.
 pub(super) const AWAITING: &str = "('received','triaged','routed','awaiting_review')";
 
+/// An open tip someone must still act on: waiting as a whole, or for an agency whose primary
+/// route is still pending after another agency took it. It names the condition of the
+/// escalation index (`status <> 'closed'`), which SQLite needs to use it.
+const WAITS: &str = "status <> 'closed' AND (status IN ('received','triaged','routed','awaiting_review') \
+     OR EXISTS (SELECT 1 FROM tip_routes w WHERE w.tip_id = tips.id AND w.state = 'pending' AND w.role = 'primary'))";
+
 /// Tips whose escalation is due at `$1`, read from their index.
 fn escalations_due(backend: Backend) -> String {
     let index = backend.escalation_index();
-    format!(
-        "FROM tips{index} WHERE next_escalation_at IS NOT NULL AND next_escalation_at <= $1 AND status IN {AWAITING}"
-    )
+    format!("FROM tips{index} WHERE next_escalation_at IS NOT NULL AND next_escalation_at <= $1 AND {WAITS}")
 }
 
 /// Notifications to send at `$1`, not claimed by another sender.
@@ -62,7 +66,7 @@ impl SqlStore {
 fn wakeup_sql(backend: Backend) -> String {
     let index = backend.escalation_index();
     format!(
-        "SELECT (SELECT MIN(next_escalation_at) FROM tips{index} WHERE next_escalation_at IS NOT NULL AND status IN {AWAITING}) AS e, \
+        "SELECT (SELECT MIN(next_escalation_at) FROM tips{index} WHERE next_escalation_at IS NOT NULL AND {WAITS}) AS e, \
                 (SELECT MIN(next_attempt_at) FROM notifications WHERE delivered_at IS NULL AND failed_at IS NULL) AS n"
     )
 }

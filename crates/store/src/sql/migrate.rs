@@ -22,6 +22,7 @@ const SQLITE: &[(i64, &str)] = &[
     (12, include_str!("../migrations/sqlite/0012_sign_in_per_client.sql")),
     (13, include_str!("../migrations/sqlite/0013_notices_and_first_password.sql")),
     (14, include_str!("../migrations/sqlite/0014_new_information.sql")),
+    (15, include_str!("../migrations/sqlite/0015_route_roles.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -38,6 +39,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (12, include_str!("../migrations/postgres/0012_sign_in_per_client.sql")),
     (13, include_str!("../migrations/postgres/0013_notices_and_first_password.sql")),
     (14, include_str!("../migrations/postgres/0014_new_information.sql")),
+    (15, include_str!("../migrations/postgres/0015_route_roles.sql")),
 ];
 
 impl SqlStore {

@@ -83,6 +83,7 @@ pub(super) fn tip(r: &AnyRow) -> Result<TipRow> {
         updated_at: r.try_get("updated_at")?,
         version: r.try_get("version")?,
         active_agencies: ids(r.try_get("active")?),
+        waiting_agencies: ids(r.try_get("waiting")?),
         data_key: wrapped_key(r)?,
     })
 }

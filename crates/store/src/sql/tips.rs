@@ -12,15 +12,15 @@ use std::collections::HashMap;
 
 fn route_rows() -> Rows {
     Rows::new(
-        "INSERT INTO tip_routes (tip_id, agency_id, reason, state, created_at)",
-        "($1, $2, $3, 'pending', $4)",
+        "INSERT INTO tip_routes (tip_id, agency_id, role, reason, state, created_at)",
+        "($1, $2, $3, $4, 'pending', $5)",
         "",
     )
 }
 
 fn push_routes(rows: &mut Rows, tip_id: i64, routes: &[NewRoute], now: i64) {
     for r in routes {
-        rows.push([tip_id.into(), r.agency_id.into(), (&r.reason).into(), now.into()]);
+        rows.push([tip_id.into(), r.agency_id.into(), r.role.code().into(), (&r.reason).into(), now.into()]);
     }
 }
 
@@ -238,9 +238,11 @@ impl SqlStore {
     fn tip_select(&self) -> String {
         format!(
             "SELECT {}, (SELECT {} FROM tip_routes r WHERE r.tip_id = t.id AND r.state IN ('pending','accepted')) AS active, \
+             (SELECT {} FROM tip_routes w WHERE w.tip_id = t.id AND w.state = 'pending' AND w.role = 'primary') AS waiting, \
              k.key_id AS data_key_id, k.wrapped AS data_key_wrapped FROM tips t LEFT JOIN tip_keys k ON k.tip_id = t.id",
             rows::TIP_COLUMNS,
-            self.backend.join_ids("r.agency_id")
+            self.backend.join_ids("r.agency_id"),
+            self.backend.join_ids("w.agency_id")
         )
     }
 
@@ -474,7 +476,7 @@ impl crate::TipStore for SqlStore {
             .await?
             .is_some();
         let routes = sqlx::query(self.sql(
-            "SELECT r.id, r.agency_id, a.name AS agency_name, r.reason, r.state, r.decided_by, r.decision_reason, r.created_at, r.decided_at \
+            "SELECT r.id, r.agency_id, a.name AS agency_name, r.role, r.reason, r.state, r.decided_by, r.decision_reason, r.created_at, r.decided_at \
              FROM tip_routes r JOIN agencies a ON a.id = r.agency_id WHERE r.tip_id = $1 ORDER BY r.id",
         ))
         .bind(id)
@@ -486,6 +488,7 @@ impl crate::TipStore for SqlStore {
                 id: r.try_get("id")?,
                 agency_id: r.try_get("agency_id")?,
                 agency_name: r.try_get("agency_name")?,
+                role: rows::code(r, "role", domain::routing::RouteRole::parse)?,
                 reason: r.try_get("reason")?,
                 state: rows::code(r, "state", domain::routing::RouteState::parse)?,
                 decided_by: r.try_get("decided_by")?,

@@ -194,7 +194,10 @@ pub fn new_tip(reference: &str, agencies: &[i64], tier: domain::urgency::Tier, d
         }],
         data_key: Some(("k1".into(), "wrapped-key".into())),
         contact: None,
-        routes: agencies.iter().map(|a| NewRoute { agency_id: *a, reason: "test".into() }).collect(),
+        routes: agencies
+            .iter()
+            .map(|a| NewRoute { agency_id: *a, role: domain::routing::RouteRole::Primary, reason: "test".into() })
+            .collect(),
         ack_due_at: due,
         next_escalation_at: due,
         notifications: vec![],

@@ -258,9 +258,11 @@ pub struct Row {
     pub excerpt: String,
     /// New information from the tipster that nobody working the tip has read.
     pub news: bool,
+    /// The viewer's agency must still acknowledge it, though another agency took it.
+    pub waits_for_you: bool,
 }
 
-fn row(t: &TipRow, now: i64) -> Row {
+fn row(t: &TipRow, now: i64, agency_id: i64) -> Row {
     let due_text = match t.ack_due_at {
         None => "—".to_owned(),
         Some(d) => human_duration(d - now),
@@ -279,6 +281,7 @@ fn row(t: &TipRow, now: i64) -> Row {
         received: rfc3339(t.received_at),
         excerpt: t.narrative.chars().take(140).collect(),
         news: t.tipster_news_at.is_some(),
+        waits_for_you: t.waiting_agencies.contains(&agency_id) && !t.status.awaits_acknowledgement(),
     }
 }
 
@@ -337,7 +340,7 @@ impl QueueQuery {
 
 async fn my_queue(state: &AppState, viewer: &Viewer, q: &QueueQuery) -> Result<Vec<Row>, AppError> {
     let now = state.now();
-    Ok(app::desk::queue::queue(state, viewer, &q.ask()).await?.iter().map(|t| row(t, now)).collect())
+    Ok(app::desk::queue::queue(state, viewer, &q.ask()).await?.iter().map(|t| row(t, now, viewer.agency_id)).collect())
 }
 
 #[derive(Template)]
@@ -495,6 +498,8 @@ struct TipPage {
     can_work: bool,
     can_review: bool,
     can_review_tier: bool,
+    /// The button for the viewer's agency's pending route: "Acknowledge" or "Mark as seen".
+    acknowledge_label: Option<&'static str>,
 }
 
 impl TipPage {
@@ -528,6 +533,10 @@ pub async fn tip(State(state): State<AppState>, console: Console, Path(id): Path
     let colleagues = colleagues.into_iter().map(|u| (u.id, u.display_name)).collect();
     let view = TipDetailView::of(&dossier, state.now());
     let (can_work, can_review, can_review_tier) = (dossier.may_work, dossier.may_review, dossier.may_review_tier);
+    let acknowledge_label = dossier.awaits_viewer.filter(|_| can_work).map(|role| match role {
+        domain::routing::RouteRole::Primary | domain::routing::RouteRole::Backup => "Acknowledge",
+        domain::routing::RouteRole::Informed => "Mark as seen",
+    });
     let segments = segments(&view.narrative, &view);
     let page = TipPage {
         console,
@@ -540,6 +549,7 @@ pub async fn tip(State(state): State<AppState>, console: Console, Path(id): Path
         can_work,
         can_review,
         can_review_tier,
+        acknowledge_label,
     };
     render(StatusCode::OK, &page)
 }
@@ -620,8 +630,8 @@ pub async fn dashboard(State(state): State<AppState>, console: Console) -> Respo
             Bar { label, count, x: 10 + i * 70, height, y: 140 - height }
         })
         .collect();
-    let awaiting = supervision.awaiting_review.iter().map(|t| row(t, now)).collect();
-    let lowerings = supervision.tier_lowerings.iter().map(|t| row(t, now)).collect();
+    let awaiting = supervision.awaiting_review.iter().map(|t| row(t, now, viewer.agency_id)).collect();
+    let lowerings = supervision.tier_lowerings.iter().map(|t| row(t, now, viewer.agency_id)).collect();
     let escalated = f.escalated;
     let page = DashboardPage { console, agency, tiers, breached, escalated, bars, acknowledged, awaiting, lowerings };
     render(StatusCode::OK, &page)

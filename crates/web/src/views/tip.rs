@@ -24,6 +24,9 @@ pub struct TipSummary {
     pub escalation_level: i64,
     pub assignee_id: Option<i64>,
     pub agencies: Vec<i64>,
+    /// Agencies that must still acknowledge (a pending primary route): the clock runs for them
+    /// even after another agency took the tip.
+    pub waiting_agencies: Vec<i64>,
     /// The first 200 characters of the narrative.
     pub excerpt: String,
     /// The tipster added a message or a file nobody working the tip has read yet.
@@ -46,6 +49,7 @@ impl TipSummary {
             escalation_level: t.escalation_level,
             assignee_id: t.assignee_id,
             agencies: t.active_agencies.clone(),
+            waiting_agencies: t.waiting_agencies.clone(),
             excerpt: t.narrative.chars().take(200).collect(),
         }
     }
@@ -69,6 +73,10 @@ pub struct FactorView {
 pub struct RouteView {
     pub agency_id: i64,
     pub agency: String,
+    /// `primary` (must acknowledge, on the clock) or `informed` (told; marks it as seen).
+    pub role: String,
+    /// The role in words: "must acknowledge" or "informed".
+    pub role_label: String,
     /// Why this agency received the tip.
     pub reason: String,
     /// pending, accepted, declined or transferred.
@@ -225,6 +233,8 @@ impl TipDetailView {
                 .map(|r| RouteView {
                     agency_id: r.agency_id,
                     agency: r.agency_name.clone(),
+                    role: r.role.code().into(),
+                    role_label: r.role.label().into(),
                     reason: r.reason.clone(),
                     state: r.state.code().into(),
                     decision_reason: r.decision_reason.clone(),

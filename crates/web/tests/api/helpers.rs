@@ -104,7 +104,7 @@ fn unique() -> u64 {
     random * 1000 + N.fetch_add(1, Ordering::Relaxed)
 }
 
-fn square(lon0: f64, lat0: f64, lon1: f64, lat1: f64) -> String {
+pub fn square(lon0: f64, lat0: f64, lon1: f64, lat1: f64) -> String {
     format!(
         r#"{{"type":"Polygon","coordinates":[[[{lon0},{lat0}],[{lon1},{lat0}],[{lon1},{lat1}],[{lon0},{lat1}],[{lon0},{lat0}]]]}}"#
     )
@@ -136,7 +136,7 @@ pub async fn spawn_app_with(mut options: Options) -> TestApp {
 }
 
 /// A staff member with an API token (no password), named by their e-mail.
-async fn add_staff(s: &dyn Store, agency: i64, email: String, roles: Vec<domain::staff::Role>) -> Staff {
+pub async fn add_staff(s: &dyn Store, agency: i64, email: String, roles: Vec<domain::staff::Role>) -> Staff {
     let u = s
         .create_user(
             NewUser {
@@ -321,6 +321,19 @@ impl TestApp {
             .await
             .unwrap()
             .id
+    }
+
+    /// A console session of a new user of `agency` (password and second factor done).
+    pub async fn console_user(&self, agency: i64, email: &str, roles: Vec<domain::staff::Role>) -> String {
+        self.user_with_password(agency, email, "correct horse battery staple", roles).await;
+        self.console_login(email, "correct horse battery staple").await.0
+    }
+
+    /// A console page's HTML, with a session cookie.
+    pub async fn page(&self, session: &str, path: &str) -> String {
+        let r = no_redirects().get(self.url(path)).header("cookie", session).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        r.text().await.unwrap()
     }
 
     /// Adds a staff member with an API token (no password).

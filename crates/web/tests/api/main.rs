@@ -10,6 +10,7 @@ mod intake;
 mod lifecycle;
 mod pages;
 mod people;
+mod routes;
 mod sealed;
 mod second_review;
 mod security;
