@@ -6,7 +6,7 @@
 //! - `e2e`: the browser tests of the HTML pages in Chromium (`e2e/`), against a demo server.
 //! - `pg`: starts the throwaway PostgreSQL and prints its URL, for running tests by hand.
 //! - `crash`, `load`, `api-fuzz`: the crash test, intake under load, schemathesis at length.
-//! - `bench [triage|load|crash|er]`: every benchmark, or one; each writes its section of
+//! - `bench [triage|load|crash|er|matcher]`: every benchmark, or one; each writes its section of
 //!   `BENCHMARKS.md`.
 
 // Tooling, not the product: it measures wall time, waits for child processes and reads
@@ -45,7 +45,7 @@ fn main() -> anyhow::Result<()> {
         Some("e2e") => e2e::main(&args[1..]),
         Some("api-fuzz") => api_fuzz::main(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|pg|e2e|api-fuzz|crash|load|bench [triage|load|crash|er]>");
+            eprintln!("usage: cargo xtask <ci|pg|e2e|api-fuzz|crash|load|bench [triage|load|crash|er|matcher]>");
             std::process::exit(2);
         }
     }

@@ -63,11 +63,16 @@ pub fn build(release: bool) -> anyhow::Result<PathBuf> {
     Ok(bin)
 }
 
-/// A fresh, empty folder under `target/stress/`.
+/// A fresh, empty folder under `target/stress/`, private to this user as the server requires of
+/// a data folder that holds anything (the harness writes the server's log beside its data).
 pub fn scratch(name: &str) -> anyhow::Result<PathBuf> {
     let dir = project_root().join("target").join("stress").join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(&dir).with_context(|| format!("creating {}", dir.display()))?;
     Ok(dir)
 }
 

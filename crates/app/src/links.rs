@@ -15,22 +15,41 @@ use domain::status::Reason;
 use serde_json::json;
 use store::model::{LinkRow, NewAccessRequest, NewAudit, TipRow};
 
-/// A link seen from one tip.
+/// The link between two tips seen from one of them: one suggestion per pair of tips, however
+/// many of their mentions matched.
 pub struct LinkedTip {
+    /// The link that stands for the pair: its strongest still to decide, else its strongest.
+    /// Deciding it decides the pair.
     pub link: LinkRow,
+    /// Every link between the two tips (one per pair of mentions that matched), `link` first.
+    pub link_ids: Vec<i64>,
+    /// Their reasons, opened, `link`'s first.
+    pub explanations: Vec<String>,
     /// The tip on the other side.
     pub other_tip_id: i64,
     /// The other tip, when the viewer may read it.
     pub other: Option<TipRow>,
 }
 
-/// Every link of a tip the viewer may read, strongest first, with what the viewer may see
-/// of the other side.
+/// Every link of a tip the viewer may read, one per other tip, strongest first, with what the
+/// viewer may see of the other side.
 pub async fn linked(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<Vec<LinkedTip>> {
     let links = ctx.store.links_for_tip(tip_id).await?;
-    let mut out = Vec::new();
+    // Grouped by the other tip, in the order of each pair's strongest link.
+    let mut pairs: Vec<(i64, Vec<LinkRow>)> = Vec::new();
     for link in links {
-        let other_tip_id = if link.link.tip_id == tip_id { link.link.other_tip_id } else { link.link.tip_id };
+        let other = if link.link.tip_id == tip_id { link.link.other_tip_id } else { link.link.tip_id };
+        match pairs.iter_mut().find(|(o, _)| *o == other) {
+            Some((_, group)) => group.push(link),
+            None => pairs.push((other, vec![link])),
+        }
+    }
+    let mut keys = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for (other_tip_id, mut group) in pairs {
+        // A pair gathers new reasons only while undecided: its undecided link leads.
+        let lead = group.iter().position(|l| l.state == LinkState::Suggested).unwrap_or(0);
+        group.swap(0, lead);
         let audience = ctx.store.tip_audience(other_tip_id).await?;
         let other = if tip_access(viewer, &audience, TipAction::Read) == Access::Allow {
             let mut t = ctx.store.get_tip(other_tip_id).await?;
@@ -39,18 +58,32 @@ pub async fn linked(ctx: &Ctx, viewer: &Viewer, tip_id: i64) -> AppResult<Vec<Li
         } else {
             None
         };
-        let mut link = link;
-        link.link.explanation = explanation(ctx, &link).await?;
-        out.push(LinkedTip { link, other_tip_id, other });
+        let mut explanations = Vec::new();
+        for l in &group {
+            explanations.push(explanation(ctx, &mut keys, l).await?);
+        }
+        let link_ids = group.iter().map(|l| l.id).collect();
+        let link = group.swap_remove(0);
+        out.push(LinkedTip { link, link_ids, explanations, other_tip_id, other });
     }
     Ok(out)
 }
 
-/// The matcher's reasons for a link, opened with the key of the tip they are sealed under.
-async fn explanation(ctx: &Ctx, link: &LinkRow) -> AppResult<String> {
-    let sealed_under = ctx.store.get_tip(link.link.tip_id).await?;
-    let key = ctx.secrets.data_key(sealed_under.data_key.as_ref())?;
-    Ok(crate::sealed::open_explanation(key.as_ref(), &sealed_under.reference, &link.link.explanation))
+/// The matcher's reasons for a link, opened with the key of the tip they are sealed under
+/// (each tip's key unwrapped once).
+async fn explanation(
+    ctx: &Ctx,
+    keys: &mut std::collections::HashMap<i64, (String, Option<vault::crypto::Key>)>,
+    link: &LinkRow,
+) -> AppResult<String> {
+    let under = link.link.tip_id;
+    if !keys.contains_key(&under) {
+        let tip = ctx.store.get_tip(under).await?;
+        let key = ctx.secrets.data_key(tip.data_key.as_ref())?;
+        keys.insert(under, (tip.reference, key));
+    }
+    let (reference, key) = &keys[&under];
+    Ok(crate::sealed::open_explanation(key.as_ref(), reference, &link.link.explanation))
 }
 
 /// The links of a tip, for a viewer who may read it (another agency's tip is not found).

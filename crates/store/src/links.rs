@@ -11,8 +11,9 @@ pub trait LinkStore: Send + Sync {
     async fn mentions_after(&self, after_id: i64, limit: i64) -> Result<Vec<Mention>>;
     /// Mentions not yet matched, oldest first.
     async fn unmatched_mentions(&self, limit: i64) -> Result<Vec<Mention>>;
-    /// Stores the matcher's suggestions for one mention and marks it matched. A pair that
-    /// exists already (in any state, rejected included) is left as it is.
+    /// Stores the matcher's suggestions for one mention and marks it matched. A pair of mentions
+    /// that exists already (in any state, rejected included) is left as it is, and so is every
+    /// pair of tips people decided on: only an undecided pair gathers more reasons.
     async fn record_matches(
         &self,
         mention_id: i64,
@@ -23,7 +24,8 @@ pub trait LinkStore: Send + Sync {
     /// Links where the tip is either side.
     async fn links_for_tip(&self, tip_id: i64) -> Result<Vec<LinkRow>>;
     async fn get_link(&self, id: i64) -> Result<LinkRow>;
-    /// Moves a link from `from` to `to`; `Conflict` when someone decided meanwhile.
+    /// Moves a link from `from` to `to`, with every other link between the same two tips in
+    /// state `from` (one suggestion per pair of tips); `Conflict` when someone decided meanwhile.
     async fn decide_link(
         &self,
         id: i64,

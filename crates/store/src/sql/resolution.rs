@@ -144,12 +144,17 @@ impl crate::LinkStore for SqlStore {
         );
         let mut added = 0;
         for l in &links {
-            // A pair decided in either direction is never suggested again.
+            // A pair of mentions suggested before, in either direction, is not suggested again;
+            // nor is any pair of two tips people have decided on. Another pair of mentions of
+            // two tips still undecided joins their one suggestion with its reasons.
             let exists = sqlx::query(self.sql(
-                "SELECT id FROM links WHERE (mention_id = $1 AND other_mention_id = $2) OR (mention_id = $2 AND other_mention_id = $1)",
+                "SELECT id FROM links WHERE (mention_id = $1 AND other_mention_id = $2) OR (mention_id = $2 AND other_mention_id = $1) \
+                 OR (state <> 'suggested' AND ((tip_id = $3 AND other_tip_id = $4) OR (tip_id = $4 AND other_tip_id = $3))) LIMIT 1",
             ))
             .bind(l.mention_id)
             .bind(l.other_mention_id)
+            .bind(l.tip_id)
+            .bind(l.other_tip_id)
             .fetch_optional(&mut *tx)
             .await?;
             if exists.is_some() {
@@ -218,6 +223,21 @@ impl crate::LinkStore for SqlStore {
         if done.rows_affected() != 1 {
             return Err(StoreError::Conflict("the link was decided meanwhile; reload".into()));
         }
+        // The other links between the same two tips are one suggestion with this one.
+        sqlx::query(self.sql(
+            "UPDATE links SET state = $1, decided_by = $2, decided_at = $3, reason = $4 \
+             WHERE id <> $5 AND state = $6 AND EXISTS (SELECT 1 FROM links d WHERE d.id = $5 \
+               AND ((links.tip_id = d.tip_id AND links.other_tip_id = d.other_tip_id) \
+                 OR (links.tip_id = d.other_tip_id AND links.other_tip_id = d.tip_id)))",
+        ))
+        .bind(to.code())
+        .bind(by)
+        .bind(audit.at_ms)
+        .bind(reason)
+        .bind(id)
+        .bind(from.code())
+        .execute(&mut *tx)
+        .await?;
         self.append_audit_in(&mut tx, &[audit]).await?;
         tx.commit().await?;
         Ok(())

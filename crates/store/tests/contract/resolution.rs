@@ -23,6 +23,51 @@ fn audit(tip: i64, action: domain::audit::AuditAction) -> NewAudit {
     NewAudit::new(5_000, "user:1", action, ObjectRef::Tip(tip))
 }
 
+/// Two tips whose mentions match more than once are one suggestion: deciding one of its links
+/// decides them all, and a pair of tips people decided on gathers no new suggestion.
+#[tokio::test]
+async fn one_suggestion_per_pair_of_tips() {
+    on_each_backend(|t| async move {
+        let s = t.store.as_ref();
+        let w = world(s).await;
+        let a = s.insert_tip(new_tip("PAIR-0001", &[w.sheriff], Tier::Urgent, 10_000)).await.unwrap();
+        let mut second = new_tip("PAIR-0002", &[w.sheriff], Tier::Urgent, 10_000);
+        for handle in ["@one", "@two"] {
+            second.mentions.push(MentionRow { handle: Some(handle.into()), ..second.mentions[0].clone() });
+        }
+        let b = s.insert_tip(second).await.unwrap();
+        let mentions = s.unmatched_mentions(10).await.unwrap();
+        let ma = mentions.iter().find(|m| m.tip_id == a).unwrap();
+        let of_b: Vec<&Mention> = mentions.iter().filter(|m| m.tip_id == b).collect();
+        assert_eq!(of_b.len(), 3, "{}", t.name);
+        for m in &of_b[..2] {
+            assert_eq!(s.record_matches(m.id, vec![link(m, ma)], vec![], 5_000).await.unwrap(), 1, "{}", t.name);
+        }
+        let pair = s.links_for_tip(a).await.unwrap();
+        assert_eq!(pair.len(), 2, "{}: one link per pair of mentions, stored", t.name);
+        s.decide_link(
+            pair[0].id,
+            LinkState::Suggested,
+            LinkState::Rejected,
+            w.analyst,
+            "a different Dana",
+            audit(b, domain::audit::AuditAction::LinkRejected),
+        )
+        .await
+        .unwrap();
+        let decided = s.links_for_tip(a).await.unwrap();
+        assert!(decided.iter().all(|l| l.state == LinkState::Rejected), "{}: the pair is decided as one", t.name);
+        assert!(decided.iter().all(|l| l.reason.as_deref() == Some("a different Dana")), "{}", t.name);
+        assert_eq!(
+            s.record_matches(of_b[2].id, vec![link(of_b[2], ma)], vec![], 6_000).await.unwrap(),
+            0,
+            "{}: a decided pair of tips is not suggested again",
+            t.name
+        );
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn links_are_suggested_once_and_decided_by_people() {
     on_each_backend(|t| async move {

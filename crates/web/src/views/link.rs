@@ -24,13 +24,17 @@ pub struct OtherTip {
 
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct LinkView {
+    /// The link that stands for the pair of tips: deciding it decides the pair.
     pub id: i64,
+    /// Every link between the two tips, one per pair of mentions that matched (`id` first).
+    pub link_ids: Vec<i64>,
     /// suggested, confirmed or rejected.
     pub state: String,
     /// Match weight (log2 Bayes factor) and probability; absent for records you may not read.
     pub weight: Option<f64>,
     pub probability: Option<f64>,
-    /// One line per field, e.g. "date of birth: exact, +6.1". Absent for records you may not read.
+    /// One line per field, e.g. "date of birth: exact, +6.1", of every pair of mentions that
+    /// matched (the strongest first, each line once). Absent for records you may not read.
     pub reasons: Vec<String>,
     pub summary: Option<String>,
     pub other: OtherTip,
@@ -43,19 +47,24 @@ impl LinkView {
     pub fn of(tip_id: i64, l: &LinkedTip) -> LinkView {
         match &l.other {
             Some(other) => {
-                let e = super::stored_json("link explanation", &l.link.link.explanation);
+                let parsed: Vec<serde_json::Value> =
+                    l.explanations.iter().map(|e| super::stored_json("link explanation", e)).collect();
+                let mut reasons: Vec<String> = Vec::new();
+                for line in parsed.iter().flat_map(|e| e["reasons"].as_array().into_iter().flatten()) {
+                    if let Some(line) = line.as_str()
+                        && !reasons.iter().any(|r| r == line)
+                    {
+                        reasons.push(line.to_owned());
+                    }
+                }
                 LinkView {
                     id: l.link.id,
+                    link_ids: l.link_ids.clone(),
                     state: l.link.state.code().into(),
                     weight: Some(l.link.link.weight),
                     probability: Some(l.link.link.probability),
-                    reasons: e["reasons"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|r| r.as_str().map(str::to_owned))
-                        .collect(),
-                    summary: e["summary"].as_str().map(str::to_owned),
+                    reasons,
+                    summary: parsed.first().and_then(|e| e["summary"].as_str()).map(str::to_owned),
                     other: OtherTip {
                         tip_id: Some(other.id),
                         reference: Some(other.reference.clone()),
@@ -72,6 +81,7 @@ impl LinkView {
             }
             None => LinkView {
                 id: l.link.id,
+                link_ids: l.link_ids.clone(),
                 state: l.link.state.code().into(),
                 weight: None,
                 probability: None,

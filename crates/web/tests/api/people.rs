@@ -103,6 +103,37 @@ async fn the_same_person_under_different_spellings_is_linked_with_reasons() {
     }
 }
 
+/// A second tip that names the same person twice (as its subject, and by handle in its
+/// narrative) is one suggestion with all its reasons, decided once.
+#[tokio::test]
+async fn one_suggestion_per_pair_of_tips_with_all_its_reasons() {
+    let app = spawn_app().await;
+    let w = &app.world;
+    let (first, _, _) = app
+        .file_json(json!({"category": "threat", "narrative": "Dana said she would hurt someone.", "location": {"lat": 5.0, "lon": 5.0},
+            "subjects": [{"name": "Dana Whitfield", "dob": "2008-02-02", "handles": ["@dwhit08"]}]}))
+        .await;
+    app.clock.advance(60_000);
+    let (second, _, _) = app
+        .file_json(json!({"category": "threat", "narrative": "Dana keeps posting threats as @dwhit08 every night.",
+            "location": {"lat": 5.0, "lon": 5.0}, "subjects": [{"name": "Dana Whitfield", "dob": "02/02/2008"}]}))
+        .await;
+    app.advance(0).await;
+    let found = links(&app, &w.analyst, second).await;
+    let to_first: Vec<&Value> = found.iter().filter(|l| l["other"]["tip_id"] == first).collect();
+    assert_eq!(to_first.len(), 1, "one suggestion for the pair: {found:?}");
+    let pair = to_first[0];
+    assert_eq!(pair["link_ids"].as_array().unwrap().len(), 2, "both matches are in it: {pair}");
+    let reasons = pair["reasons"].to_string();
+    assert!(reasons.contains("date of birth") && reasons.contains("handle"), "all its reasons: {reasons}");
+    let id = pair["id"].as_i64().unwrap();
+    let confirmed = app.post_as(&w.analyst, &format!("/api/v1/links/{id}/confirm"), json!({})).await;
+    assert_eq!(confirmed.status, 204, "{}", confirmed.body);
+    let stored = app.state.store.links_for_tip(second).await.unwrap();
+    assert!(stored.iter().all(|l| l.state == domain::link::LinkState::Confirmed), "decided once, for the pair");
+    assert_eq!(links(&app, &w.analyst, first).await.len(), 1, "and one seen from the earlier tip");
+}
+
 #[tokio::test]
 async fn another_agencys_record_is_only_hinted_at_until_shared() {
     let app = spawn_app().await;
