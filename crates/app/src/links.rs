@@ -77,10 +77,10 @@ async fn explanation(
     link: &LinkRow,
 ) -> AppResult<String> {
     let under = link.link.tip_id;
-    if !keys.contains_key(&under) {
+    if let std::collections::hash_map::Entry::Vacant(slot) = keys.entry(under) {
         let tip = ctx.store.get_tip(under).await?;
         let key = ctx.secrets.data_key(tip.data_key.as_ref())?;
-        keys.insert(under, (tip.reference, key));
+        slot.insert((tip.reference, key));
     }
     let (reference, key) = &keys[&under];
     Ok(crate::sealed::open_explanation(key.as_ref(), reference, &link.link.explanation))

@@ -122,10 +122,8 @@ async fn people_and_narratives_sealed_at_rest() {
     assert_eq!(app::jobs::resolve::rebuild(&restarted).await.unwrap(), stored.len());
     let mut newest = stored.last().unwrap().clone();
     app::sealed::open_mentions(&s.secrets, std::slice::from_mut(&mut newest));
-    let index = restarted.resolver.lock().unwrap();
-    let found = index.index.query(&app::resolution::record_of(&newest));
+    let found = restarted.resolver.lock().unwrap().index.query(&app::resolution::record_of(&newest));
     assert!(found.iter().any(|c| c.probability >= 0.5), "the rebuilt index finds the earlier mentions");
-    drop(index);
 
     // In the database: none of it.
     let secrets = [
