@@ -46,6 +46,7 @@ pub mod audit;
 pub mod desk;
 pub mod link;
 pub mod routing;
+pub mod site_search;
 pub mod sla;
 pub mod staff;
 pub mod status;

@@ -63,6 +63,14 @@ pub struct Text {
     pub site: &'static str,
     pub site_search: &'static str,
     pub no_site: &'static str,
+    /// Several registered places fit what was typed: which one.
+    pub site_which: &'static str,
+    pub site_several: &'static str,
+    pub site_none_of_these: &'static str,
+    /// On the receipt when no registered place matched what was typed: `{place}`, `{agency}`.
+    pub site_unmatched: &'static str,
+    /// The category left unchosen.
+    pub category_missing: &'static str,
     pub location_text: &'static str,
     pub who: &'static str,
     pub subject_name: &'static str,
@@ -140,6 +148,11 @@ pub static EN: Text = Text {
     site_search: "Or type its name to find it",
     no_site: "Not a registered school or place",
     location_text: "Or describe the place",
+    site_which: "Which place did you mean?",
+    site_several: "several registered places match what you typed; choose one below",
+    site_none_of_these: "None of these: send it with the place as I typed it",
+    site_unmatched: "No registered school or place matched “{place}”. Your report will still be read: it went to {agency}, with the place as you typed it.",
+    category_missing: "choose what it is about",
     who: "Who is it about? (if you know)",
     subject_name: "Name",
     subject_age: "Age",
@@ -216,6 +229,11 @@ pub static ES: Text = Text {
     site_search: "O escriba su nombre para buscarlo",
     no_site: "No es una escuela o lugar registrado",
     location_text: "O describa el lugar",
+    site_which: "¿Qué lugar quiso decir?",
+    site_several: "varios lugares registrados coinciden con lo que escribió; elija uno abajo",
+    site_none_of_these: "Ninguno de estos: enviarlo con el lugar como lo escribí",
+    site_unmatched: "Ningún escuela o lugar registrado coincidió con «{place}». Su reporte será leído igualmente: fue enviado a {agency}, con el lugar como lo escribió.",
+    category_missing: "elija de qué se trata",
     who: "¿Sobre quién es? (si lo sabe)",
     subject_name: "Nombre",
     subject_age: "Edad",
@@ -271,6 +289,31 @@ pub fn status_words(lang: Lang, status: domain::status::Status) -> &'static str 
     }
 }
 
+/// A field error's reason in the tipster's language. The parser's reasons are English; the
+/// ones the form can meet are said again in Spanish, and a code list is never shown.
+pub fn reason(lang: Lang, field: &str, reason: &str) -> String {
+    let t = lang.text();
+    if field == "category" {
+        return t.category_missing.to_owned();
+    }
+    if lang == Lang::En {
+        return reason.to_owned();
+    }
+    let numbers: Vec<&str> = reason.split(|c: char| !c.is_ascii_digit()).filter(|n| !n.is_empty()).collect();
+    match (reason, numbers.as_slice()) {
+        ("must not be empty", _) => "no puede estar vacío".to_owned(),
+        ("has no visible character", _) => "no tiene ningún carácter visible".to_owned(),
+        ("must be a number", _) => "debe ser un número".to_owned(),
+        ("must be from 0 to 120", _) => "debe estar entre 0 y 120".to_owned(),
+        ("is not a registered site" | "must be a registered site's id", _) => "no es un lugar registrado".to_owned(),
+        (r, [n, max]) if r.starts_with("is ") && r.contains("; the limit is ") => {
+            format!("tiene {n} caracteres; el límite es {max}")
+        }
+        (r, [max]) if r.starts_with("is longer than ") => format!("tiene más de {max} caracteres"),
+        (r, _) => r.to_owned(),
+    }
+}
+
 /// Field error reasons in the tipster's language, for the fields the form has.
 pub fn field_label(lang: Lang, field: &str) -> &'static str {
     let t = lang.text();
@@ -278,6 +321,7 @@ pub fn field_label(lang: Lang, field: &str) -> &'static str {
         "category" => t.category,
         "narrative" => t.narrative,
         "site_id" => t.site,
+        "site_name" => t.site_search,
         "location.text" | "location_text" => t.location_text,
         f if f.starts_with("subjects") && f.ends_with("age") => t.subject_age,
         f if f.starts_with("subjects") => t.who,

@@ -27,7 +27,7 @@ pub struct ShownError {
 }
 
 /// The form's values, kept when it is shown again with errors.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct TipForm {
     /// A one-time token of this form, sent back with it: a reload of the receipt (the browser
     /// posting the same form again) gets the same receipt, never a second tip.
@@ -36,6 +36,8 @@ pub struct TipForm {
     pub narrative: String,
     pub site_id: String,
     pub site_name: String,
+    /// The place chosen among several that fit what was typed (`none`: none of them).
+    pub site_choice: String,
     pub location_text: String,
     pub subject_name: String,
     pub subject_age: String,
@@ -66,6 +68,8 @@ struct FormPage {
     sites: Vec<Site>,
     form: TipForm,
     errors: Vec<ShownError>,
+    /// Registered places that fit what was typed equally well, to choose from.
+    site_choices: Vec<Site>,
 }
 
 #[derive(Template)]
@@ -75,6 +79,8 @@ struct ReceiptPage {
     reference: String,
     passphrase: String,
     save_text: String,
+    /// No registered place matched what was typed: who reads the tip all the same.
+    unmatched_place: Option<String>,
 }
 
 pub async fn form(State(state): State<AppState>, PageLang(lang): PageLang) -> Response {
@@ -88,6 +94,7 @@ pub async fn form(State(state): State<AppState>, PageLang(lang): PageLang) -> Re
         // No category chosen for the tipster: they say what it is about.
         form: TipForm { submission: vault::secrets::new_token("form"), ..TipForm::default() },
         errors: vec![],
+        site_choices: vec![],
     };
     render(StatusCode::OK, &page)
 }
@@ -99,6 +106,7 @@ fn form_values(d: &upload::FormData) -> TipForm {
         narrative: d.get("narrative").to_owned(),
         site_id: d.get("site_id").to_owned(),
         site_name: d.get("site_name").to_owned(),
+        site_choice: d.get("site_choice").to_owned(),
         location_text: d.get("location_text").to_owned(),
         subject_name: d.get("subject_name").to_owned(),
         subject_age: d.get("subject_age").to_owned(),
@@ -159,15 +167,16 @@ pub async fn submit(
     };
     let lang = Lang::parse(data.get("lang")).unwrap_or(lang);
     let mut values = form_values(&data);
-    let show_errors = |state: AppState, mut values: TipForm, errors: Vec<ShownError>| async move {
+    let show_errors = |state: AppState, mut values: TipForm, errors: Vec<ShownError>, choices: Vec<i64>| async move {
         values.error_fields = errors.iter().map(|e| e.field.clone()).collect();
         let sites = match app::intake::registered_sites(&state).await {
             Ok(s) => s,
             Err(e) => return super::failure::public(e, lang),
         };
+        let site_choices = choices.iter().filter_map(|id| sites.iter().find(|s| s.id == *id).cloned()).collect();
         render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &FormPage { chrome: Chrome::new(lang, "/"), sites, form: values, errors },
+            &FormPage { chrome: Chrome::new(lang, "/"), sites, form: values, errors, site_choices },
         )
     };
     if !data.refused.is_empty() {
@@ -180,27 +189,24 @@ pub async fn submit(
                 reason: r.clone(),
             })
             .collect();
-        return show_errors(state, values, errors).await;
+        return show_errors(state, values, errors, vec![]).await;
     }
-    // A site found by typing its name counts as chosen; an unknown name is kept as the place.
-    if values.site_id.trim().is_empty() && !values.site_name.trim().is_empty() {
-        let typed = values.site_name.trim().to_lowercase();
-        let sites = match app::intake::registered_sites(&state).await {
-            Ok(s) => s,
-            Err(e) => return super::failure::public(e, lang),
-        };
-        match sites.iter().find(|s| s.name.to_lowercase() == typed) {
-            Some(site) => values.site_id = site.id.to_string(),
-            None if values.location_text.trim().is_empty() => values.location_text = values.site_name.trim().to_owned(),
-            None => {}
+    let mut unmatched_place = None;
+    match place(&state, &mut values).await {
+        Ok(Place::Settled) => {}
+        Ok(Place::Unmatched(typed)) => unmatched_place = Some(typed),
+        Ok(Place::Choose(ids)) => {
+            let t = lang.text();
+            let error = ShownError { field: "site_name".into(), label: t.site_search, reason: t.site_several.into() };
+            return show_errors(state, values, vec![error], ids).await;
         }
+        Err(e) => return super::failure::public(e, lang),
     }
-    let parsed = as_request(&values, lang).and_then(NewTip::try_from);
-    let tip = match parsed {
+    let tip = match as_request(&values, lang).and_then(NewTip::try_from) {
         Ok(t) => t,
-        Err(e) => {
-            let label = field_label(lang, &e.field);
-            return show_errors(state, values, vec![ShownError { field: e.field, label, reason: e.reason }]).await;
+        Err(_) => {
+            let errors = every_error(&values, lang);
+            return show_errors(state, values, errors, vec![]).await;
         }
     };
     let category = tip.category;
@@ -219,21 +225,135 @@ pub async fn submit(
                 "Sightline\n{}: {}\n{}: {}\n{}\n",
                 t.reference, receipt.reference, t.passphrase, receipt.passphrase, t.next_steps
             );
+            let unmatched_place = match unmatched_place {
+                None => None,
+                Some(typed) => Some(unmatched_notice(&state, lang, &typed).await),
+            };
             let page = ReceiptPage {
                 chrome,
                 reference: receipt.reference,
                 passphrase: receipt.passphrase,
                 save_text: percent_encode(&text),
+                unmatched_place,
             };
             render(StatusCode::OK, &page)
         }
         Err(AppError::Invalid(e)) => {
-            let label = field_label(lang, &e.field);
             values.narrative = values.narrative.trim().to_owned();
-            show_errors(state, values, vec![ShownError { field: e.field, label, reason: e.reason }]).await
+            show_errors(state, values, vec![shown(lang, e)], vec![]).await
         }
         Err(e) => super::failure::public(e, lang),
     }
+}
+
+/// A field error as the form shows it: the field's label and the reason in the tipster's language.
+fn shown(lang: Lang, e: domain::FieldError) -> ShownError {
+    let reason = super::i18n::reason(lang, &e.field, &e.reason);
+    ShownError { label: field_label(lang, &e.field), field: e.field, reason }
+}
+
+/// Every field error of the form at once, not only the first: each error's field is set aside
+/// (left empty, or a valid stand-in) and the form parsed again, until it parses.
+fn every_error(values: &TipForm, lang: Lang) -> Vec<ShownError> {
+    let mut scratch = values.clone();
+    let mut errors: Vec<ShownError> = Vec::new();
+    for _ in 0..12 {
+        let Err(e) = as_request(&scratch, lang).and_then(NewTip::try_from) else { break };
+        if errors.iter().any(|x| x.field == e.field) || !set_aside(&mut scratch, &e.field) {
+            errors.push(shown(lang, e));
+            break;
+        }
+        errors.push(shown(lang, e));
+    }
+    errors
+}
+
+/// Makes one field of the form valid for [`every_error`]; false for a field it does not know.
+fn set_aside(f: &mut TipForm, field: &str) -> bool {
+    match field {
+        "category" => f.category = Category::Other.code().into(),
+        "narrative" => f.narrative = "set aside".into(),
+        "site_id" => f.site_id.clear(),
+        "location" | "location.text" | "location_text" => f.location_text.clear(),
+        x if x.starts_with("subjects") => {
+            for v in [&mut f.subject_name, &mut f.subject_age, &mut f.subject_school, &mut f.subject_handles] {
+                v.clear();
+            }
+        }
+        x if x.starts_with("contact") => {
+            for v in [&mut f.contact_name, &mut f.contact_phone, &mut f.contact_email] {
+                v.clear();
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// Where a tip from the form happened, once the typed name of a place is looked up.
+enum Place {
+    /// A registered site chosen, or a place described: nothing to ask.
+    Settled,
+    /// Nothing registered fits what was typed: it is the place as written.
+    Unmatched(String),
+    /// Several registered sites fit as well: the tipster chooses.
+    Choose(Vec<i64>),
+}
+
+/// Looks up the typed name of a place forgivingly (`domain::site_search`), unless a site was
+/// chosen from the list or among the choices offered.
+async fn place(state: &AppState, values: &mut TipForm) -> Result<Place, AppError> {
+    if !values.site_id.trim().is_empty() {
+        return Ok(Place::Settled);
+    }
+    let typed = values.site_name.trim().to_owned();
+    let keep_as_text = |values: &mut TipForm| {
+        if values.location_text.trim().is_empty() {
+            values.location_text = typed.clone();
+        }
+    };
+    match values.site_choice.trim() {
+        "" => {}
+        "none" => {
+            keep_as_text(values);
+            return Ok(Place::Unmatched(typed.clone()));
+        }
+        id => {
+            values.site_id = id.to_owned();
+            return Ok(Place::Settled);
+        }
+    }
+    if typed.is_empty() {
+        return Ok(Place::Settled);
+    }
+    let sites = app::intake::registered_sites(state).await?;
+    Ok(match domain::site_search::find(&typed, sites.iter().map(|s| (s.id, s.name.as_str()))) {
+        domain::site_search::Found::One(id) => {
+            values.site_id = id.to_string();
+            Place::Settled
+        }
+        domain::site_search::Found::Several(ids) => Place::Choose(ids),
+        domain::site_search::Found::None => {
+            keep_as_text(values);
+            Place::Unmatched(typed.clone())
+        }
+    })
+}
+
+/// The receipt's words when no registered place matched: the tip is read all the same, and by whom.
+async fn unmatched_notice(state: &AppState, lang: Lang, typed: &str) -> String {
+    let agency = match state.routing().await {
+        Ok(r) => r.fallback_agency_id.map(|id| r.agency_name(id)),
+        Err(e) => {
+            tracing::error!(error = %e, "routing data for the receipt");
+            None
+        }
+    };
+    let agency = agency.unwrap_or_else(|| match lang {
+        Lang::En => "the tip desk".to_owned(),
+        Lang::Es => "la mesa de reportes".to_owned(),
+    });
+    lang.text().site_unmatched.replace("{place}", typed).replace("{agency}", &agency)
 }
 
 /// The form's one-time token as the idempotency key, with a hash of everything sent (the
@@ -249,6 +369,7 @@ fn submission(values: &TipForm, files: &[store::model::NewAttachment]) -> Option
         &values.narrative,
         &values.site_id,
         &values.site_name,
+        &values.site_choice,
         &values.location_text,
         &values.subject_name,
         &values.subject_age,

@@ -5,6 +5,7 @@
 mod access;
 mod connections;
 mod escalation;
+mod form;
 mod helpers;
 mod intake;
 mod lifecycle;
