@@ -249,12 +249,16 @@ export async function formAction(page, form) {
   return new URL(action, page.url()).pathname;
 }
 
-/** Checks that `#status` shows the status code word `code` (e.g. awaiting_review). */
+/** Checks that `#status` is the status `code` (e.g. awaiting_review): its `data-status`, since
+ * the page shows the status in words. */
 export async function expectStatus(page, code, when) {
-  const shown = await text(page, '#status');
-  if (new RegExp(`(^|[^a-z_])${code}([^a-z_]|$)`).test(shown)) return;
+  const status = page.locator('#status');
+  await status.waitFor();
+  const shown = await status.getAttribute('data-status');
+  if (shown === code) return;
+  const words = await status.innerText();
   const flash = await page.locator('.flash').allInnerTexts();
-  assert.fail(`#status ${when} shows "${shown}", expected the code "${code}" (flash: ${JSON.stringify(flash)})`);
+  assert.fail(`#status ${when} is "${shown}" ("${words}"), expected "${code}" (flash: ${JSON.stringify(flash)})`);
 }
 
 /** Rough language check: above 0 when Spanish (function words, accents, ¿ ¡) outweighs English. */

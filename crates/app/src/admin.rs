@@ -162,6 +162,16 @@ impl Admin {
         Ok(self.store.set_setting(FALLBACK_SETTING, &agency.to_string(), audit).await?)
     }
 
+    /// The time zone the console shows times in, an IANA name (`America/Chicago`).
+    pub async fn set_time_zone(&self, name: &str) -> AppResult<String> {
+        let zone = domain::zone::Zone::parse(name)?;
+        let setting = crate::routing::TIME_ZONE_SETTING;
+        let audit = NewAudit::new(self.now, self.actor, AuditAction::SettingChanged, ObjectRef::Setting(setting))
+            .detail(serde_json::json!({"value": zone.name()}));
+        self.store.set_setting(setting, zone.name(), audit).await?;
+        Ok(zone.name().to_owned())
+    }
+
     pub async fn user(&self, email: &str) -> AppResult<User> {
         self.store.user_by_email(email.trim()).await?.ok_or_else(|| AppError::invalid("email", "no such user"))
     }

@@ -63,6 +63,8 @@ pub async fn load(ctx: &Ctx) -> anyhow::Result<Vec<DemoLogin>> {
         ))
         .await?;
     admin.set_fallback(fusion.id).await?;
+    // The demo county is in the central time zone.
+    admin.set_time_zone("America/Chicago").await?;
     let site = |name: &str, lat, lon, address: &str| SiteInput {
         name: name.into(),
         kind: Some(domain::routing::SiteKind::School),

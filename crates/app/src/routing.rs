@@ -11,6 +11,8 @@ use tokio::sync::RwLock;
 
 /// The setting naming the agency that receives tips nothing else matches.
 pub const FALLBACK_SETTING: &str = "fallback_agency_id";
+/// The IANA time zone the console shows times in (UTC when unset).
+pub const TIME_ZONE_SETTING: &str = "time_zone";
 
 /// Agencies change rarely; other servers' changes are picked up within this time.
 const ROUTING_TTL: Duration = Duration::from_secs(10);
@@ -24,6 +26,8 @@ pub struct RoutingData {
     pub contacts: HashMap<i64, Vec<Contact>>,
     pub names: HashMap<i64, String>,
     pub fallback_agency_id: Option<i64>,
+    /// The instance's time zone, for the times people read.
+    pub zone: domain::zone::Zone,
 }
 
 impl RoutingData {
@@ -90,6 +94,14 @@ async fn load(store: &dyn Store) -> anyhow::Result<RoutingData> {
         let location = s.lat.zip(s.lon).map(|(lat, lon)| (lon, lat));
         data.sites.insert(s.id, RoutingSite { id: s.id, name: s.name, owner_agency_id: s.owner_agency_id, location });
     }
+    data.zone = match store.get_setting(TIME_ZONE_SETTING).await? {
+        None => domain::zone::Zone::default(),
+        Some(name) => domain::zone::Zone::parse(&name).unwrap_or_else(|e| {
+            // Set through `Admin::set_time_zone`, which checks it; a build without the zone shows UTC.
+            tracing::error!(error = %e.reason, "the time zone setting");
+            domain::zone::Zone::default()
+        }),
+    };
     let configured = store.get_setting(FALLBACK_SETTING).await?.and_then(|v| v.parse::<i64>().ok());
     data.fallback_agency_id = configured
         .filter(|id| data.names.contains_key(id))

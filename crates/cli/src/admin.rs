@@ -345,11 +345,24 @@ pub enum SettingsCommand {
         #[arg(long)]
         agency: i64,
     },
+    /// The time zone the console shows times in (an IANA name: America/Chicago); UTC until set.
+    TimeZone {
+        #[command(flatten)]
+        at: Location,
+        zone: String,
+    },
 }
 
 pub async fn settings(c: SettingsCommand) -> anyhow::Result<()> {
-    let SettingsCommand::Fallback { at, agency } = c;
-    admin(&at).await?.set_fallback(agency).await.map_err(refused)?;
-    println!("fallback agency set to {agency}");
+    match c {
+        SettingsCommand::Fallback { at, agency } => {
+            admin(&at).await?.set_fallback(agency).await.map_err(refused)?;
+            println!("fallback agency set to {agency}");
+        }
+        SettingsCommand::TimeZone { at, zone } => {
+            let name = admin(&at).await?.set_time_zone(&zone).await.map_err(refused)?;
+            println!("times are shown in {name} (running servers show it within seconds)");
+        }
+    }
     Ok(())
 }

@@ -59,6 +59,13 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
+    /// The event in words: its code without the dots and underscores, and without `tip.` on
+    /// a tip's own timeline ("tip.close_requested" → "close requested").
+    pub fn label(self) -> String {
+        let code = self.code();
+        code.strip_prefix("tip.").unwrap_or(code).replace(['.', '_'], " ")
+    }
+
     pub const ALL: [AuditAction; 48] = [
         AuditAction::TipReceived,
         AuditAction::TipTriaged,

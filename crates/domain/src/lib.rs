@@ -54,6 +54,7 @@ pub mod text;
 pub mod time;
 pub mod tip;
 pub mod urgency;
+pub mod zone;
 
 /// A value outside the edge's accepted domain, naming the field and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -11,6 +11,15 @@ pub enum LinkState {
 }
 
 impl LinkState {
+    /// The link's state in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            LinkState::Suggested => "suggested — to decide",
+            LinkState::Confirmed => "confirmed: the same person",
+            LinkState::Rejected => "rejected: someone else",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             LinkState::Suggested => "suggested",

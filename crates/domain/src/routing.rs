@@ -183,6 +183,16 @@ closed_codes! {
 }
 
 impl RouteState {
+    /// The route's state in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            RouteState::Pending => "not yet acknowledged",
+            RouteState::Accepted => "acknowledged",
+            RouteState::Declined => "declined",
+            RouteState::Transferred => "transferred",
+        }
+    }
+
     /// A pending or accepted route: the agency holds the tip.
     pub fn is_active(self) -> bool {
         matches!(self, RouteState::Pending | RouteState::Accepted)

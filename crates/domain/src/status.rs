@@ -19,6 +19,19 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status in words, as the console shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Received => "Received",
+            Status::Triaged => "Triaged",
+            Status::Routed => "Waiting to be acknowledged",
+            Status::Acknowledged => "Acknowledged",
+            Status::InProgress => "In progress",
+            Status::AwaitingReview => "Awaiting second review",
+            Status::Closed => "Closed",
+        }
+    }
+
     pub const ALL: [Status; 7] = [
         Status::Received,
         Status::Triaged,
@@ -86,6 +99,18 @@ pub enum Disposition {
 }
 
 impl Disposition {
+    /// The disposition in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Disposition::ActionTaken => "Action taken",
+            Disposition::Referred => "Referred",
+            Disposition::Duplicate => "Duplicate of another tip",
+            Disposition::NoAction => "No action needed",
+            Disposition::NoLeadValue => "No lead value",
+            Disposition::Unfounded => "Unfounded",
+        }
+    }
+
     pub const ALL: [Disposition; 6] = [
         Disposition::ActionTaken,
         Disposition::Referred,

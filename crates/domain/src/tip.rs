@@ -19,6 +19,23 @@ pub enum Category {
 }
 
 impl Category {
+    /// The category in words, as staff read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::PlannedAttack => "Planned attack",
+            Category::Weapon => "Weapon",
+            Category::Threat => "Threat",
+            Category::SelfHarm => "Self-harm or suicide",
+            Category::Bullying => "Bullying",
+            Category::Abuse => "Abuse",
+            Category::Drugs => "Drugs",
+            Category::Trafficking => "Trafficking",
+            Category::SuspiciousActivity => "Suspicious activity",
+            Category::Cyber => "Online harm",
+            Category::Other => "Something else",
+        }
+    }
+
     pub const ALL: [Category; 11] = [
         Category::PlannedAttack,
         Category::Weapon,

@@ -96,6 +96,21 @@ impl FactorKind {
         FactorKind::ALL.into_iter().find(|k| k.code() == code)
     }
 
+    /// The factor in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            FactorKind::IntentToHarm => "Intent to harm",
+            FactorKind::Weapon => "Weapon",
+            FactorKind::SpecificTarget => "A specific target",
+            FactorKind::TimeFrame => "A time frame",
+            FactorKind::Planning => "Planning",
+            FactorKind::Leakage => "Leakage (told others)",
+            FactorKind::SelfHarm => "Self-harm",
+            FactorKind::ChildAbuse => "Child abuse",
+            FactorKind::Trafficking => "Trafficking",
+        }
+    }
+
     /// Threat factors: a tip carrying any of these may not be closed as "no action" or
     /// "no lead value" by one person alone.
     pub fn is_threat(self) -> bool {

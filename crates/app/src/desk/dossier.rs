@@ -26,6 +26,53 @@ pub struct Dossier {
     /// The role of the viewer's agency's route while it is to be acknowledged: it must
     /// acknowledge (primary) or mark the tip as seen (informed).
     pub awaits_viewer: Option<domain::routing::RouteRole>,
+    /// The names of the people the page mentions (the timeline, messages, requests), by user id.
+    pub people: std::collections::HashMap<i64, String>,
+}
+
+impl Dossier {
+    /// Who did it, by name: a person, Sightline itself, the tipster, or the command line.
+    pub fn actor_name(&self, actor: &str) -> String {
+        match actor.strip_prefix("user:").and_then(|id| id.parse::<i64>().ok()) {
+            Some(id) => self.person(id),
+            None => match actor {
+                "system" => "Sightline".into(),
+                "tipster" => "the tipster".into(),
+                "cli" => "an administrator at the server".into(),
+                other => other.into(),
+            },
+        }
+    }
+
+    /// A user by name (one no longer known by number).
+    pub fn person(&self, id: i64) -> String {
+        self.people.get(&id).cloned().unwrap_or_else(|| format!("user {id}"))
+    }
+}
+
+/// The display names of the users the dossier mentions.
+async fn people(
+    ctx: &Ctx,
+    detail: &TipDetail,
+    timeline: &[StoredAudit],
+) -> AppResult<std::collections::HashMap<i64, String>> {
+    let mut ids: Vec<i64> = timeline
+        .iter()
+        .filter_map(|e| e.actor.strip_prefix("user:").and_then(|id| id.parse().ok()))
+        .chain(detail.messages.iter().filter_map(|m| m.user_id))
+        .chain(detail.tip.tier_request.iter().map(|r| r.by))
+        .chain(detail.tip.assignee_id)
+        .chain(detail.tip.close_requested_by)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut names = std::collections::HashMap::new();
+    for id in ids {
+        if let Some(u) = ctx.store.user_by_id(id).await? {
+            names.insert(id, u.display_name);
+        }
+    }
+    Ok(names)
 }
 
 /// The tip for this viewer, its read recorded first.
@@ -58,7 +105,8 @@ pub async fn dossier(ctx: &Ctx, viewer: &Viewer, tip_id: i64, by: super::ReadBy)
                 || (waiting && r.role != domain::routing::RouteRole::Informed)
         })
         .map(|r| r.role);
-    Ok(Dossier { detail, messages, timeline, linked, may_work, may_review, may_review_tier, awaits_viewer })
+    let people = people(ctx, &detail, &timeline).await?;
+    Ok(Dossier { detail, messages, timeline, linked, may_work, may_review, may_review_tier, awaits_viewer, people })
 }
 
 /// The files of a tip the viewer has read (the dossier is the proof), for the page that lists

@@ -31,11 +31,24 @@ pub struct Console {
     pub session_id: i64,
     /// The password is a first one someone else chose (only `/staff/password` opens).
     pub must_change_password: bool,
+    /// The instance's time zone and the server's clock, for the times people read.
+    pub zone: domain::zone::Zone,
+    pub now: i64,
 }
 
 impl Console {
     pub fn viewer(&self) -> Viewer {
         self.user.viewer()
+    }
+
+    /// An instant the views carry (RFC 3339, UTC) as people here read it: "Wed 2 Dec 10:43 CST · 5 min ago".
+    pub fn local(&self, rfc3339: &str) -> String {
+        self.zone.local_text(rfc3339, self.now)
+    }
+
+    /// The same, for an optional instant (empty when absent).
+    pub fn local_opt(&self, rfc3339: &Option<String>) -> String {
+        rfc3339.as_deref().map(|t| self.local(t)).unwrap_or_default()
     }
 }
 
@@ -50,12 +63,17 @@ impl FromRequestParts<AppState> for Console {
             Ok(Ok(auth)) if auth.must_change_password && !super::account::PATHS.contains(&parts.uri.path()) => {
                 Err(to(super::account::PASSWORD_PATH))
             }
-            Ok(Ok(auth)) => Ok(Console {
-                csrf: csrf_token(state, &token),
-                session_id: auth.token.id,
-                must_change_password: auth.must_change_password,
-                user: auth.user,
-            }),
+            Ok(Ok(auth)) => {
+                let zone = state.routing().await.map_err(super::failure::console)?.zone.clone();
+                Ok(Console {
+                    csrf: csrf_token(state, &token),
+                    session_id: auth.token.id,
+                    must_change_password: auth.must_change_password,
+                    user: auth.user,
+                    zone,
+                    now: state.now(),
+                })
+            }
             Ok(Err(app::auth::Rejected::NeedsSecondFactor)) => Err(to("/staff/mfa")),
             Ok(Err(app::auth::Rejected::Idle)) => Err(to("/staff/login?ended=idle")),
             Ok(Err(_)) => Err(to("/staff/login")),
@@ -249,6 +267,7 @@ pub struct Row {
     pub tier: &'static str,
     pub tier_label: &'static str,
     pub status: &'static str,
+    pub status_label: &'static str,
     pub category: String,
     pub due_ms: Option<i64>,
     pub due_text: String,
@@ -273,7 +292,8 @@ fn row(t: &TipRow, now: i64, agency_id: i64) -> Row {
         tier: t.tier.code(),
         tier_label: t.tier.label(),
         status: t.status.code(),
-        category: t.category.code().replace('_', " "),
+        status_label: t.status.label(),
+        category: t.category.label().to_owned(),
         due_ms: t.ack_due_at,
         due_text,
         overdue: t.ack_due_at.is_some_and(|d| d < now),
@@ -652,6 +672,11 @@ struct AdminPage {
 impl AdminPage {
     fn is_fallback(&self, id: &i64) -> bool {
         self.fallback == Some(*id)
+    }
+
+    /// An agency by name, for the tables that refer to one.
+    fn agency_name(&self, id: &i64) -> String {
+        self.agencies.iter().find(|a| a.id == *id).map_or_else(|| format!("agency {id}"), |a| a.name.clone())
     }
 
     fn roles(&self, u: &User) -> String {

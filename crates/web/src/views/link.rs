@@ -30,6 +30,8 @@ pub struct LinkView {
     pub link_ids: Vec<i64>,
     /// suggested, confirmed or rejected.
     pub state: String,
+    /// The state in words.
+    pub state_label: String,
     /// Match weight (log2 Bayes factor) and probability; absent for records you may not read.
     pub weight: Option<f64>,
     pub probability: Option<f64>,
@@ -61,6 +63,7 @@ impl LinkView {
                     id: l.link.id,
                     link_ids: l.link_ids.clone(),
                     state: l.link.state.code().into(),
+                    state_label: l.link.state.label().into(),
                     weight: Some(l.link.link.weight),
                     probability: Some(l.link.link.probability),
                     reasons,
@@ -83,6 +86,7 @@ impl LinkView {
                 id: l.link.id,
                 link_ids: l.link_ids.clone(),
                 state: l.link.state.code().into(),
+                state_label: l.link.state.label().into(),
                 weight: None,
                 probability: None,
                 reasons: Vec::new(),

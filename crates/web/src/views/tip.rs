@@ -15,6 +15,10 @@ pub struct TipSummary {
     pub category: String,
     pub tier: String,
     pub status: String,
+    /// The category, tier and status in words, as the console shows them.
+    pub category_label: String,
+    pub tier_label: String,
+    pub status_label: String,
     pub received_at: String,
     /// When it must be acknowledged (or reviewed) by; absent once a person has it.
     pub due_at: Option<String>,
@@ -41,6 +45,9 @@ impl TipSummary {
             category: t.category.code().into(),
             tier: t.tier.code().into(),
             status: t.status.code().into(),
+            category_label: t.category.label().into(),
+            tier_label: t.tier.label().into(),
+            status_label: t.status.label().into(),
             received_at: rfc3339(t.received_at),
             due_at: t.ack_due_at.map(rfc3339),
             due_in_ms: t.ack_due_at.map(|d| d - now),
@@ -66,6 +73,8 @@ pub struct EvidenceSpan {
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct FactorView {
     pub kind: String,
+    /// The factor in words.
+    pub label: String,
     pub evidence: Vec<EvidenceSpan>,
 }
 
@@ -81,6 +90,8 @@ pub struct RouteView {
     pub reason: String,
     /// pending, accepted, declined or transferred.
     pub state: String,
+    /// The state in words ("not yet acknowledged"; "seen" for an informed receiver).
+    pub state_label: String,
     pub decision_reason: Option<String>,
     pub at: String,
 }
@@ -90,6 +101,8 @@ pub struct MessageView {
     /// tipster or staff.
     pub from: String,
     pub user_id: Option<i64>,
+    /// Who wrote it, by name ("the tipster" for the tipster).
+    pub author: String,
     pub body: String,
     pub at: String,
 }
@@ -125,6 +138,9 @@ pub struct EventView {
     pub at: String,
     pub actor: String,
     pub action: String,
+    /// Who, by name, and what, in words.
+    pub actor_name: String,
+    pub action_label: String,
     pub reason: String,
     pub detail: serde_json::Value,
 }
@@ -145,9 +161,11 @@ impl From<&store::model::TipRef> for TipRefView {
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct TierRequestView {
     pub tier: String,
+    pub tier_label: String,
     pub reason: String,
-    /// The user id of who asked.
+    /// The user id of who asked, and their name.
     pub requested_by: i64,
+    pub requested_by_name: String,
     pub at: String,
 }
 
@@ -166,9 +184,11 @@ pub struct TipDetailView {
     pub tier_rule_text: String,
     /// The tier triage gave, kept when a person overrides it.
     pub original_tier: String,
+    pub original_tier_label: String,
     pub tier_override_reason: Option<String>,
     /// The most urgent tier the tip was ever at: what the second-review rule looks at.
     pub peak_tier: String,
+    pub peak_tier_label: String,
     /// A lowering of the tier that waits for a supervisor, with who asked and why.
     pub tier_request: Option<TierRequestView>,
     pub factors: Vec<FactorView>,
@@ -176,6 +196,7 @@ pub struct TipDetailView {
     pub routes: Vec<RouteView>,
     pub messages: Vec<MessageView>,
     pub disposition: Option<String>,
+    pub disposition_label: Option<String>,
     pub disposition_reason: Option<String>,
     /// For a tip closed as a duplicate: the tip it duplicates.
     pub duplicate_of: Option<TipRefView>,
@@ -205,12 +226,16 @@ impl TipDetailView {
             tier_rule: d.tip.tier_rule.clone(),
             tier_rule_text: d.tip.tier_rule_text.clone(),
             original_tier: d.tip.original_tier.code().into(),
+            original_tier_label: d.tip.original_tier.label().into(),
             tier_override_reason: d.tip.tier_override_reason.clone(),
             peak_tier: d.tip.peak_tier.code().into(),
+            peak_tier_label: d.tip.peak_tier.label().into(),
             tier_request: d.tip.tier_request.as_ref().map(|r| TierRequestView {
                 tier: r.tier.code().into(),
+                tier_label: r.tier.label().into(),
                 reason: r.reason.clone(),
                 requested_by: r.by,
+                requested_by_name: dossier.person(r.by),
                 at: rfc3339(r.at),
             }),
             factors: d
@@ -218,6 +243,8 @@ impl TipDetailView {
                 .iter()
                 .map(|f| FactorView {
                     kind: f.kind.clone(),
+                    label: domain::urgency::FactorKind::parse(&f.kind)
+                        .map_or_else(|| f.kind.clone(), |k| k.label().into()),
                     evidence: serde_json::from_str(&f.evidence).unwrap_or_else(|e| {
                         // Evidence spans are written by intake; unreadable ones highlight nothing
                         // rather than hide the tip, and are logged.
@@ -237,6 +264,10 @@ impl TipDetailView {
                     role_label: r.role.label().into(),
                     reason: r.reason.clone(),
                     state: r.state.code().into(),
+                    state_label: match (r.role, r.state) {
+                        (domain::routing::RouteRole::Informed, domain::routing::RouteState::Accepted) => "seen".into(),
+                        (_, state) => state.label().into(),
+                    },
                     decision_reason: r.decision_reason.clone(),
                     at: rfc3339(r.decided_at.unwrap_or(r.created_at)),
                 })
@@ -248,11 +279,16 @@ impl TipDetailView {
                 .map(|(m, body)| MessageView {
                     from: m.author.code().into(),
                     user_id: m.user_id,
+                    author: match m.user_id {
+                        Some(id) => dossier.person(id),
+                        None => "the tipster".into(),
+                    },
                     body: body.clone(),
                     at: rfc3339(m.created_at),
                 })
                 .collect(),
             disposition: d.tip.disposition.map(|x| x.code().to_owned()),
+            disposition_label: d.tip.disposition.map(|x| x.label().to_owned()),
             disposition_reason: d.tip.disposition_reason.clone(),
             duplicate_of: d.duplicate_of.as_ref().map(TipRefView::from),
             duplicates: d.duplicates.iter().map(TipRefView::from).collect(),
@@ -266,6 +302,9 @@ impl TipDetailView {
                     at: rfc3339(e.at_ms),
                     actor: e.actor.clone(),
                     action: e.action.clone(),
+                    actor_name: dossier.actor_name(&e.actor),
+                    action_label: domain::audit::AuditAction::parse(&e.action)
+                        .map_or_else(|| e.action.replace(['.', '_'], " "), |a| a.label()),
                     reason: e.reason.clone(),
                     detail: super::stored_json("audit detail", &e.detail),
                 })

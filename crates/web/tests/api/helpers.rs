@@ -336,6 +336,21 @@ impl TestApp {
         r.text().await.unwrap()
     }
 
+    /// Posts a console form with only its CSRF token (an action button on the page `path`
+    /// belongs to, `/staff/tips/{id}/…` → `/staff/tips/{id}`): the status.
+    pub async fn page_as_post(&self, session: &str, path: &str) -> u16 {
+        let page = self.page(session, path.rsplit_once('/').map_or(path, |(p, _)| p)).await;
+        let csrf = between(&page, r#"name="csrf" value=""#, "\"").to_owned();
+        let r = no_redirects()
+            .post(self.url(path))
+            .header("cookie", session)
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        r.status().as_u16()
+    }
+
     /// Adds a staff member with an API token (no password).
     pub async fn staff_with_token(&self, agency: i64, email: &str, roles: Vec<domain::staff::Role>) -> Staff {
         add_staff(self.state.store.as_ref(), agency, email.to_owned(), roles).await

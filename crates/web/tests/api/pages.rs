@@ -228,7 +228,7 @@ async fn the_console_checks_passwords_and_csrf_and_updates_live() {
     let to = close.headers()["location"].to_str().unwrap().to_owned();
     assert_eq!(to, format!("/staff/tips/{id}"), "no notice in the URL, and no place that is not an id");
     let page = client.get(app.url(&to)).header("cookie", &session).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains(r#"id="status">awaiting_review"#));
+    assert!(page.contains(r#"id="status" data-status="awaiting_review">Awaiting second review<"#), "{page}");
     assert!(page.contains("Sent for second review"), "the notice, kept with the session, is shown once");
     let again = client.get(app.url(&to)).header("cookie", &session).send().await.unwrap().text().await.unwrap();
     assert!(!again.contains("Sent for second review"), "and only once");

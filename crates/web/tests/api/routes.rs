@@ -51,7 +51,7 @@ async fn every_primary_receiver_must_acknowledge() {
     let district = app.console_user(w.district, "dana@district.test", vec![domain::staff::Role::Analyst]).await;
     let page = app.page(&district, &format!("/staff/tips/{id}")).await;
     assert!(page.contains(">Acknowledge</button>"), "{page}");
-    assert!(page.contains("District — must acknowledge — pending"), "{page}");
+    assert!(page.contains("District — must acknowledge — not yet acknowledged"), "{page}");
     let rows = app.page(&district, "/staff/queue/rows").await;
     assert!(rows.contains("your agency has not acknowledged"), "{rows}");
 
@@ -123,4 +123,34 @@ async fn informed_receivers_see_and_never_hold_the_clock() {
     assert_eq!(app.post_as(&w.analyst, &format!("/api/v1/tips/{id}/acknowledge"), json!({})).await.status, 204);
     let tip = app.get_as(&w.analyst, &format!("/api/v1/tips/{id}")).await.body;
     assert_eq!((tip["status"].clone(), tip["due_at"].clone()), (json!("acknowledged"), json!(null)));
+}
+
+/// The tip page speaks in words and local time: tiers, statuses, factors, people by name, the
+/// instance's time zone — never `life_safety`, `user:3` or a UTC stamp.
+#[tokio::test]
+async fn the_tip_page_reads_in_words_and_local_time() {
+    let app = spawn_app().await;
+    app::admin::Admin::local(app.state.store.clone(), 0).set_time_zone("America/Chicago").await.unwrap();
+    app.state.invalidate_routing().await;
+    let (id, _, _) =
+        app.file("planned_attack", "He said he will shoot up the school tomorrow with his dad's rifle.").await;
+    let console = app.console_user(app.world.sheriff, "robin@sheriff.test", vec![domain::staff::Role::Analyst]).await;
+    let page = app.page(&console, &format!("/staff/tips/{id}")).await;
+    for words in [
+        "Life safety",
+        "Waiting to be acknowledged",
+        "Planned attack",
+        "Intent to harm",
+        "the tipster — received",
+        "Sightline — triaged",
+    ] {
+        assert!(page.contains(words), "{words:?} is missing: {page}");
+    }
+    assert!(page.contains(" CST") || page.contains(" CDT"), "local time: {page}");
+    let ack = app.page_as_post(&console, &format!("/staff/tips/{id}/acknowledge")).await;
+    assert_eq!(ack, 303);
+    let page = app.page(&console, &format!("/staff/tips/{id}")).await;
+    assert!(page.contains("robin@sheriff.test — acknowledged"), "people by name: {page}");
+    let timeline = page.split(r#"id="timeline""#).nth(1).unwrap();
+    assert!(!timeline.contains("user:") && !timeline.contains("tip.") && !timeline.contains("Z</time>"), "{timeline}");
 }
