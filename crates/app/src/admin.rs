@@ -208,6 +208,32 @@ impl Admin {
         Ok(self.store.set_mfa(user.id, None, None, vec![], Some(audit)).await?)
     }
 
+    /// Replaces a user's roles. At least one; and nobody takes the admin role from themselves
+    /// (another administrator does), so an agency is never left without one by a slip.
+    pub async fn set_roles(&self, user: &User, roles: Vec<Role>) -> AppResult<()> {
+        if roles.is_empty() {
+            return Err(AppError::invalid("roles", "choose at least one role"));
+        }
+        if self.actor == Actor::User(user.id) && user.roles.contains(&Role::Admin) && !roles.contains(&Role::Admin) {
+            return Err(AppError::Conflict("another administrator must take the admin role from you".into()));
+        }
+        let codes: Vec<&str> = roles.iter().map(|r| r.code()).collect();
+        let audit = NewAudit::new(self.now, self.actor, AuditAction::AccountUpdated, ObjectRef::User(user.id)).detail(
+            serde_json::json!({"roles": codes, "were": user.roles.iter().map(|r| r.code()).collect::<Vec<_>>()}),
+        );
+        Ok(self.store.set_roles(user.id, &roles, audit).await?)
+    }
+
+    /// A user the administrator may manage: on the console, one of their own agency (another
+    /// agency's users are not found); at the machine, anyone.
+    pub async fn managed_user(&self, agency_id: Option<i64>, user_id: i64) -> AppResult<User> {
+        let user = self.store.user_by_id(user_id).await?.ok_or(AppError::NotFound)?;
+        match agency_id {
+            Some(a) if a != user.agency_id => Err(AppError::NotFound),
+            _ => Ok(user),
+        }
+    }
+
     /// Sets a password under the password rules.
     pub async fn set_password(&self, user: &User, password: &str, policy: &SecurityPolicy) -> AppResult<()> {
         if let Some(problem) = policy.password_problem(password, &user.email) {

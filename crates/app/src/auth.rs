@@ -277,6 +277,55 @@ pub async fn change_password(ctx: &Ctx, user: &User, current: &str, new: &str) -
     Ok(ctx.store.set_password(user.id, &hash, false, audit).await?)
 }
 
+/// "Sign out everywhere": every console session of the user ends, this one too; API tokens
+/// stay (an administrator revokes those). Returns how many ended.
+pub async fn end_sessions(ctx: &Ctx, user: &User) -> AppResult<u64> {
+    let audit = NewAudit::new(ctx.now(), Actor::User(user.id), AuditAction::SessionsEnded, ObjectRef::User(user.id))
+        .reason("signed out everywhere by its owner");
+    Ok(ctx.store.end_sessions(user.id, audit).await?)
+}
+
+/// What the user's own page shows of their account's protection.
+pub struct OwnSecurity {
+    pub second_factor_since: Option<i64>,
+    pub recovery_codes_left: usize,
+    pub sessions: usize,
+}
+
+pub async fn own_security(ctx: &Ctx, user: &User) -> AppResult<OwnSecurity> {
+    let sec = ctx.store.account_security(user.id).await?;
+    let now = ctx.now();
+    let sessions = ctx
+        .store
+        .list_tokens(user.id)
+        .await?
+        .iter()
+        .filter(|t| t.kind == TokenKind::Session && t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now))
+        .count();
+    Ok(OwnSecurity {
+        second_factor_since: sec.totp_enabled_at,
+        recovery_codes_left: sec.recovery_codes.len(),
+        sessions,
+    })
+}
+
+/// New recovery codes for the signed-in user, the old ones void: the password again first (a
+/// session left open on a shared screen cannot take them). The codes are shown once.
+pub async fn renew_recovery_codes(ctx: &Ctx, user: &User, password: &str) -> AppResult<Vec<String>> {
+    if !verify_password(password, &user.password_hash) {
+        return Err(AppError::invalid("password", "is not your password"));
+    }
+    let sec = ctx.store.account_security(user.id).await?;
+    let (Some(secret), Some(since)) = (sec.totp_secret, sec.totp_enabled_at) else {
+        return Err(AppError::Conflict("set up the second factor first".into()));
+    };
+    let (codes, hashes) = vault::mfa::recovery_codes();
+    let audit =
+        NewAudit::new(ctx.now(), Actor::User(user.id), AuditAction::RecoveryCodesRenewed, ObjectRef::User(user.id));
+    ctx.store.set_mfa(user.id, Some(secret), Some(since), hashes, Some(audit)).await?;
+    Ok(codes)
+}
+
 /// Whether a console session is still good — not revoked, expired or idle too long — without
 /// counting this check as activity (a live event stream must not keep an idle session alive).
 pub async fn session_alive(ctx: &Ctx, token: &str) -> AppResult<bool> {

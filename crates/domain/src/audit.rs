@@ -56,6 +56,10 @@ pub enum AuditAction {
     TipTierLoweringApproved,
     TipTierLoweringRejected,
     SignInPaused,
+    /// Every console session of a user ended ("sign out everywhere").
+    SessionsEnded,
+    /// A user's recovery codes replaced by new ones.
+    RecoveryCodesRenewed,
 }
 
 impl AuditAction {
@@ -66,7 +70,7 @@ impl AuditAction {
         code.strip_prefix("tip.").unwrap_or(code).replace(['.', '_'], " ")
     }
 
-    pub const ALL: [AuditAction; 48] = [
+    pub const ALL: [AuditAction; 50] = [
         AuditAction::TipReceived,
         AuditAction::TipTriaged,
         AuditAction::TipRouted,
@@ -115,6 +119,8 @@ impl AuditAction {
         AuditAction::TipTierLoweringApproved,
         AuditAction::TipTierLoweringRejected,
         AuditAction::SignInPaused,
+        AuditAction::SessionsEnded,
+        AuditAction::RecoveryCodesRenewed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -167,6 +173,8 @@ impl AuditAction {
             AuditAction::TipTierLoweringApproved => "tip.tier_lowering_approved",
             AuditAction::TipTierLoweringRejected => "tip.tier_lowering_rejected",
             AuditAction::SignInPaused => "signin.paused",
+            AuditAction::SessionsEnded => "account.sessions_ended",
+            AuditAction::RecoveryCodesRenewed => "mfa.recovery_codes_renewed",
         }
     }
 

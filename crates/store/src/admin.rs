@@ -19,6 +19,8 @@ pub trait AdminStore: Send + Sync {
     async fn user_by_email(&self, email: &str) -> Result<Option<User>>;
     async fn user_by_id(&self, id: i64) -> Result<Option<User>>;
     async fn list_users(&self, agency_id: i64) -> Result<Vec<User>>;
+    /// Replaces a user's roles, with its audit event.
+    async fn set_roles(&self, user_id: i64, roles: &[domain::staff::Role], audit: NewAudit) -> Result<()>;
     async fn create_token(&self, token: NewToken, actor: &str, now: i64) -> Result<i64>;
     async fn get_setting(&self, key: &str) -> Result<Option<String>>;
     /// Sets an instance setting, with the audit event of the change.

@@ -48,6 +48,9 @@ pub trait SecurityStore: Send + Sync {
     async fn token_info(&self, token_hash: &str) -> Result<Option<TokenInfo>>;
     async fn touch_token(&self, token_id: i64, user_id: i64, now: i64, mfa_passed: Option<bool>) -> Result<()>;
     async fn revoke_token(&self, token_id: i64, audit: NewAudit) -> Result<()>;
+    /// Ends every console session of the user ("sign out everywhere"), with its audit event;
+    /// API tokens stay. Returns how many ended.
+    async fn end_sessions(&self, user_id: i64, audit: NewAudit) -> Result<u64>;
     async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenRow>>;
     /// A new password; `temporary` when someone else chose it (replaced at first sign-in).
     async fn set_password(&self, user_id: i64, password_hash: &str, temporary: bool, audit: NewAudit) -> Result<()>;

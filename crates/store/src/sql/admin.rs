@@ -202,6 +202,22 @@ impl crate::AdminStore for SqlStore {
         rows.iter().map(rows::user).collect()
     }
 
+    async fn set_roles(&self, user_id: i64, roles: &[domain::staff::Role], audit: NewAudit) -> Result<()> {
+        let codes: Vec<&str> = roles.iter().map(|r| r.code()).collect();
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(self.sql("UPDATE users SET roles = $1 WHERE id = $2"))
+            .bind(codes.join(","))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::NotFound("user"));
+        }
+        self.append_audit_in(&mut tx, &[audit]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn create_token(&self, t: NewToken, actor: &str, now: i64) -> Result<i64> {
         let mut tx = self.begin().await?;
         let scope = t.scope_roles.as_ref().map(|r| r.iter().map(|x| x.code()).collect::<Vec<_>>().join(","));

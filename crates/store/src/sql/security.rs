@@ -273,6 +273,22 @@ impl crate::SecurityStore for SqlStore {
         Ok(())
     }
 
+    async fn end_sessions(&self, user_id: i64, audit: NewAudit) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(self.sql(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND kind = 'session' AND revoked_at IS NULL",
+        ))
+        .bind(audit.at_ms)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        let mut audit = audit;
+        audit.detail = serde_json::json!({"sessions_ended": done.rows_affected()}).to_string();
+        self.append_audit_in(&mut tx, &[audit]).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+
     async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenRow>> {
         let rows = sqlx::query(self.sql(
             "SELECT id, user_id, label, kind, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id",

@@ -75,3 +75,46 @@ async fn agencies_users_and_tokens() {
     })
     .await;
 }
+
+/// Signing out everywhere ends the user's console sessions and no API token; roles change
+/// with an audit event.
+#[tokio::test]
+async fn sessions_end_everywhere_and_roles_change() {
+    on_each_backend(|t| async move {
+        let s = t.store.as_ref();
+        let w = world(s).await;
+        let token = |hash: &str, kind| NewToken {
+            user_id: w.analyst,
+            token_hash: hash.into(),
+            label: "t".into(),
+            kind,
+            ..Default::default()
+        };
+        for (hash, kind) in [
+            ("session-1", domain::staff::TokenKind::Session),
+            ("session-2", domain::staff::TokenKind::Session),
+            ("api-1", domain::staff::TokenKind::Api),
+        ] {
+            s.create_token(token(hash, kind), "test", 2).await.unwrap();
+        }
+        let audit = |action| NewAudit::new(5, "user:1", action, ObjectRef::User(w.analyst));
+        let ended = s.end_sessions(w.analyst, audit(domain::audit::AuditAction::SessionsEnded)).await.unwrap();
+        assert_eq!(ended, 2, "{}", t.name);
+        let tokens = s.list_tokens(w.analyst).await.unwrap();
+        let live: Vec<_> = tokens.iter().filter(|t| t.revoked_at.is_none()).map(|t| t.kind).collect();
+        assert_eq!(live, [domain::staff::TokenKind::Api], "{}: the API token works on", t.name);
+
+        let roles = [domain::staff::Role::Analyst, domain::staff::Role::Supervisor];
+        s.set_roles(w.analyst, &roles, audit(domain::audit::AuditAction::AccountUpdated)).await.unwrap();
+        assert_eq!(s.user_by_id(w.analyst).await.unwrap().unwrap().roles, roles, "{}", t.name);
+        assert!(matches!(
+            s.set_roles(999_999, &roles, audit(domain::audit::AuditAction::AccountUpdated)).await,
+            Err(store::StoreError::NotFound(_))
+        ));
+        let events = s.audit_for_object(ObjectRef::User(w.analyst)).await.unwrap();
+        assert!(
+            events.iter().any(|e| e.action == "account.sessions_ended" && e.detail.contains("\"sessions_ended\":2"))
+        );
+    })
+    .await;
+}

@@ -120,10 +120,12 @@ pub struct LoginQuery {
 
 pub async fn login_form(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
     let minutes = state.options.security.session_idle_ms / 60_000;
-    let message = q
-        .ended
-        .as_deref()
-        .map(|_| format!("You were signed out after {minutes} minutes without activity. Sign in again."));
+    let message = q.ended.as_deref().map(|why| match why {
+        "everywhere" => {
+            "You are signed out everywhere: every console session of yours has ended. Sign in again.".into()
+        }
+        _ => format!("You were signed out after {minutes} minutes without activity. Sign in again."),
+    });
     render(StatusCode::OK, &LoginPage { message })
 }
 
@@ -667,6 +669,8 @@ struct AdminPage {
     fallback: Option<i64>,
     flash: Option<String>,
     is_admin: bool,
+    /// The roles the console may give.
+    console_roles: [domain::staff::Role; 4],
 }
 
 impl AdminPage {
@@ -690,7 +694,19 @@ pub async fn admin(State(state): State<AppState>, console: Console) -> Response 
     match app::admin::overview(&state, &console.viewer()).await {
         Ok(o) => {
             let (agencies, sites, users, fallback) = (o.agencies, o.sites, o.users, o.fallback);
-            render(StatusCode::OK, &AdminPage { console, agencies, sites, users, fallback, flash, is_admin })
+            render(
+                StatusCode::OK,
+                &AdminPage {
+                    console,
+                    agencies,
+                    sites,
+                    users,
+                    fallback,
+                    flash,
+                    is_admin,
+                    console_roles: super::staff_admin::CONSOLE_ROLES,
+                },
+            )
         }
         Err(e) => super::failure::console(e),
     }

@@ -3,6 +3,7 @@
 //! receiver on loopback standing in for agencies' paging systems.
 
 mod access;
+mod account;
 mod connections;
 mod escalation;
 mod form;
