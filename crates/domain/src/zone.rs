@@ -50,6 +50,12 @@ impl Zone {
             Err(_) => rfc3339.to_owned(),
         }
     }
+
+    /// The same without how long ago, for an instant shown beside a live countdown.
+    pub fn local_text_only(&self, rfc3339: &str, now: i64) -> String {
+        let shown = self.local_text(rfc3339, now);
+        shown.split(" · ").next().unwrap_or_default().to_owned()
+    }
 }
 
 /// "5 min ago", "in 2 h 10 min", "just now"; `None` beyond two days, where the date says it.

@@ -46,6 +46,11 @@ impl Console {
         self.zone.local_text(rfc3339, self.now)
     }
 
+    /// The day and time only, for an instant shown beside a live countdown.
+    pub fn local_day(&self, rfc3339: &str) -> String {
+        self.zone.local_text_only(rfc3339, self.now)
+    }
+
     /// The same, for an optional instant (empty when absent).
     pub fn local_opt(&self, rfc3339: &Option<String>) -> String {
         rfc3339.as_deref().map(|t| self.local(t)).unwrap_or_default()
