@@ -128,6 +128,17 @@ test('every page: screenshots, no serious or critical accessibility violation, n
     await capture(supervisor, 'tip-review');
     await visit(supervisor, '/staff/dashboard');
     await capture(supervisor, 'dashboard');
+    await visit(supervisor, '/staff/account');
+    await capture(supervisor, 'account');
+    await visit(supervisor, '/staff/displays');
+    await supervisor.locator('form#display-form input[name=name]').fill('Dispatch wall');
+    await submit(supervisor, 'form#display-form button[type=submit]', '/staff/displays');
+    await capture(supervisor, 'displays');
+    const link = await supervisor.locator('#display-link').innerText();
+    const screen = await newPage(browser);
+    await visit(screen, new URL(link).pathname + new URL(link).search);
+    assert.equal(new URL(screen.url()).pathname, '/wall', 'the wall link lands on the wall');
+    await capture(screen, 'wall');
 
     const admin = await newPage(browser);
     await staffLogin(admin, 'admin@fusion.demo');

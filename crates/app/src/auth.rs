@@ -91,6 +91,7 @@ pub async fn password_sign_in(ctx: &Ctx, email: &str, password: &str, client: &s
         kind: TokenKind::Session,
         scope_roles: None,
         mfa_passed: false,
+        shows_narratives: false,
     };
     ctx.store.create_token(session, &Actor::User(user.id).to_string(), now).await?;
     Ok(SignIn::Session { token, needs_setup: sec.totp_enabled_at.is_none() })
@@ -168,7 +169,9 @@ pub async fn authenticate(
     }
     // Recording activity is a write; once a minute is enough for 30-minute and 90-day limits,
     // and keeps reads from queueing behind the single SQLite writer.
-    if now - info.last_used_at.unwrap_or(info.created_at) >= TOUCH_EVERY_MS {
+    // A wall display shows the queue all day: that is no sign of its maker's activity, which
+    // must not keep an unused account alive.
+    if kind != TokenKind::Display && now - info.last_used_at.unwrap_or(info.created_at) >= TOUCH_EVERY_MS {
         ctx.store.touch_token(info.id, info.user.id, now, None).await?;
     }
     let mut user = info.user.clone();

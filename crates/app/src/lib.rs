@@ -26,6 +26,7 @@ pub mod clock;
 pub mod ctx;
 pub mod demo;
 pub mod desk;
+pub mod displays;
 pub mod error;
 pub mod geo;
 pub mod intake;

@@ -116,6 +116,8 @@ closed_codes! {
         Api => "api",
         /// A console sign-in (cookie), which needs its second factor.
         Session => "session",
+        /// A wall display of an agency's queue: read-only, long-lived, made by a supervisor.
+        Display => "display",
     }
 }
 

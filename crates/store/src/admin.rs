@@ -146,6 +146,8 @@ pub struct NewToken {
     pub scope_roles: Option<Vec<domain::staff::Role>>,
     /// Sessions start false until the second factor is checked.
     pub mfa_passed: bool,
+    /// A wall display shows the start of each narrative.
+    pub shows_narratives: bool,
 }
 
 impl Default for NewToken {
@@ -158,6 +160,7 @@ impl Default for NewToken {
             kind: domain::staff::TokenKind::Api,
             scope_roles: None,
             mfa_passed: true,
+            shows_narratives: false,
         }
     }
 }

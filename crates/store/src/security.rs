@@ -52,6 +52,8 @@ pub trait SecurityStore: Send + Sync {
     /// API tokens stay. Returns how many ended.
     async fn end_sessions(&self, user_id: i64, audit: NewAudit) -> Result<u64>;
     async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenRow>>;
+    /// The wall displays of an agency still working (not revoked), with who made each.
+    async fn display_tokens(&self, agency_id: i64) -> Result<Vec<(TokenRow, String)>>;
     /// A new password; `temporary` when someone else chose it (replaced at first sign-in).
     async fn set_password(&self, user_id: i64, password_hash: &str, temporary: bool, audit: NewAudit) -> Result<()>;
     /// Leaves a notice for the session's next page (replacing one not yet shown).
@@ -88,6 +90,8 @@ pub struct TokenInfo {
     pub expires_at: Option<i64>,
     pub last_used_at: Option<i64>,
     pub created_at: i64,
+    /// A wall display shows the start of each narrative.
+    pub shows_narratives: bool,
 }
 
 /// An API token as listed (never its secret).
@@ -100,4 +104,5 @@ pub struct TokenRow {
     pub created_at: i64,
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    pub shows_narratives: bool,
 }

@@ -126,6 +126,21 @@
     }
   }
 
+  // A wall display: the queue again every 20 seconds, in place (no sign-in, no events).
+  if (document.body.classList.contains("wall")) {
+    setInterval(function () {
+      fetch("/wall", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
+        if (html === null) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        ["wall-queue", "wall-at"].forEach(function (id) {
+          var now = document.getElementById(id), next = fresh.getElementById(id);
+          if (now && next) now.innerHTML = next.innerHTML;
+        });
+      });
+    }, 20000);
+    return;
+  }
+
   var rows = document.getElementById("queue-rows");
   if (!window.EventSource || !document.body.classList.contains("staff")) return;
   var source = new EventSource("/staff/events");

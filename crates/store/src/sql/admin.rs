@@ -222,8 +222,8 @@ impl crate::AdminStore for SqlStore {
         let mut tx = self.begin().await?;
         let scope = t.scope_roles.as_ref().map(|r| r.iter().map(|x| x.code()).collect::<Vec<_>>().join(","));
         let id: i64 = sqlx::query(self.sql(
-            "INSERT INTO api_tokens (user_id, token_hash, label, created_at, expires_at, kind, scope_roles, mfa_passed, last_used_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $4) RETURNING id",
+            "INSERT INTO api_tokens (user_id, token_hash, label, created_at, expires_at, kind, scope_roles, mfa_passed, last_used_at, shows_narratives) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $4, $9) RETURNING id",
         ))
         .bind(t.user_id)
         .bind(&t.token_hash)
@@ -233,12 +233,14 @@ impl crate::AdminStore for SqlStore {
         .bind(t.kind.code())
         .bind(&scope)
         .bind(i64::from(t.mfa_passed))
+        .bind(i64::from(t.shows_narratives))
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        if t.kind == domain::staff::TokenKind::Api {
+        if t.kind != domain::staff::TokenKind::Session {
             let event = NewAudit::new(now, actor, AuditAction::TokenCreated, ObjectRef::User(t.user_id)).detail(
-                serde_json::json!({"token_id": id, "label": t.label, "expires_at": t.expires_at, "scope": scope}),
+                serde_json::json!({"token_id": id, "kind": t.kind.code(), "label": t.label, "expires_at": t.expires_at,
+                    "scope": scope, "shows_narratives": t.shows_narratives}),
             );
             self.append_audit_in(&mut tx, &[event]).await?;
         }

@@ -23,6 +23,7 @@ const SQLITE: &[(i64, &str)] = &[
     (13, include_str!("../migrations/sqlite/0013_notices_and_first_password.sql")),
     (14, include_str!("../migrations/sqlite/0014_new_information.sql")),
     (15, include_str!("../migrations/sqlite/0015_route_roles.sql")),
+    (16, include_str!("../migrations/sqlite/0016_wall_displays.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -40,6 +41,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (13, include_str!("../migrations/postgres/0013_notices_and_first_password.sql")),
     (14, include_str!("../migrations/postgres/0014_new_information.sql")),
     (15, include_str!("../migrations/postgres/0015_route_roles.sql")),
+    (16, include_str!("../migrations/postgres/0016_wall_displays.sql")),
 ];
 
 impl SqlStore {

@@ -202,7 +202,7 @@ impl crate::SecurityStore for SqlStore {
 
     async fn token_info(&self, token_hash: &str) -> Result<Option<TokenInfo>> {
         let row = sqlx::query(self.sql(
-            "SELECT t.id AS token_id, t.kind, t.scope_roles, t.mfa_passed, t.expires_at, t.last_used_at, t.created_at AS token_created, t.revoked_at, \
+            "SELECT t.id AS token_id, t.kind, t.scope_roles, t.mfa_passed, t.expires_at, t.last_used_at, t.created_at AS token_created, t.revoked_at, t.shows_narratives, \
              u.id, u.agency_id, u.email, u.display_name, u.roles, u.password_hash, u.disabled \
              FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
         ))
@@ -229,6 +229,7 @@ impl crate::SecurityStore for SqlStore {
             kind: rows::code(&r, "kind", domain::staff::TokenKind::parse)?,
             scope_roles,
             mfa_passed: r.try_get::<i64, _>("mfa_passed")? != 0,
+            shows_narratives: r.try_get::<i64, _>("shows_narratives")? != 0,
             expires_at: r.try_get("expires_at")?,
             last_used_at: r.try_get("last_used_at")?,
             created_at: r.try_get("token_created")?,
@@ -289,9 +290,35 @@ impl crate::SecurityStore for SqlStore {
         Ok(done.rows_affected())
     }
 
+    async fn display_tokens(&self, agency_id: i64) -> Result<Vec<(TokenRow, String)>> {
+        let rows = sqlx::query(self.sql(
+            "SELECT t.id, t.user_id, t.label, t.kind, t.created_at, t.expires_at, t.revoked_at, t.shows_narratives, u.email \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE u.agency_id = $1 AND t.kind = 'display' AND t.revoked_at IS NULL ORDER BY t.id",
+        ))
+        .bind(agency_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let row = TokenRow {
+                    id: r.try_get("id")?,
+                    user_id: r.try_get("user_id")?,
+                    label: r.try_get("label")?,
+                    kind: rows::code(r, "kind", domain::staff::TokenKind::parse)?,
+                    created_at: r.try_get("created_at")?,
+                    expires_at: r.try_get("expires_at")?,
+                    revoked_at: r.try_get("revoked_at")?,
+                    shows_narratives: r.try_get::<i64, _>("shows_narratives")? != 0,
+                };
+                Ok((row, r.try_get("email")?))
+            })
+            .collect()
+    }
+
     async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenRow>> {
         let rows = sqlx::query(self.sql(
-            "SELECT id, user_id, label, kind, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id",
+            "SELECT id, user_id, label, kind, created_at, expires_at, revoked_at, shows_narratives FROM api_tokens WHERE user_id = $1 ORDER BY id",
         ))
         .bind(user_id)
         .fetch_all(&self.read)
@@ -306,6 +333,7 @@ impl crate::SecurityStore for SqlStore {
                     created_at: r.try_get("created_at")?,
                     expires_at: r.try_get("expires_at")?,
                     revoked_at: r.try_get("revoked_at")?,
+                    shows_narratives: r.try_get::<i64, _>("shows_narratives")? != 0,
                 })
             })
             .collect()

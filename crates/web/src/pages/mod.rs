@@ -15,6 +15,7 @@ pub mod staff;
 pub mod staff_actions;
 pub mod staff_admin;
 pub mod upload;
+mod wall;
 
 use crate::state::AppState;
 use axum::Router;
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .merge(staff::router())
         .merge(staff_actions::router())
         .merge(staff_admin::router())
+        .merge(wall::router())
         .route(account::PASSWORD_PATH, axum::routing::get(account::form).post(account::change))
         .route(account::ACCOUNT_PATH, axum::routing::get(account::account))
         .route("/staff/account/recovery-codes", axum::routing::post(account::renew_codes))

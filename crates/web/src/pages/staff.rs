@@ -288,7 +288,7 @@ pub struct Row {
     pub waits_for_you: bool,
 }
 
-fn row(t: &TipRow, now: i64, agency_id: i64) -> Row {
+pub fn row(t: &TipRow, now: i64, agency_id: i64) -> Row {
     let due_text = match t.ack_due_at {
         None => "—".to_owned(),
         Some(d) => human_duration(d - now),

@@ -17,3 +17,4 @@ mod sealed;
 mod second_review;
 mod security;
 mod tipster;
+mod wall;
