@@ -299,21 +299,7 @@ impl crate::SecurityStore for SqlStore {
         .bind(agency_id)
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let row = TokenRow {
-                    id: r.try_get("id")?,
-                    user_id: r.try_get("user_id")?,
-                    label: r.try_get("label")?,
-                    kind: rows::code(r, "kind", domain::staff::TokenKind::parse)?,
-                    created_at: r.try_get("created_at")?,
-                    expires_at: r.try_get("expires_at")?,
-                    revoked_at: r.try_get("revoked_at")?,
-                    shows_narratives: r.try_get::<i64, _>("shows_narratives")? != 0,
-                };
-                Ok((row, r.try_get("email")?))
-            })
-            .collect()
+        rows.iter().map(|r| Ok((token_row(r)?, r.try_get("email")?))).collect()
     }
 
     async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenRow>> {
@@ -323,20 +309,7 @@ impl crate::SecurityStore for SqlStore {
         .bind(user_id)
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(TokenRow {
-                    id: r.try_get("id")?,
-                    user_id: r.try_get("user_id")?,
-                    label: r.try_get("label")?,
-                    kind: rows::code(r, "kind", domain::staff::TokenKind::parse)?,
-                    created_at: r.try_get("created_at")?,
-                    expires_at: r.try_get("expires_at")?,
-                    revoked_at: r.try_get("revoked_at")?,
-                    shows_narratives: r.try_get::<i64, _>("shows_narratives")? != 0,
-                })
-            })
-            .collect()
+        rows.iter().map(token_row).collect()
     }
 
     async fn set_password(&self, user_id: i64, hash: &str, temporary: bool, audit: NewAudit) -> Result<()> {
@@ -402,4 +375,18 @@ async fn failures_in(
     .fetch_one(&mut *conn)
     .await?;
     Ok((r.try_get("n")?, r.try_get("last")?))
+}
+
+/// A token as listed, from the columns `list_tokens` and `display_tokens` read.
+fn token_row(r: &sqlx::any::AnyRow) -> Result<TokenRow> {
+    Ok(TokenRow {
+        id: r.try_get("id")?,
+        user_id: r.try_get("user_id")?,
+        label: r.try_get("label")?,
+        kind: rows::code(r, "kind", domain::staff::TokenKind::parse)?,
+        created_at: r.try_get("created_at")?,
+        expires_at: r.try_get("expires_at")?,
+        revoked_at: r.try_get("revoked_at")?,
+        shows_narratives: r.try_get::<i64, _>("shows_narratives")? != 0,
+    })
 }

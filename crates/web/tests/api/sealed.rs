@@ -4,6 +4,18 @@
 use crate::helpers::*;
 use serde_json::json;
 
+/// The SQLite database's files as they lie on disk, as a copy of them would show them.
+fn raw_database(app: &TestApp) -> Vec<u8> {
+    let mut raw = Vec::new();
+    for f in ["sightline.db", "sightline.db-wal"] {
+        if let Ok(bytes) = std::fs::read(app.data_dir().join(f)) {
+            raw.extend(bytes);
+        }
+    }
+    assert!(raw.len() > 10_000, "read the database files");
+    raw
+}
+
 /// Encryption at rest: a copy of the database without the key files reveals no contact
 /// details, messages or attachments, and a server with other keys cannot open them.
 #[tokio::test]
@@ -44,13 +56,7 @@ async fn encryption_without_key() {
 
     if std::env::var("SIGHTLINE_TEST_PG_URL").is_err() {
         // The raw files hold none of it.
-        let mut raw = Vec::new();
-        for f in ["sightline.db", "sightline.db-wal"] {
-            if let Ok(bytes) = std::fs::read(app.data_dir().join(f)) {
-                raw.extend(bytes);
-            }
-        }
-        assert!(raw.len() > 10_000, "read the database files");
+        let raw = raw_database(&app);
         for secret in
             ["rosa.secret@example.test", "Rosa Contactname", "867-5309", "SECRET-MESSAGE-BODY", "STAFF-QUESTION-TEXT"]
         {
@@ -139,13 +145,7 @@ async fn people_and_narratives_sealed_at_rest() {
         "Friday is the day",
     ];
     if std::env::var("SIGHTLINE_TEST_PG_URL").is_err() {
-        let mut raw = Vec::new();
-        for f in ["sightline.db", "sightline.db-wal"] {
-            if let Ok(bytes) = std::fs::read(app.data_dir().join(f)) {
-                raw.extend(bytes);
-            }
-        }
-        assert!(raw.len() > 10_000, "read the database files");
+        let raw = raw_database(&app);
         for secret in secrets {
             assert!(
                 !raw.windows(secret.len()).any(|w| w == secret.as_bytes()),
