@@ -70,6 +70,10 @@ pub async fn wall(ctx: &Ctx, token: &str) -> AppResult<Option<Wall>> {
     let Ok(auth) = crate::auth::authenticate(ctx, token, TokenKind::Display, false).await? else { return Ok(None) };
     let maker: &User = &auth.user;
     let viewer = maker.viewer();
+    // A display lives only as long as its maker may make one.
+    if supervisor(&viewer).is_err() {
+        return Ok(None);
+    }
     let ask = crate::desk::queue::QueueAsk { limit: Some(200), ..Default::default() };
     let mut tips = crate::desk::queue::queue(ctx, &viewer, &ask).await?;
     if !shows_narratives {

@@ -163,6 +163,14 @@ pub fn open_mentions(secrets: &Secrets, page: &mut [Mention]) {
             }
         };
         Fields { key, reference: &m.reference, seal: false }.mention(&mut m.row);
+        // What cannot be opened is no value to match on: every such field would look alike.
+        for field in
+            [&mut m.row.name, &mut m.row.dob, &mut m.row.phone, &mut m.row.email, &mut m.row.handle, &mut m.row.school]
+        {
+            if field.as_deref() == Some(UNREADABLE) {
+                *field = None;
+            }
+        }
     }
 }
 
@@ -171,7 +179,15 @@ pub fn seal_explanation(secrets: &Secrets, m: &Mention, explanation: &str) -> St
     let key = opener(secrets, &m.reference, m.data_key.as_ref()).key;
     match key {
         Some(k) => crypto::seal_text(&k, &m.reference, "link.explanation", explanation),
-        None => explanation.to_owned(),
+        // A tip without a key (stored before encryption): the reasons quote both sides, so
+        // they are left out rather than written in the clear; the figures stay.
+        None => match serde_json::from_str::<serde_json::Value>(explanation) {
+            Ok(mut e) => {
+                e["reasons"] = serde_json::Value::Array(Vec::new());
+                e.to_string()
+            }
+            Err(_) => "{}".to_owned(),
+        },
     }
 }
 

@@ -126,6 +126,12 @@ pub fn check_access(viewer: &Viewer, audience: &Audience, need: TipAction) -> Re
 /// Decides `action` by `viewer` on a tip with these `facts`.
 pub fn decide(facts: &Facts, viewer: &Viewer, action: Action) -> Result<Step, Refusal> {
     check_access(viewer, &facts.audience, needs(action))?;
+    let acts = !matches!(action, Action::Read | Action::Message | Action::Acknowledge | Action::Decline);
+    if facts.viewer_informed && acts {
+        return Err(Refusal::Forbidden(
+            "your agency is informed of this tip: the agencies that must acknowledge it act on it".into(),
+        ));
+    }
     let status = facts.status;
     let step = match action {
         Action::Read | Action::Message => Step::default(),
@@ -271,6 +277,12 @@ mod tests {
                     Acknowledge,
                 ),
                 (
+                    "informed closes",
+                    Facts { viewer_informed: true, ..facts(Status::InProgress) },
+                    analyst.clone(),
+                    Close(Disposition::Referred),
+                ),
+                (
                     "acknowledge unrouted",
                     Facts { routed_to_viewer: false, ..facts(Status::Routed) },
                     analyst.clone(),
@@ -331,6 +343,7 @@ mod tests {
                 acknowledge: Some(Acknowledged) +ack
                 acknowledge taken: None +ack
                 informed sees: None +ack
+                informed closes: refused: forbidden: your agency is informed of this tip: the agencies that must acknowledge it act on it
                 acknowledge unrouted: refused: conflict: the tip is no longer routed to your agency
                 assign waiting: Some(InProgress) +ack
                 assign acknowledged: Some(InProgress)

@@ -141,6 +141,8 @@ pub struct TipRow {
     /// Agencies with a pending primary route: they must still acknowledge, and the tip's clock
     /// runs for them.
     pub waiting_agencies: Vec<i64>,
+    /// Agencies holding the tip to act on it (primary or backup, not informed).
+    pub acting_agencies: Vec<i64>,
     /// The tip's data key as stored, wrapped: (key id, wrapped key). The narrative, the
     /// place, the factors' evidence and the subjects are sealed with it.
     pub data_key: Option<(String, String)>,

@@ -129,7 +129,11 @@
   // A wall display: the queue again every 20 seconds, in place (no sign-in, no events).
   if (document.body.classList.contains("wall")) {
     setInterval(function () {
-      fetch("/wall", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
+      fetch("/wall", { credentials: "same-origin" }).then(function (r) {
+        // Revoked or ended: the page itself says so, and the queue leaves the screen.
+        if (r.status === 401) { location.reload(); return null; }
+        return r.ok ? r.text() : null;
+      }).then(function (html) {
         if (html === null) return;
         var fresh = new DOMParser().parseFromString(html, "text/html");
         ["wall-queue", "wall-at"].forEach(function (id) {

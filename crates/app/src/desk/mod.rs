@@ -85,9 +85,22 @@ fn own_route_active(detail: &TipDetail, viewer: &Viewer) -> bool {
     own_route(detail, viewer).is_some()
 }
 
-/// The viewer's agency's pending or accepted route.
+/// The viewer's agency's pending or accepted route: the one that makes it act, when it holds
+/// an informed route too.
 fn own_route<'a>(detail: &'a TipDetail, viewer: &Viewer) -> Option<&'a RouteRow> {
-    detail.routes.iter().find(|r| r.agency_id == viewer.agency_id && r.state.is_active())
+    let active = || detail.routes.iter().filter(|r| r.agency_id == viewer.agency_id && r.state.is_active());
+    active().find(|r| r.role != RouteRole::Informed).or_else(|| active().next())
+}
+
+/// A fresh deadline for the primary receivers still to acknowledge, when there are any: a
+/// refused close or a reopen must not leave them on no clock.
+fn clock_for_waiting(c: &mut TipChange, d: &TipDetail, routing: &crate::routing::RoutingData, now: i64) {
+    if d.tip.waiting_agencies.is_empty() {
+        return;
+    }
+    let due = now + shortest_window(routing.policies_of(&d.tip.waiting_agencies), d.tip.tier);
+    c.ack_due_at = Some(Some(due));
+    c.escalation = Some((d.tip.escalation_level, Some(due)));
 }
 
 async fn commit(ctx: &Ctx, change: TipChange) -> AppResult<()> {
@@ -206,7 +219,9 @@ pub async fn transfer(ctx: &Ctx, viewer: &Viewer, tip_id: i64, to_agency: i64, r
         decided_by: Some(viewer.user_id),
         reason: Some(reason.as_str().to_owned()),
     });
-    if !d.tip.active_agencies.contains(&to_agency) {
+    let acts_already = d.tip.acting_agencies.contains(&to_agency);
+    if !acts_already {
+        // An agency only informed of the tip gets a route that makes it act.
         c.new_routes.push(NewRoute {
             agency_id: to_agency,
             role: RouteRole::Primary,
@@ -240,9 +255,14 @@ fn restart_clock(
         let newcomer = c.new_routes.iter().any(|r| r.role == RouteRole::Primary);
         let still_waiting = d.tip.waiting_agencies.iter().any(|a| !leaving(*a));
         if newcomer {
-            let window = shortest_window(routing.policies_of(receivers), d.tip.tier);
-            c.ack_due_at = Some(Some(now + window));
-            c.escalation = Some((0, Some(now + window)));
+            // Its own deadline, without wiping an earlier one another receiver is already late on.
+            let due = now + shortest_window(routing.policies_of(receivers), d.tip.tier);
+            let (due, level) = match d.tip.ack_due_at.filter(|_| still_waiting) {
+                Some(running) => (running.min(due), d.tip.escalation_level),
+                None => (due, 0),
+            };
+            c.ack_due_at = Some(Some(due));
+            c.escalation = Some((level, Some(due)));
         } else if !still_waiting && d.tip.status != domain::status::Status::AwaitingReview {
             c.ack_due_at = Some(None);
             c.escalation = Some((d.tip.escalation_level, None));
@@ -289,8 +309,10 @@ pub async fn decline(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &str) -> A
         let about = domain::routing::RouteTip { category: d.tip.category, tier: d.tip.tier };
         let routes = domain::routing::route(&routing.agencies, about, site, d.tip.lon.zip(d.tip.lat), fallback, &left);
         for r in routes {
-            // An agency informed already keeps its route; the others are new.
-            if d.tip.active_agencies.contains(&r.agency_id) && r.role == RouteRole::Informed {
+            // An agency informed already keeps that route; a primary one is added beside it
+            // when it must now act (the fallback), and nothing twice.
+            let informed_already = d.tip.active_agencies.contains(&r.agency_id);
+            if (informed_already && r.role == RouteRole::Informed) || d.tip.acting_agencies.contains(&r.agency_id) {
                 continue;
             }
             if r.role == RouteRole::Primary {
@@ -381,9 +403,11 @@ async fn set_tier(ctx: &Ctx, d: &TipDetail, c: &mut TipChange, tier: Tier, reaso
     if tier < d.tip.peak_tier {
         c.peak_tier = Some(tier);
     }
-    if d.tip.status.awaits_acknowledgement() {
+    if d.tip.status.awaits_acknowledgement() || !d.tip.waiting_agencies.is_empty() {
         let routing = ctx.routing().await?;
-        let window = shortest_window(routing.policies_of(&d.tip.active_agencies), tier);
+        // The deadline of those still to acknowledge.
+        let on_clock = if d.tip.waiting_agencies.is_empty() { &d.tip.acting_agencies } else { &d.tip.waiting_agencies };
+        let window = shortest_window(routing.policies_of(on_clock), tier);
         let due = d.tip.received_at + window;
         c.ack_due_at = Some(Some(due));
         c.escalation = Some((d.tip.escalation_level, Some(d.tip.next_escalation_at.map_or(due, |next| next.min(due)))));
@@ -504,6 +528,7 @@ pub async fn review(ctx: &Ctx, viewer: &Viewer, tip_id: i64, approve: bool, reas
         c.close_requested_by = Some(None);
         c.ack_due_at = Some(None);
         c.escalation = Some((d.tip.escalation_level, None));
+        clock_for_waiting(&mut c, &d, &*ctx.routing().await?, now);
         c.audit.push(NewAudit::new(now, actor(viewer), AuditAction::TipCloseRejected, object).reason(reason.as_str()));
     }
     commit(ctx, c).await
@@ -519,6 +544,7 @@ pub async fn reopen(ctx: &Ctx, viewer: &Viewer, tip_id: i64, reason: &str) -> Ap
     c.disposition = Some(None);
     c.closed = Some(None);
     c.close_requested_by = Some(None);
+    clock_for_waiting(&mut c, &d, &*ctx.routing().await?, now);
     c.audit.push(
         NewAudit::new(now, actor(viewer), AuditAction::TipReopened, ObjectRef::Tip(tip_id)).reason(reason.as_str()),
     );

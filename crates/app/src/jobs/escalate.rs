@@ -37,9 +37,13 @@ pub fn plan(tip: &TipRow, routing: &RoutingData, now: i64) -> TipChange {
         level: tip.escalation_level,
         awaiting_review: tip.status == Status::AwaitingReview,
         tier: tip.tier,
-        // Once someone took the tip, only a primary receiver still to acknowledge is called.
-        holders: if tip.status.awaits_acknowledgement() || tip.waiting_agencies.is_empty() {
-            &tip.active_agencies
+        // Informed receivers are never called. Once someone took the tip, only a primary
+        // receiver still to acknowledge is; a close awaiting review calls those who act on it.
+        holders: if tip.status.awaits_acknowledgement()
+            || tip.status == Status::AwaitingReview
+            || tip.waiting_agencies.is_empty()
+        {
+            &tip.acting_agencies
         } else {
             &tip.waiting_agencies
         },
@@ -47,7 +51,12 @@ pub fn plan(tip: &TipRow, routing: &RoutingData, now: i64) -> TipChange {
     };
     let p = plan_escalation(&overdue, |a| routing.partners.get(&a).copied(), |a| routing.policy(a));
     let mut change = TipChange { tip_id: tip.id, expected_version: tip.version, now, ..Default::default() };
-    for (partner, of) in &p.new_routes {
+    // A partner stands in only while nobody has acknowledged, and holds the tip once.
+    let new_routes = p
+        .new_routes
+        .iter()
+        .filter(|(partner, _)| tip.status.awaits_acknowledgement() && !tip.active_agencies.contains(partner));
+    for (partner, of) in new_routes {
         change.new_routes.push(NewRoute {
             agency_id: *partner,
             role: domain::routing::RouteRole::Backup,

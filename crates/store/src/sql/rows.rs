@@ -84,6 +84,7 @@ pub(super) fn tip(r: &AnyRow) -> Result<TipRow> {
         version: r.try_get("version")?,
         active_agencies: ids(r.try_get("active")?),
         waiting_agencies: ids(r.try_get("waiting")?),
+        acting_agencies: ids(r.try_get("acting")?),
         data_key: wrapped_key(r)?,
     })
 }

@@ -239,10 +239,12 @@ impl SqlStore {
         format!(
             "SELECT {}, (SELECT {} FROM tip_routes r WHERE r.tip_id = t.id AND r.state IN ('pending','accepted')) AS active, \
              (SELECT {} FROM tip_routes w WHERE w.tip_id = t.id AND w.state = 'pending' AND w.role = 'primary') AS waiting, \
+             (SELECT {} FROM tip_routes h WHERE h.tip_id = t.id AND h.state IN ('pending','accepted') AND h.role <> 'informed') AS acting, \
              k.key_id AS data_key_id, k.wrapped AS data_key_wrapped FROM tips t LEFT JOIN tip_keys k ON k.tip_id = t.id",
             rows::TIP_COLUMNS,
             self.backend.join_ids("r.agency_id"),
-            self.backend.join_ids("w.agency_id")
+            self.backend.join_ids("w.agency_id"),
+            self.backend.join_ids("h.agency_id")
         )
     }
 

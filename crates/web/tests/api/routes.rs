@@ -60,6 +60,9 @@ async fn every_primary_receiver_must_acknowledge() {
     let called = escalated_to(&app);
     assert!(!called.is_empty(), "the waiting receivers escalate");
     assert!(called.iter().all(|a| *a == w.district || *a == w.city), "{called:?}");
+    app.advance(6 * 60 * MINUTE).await;
+    let routes = app.get_as(&w.analyst, &format!("/api/v1/tips/{id}")).await.body["routes"].as_array().unwrap().len();
+    assert_eq!(routes, 3, "the ladder calls; it adds no partner while someone holds the tip");
 
     assert_eq!(
         app.post_as(&w.district_analyst, &format!("/api/v1/tips/{id}/acknowledge"), json!({})).await.status,
@@ -112,6 +115,9 @@ async fn informed_receivers_see_and_never_hold_the_clock() {
 
     let page = app.page(&console, &format!("/staff/tips/{id}")).await;
     assert!(page.contains(">Mark as seen</button>"), "{page}");
+    let close = serde_json::json!({"disposition": "referred", "reason": "We called her and she is safe with her mother."});
+    let refused = app.post_as(&counsellor, &format!("/api/v1/tips/{id}/close"), close).await;
+    assert_eq!(refused.status, 403, "an informed receiver does not decide the tip: {}", refused.body);
     assert_eq!(app.post_as(&counsellor, &format!("/api/v1/tips/{id}/acknowledge"), json!({})).await.status, 204);
     let tip = app.get_as(&w.analyst, &format!("/api/v1/tips/{id}")).await.body;
     assert_eq!(tip["status"], "routed", "seen moves nothing: the sheriff must still acknowledge");
