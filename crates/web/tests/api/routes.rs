@@ -115,7 +115,8 @@ async fn informed_receivers_see_and_never_hold_the_clock() {
 
     let page = app.page(&console, &format!("/staff/tips/{id}")).await;
     assert!(page.contains(">Mark as seen</button>"), "{page}");
-    let close = serde_json::json!({"disposition": "referred", "reason": "We called her and she is safe with her mother."});
+    let close =
+        serde_json::json!({"disposition": "referred", "reason": "We called her and she is safe with her mother."});
     let refused = app.post_as(&counsellor, &format!("/api/v1/tips/{id}/close"), close).await;
     assert_eq!(refused.status, 403, "an informed receiver does not decide the tip: {}", refused.body);
     assert_eq!(app.post_as(&counsellor, &format!("/api/v1/tips/{id}/acknowledge"), json!({})).await.status, 204);
