@@ -262,12 +262,24 @@ pub async fn enrol(
     Ok(true)
 }
 
+/// The signed-in user's password, asked again before a sensitive change: guesses through a
+/// session left open count, and pause the checks like sign-in failures do.
+async fn check_own_password(ctx: &Ctx, user: &User, password: &str) -> AppResult<()> {
+    let client = ctx.secrets.keyed_hash("own-password", &user.id.to_string());
+    if paused(ctx, user.id, &client).await? {
+        return Err(AppError::Conflict("too many wrong passwords: wait a few minutes and try again".into()));
+    }
+    if !verify_password(password, &user.password_hash) {
+        failed(ctx, user.id, &client).await?;
+        return Err(AppError::invalid("current", "is not your current password"));
+    }
+    Ok(())
+}
+
 /// The signed-in user replaces their password: the current one first, then the new one under
 /// the password rules. Other sessions stay; the change is audited.
 pub async fn change_password(ctx: &Ctx, user: &User, current: &str, new: &str) -> AppResult<()> {
-    if !verify_password(current, &user.password_hash) {
-        return Err(AppError::invalid("current", "is not your current password"));
-    }
+    check_own_password(ctx, user, current).await?;
     if vault::same_secret(current.as_bytes(), new.as_bytes()) {
         return Err(AppError::invalid("password", "must differ from the current one"));
     }
@@ -315,9 +327,7 @@ pub async fn own_security(ctx: &Ctx, user: &User) -> AppResult<OwnSecurity> {
 /// New recovery codes for the signed-in user, the old ones void: the password again first (a
 /// session left open on a shared screen cannot take them). The codes are shown once.
 pub async fn renew_recovery_codes(ctx: &Ctx, user: &User, password: &str) -> AppResult<Vec<String>> {
-    if !verify_password(password, &user.password_hash) {
-        return Err(AppError::invalid("password", "is not your password"));
-    }
+    check_own_password(ctx, user, password).await?;
     let sec = ctx.store.account_security(user.id).await?;
     let (Some(secret), Some(since)) = (sec.totp_secret, sec.totp_enabled_at) else {
         return Err(AppError::Conflict("set up the second factor first".into()));

@@ -161,6 +161,7 @@ pub async fn change(State(state): State<AppState>, console: Console, Form(f): Fo
             };
             refused(console, why)
         }
+        Err(app::AppError::Conflict(why)) => refused(console, format!("Not changed: {why}.")),
         Err(e) => super::failure::console(e),
     }
 }

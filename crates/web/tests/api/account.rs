@@ -48,6 +48,15 @@ async fn a_user_renews_recovery_codes_and_signs_out_everywhere() {
     assert_eq!(codes, 10, "{html}");
     assert!(actions_on(&app, user.id).await.contains(&"mfa.recovery_codes_renewed".to_owned()));
 
+    // Guessing the password through the open session pauses the checks, the right one too.
+    for _ in 0..5 {
+        let (status, _, _) = post_form(&app, &session, "/staff/account", renew, &[("password", "a guess")]).await;
+        assert_eq!(status, 422);
+    }
+    let (status, _, html) = post_form(&app, &session, "/staff/account", renew, &[("password", PASSWORD)]).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("too many wrong passwords"), "{html}");
+
     let token = app.staff_with_token(app.world.sheriff, "kim-api@sheriff.test", vec![Role::Analyst]).await;
     let (status, location, _) =
         post_form(&app, &session, "/staff/account", "/staff/account/sign-out-everywhere", &[]).await;
