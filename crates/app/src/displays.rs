@@ -64,10 +64,8 @@ pub struct Wall {
 
 /// The wall of a display session: its maker's agency's open tips, most urgent first.
 pub async fn wall(ctx: &Ctx, token: &str) -> AppResult<Option<Wall>> {
-    let info = ctx.store.token_info(&vault::secrets::token_hash(token)).await?;
-    let Some(info) = info.filter(|i| i.kind == TokenKind::Display) else { return Ok(None) };
-    let shows_narratives = info.shows_narratives;
     let Ok(auth) = crate::auth::authenticate(ctx, token, TokenKind::Display, false).await? else { return Ok(None) };
+    let shows_narratives = auth.token.shows_narratives;
     let maker: &User = &auth.user;
     let viewer = maker.viewer();
     // A display lives only as long as its maker may make one.

@@ -53,7 +53,16 @@ impl Zone {
 
     /// The same without how long ago, for an instant shown beside a live countdown.
     pub fn local_text_only(&self, rfc3339: &str, now: i64) -> String {
-        let shown = self.local_text(rfc3339, now);
+        match rfc3339.parse::<jiff::Timestamp>() {
+            Ok(t) => self.day(t.as_millisecond(), now),
+            Err(_) => rfc3339.to_owned(),
+        }
+    }
+
+    /// `ms` as [`Zone::local`] shows it, without how long ago (beside a live countdown, or as
+    /// the time of a page itself).
+    pub fn day(&self, ms: i64, now: i64) -> String {
+        let shown = self.local(ms, now);
         shown.split(" · ").next().unwrap_or_default().to_owned()
     }
 }

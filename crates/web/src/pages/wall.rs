@@ -55,7 +55,7 @@ pub async fn wall(State(state): State<AppState>, headers: HeaderMap) -> Response
     let now = state.now();
     let page = WallPage {
         agency: routing.agency_name(wall.agency_id),
-        at: routing.zone.local(now, now).split(" · ").next().unwrap_or_default().to_owned(),
+        at: routing.zone.day(now, now),
         shows_narratives: wall.shows_narratives,
         rows: wall.tips.iter().map(|t| super::staff::row(t, now, wall.agency_id)).collect(),
     };
