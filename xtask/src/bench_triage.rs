@@ -1,5 +1,6 @@
-//! `cargo xtask bench triage [--runs 3] [--seconds 3]`: triage throughput, narratives per
-//! second on one core, from the release build of `crates/triage/examples/throughput.rs`.
+//! `cargo xtask bench triage [--runs 3] [--seconds 3]`: triage quality on the labelled corpus
+//! (per part and language, from `crates/triage/examples/quality.rs`) and throughput, narratives
+//! per second on one core, from the release build of `crates/triage/examples/throughput.rs`.
 //! Writes the `triage` section of `BENCHMARKS.md`.
 
 use crate::report::{self, thousands};
@@ -11,6 +12,45 @@ use std::time::Instant;
 /// Narratives a second on one core that keep triage far below the intake's own cost: ten times
 /// the 2,000 tips a second the intake must reach on two cores.
 const TARGET_PER_CORE: f64 = 20_000.0;
+
+/// Exact-tier share the held-out part must reach, per language.
+const TARGET_EXACT: f64 = 0.90;
+const TIERS: [&str; 4] = ["life safety", "urgent", "standard", "informational"];
+
+/// One part × language of the quality example's output.
+#[derive(Clone, Debug, PartialEq)]
+struct Quality {
+    part: String,
+    language: String,
+    n: u64,
+    exact: u64,
+    life_safety: u64,
+    life_safety_lower: u64,
+    benign_high: u64,
+    /// Expected row by got column, most urgent first.
+    confusion: Vec<u64>,
+}
+
+fn parse_quality(line: &str) -> Option<Quality> {
+    let f: Vec<&str> = line.split_whitespace().collect();
+    if f.first() != Some(&"quality") {
+        return None;
+    }
+    let at = |key: &str| f.iter().position(|w| *w == key).and_then(|i| f.get(i + 1)).copied();
+    let num = |key: &str| at(key).and_then(|v| v.parse::<u64>().ok());
+    let confusion: Vec<u64> = at("confusion")?.split(',').filter_map(|c| c.parse().ok()).collect();
+    (confusion.len() == 16).then_some(())?;
+    Some(Quality {
+        part: at("part")?.to_owned(),
+        language: at("language")?.to_owned(),
+        n: num("n")?,
+        exact: num("exact")?,
+        life_safety: num("life_safety")?,
+        life_safety_lower: num("life_safety_lower")?,
+        benign_high: num("benign_high")?,
+        confusion,
+    })
+}
 
 #[derive(Clone, Debug, PartialEq)]
 struct SetRun {
@@ -57,8 +97,19 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
     }
     anyhow::ensure!((1..=20).contains(&runs) && (0.5..=60.0).contains(&seconds), "--runs 1–20, --seconds 0.5–60");
     let root = project_root();
-    crate::run(cargo().current_dir(&root).args(["build", "--release", "-p", "triage", "--example", "throughput"]))?;
+    let examples = ["build", "--release", "-p", "triage", "--example", "throughput", "--example", "quality"];
+    crate::run(cargo().current_dir(&root).args(examples))?;
     let bin = crate::target_dir().join("release/examples/throughput");
+    let out = Command::new(crate::target_dir().join("release/examples/quality"))
+        .arg(root.join("crates/triage/tests/corpus"))
+        .output()
+        .context("running quality")?;
+    anyhow::ensure!(out.status.success(), "quality failed: {}", String::from_utf8_lossy(&out.stderr));
+    let quality: Vec<Quality> = String::from_utf8_lossy(&out.stdout).lines().filter_map(parse_quality).collect();
+    anyhow::ensure!(quality.len() == 4, "quality printed {} parts", quality.len());
+    for q in &quality {
+        eprintln!("triage quality {} {}: exact {}/{}", q.part, q.language, q.exact, q.n);
+    }
     let load_before = report::load_average();
     let started = Instant::now();
     let mut all: Vec<Vec<SetRun>> = Vec::new();
@@ -73,20 +124,28 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
         }
         all.push(sets);
     }
-    let md = markdown(&all, runs, seconds, &load_before, started.elapsed().as_secs_f64());
+    let md = markdown(&all, runs, seconds, &load_before, started.elapsed().as_secs_f64(), &quality);
     report::write_section("triage", &md)
 }
 
-fn markdown(all: &[Vec<SetRun>], runs: usize, seconds: f64, load_before: &str, secs: f64) -> String {
-    let mut s = String::from("## Triage throughput\n\n");
+fn markdown(
+    all: &[Vec<SetRun>],
+    runs: usize,
+    seconds: f64,
+    load_before: &str,
+    secs: f64,
+    quality: &[Quality],
+) -> String {
+    let mut s = String::from("## Triage: quality and throughput\n\n");
     s.push_str(&format!(
         "Written by `cargo xtask bench triage --runs {runs} --seconds {seconds}` on {}; the run took {secs:.0} s.\n\n### Machine\n\n{}- Other work on the machine: load average {load_before} at the start, {} at the end.\n\n",
         report::now_utc(),
         report::machine(),
         report::load_average()
     ));
+    s.push_str(&quality_markdown(quality));
     let size = all.first().and_then(|r| r.first()).map_or(0, |r| r.size);
-    s.push_str(&format!("### Method\n\nThe release build of `crates/triage/examples/throughput.rs` calls `triage::assess` — the function intake calls for every tip: Unicode folding, language detection, the lexicon automata, the nine factors with their evidence and the tier rules — on one thread, round after round over a set for the given seconds, after one untimed pass over the set that counts its life-safety tips (and builds the automata). Two sets: the triage corpus's {size} narratives as written (`crates/triage/tests/corpus/tips.txt`, English and Spanish, tips of a few sentences), and {size} narratives of at least 1 KB built by joining consecutive corpus entries (long tips, more words to scan). Each run is a separate process; the table shows each set's fastest run and lists all.\n\n"));
+    s.push_str(&format!("### Throughput method\n\nThe release build of `crates/triage/examples/throughput.rs` calls `triage::assess` — the function intake calls for every tip: Unicode folding, language detection, the lexicon automata, the factors with their evidence, what lowers them and the tier rules — on one thread, round after round over a set for the given seconds, after one untimed pass over the set that counts its life-safety tips (and builds the automata). Two sets: the triage corpus's {size} narratives as written (`crates/triage/tests/corpus/dev/seed.txt`, English and Spanish, tips of a few sentences), and {size} narratives of at least 1 KB built by joining consecutive corpus entries (long tips, more words to scan). Each run is a separate process; the table shows each set's fastest run and lists all.\n\n"));
     s.push_str("| set | mean narrative | narratives/s on one core | µs per narrative | MB/s | life-safety in the set |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
     let names: Vec<String> = all.first().map(|r| r.iter().map(|s| s.name.clone()).collect()).unwrap_or_default();
     let mut best_of = Vec::new();
@@ -122,6 +181,63 @@ fn markdown(all: &[Vec<SetRun>], runs: usize, seconds: f64, load_before: &str, s
     s
 }
 
+/// The quality tables: per part and language, then each held-out confusion matrix.
+fn quality_markdown(quality: &[Quality]) -> String {
+    let mut s = String::from("### Quality on the labelled corpus\n\n");
+    s.push_str("The release build of `crates/triage/examples/quality.rs` scores every narrative of `crates/triage/tests/corpus/` (its labelling guide is `GUIDE.md` there) with the category and flags the tipster gave, and compares the tier with the analyst's. The development part is what the rules and lexicons are tuned against; the held-out part was written apart and nobody tunes against it, so its rows are the figures to judge.\n\n");
+    s.push_str("| part | language | narratives | exact tier | life safety found | life safety scored lower | informational scored urgent or above |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+    for q in quality {
+        s.push_str(&format!(
+            "| {} | {} | {} | {} ({:.1} %) | {} of {} | {} | {} |\n",
+            if q.part == "heldout" { "held-out" } else { "development" },
+            language_name(&q.language),
+            q.n,
+            q.exact,
+            100.0 * q.exact as f64 / q.n.max(1) as f64,
+            q.life_safety - q.life_safety_lower,
+            q.life_safety,
+            q.life_safety_lower,
+            q.benign_high
+        ));
+    }
+    for q in quality.iter().filter(|q| q.part == "heldout") {
+        s.push_str(&format!(
+            "\nHeld-out, {}: rows are the analyst's tier, columns the tier given.\n\n| analyst \\ triage | {} |\n| --- | ---: | ---: | ---: | ---: |\n",
+            language_name(&q.language),
+            TIERS.join(" | ")
+        ));
+        for (row, name) in TIERS.iter().enumerate() {
+            let cells: Vec<String> = q.confusion[row * 4..row * 4 + 4].iter().map(u64::to_string).collect();
+            s.push_str(&format!("| {name} | {} |\n", cells.join(" | ")));
+        }
+    }
+    s.push_str("\n| target (held-out, per language) | English | Spanish |\n| --- | --- | --- |\n");
+    let held = |language: &str| quality.iter().find(|q| q.part == "heldout" && q.language == language);
+    let row = |name: &str, f: &dyn Fn(&Quality) -> (String, bool)| {
+        let cell = |q: Option<&Quality>| {
+            q.map_or("—".to_owned(), |q| {
+                let (text, ok) = f(q);
+                format!("{text} {}", report::verdict(ok))
+            })
+        };
+        format!("| {name} | {} | {} |\n", cell(held("en")), cell(held("es")))
+    };
+    s.push_str(&row("exact tier ≥ 90 %", &|q| {
+        let share = q.exact as f64 / q.n.max(1) as f64;
+        (format!("{:.1} %", 100.0 * share), share >= TARGET_EXACT)
+    }));
+    s.push_str(&row("life-safety recall 100 %", &|q| {
+        (format!("{} of {}", q.life_safety - q.life_safety_lower, q.life_safety), q.life_safety_lower == 0)
+    }));
+    s.push_str(&row("no informational at urgent or above", &|q| (q.benign_high.to_string(), q.benign_high == 0)));
+    s.push('\n');
+    s
+}
+
+fn language_name(code: &str) -> &'static str {
+    if code == "es" { "Spanish" } else { "English" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,7 +248,14 @@ mod tests {
         assert_eq!((r.name.as_str(), r.size, r.narratives, r.bytes, r.life_safety), ("1kb", 145, 4000, 1100, 117));
         assert_eq!(r.per_second(), 8000.0);
         assert!(parse_line("garbage").is_none());
-        let md = markdown(&[vec![r]], 1, 0.5, "0 0 0", 1.0);
+        let q = parse_quality(
+            "quality part heldout language es n 10 exact 9 life_safety 3 life_safety_lower 1 benign_high 0 confusion 2,1,0,0,0,3,0,0,0,0,2,0,0,0,0,2",
+        )
+        .unwrap();
+        assert_eq!((q.n, q.exact, q.life_safety_lower), (10, 9, 1));
+        let md = markdown(&[vec![r]], 1, 0.5, "0 0 0", 1.0, &[q]);
+        assert!(md.contains("| held-out | Spanish | 10 | 9 (90.0 %) | 2 of 3 | 1 | 0 |"), "{md}");
+        assert!(md.contains("| life safety | 2 | 1 | 0 | 0 |"), "{md}");
         assert!(md.contains("| ≥ 1 KB | 1100 B | **8,000** | 125.0 | 8.8 | 117 of 145 |"), "{md}");
         assert!(md.contains("**missed**"), "{md}");
     }

@@ -42,16 +42,16 @@ impl Tier {
     }
 }
 
-/// A kind of concern found in a tip.
+/// A kind of concern found in a tip, or a reason the tip reads as less urgent than its words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FactorKind {
     /// Stated or implied intent to harm other people.
     IntentToHarm,
     /// A weapon is mentioned, or access to one.
     Weapon,
-    /// A specific target: a named person or a registered site.
+    /// A specific target: a named person or a place.
     SpecificTarget,
-    /// A time frame: today, tomorrow, a weekday, a date.
+    /// A time frame: today, tomorrow, a weekday, a date, a time of day.
     TimeFrame,
     /// Planning or preparation: lists, maps, buying, practising.
     Planning,
@@ -63,10 +63,35 @@ pub enum FactorKind {
     ChildAbuse,
     /// Indicators of human trafficking.
     Trafficking,
+    /// Happening now or about to: right now, on the way, people hiding, shots heard.
+    Imminence,
+    /// Violence in progress: someone is being beaten, stabbed, choked or shot.
+    ViolenceNow,
+    /// A medical emergency now: not breathing, unconscious, overdosing.
+    MedicalEmergency,
+    /// Warning behaviour short of a threat: fixation on attackers, violent drawings.
+    WarningSigns,
+    /// Telling someone to harm or kill themselves.
+    Harassment,
+    Bullying,
+    /// Drugs, vaping or alcohol.
+    Drugs,
+    /// Online harm: hacking, impersonation, leaked images.
+    OnlineHarm,
+    /// Lowers: the tipster denies the danger ("he would never hurt anyone").
+    Denial,
+    /// Lowers: reported as rumour or hearsay ("a rumor that").
+    Hearsay,
+    /// Lowers: framed as a joke, a game, play or lyrics.
+    Joke,
+    /// Lowers: a figure of speech or a harmless use of a word of concern ("killed it", "nerf gun").
+    HarmlessUse,
+    /// Lowers: a question about the service itself ("is this anonymous?").
+    ServiceQuestion,
 }
 
 impl FactorKind {
-    pub const ALL: [FactorKind; 9] = [
+    pub const ALL: [FactorKind; 22] = [
         FactorKind::IntentToHarm,
         FactorKind::Weapon,
         FactorKind::SpecificTarget,
@@ -76,6 +101,19 @@ impl FactorKind {
         FactorKind::SelfHarm,
         FactorKind::ChildAbuse,
         FactorKind::Trafficking,
+        FactorKind::Imminence,
+        FactorKind::ViolenceNow,
+        FactorKind::MedicalEmergency,
+        FactorKind::WarningSigns,
+        FactorKind::Harassment,
+        FactorKind::Bullying,
+        FactorKind::Drugs,
+        FactorKind::OnlineHarm,
+        FactorKind::Denial,
+        FactorKind::Hearsay,
+        FactorKind::Joke,
+        FactorKind::HarmlessUse,
+        FactorKind::ServiceQuestion,
     ];
 
     pub fn code(self) -> &'static str {
@@ -89,6 +127,19 @@ impl FactorKind {
             FactorKind::SelfHarm => "self_harm",
             FactorKind::ChildAbuse => "child_abuse",
             FactorKind::Trafficking => "trafficking",
+            FactorKind::Imminence => "imminence",
+            FactorKind::ViolenceNow => "violence_now",
+            FactorKind::MedicalEmergency => "medical_emergency",
+            FactorKind::WarningSigns => "warning_signs",
+            FactorKind::Harassment => "harassment",
+            FactorKind::Bullying => "bullying",
+            FactorKind::Drugs => "drugs",
+            FactorKind::OnlineHarm => "online_harm",
+            FactorKind::Denial => "denial",
+            FactorKind::Hearsay => "hearsay",
+            FactorKind::Joke => "joke",
+            FactorKind::HarmlessUse => "harmless_use",
+            FactorKind::ServiceQuestion => "service_question",
         }
     }
 
@@ -108,13 +159,43 @@ impl FactorKind {
             FactorKind::SelfHarm => "Self-harm",
             FactorKind::ChildAbuse => "Child abuse",
             FactorKind::Trafficking => "Trafficking",
+            FactorKind::Imminence => "Happening now or about to",
+            FactorKind::ViolenceNow => "Violence in progress",
+            FactorKind::MedicalEmergency => "Medical emergency now",
+            FactorKind::WarningSigns => "Warning signs",
+            FactorKind::Harassment => "Telling someone to harm themselves",
+            FactorKind::Bullying => "Bullying",
+            FactorKind::Drugs => "Drugs or alcohol",
+            FactorKind::OnlineHarm => "Online harm",
+            FactorKind::Denial => "Lowered: denied by the tipster",
+            FactorKind::Hearsay => "Lowered: reported as rumour",
+            FactorKind::Joke => "Lowered: framed as a joke or game",
+            FactorKind::HarmlessUse => "Lowered: a figure of speech or harmless use",
+            FactorKind::ServiceQuestion => "Lowered: a question about the service",
         }
     }
 
+    /// A reason the tip reads as less urgent than its words, shown beside the concerns.
+    pub fn lowers(self) -> bool {
+        matches!(
+            self,
+            FactorKind::Denial
+                | FactorKind::Hearsay
+                | FactorKind::Joke
+                | FactorKind::HarmlessUse
+                | FactorKind::ServiceQuestion
+        )
+    }
+
     /// Threat factors: a tip carrying any of these may not be closed as "no action" or
-    /// "no lead value" by one person alone.
+    /// "no lead value" by one person alone. Lowering factors, time frames and everyday concerns
+    /// (bullying, drugs, online harm) are not threats by themselves.
     pub fn is_threat(self) -> bool {
-        !matches!(self, FactorKind::TimeFrame)
+        !self.lowers()
+            && !matches!(
+                self,
+                FactorKind::TimeFrame | FactorKind::Bullying | FactorKind::Drugs | FactorKind::OnlineHarm
+            )
     }
 }
 
@@ -151,5 +232,21 @@ impl Assessment {
 
     pub fn has_threat_factor(&self) -> bool {
         self.factors.iter().any(|f| f.kind.is_threat())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn factor_codes_round_trip_and_lowering_is_never_a_threat() {
+        for kind in FactorKind::ALL {
+            assert_eq!(FactorKind::parse(kind.code()), Some(kind));
+            assert!(!(kind.lowers() && kind.is_threat()), "{kind:?}");
+            assert!(!kind.label().is_empty());
+        }
+        assert!(FactorKind::Weapon.is_threat() && FactorKind::Imminence.is_threat());
+        assert!(!FactorKind::Bullying.is_threat() && FactorKind::Hearsay.lowers());
     }
 }

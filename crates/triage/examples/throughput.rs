@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use triage::{TriageInput, assess};
 
-const CORPUS: &str = include_str!("../tests/corpus/tips.txt");
+const CORPUS: &str = include_str!("../tests/corpus/dev/seed.txt");
 
 /// The corpus's narratives, one per entry (lines up to the next header joined).
 fn corpus_narratives() -> Vec<String> {

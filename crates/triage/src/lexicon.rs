@@ -30,6 +30,21 @@ pub struct Pattern {
     pub concepts: ConceptSet,
     /// A trailing `*` in the file: the match may run on to the end of the word.
     pub star: bool,
+    /// The lexicons it comes from: bit 0 English, bit 1 Spanish.
+    pub languages: u8,
+}
+
+impl Pattern {
+    pub fn is_in(&self, language: Language) -> bool {
+        self.languages & language_bit(language) != 0
+    }
+}
+
+fn language_bit(language: Language) -> u8 {
+    match language {
+        Language::En => 1,
+        Language::Es => 2,
+    }
 }
 
 /// Word lists of one language.
@@ -37,6 +52,12 @@ pub struct Pattern {
 pub struct Words {
     pub negators: WordSet,
     pub stopwords: WordSet,
+    /// Things, not people, that "kill" only in a figure of speech ("this test is going to kill us").
+    pub idiom_subjects: WordSet,
+    /// Words of purpose before a harm verb ("a knife to stab him", "un arma para matar").
+    pub purpose: WordSet,
+    /// Words that make a purpose harmless ("how to shoot", "aprender a disparar").
+    pub purpose_blockers: WordSet,
 }
 
 #[derive(Debug)]
@@ -78,10 +99,17 @@ impl Lexicon {
             };
             words.negators.extend(file.words.negators.iter().map(|w| folded_word(w)));
             words.stopwords.extend(file.words.stopwords.iter().map(|w| folded_word(w)));
+            words.idiom_subjects.extend(file.words.idiom_subjects.iter().map(|w| folded_word(w)));
+            words.purpose.extend(file.words.purpose.iter().map(|w| folded_word(w)));
+            words.purpose_blockers.extend(file.words.purpose_blockers.iter().map(|w| folded_word(w)));
             clause_breaks.extend(file.words.clause_breaks.iter().map(|w| folded_word(w)));
             months.extend(file.words.months.iter().map(|w| folded_word(w)));
 
-            for (concept, phrases) in file.phrases.lists() {
+            for (key, phrases) in &file.phrases {
+                let concept = Concept::ALL
+                    .into_iter()
+                    .find(|c| section_name(*c) == *key)
+                    .ok_or_else(|| format!("{name}: unknown phrase list {key:?}"))?;
                 for raw in phrases {
                     let (body, star) = match raw.strip_suffix('*') {
                         Some(body) => (body, true),
@@ -93,10 +121,11 @@ impl Lexicon {
                     }
                     let index = *keys.entry((folded.clone(), star)).or_insert_with(|| {
                         strings.push(folded);
-                        patterns.push(Pattern { concepts: ConceptSet::default(), star });
+                        patterns.push(Pattern { concepts: ConceptSet::default(), star, languages: 0 });
                         patterns.len() - 1
                     });
                     patterns[index].concepts.insert(concept);
+                    patterns[index].languages |= language_bit(language);
                 }
             }
         }
@@ -114,12 +143,26 @@ fn folded_word(raw: &str) -> String {
     fold(raw).text.trim().to_owned()
 }
 
+/// The phrase list a concept reads from in the lexicon files: its name in snake case
+/// (`IntentLethal` → `intent_lethal`).
+pub fn section_name(concept: Concept) -> String {
+    let mut out = String::new();
+    for (i, c) in format!("{concept:?}").chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
     language: String,
     words: FileWords,
-    phrases: Phrases,
+    /// Phrase lists by [`section_name`]; an unknown name is an error.
+    phrases: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -129,70 +172,12 @@ struct FileWords {
     clause_breaks: Vec<String>,
     stopwords: Vec<String>,
     months: Vec<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct Phrases {
-    intent_lethal: Vec<String>,
-    intent_assault: Vec<String>,
-    harm_lethal: Vec<String>,
-    harm_assault: Vec<String>,
-    volition: Vec<String>,
-    weapon: Vec<String>,
-    target_place: Vec<String>,
-    target_person: Vec<String>,
-    time: Vec<String>,
-    planning: Vec<String>,
-    leakage: Vec<String>,
-    self_harm: Vec<String>,
-    sh_method: Vec<String>,
-    sh_imminent: Vec<String>,
-    child_abuse: Vec<String>,
-    danger_now: Vec<String>,
-    trafficking: Vec<String>,
-    trafficking_weak: Vec<String>,
-    joke: Vec<String>,
-    serious: Vec<String>,
-    benign: Vec<String>,
-    harassment: Vec<String>,
-    bullying: Vec<String>,
-    drugs: Vec<String>,
-    online: Vec<String>,
-    warning_signs: Vec<String>,
-}
-
-impl Phrases {
-    fn lists(&self) -> [(Concept, &Vec<String>); 26] {
-        [
-            (Concept::IntentLethal, &self.intent_lethal),
-            (Concept::IntentAssault, &self.intent_assault),
-            (Concept::HarmLethal, &self.harm_lethal),
-            (Concept::HarmAssault, &self.harm_assault),
-            (Concept::Volition, &self.volition),
-            (Concept::Weapon, &self.weapon),
-            (Concept::TargetPlace, &self.target_place),
-            (Concept::TargetPerson, &self.target_person),
-            (Concept::Time, &self.time),
-            (Concept::Planning, &self.planning),
-            (Concept::Leakage, &self.leakage),
-            (Concept::SelfHarm, &self.self_harm),
-            (Concept::ShMethod, &self.sh_method),
-            (Concept::ShImminent, &self.sh_imminent),
-            (Concept::ChildAbuse, &self.child_abuse),
-            (Concept::DangerNow, &self.danger_now),
-            (Concept::Trafficking, &self.trafficking),
-            (Concept::TraffickingWeak, &self.trafficking_weak),
-            (Concept::Joke, &self.joke),
-            (Concept::Serious, &self.serious),
-            (Concept::Benign, &self.benign),
-            (Concept::Harassment, &self.harassment),
-            (Concept::Bullying, &self.bullying),
-            (Concept::Drugs, &self.drugs),
-            (Concept::Online, &self.online),
-            (Concept::WarningSigns, &self.warning_signs),
-        ]
-    }
+    #[serde(default)]
+    idiom_subjects: Vec<String>,
+    #[serde(default)]
+    purpose: Vec<String>,
+    #[serde(default)]
+    purpose_blockers: Vec<String>,
 }
 
 #[cfg(test)]
@@ -203,6 +188,12 @@ mod tests {
     fn embedded_lexicons_compile() {
         let lexicon = Lexicon::build(&SOURCES);
         assert!(lexicon.is_ok(), "{:?}", lexicon.err());
+    }
+
+    #[test]
+    fn section_names_are_snake_case() {
+        assert_eq!(section_name(Concept::IntentLethal), "intent_lethal");
+        assert_eq!(section_name(Concept::Online), "online");
     }
 
     #[test]

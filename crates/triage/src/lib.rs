@@ -2,11 +2,13 @@
 //!
 //! The narrative is folded (case and accents), matched against the English and Spanish
 //! lexicons in `lexicons/` with one Aho-Corasick automaton, read into factors with byte-offset
-//! evidence, and then a rule table picks the tier; the tip's category gives a floor.
+//! evidence (concerns and what lowers them), and then a rule table picks the tier; the tip's
+//! category gives a floor.
 //!
 //! # Layout
 //! - [`fold`]: case and accent folding with a map back to original byte offsets.
 //! - [`concept`]: the cue kinds a lexicon phrase stands for.
+//! - [`corpus`]: the labelled-corpus format.
 //! - [`lexicon`]: the embedded lexicon files, compiled once.
 //! - [`scan`]: words, clauses, lexicon hits, containment and negation.
 //! - [`dates`]: dates written with numbers or month names.
@@ -16,6 +18,7 @@
 //! - [`wordset`]: word sets with a fast hash.
 
 pub mod concept;
+pub mod corpus;
 pub mod dates;
 pub mod fold;
 pub mod language;
@@ -64,14 +67,15 @@ pub fn assess(input: &TriageInput<'_>) -> Assessment {
     let language = input.language.unwrap_or_else(|| language::detect_folded(input.narrative, &folded.text));
     let lexicon = &*LEXICON;
     let words = lexicon.words(language);
-    let doc = Doc::scan_folded(input.narrative, folded, lexicon, words);
+    let doc = Doc::scan_folded(input.narrative, folded, lexicon, language);
     let flags = Flags {
         named_subject: input.named_subject,
         registered_site: input.registered_site,
         self_harm_category: input.category == Category::SelfHarm,
     };
     let (signals, factors) = collect(&doc, lexicon, words, flags);
-    let decision = rules::decide(&signals, input.category);
+    let present: Vec<_> = factors.iter().map(|f| f.kind).collect();
+    let decision = rules::decide(&signals, input.category, &present);
     Assessment { tier: decision.tier, rule: decision.rule, rule_text: decision.text, factors }
 }
 

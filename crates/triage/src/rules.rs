@@ -1,20 +1,33 @@
-//! The rule table: the first rule whose condition holds sets the tier; the category sets a floor.
+//! The rule table: the first rule whose condition holds sets the tier; lowering factors may take
+//! it down one tier; the category sets a floor.
 //!
-//! Threat-to-others rules marked `StepDown` drop one tier when the tip frames the words as a
-//! joke, meme, game or lyrics and reports no concrete plan. `self_harm_imminent` is skipped in
-//! that case (the tip still lands on plain `self_harm`, urgent).
+//! The model is the one a trained analyst uses. Life safety is danger now (a weapon or violence
+//! where people are, a medical emergency), a stated plan with a time or place and a means or a
+//! list of targets, intent to kill with a weapon or a time, self-harm with a means, a time, a
+//! goodbye or an act taken, and harm to a child or a trafficked person now. What lowers — a
+//! denial, a rumour, a joke, a figure of speech, a question about the service — is a factor with
+//! its words, and lowers one tier at most. A life-safety combination is lowered only by the
+//! tipster's denial, and not when the person's own stated intent stands beside it.
 
 use domain::tip::Category;
-use domain::urgency::Tier;
+use domain::urgency::{FactorKind, Tier};
 
 use crate::signals::Signals;
 
-/// How joke framing affects a rule.
+/// What may lower a rule's tier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Joke {
-    Ignore,
-    StepDown,
-    Skip,
+pub enum Lowering {
+    /// Nothing lowers it (self-harm, abuse, trafficking: a joke or a rumour is still looked at).
+    Never,
+    /// Only the tipster's explicit denial (life-safety combinations).
+    Denial,
+    /// The tipster's denial, unless the act is already taken or a goodbye said (self-harm).
+    DenialUnlessActed,
+    /// Denial, jokes and play; rumour too when the threat is not to kill.
+    Threat,
+    /// Denial, jokes, figures of speech and questions about the service (standard concerns
+    /// that are often harmless).
+    Mild,
 }
 
 /// One rule of the table.
@@ -22,172 +35,231 @@ pub struct Rule {
     pub id: &'static str,
     pub tier: Tier,
     pub text: &'static str,
+    /// The factors the rule combines, named in its explanation when present.
+    pub combines: &'static [FactorKind],
     pub when: fn(&Signals) -> bool,
-    pub joke: Joke,
+    pub lowering: Lowering,
 }
+
+use FactorKind as F;
 
 /// The rules, most urgent first. `no_factors` always matches.
 pub static RULES: &[Rule] = &[
     Rule {
+        id: "attack_now",
+        tier: Tier::LifeSafety,
+        text: "An attack under way: shots heard or people hiding, with a second sign",
+        combines: &[F::Imminence, F::Weapon, F::ViolenceNow],
+        when: |s| s.attack_now,
+        lowering: Lowering::Denial,
+    },
+    Rule {
+        id: "violence_now",
+        tier: Tier::LifeSafety,
+        text: "Violence happening now",
+        combines: &[F::ViolenceNow, F::Weapon, F::Imminence],
+        when: |s| s.violence_now,
+        lowering: Lowering::Denial,
+    },
+    Rule {
+        id: "weapon_now",
+        tier: Tier::LifeSafety,
+        text: "A weapon where people are, now or within hours",
+        combines: &[F::Weapon, F::Imminence, F::SpecificTarget],
+        when: |s| s.weapon && s.imminent,
+        lowering: Lowering::Denial,
+    },
+    Rule {
+        id: "medical_now",
+        tier: Tier::LifeSafety,
+        text: "A medical emergency happening now",
+        combines: &[F::MedicalEmergency, F::Drugs],
+        when: |s| s.medical_now,
+        lowering: Lowering::Never,
+    },
+    Rule {
         id: "intent+weapon",
         tier: Tier::LifeSafety,
         text: "Intent to harm others together with a weapon or access to one",
+        combines: &[F::IntentToHarm, F::Weapon, F::SpecificTarget, F::TimeFrame],
         when: |s| s.intent && s.weapon,
-        joke: Joke::StepDown,
+        lowering: Lowering::Denial,
+    },
+    Rule {
+        id: "plan+means",
+        tier: Tier::LifeSafety,
+        text: "A plan with a time or place and a means or a list of targets",
+        combines: &[F::Planning, F::Weapon, F::TimeFrame, F::SpecificTarget],
+        when: |s| s.preparation && (s.time || s.place || s.target) && (s.weapon || s.target_list),
+        lowering: Lowering::Denial,
     },
     Rule {
         id: "intent+plan",
         tier: Tier::LifeSafety,
         text: "Intent to kill or seriously harm others together with planning or preparation",
+        combines: &[F::IntentToHarm, F::Planning, F::SpecificTarget],
         when: |s| s.intent_lethal && s.planning,
-        joke: Joke::Ignore,
-    },
-    Rule {
-        id: "intent+target+time",
-        tier: Tier::LifeSafety,
-        text: "Intent to kill or seriously harm others against a specific target within a stated time frame",
-        when: |s| s.intent_lethal && s.target && s.time,
-        joke: Joke::StepDown,
+        lowering: Lowering::Denial,
     },
     Rule {
         id: "intent+time",
         tier: Tier::LifeSafety,
         text: "Intent to kill or seriously harm others within a stated time frame",
-        when: |s| s.intent_lethal && s.time,
-        joke: Joke::StepDown,
+        combines: &[F::IntentToHarm, F::TimeFrame, F::SpecificTarget, F::Imminence],
+        when: |s| s.intent_lethal && s.when,
+        lowering: Lowering::Denial,
     },
     Rule {
-        id: "weapon+plan+time",
+        id: "weapon+future+target",
         tier: Tier::LifeSafety,
-        text: "A weapon together with preparation and a date or time, even without stated intent",
-        when: |s| s.weapon && s.preparation && s.time,
-        joke: Joke::StepDown,
+        text: "A weapon with a day to come and a target named",
+        combines: &[F::Weapon, F::TimeFrame, F::SpecificTarget],
+        when: |s| s.weapon && s.future && s.target && !s.target_from_fields,
+        lowering: Lowering::Denial,
     },
     Rule {
         id: "self_harm_imminent",
         tier: Tier::LifeSafety,
-        text: "Self-harm or suicide with a means, a plan, a time frame or a goodbye",
-        when: |s| s.self_harm && (s.sh_means || s.sh_imminent || s.time || s.planning),
-        joke: Joke::Skip,
+        text: "Self-harm or suicide with a means, a plan, a time frame, a goodbye or an act already taken",
+        combines: &[F::SelfHarm, F::TimeFrame, F::Planning, F::Imminence],
+        when: |s| s.self_harm && (s.sh_means || s.sh_imminent || s.sh_when || s.planning || s.danger_now),
+        lowering: Lowering::DenialUnlessActed,
     },
     Rule {
-        id: "child_abuse_ongoing",
+        id: "child_harm_now",
         tier: Tier::LifeSafety,
-        text: "Abuse of a child with danger now or a weapon involved",
-        when: |s| s.child_abuse && (s.danger_now || s.weapon),
-        joke: Joke::Ignore,
+        text: "Harm to a child happening now, or with a weapon",
+        combines: &[F::ChildAbuse, F::Imminence, F::Weapon],
+        when: |s| s.child_abuse && (s.danger_now || s.present || s.weapon),
+        lowering: Lowering::Never,
     },
     Rule {
-        id: "trafficking_ongoing",
+        id: "trafficking_now",
         tier: Tier::LifeSafety,
         text: "Trafficking indicators with danger now",
-        when: |s| s.trafficking && s.danger_now,
-        joke: Joke::Ignore,
+        combines: &[F::Trafficking, F::Imminence],
+        when: |s| s.trafficking && (s.danger_now || s.imminent),
+        lowering: Lowering::Never,
     },
     Rule {
         id: "intent+target",
         tier: Tier::Urgent,
         text: "Intent to harm others against a specific target, without weapon, plan or time frame",
+        combines: &[F::IntentToHarm, F::SpecificTarget, F::Leakage],
         when: |s| s.intent && s.target,
-        joke: Joke::StepDown,
+        lowering: Lowering::Threat,
     },
     Rule {
         id: "intent",
         tier: Tier::Urgent,
         text: "Intent to harm others, without weapon, plan, target or time frame",
+        combines: &[F::IntentToHarm, F::Leakage],
         when: |s| s.intent,
-        joke: Joke::StepDown,
+        lowering: Lowering::Threat,
     },
     Rule {
         id: "self_harm",
         tier: Tier::Urgent,
         text: "Self-harm or suicidal talk without a stated means, plan or time",
+        combines: &[F::SelfHarm, F::Leakage],
         when: |s| s.self_harm,
-        joke: Joke::Ignore,
+        lowering: Lowering::Never,
     },
     Rule {
         id: "child_abuse",
         tier: Tier::Urgent,
         text: "Indicators of abuse or exploitation of a child",
+        combines: &[F::ChildAbuse],
         when: |s| s.child_abuse,
-        joke: Joke::Ignore,
+        lowering: Lowering::Never,
     },
     Rule {
         id: "trafficking",
         tier: Tier::Urgent,
-        text: "Indicators of human trafficking",
+        text: "Indicators of human trafficking (two indicators, or one about a minor)",
+        combines: &[F::Trafficking],
         when: |s| s.trafficking,
-        joke: Joke::Ignore,
+        lowering: Lowering::Never,
     },
     Rule {
-        id: "weapon_at_target",
+        id: "weapon_at_place",
         tier: Tier::Urgent,
-        text: "A weapon at or brought to a school or other specific place, without stated intent",
+        text: "A weapon at or brought to a school or other place people gather, without stated intent",
+        combines: &[F::Weapon, F::SpecificTarget, F::TimeFrame],
         when: |s| s.weapon && s.place,
-        joke: Joke::Ignore,
+        lowering: Lowering::Threat,
     },
     Rule {
         id: "weapon+warning_signs",
         tier: Tier::Urgent,
         text: "Access to a weapon together with warning behaviour such as fixation on attackers",
+        combines: &[F::Weapon, F::WarningSigns],
         when: |s| s.weapon && s.warning_signs,
-        joke: Joke::Ignore,
+        lowering: Lowering::Threat,
     },
     Rule {
         id: "drugs+danger",
         tier: Tier::Urgent,
-        text: "Drugs with someone passed out or overdosing",
+        text: "Drugs with someone passed out or in danger",
+        combines: &[F::Drugs, F::Imminence],
         when: |s| s.drugs && s.danger_now,
-        joke: Joke::Ignore,
+        lowering: Lowering::Never,
     },
     Rule {
         id: "weapon",
         tier: Tier::Standard,
         text: "A weapon is mentioned, with no intent, target or warning behaviour",
+        combines: &[F::Weapon],
         when: |s| s.weapon,
-        joke: Joke::Ignore,
+        lowering: Lowering::Mild,
     },
     Rule {
         id: "harassment",
         tier: Tier::Standard,
         text: "Telling someone to harm or kill themselves (harassment, not the author's self-harm)",
+        combines: &[F::Harassment],
         when: |s| s.harassment,
-        joke: Joke::Ignore,
+        lowering: Lowering::Never,
     },
     Rule {
         id: "warning_signs",
         tier: Tier::Standard,
         text: "Warning behaviour (fixation on attackers, withdrawal, anger) without a threat",
+        combines: &[F::WarningSigns],
         when: |s| s.warning_signs,
-        joke: Joke::Ignore,
+        lowering: Lowering::Mild,
     },
     Rule {
         id: "bullying",
         tier: Tier::Standard,
         text: "Bullying without threat factors",
+        combines: &[F::Bullying],
         when: |s| s.bullying,
-        joke: Joke::Ignore,
+        lowering: Lowering::Never,
     },
     Rule {
         id: "drugs",
         tier: Tier::Standard,
         text: "Drugs or alcohol without threat factors",
+        combines: &[F::Drugs],
         when: |s| s.drugs,
-        joke: Joke::Ignore,
+        lowering: Lowering::Never,
     },
     Rule {
         id: "online_harm",
         tier: Tier::Standard,
         text: "An online-safety concern (hacking, impersonation, leaked images) without threat factors",
+        combines: &[F::OnlineHarm],
         when: |s| s.online,
-        joke: Joke::Ignore,
+        lowering: Lowering::Never,
     },
     Rule {
         id: "no_factors",
         tier: Tier::Informational,
         text: "No concern found in the narrative",
+        combines: &[],
         when: |_| true,
-        joke: Joke::Ignore,
+        lowering: Lowering::Never,
     },
 ];
 
@@ -213,44 +285,87 @@ pub struct Decision {
     pub text: String,
 }
 
-/// Applies the table, then the category floor.
-pub fn decide(s: &Signals, category: Category) -> Decision {
-    let discounted = s.joke && !s.planning;
-    let mut decision = Decision { tier: Tier::Informational, rule: "no_factors".into(), text: String::new() };
-    for rule in RULES {
-        if !(rule.when)(s) {
-            continue;
-        }
-        match rule.joke {
-            Joke::Skip if discounted => continue,
-            Joke::StepDown if discounted => {
-                decision = Decision {
-                    tier: step_down(rule.tier),
-                    rule: format!("joke:{}", rule.id),
-                    text: format!(
-                        "{}, but framed as a joke, meme, game or lyrics with no concrete plan: one tier lower",
-                        rule.text
-                    ),
-                };
-            }
-            _ => decision = Decision { tier: rule.tier, rule: rule.id.into(), text: rule.text.into() },
-        }
-        break;
+/// Applies the table, the lowering factors, then the category floor. `present` lists the
+/// factors shown with evidence, so the explanation names only what the analyst can see.
+pub fn decide(s: &Signals, category: Category, present: &[FactorKind]) -> Decision {
+    let rule = RULES.iter().find(|r| (r.when)(s)).unwrap_or(&RULES[RULES.len() - 1]);
+    let mut text = explain(rule, s, present);
+    let mut tier = rule.tier;
+    let mut id = rule.id.to_owned();
+    if let Some(reasons) = lowered_by(rule, s) {
+        tier = step_down(tier);
+        id = format!("lowered:{id}");
+        text = format!("{text}. Lowered one tier: {}", labels(&reasons));
+    } else if rule.lowering == Lowering::Denial && s.denial && s.stated_intent && !s.rumor {
+        text = format!("{text}. The denial does not lower it: the person's own words of intent stand beside it");
     }
-    let floor = category_floor(category);
-    if floor < decision.tier {
-        decision = Decision {
+    // Words that explain the concern away lower the floor one step; a denial lowers only the
+    // urgent floors (a denied weapon is still looked at the same day).
+    let explained_away = s.joke || s.harmless || s.service_question;
+    let mut floor = category_floor(category);
+    if (explained_away && floor < Tier::Informational) || (s.denial && floor == Tier::Urgent) {
+        floor = step_down(floor);
+    }
+    if floor < tier {
+        return Decision {
             tier: floor,
             rule: format!("category_floor:{}", category.code()),
             text: format!(
-                "The tipster chose the category {}, which is never below {} (the words alone gave {})",
+                "The tipster chose the category {}, which is never below {} (the words alone gave {}: {})",
                 category.code(),
                 floor.label().to_lowercase(),
-                decision.tier.label().to_lowercase()
+                tier.label().to_lowercase(),
+                text
             ),
         };
     }
-    decision
+    Decision { tier, rule: id, text }
+}
+
+/// The lowering factors that take `rule` down a tier, if any do.
+fn lowered_by(rule: &Rule, s: &Signals) -> Option<Vec<FactorKind>> {
+    let mut reasons = Vec::new();
+    let mut note = |on: bool, kind: FactorKind| {
+        if on {
+            reasons.push(kind);
+        }
+    };
+    match rule.lowering {
+        Lowering::Never => {}
+        Lowering::Denial => note(s.denial && (s.rumor || !s.stated_intent), F::Denial),
+        Lowering::DenialUnlessActed => note(s.denial && !s.sh_imminent, F::Denial),
+        Lowering::Threat => {
+            note(s.denial, F::Denial);
+            note(s.joke, F::Joke);
+            note(s.rumor && !s.intent_lethal, F::Hearsay);
+        }
+        Lowering::Mild => {
+            note(s.denial, F::Denial);
+            note(s.joke, F::Joke);
+            note(s.harmless, F::HarmlessUse);
+            note(s.service_question, F::ServiceQuestion);
+        }
+    }
+    (!reasons.is_empty()).then_some(reasons)
+}
+
+/// The rule's words and the factors it combined that the analyst can see.
+fn explain(rule: &Rule, s: &Signals, present: &[FactorKind]) -> String {
+    let mut combined: Vec<FactorKind> = rule.combines.iter().copied().filter(|k| present.contains(k)).collect();
+    combined.dedup();
+    let mut text = rule.text.to_owned();
+    if !combined.is_empty() {
+        text.push_str(" — combines ");
+        text.push_str(&labels(&combined));
+    }
+    if s.target_from_fields && rule.combines.contains(&F::SpecificTarget) {
+        text.push_str("; the target is the person or site named in the tip's fields");
+    }
+    text
+}
+
+fn labels(kinds: &[FactorKind]) -> String {
+    kinds.iter().map(|k| k.label().to_lowercase()).collect::<Vec<_>>().join(", ")
 }
 
 fn step_down(tier: Tier) -> Tier {
@@ -277,17 +392,36 @@ mod tests {
     #[test]
     fn floor_raises_but_never_lowers() {
         let nothing = Signals::default();
-        let d = decide(&nothing, Category::PlannedAttack);
+        let d = decide(&nothing, Category::PlannedAttack, &[]);
         assert_eq!((d.tier, d.rule.as_str()), (Tier::Urgent, "category_floor:planned_attack"));
         let armed = Signals { intent: true, weapon: true, ..Signals::default() };
-        assert_eq!(decide(&armed, Category::Other).tier, Tier::LifeSafety);
+        assert_eq!(decide(&armed, Category::Other, &[]).tier, Tier::LifeSafety);
     }
 
     #[test]
-    fn jokes_step_down_unless_planned() {
+    fn jokes_never_lower_life_safety_but_denial_does_once() {
         let joke = Signals { intent: true, intent_lethal: true, weapon: true, joke: true, ..Signals::default() };
-        assert_eq!(decide(&joke, Category::Other).rule, "joke:intent+weapon");
-        let planned = Signals { planning: true, ..joke };
-        assert_eq!(decide(&planned, Category::Other).tier, Tier::LifeSafety);
+        assert_eq!(decide(&joke, Category::Other, &[]).tier, Tier::LifeSafety);
+        let denied = Signals { denial: true, ..joke };
+        let d = decide(&denied, Category::Other, &[F::Denial]);
+        assert_eq!((d.tier, d.rule.as_str()), (Tier::Urgent, "lowered:intent+weapon"));
+        let stated = Signals { stated_intent: true, ..denied };
+        assert_eq!(decide(&stated, Category::Other, &[]).tier, Tier::LifeSafety);
+    }
+
+    #[test]
+    fn a_joke_lowers_a_threat_and_explains_the_floor_away() {
+        let joke = Signals { intent: true, joke: true, ..Signals::default() };
+        assert_eq!(decide(&joke, Category::Other, &[]).tier, Tier::Standard);
+        let idiom = Signals { harmless: true, ..Signals::default() };
+        assert_eq!(decide(&idiom, Category::Threat, &[]).tier, Tier::Informational);
+        assert_eq!(decide(&idiom, Category::Weapon, &[]).tier, Tier::Standard);
+    }
+
+    #[test]
+    fn explanation_names_the_factors_combined() {
+        let armed = Signals { intent: true, weapon: true, ..Signals::default() };
+        let d = decide(&armed, Category::Other, &[F::IntentToHarm, F::Weapon]);
+        assert!(d.text.ends_with("combines intent to harm, weapon"), "{}", d.text);
     }
 }

@@ -3,14 +3,18 @@
 //! Hits must sit on word boundaries. A hit lying inside a longer hit loses the concepts that
 //! the longer one also has, and loses everything if the longer one is a suppressor (a benign
 //! use, harassment, self-harm, "not a joke", a warning sign such as "talks about guns"). A
-//! negator within three words before a hit, in the same clause, marks it negated.
+//! negator within four words before a hit, in the same clause, marks it negated. Where a
+//! phrase of the tip's language and one of the other language match the same words, the tip's
+//! language wins (Spanish "molestan", they tease, is not English "molest").
+
+use domain::tip::Language;
 
 use crate::concept::{Concept, ConceptSet};
 use crate::fold::{Folded, fold};
 use crate::lexicon::{Lexicon, Words};
 
 /// Words looked back over for a negator.
-pub const NEGATION_WINDOW: usize = 3;
+pub const NEGATION_WINDOW: usize = 4;
 /// Abbreviations whose full stop does not end a clause ("Mr. Dalton", "Sra. Gómez").
 const ABBREVIATIONS: [&str; 11] = ["mr", "mrs", "ms", "dr", "st", "sr", "sra", "srta", "prof", "jr", "coach"];
 
@@ -20,6 +24,8 @@ pub struct Token {
     pub start: usize,
     pub end: usize,
     pub clause: u32,
+    /// Sentences end at `.`, `!`, `?` and line breaks; clauses also at commas and "but".
+    pub sentence: u32,
 }
 
 /// A lexicon match in the folded text.
@@ -32,28 +38,35 @@ pub struct Hit {
     pub last_tok: usize,
     pub negated: bool,
     exact: bool,
+    /// The phrase is in the tip's language's lexicon.
+    native: bool,
+    /// A suppressing hit that hid a word of concern inside it ("nerf [gun]", "[killed] it").
+    pub hid_concern: bool,
 }
 
 /// A scanned narrative.
 pub struct Doc<'a> {
     pub original: &'a str,
+    pub language: Language,
     pub folded: Folded,
     pub tokens: Vec<Token>,
     pub hits: Vec<Hit>,
 }
 
 impl<'a> Doc<'a> {
-    pub fn scan(original: &'a str, lexicon: &Lexicon, words: &Words) -> Doc<'a> {
-        Doc::scan_folded(original, fold(original), lexicon, words)
+    pub fn scan(original: &'a str, lexicon: &Lexicon, language: Language) -> Doc<'a> {
+        Doc::scan_folded(original, fold(original), lexicon, language)
     }
 
     /// [`Doc::scan`] with the folding already done.
-    pub fn scan_folded(original: &'a str, folded: Folded, lexicon: &Lexicon, words: &Words) -> Doc<'a> {
+    pub fn scan_folded(original: &'a str, folded: Folded, lexicon: &Lexicon, language: Language) -> Doc<'a> {
+        let words = lexicon.words(language);
         let tokens = tokenize(&folded.text, lexicon);
-        let mut doc = Doc { original, folded, tokens, hits: Vec::new() };
+        let mut doc = Doc { original, language, folded, tokens, hits: Vec::new() };
         doc.hits = doc.find_hits(lexicon);
-        for hit in &mut doc.hits {
-            hit.negated = negated_before(&doc.folded.text, &doc.tokens, hit.first_tok, words);
+        let negated: Vec<bool> = doc.hits.iter().map(|h| doc.negated_before(h.first_tok, words)).collect();
+        for (hit, negated) in doc.hits.iter_mut().zip(negated) {
+            hit.negated = negated;
         }
         inherit_negation(&mut doc.hits);
         doc
@@ -79,7 +92,17 @@ impl<'a> Doc<'a> {
 
     /// Is there a negator within the window before token `first`, in its clause?
     pub fn negated_before(&self, first: usize, words: &Words) -> bool {
-        negated_before(&self.folded.text, &self.tokens, first, words)
+        self.negator_start(first, words).is_some()
+    }
+
+    /// The folded start of the earliest negator within the window before token `first`, in its
+    /// clause: where a denial's evidence begins ("[doesn't have a] gun").
+    pub fn negator_start(&self, first: usize, words: &Words) -> Option<usize> {
+        let clause = self.tokens.get(first)?.clause;
+        self.tokens[first.saturating_sub(NEGATION_WINDOW)..first]
+            .iter()
+            .find(|t| t.clause == clause && words.negators.contains(&self.folded.text[t.start..t.end]))
+            .map(|t| t.start)
     }
 
     fn find_hits(&self, lexicon: &Lexicon) -> Vec<Hit> {
@@ -112,6 +135,8 @@ impl<'a> Doc<'a> {
                 last_tok,
                 negated: false,
                 exact: !pattern.star,
+                native: pattern.is_in(self.language),
+                hid_concern: false,
             });
         }
         suppress_contained(&mut hits);
@@ -123,14 +148,20 @@ impl<'a> Doc<'a> {
 fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut clause = 0u32;
+    let mut sentence = 0u32;
     let mut broke = false;
+    let mut ended = false;
     let mut start: Option<usize> = None;
-    let mut close = |tokens: &mut Vec<Token>, s: usize, e: usize, broke: &mut bool| {
+    let mut close = |tokens: &mut Vec<Token>, s: usize, e: usize, broke: &mut bool, ended: &mut bool| {
         if *broke || lexicon.clause_breaks.contains(&text[s..e]) {
             clause += 1;
             *broke = false;
         }
-        tokens.push(Token { start: s, end: e, clause });
+        if *ended {
+            sentence += 1;
+            *ended = false;
+        }
+        tokens.push(Token { start: s, end: e, clause, sentence });
     };
     for (i, c) in text.char_indices() {
         if c.is_alphanumeric() {
@@ -138,7 +169,7 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
             continue;
         }
         if let Some(s) = start.take() {
-            close(&mut tokens, s, i, &mut broke);
+            close(&mut tokens, s, i, &mut broke, &mut ended);
             if c == '.' && ABBREVIATIONS.contains(&&text[s..i]) {
                 continue;
             }
@@ -146,16 +177,21 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Token> {
         if matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '¿' | '¡' | '…' | '(' | ')' | '\n') {
             broke = true;
         }
+        if matches!(c, '.' | '!' | '?' | '…' | '\n') {
+            ended = true;
+        }
     }
     if let Some(s) = start {
-        close(&mut tokens, s, text.len(), &mut broke);
+        close(&mut tokens, s, text.len(), &mut broke, &mut ended);
     }
     tokens
 }
 
 /// Drops concepts of hits that lie inside longer (or equal, earlier-sorted) hits; see module docs.
 fn suppress_contained(hits: &mut Vec<Hit>) {
-    hits.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(b.exact.cmp(&a.exact)));
+    hits.sort_by(|a, b| {
+        a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(b.native.cmp(&a.native)).then(b.exact.cmp(&a.exact))
+    });
     let originals: Vec<ConceptSet> = hits.iter().map(|h| h.concepts).collect();
     let mut active: Vec<usize> = Vec::new();
     for i in 0..hits.len() {
@@ -164,7 +200,13 @@ fn suppress_contained(hits: &mut Vec<Hit>) {
         for &j in &active {
             if hits[j].end >= end {
                 let outer = originals[j];
-                hits[i].concepts = if outer.intersects(Concept::SUPPRESSORS) {
+                let same_words_other_language =
+                    hits[j].start == start && hits[j].end == end && hits[j].native && !hits[i].native;
+                let suppressed = outer.intersects(Concept::SUPPRESSORS);
+                if suppressed && hits[i].concepts.intersects(Concept::CONCERNS.union(Concept::HARM_WORDS)) {
+                    hits[j].hid_concern = true;
+                }
+                hits[i].concepts = if suppressed || same_words_other_language {
                     ConceptSet::default()
                 } else {
                     hits[i].concepts.minus(outer)
@@ -188,13 +230,4 @@ fn inherit_negation(hits: &mut [Hit]) {
         }
         active.push(i);
     }
-}
-
-fn negated_before(text: &str, tokens: &[Token], first: usize, words: &Words) -> bool {
-    let Some(clause) = tokens.get(first).map(|t| t.clause) else {
-        return false;
-    };
-    tokens[first.saturating_sub(NEGATION_WINDOW)..first]
-        .iter()
-        .any(|t| t.clause == clause && words.negators.contains(&text[t.start..t.end]))
 }

@@ -1,8 +1,14 @@
 //! Signals: from lexicon hits to the domain factors with their evidence, and the facts rules read.
 //!
-//! Primary factors (intent, weapon, self-harm, child abuse, trafficking) stand alone. Context
-//! factors (target, time frame, planning, leakage) are reported only beside a primary factor
-//! they qualify: "the school" or "tomorrow" alone is not a concern.
+//! Primary factors (intent, weapon, self-harm, child abuse, trafficking, violence or a medical
+//! emergency now) stand alone. Context factors (target, time frame, planning, leakage,
+//! imminence) are reported only beside a primary factor they qualify: "the school" or "tomorrow"
+//! alone is not a concern. Lowering factors (denial, rumour, joke, harmless use, a question
+//! about the service) are reported whenever found, each with the words that lowered it.
+//!
+//! A factor is only reported with evidence in the narrative. A target known only from the
+//! tip's fields (a named subject, a registered site) still counts for the rules, and the rule
+//! text says so.
 
 use domain::urgency::{Factor, FactorKind, Span};
 
@@ -13,28 +19,73 @@ use crate::scan::{Doc, Hit};
 
 /// Words between a volition cue and a harm verb ("going to [really] kill").
 const VOLITION_GAP: usize = 4;
+/// Words between "bring" and the weapon brought ("bring [his dad's two] guns").
+const BRING_GAP: usize = 5;
 /// Words after a threat looked at for a capitalised name ("kill [Marcus]", "matar a [Carlos]").
 const NAME_WINDOW: usize = 3;
+/// Words looked back over, before a volition cue, for a thing as its subject.
+const IDIOM_WINDOW: usize = 5;
+/// Words that may stand between a thing and its verb ("this test [tmrw is literally] going to").
+const FILLERS: [&str; 16] = [
+    "is",
+    "s",
+    "are",
+    "re",
+    "was",
+    "literally",
+    "really",
+    "honestly",
+    "actually",
+    "tmrw",
+    "tomorrow",
+    "tonight",
+    "me",
+    "nos",
+    "te",
+    "ya",
+];
+/// Words looked back over, before a purpose word, for what makes it harmless ("how to shoot").
+const PURPOSE_BLOCK_WINDOW: usize = 2;
 
 /// What the rules read.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Signals {
     pub intent: bool,
     pub intent_lethal: bool,
+    /// Intent read from a person's own words about what they will do (a volition or purpose
+    /// before a harm verb), not only a threat phrase ("hit list"): a denial does not undo it.
+    pub stated_intent: bool,
     pub weapon: bool,
     pub target: bool,
-    /// The target is a place (from the text or the registered site), not only a person.
+    /// The target is known only from the tip's fields, not from its words.
+    pub target_from_fields: bool,
+    /// A place (a school, a backpack, the registered site) where the weapon is or goes.
     pub place: bool,
     pub time: bool,
+    /// A time that can be a threat's time (not only when something was said), near the intent.
+    pub when: bool,
+    /// A time to come with a weapon (tomorrow, next week).
+    pub future: bool,
+    /// Present or imminent: right now, here, hiding, shots, today, tonight.
+    pub imminent: bool,
+    /// Present, in words other than a time of day (right now, here, on the way).
+    pub present: bool,
+    /// An attack under way: shots or hiding, with a second cue.
+    pub attack_now: bool,
     pub planning: bool,
     /// Planning beyond obtaining the weapon itself (a list, a map, practice).
     pub preparation: bool,
+    pub target_list: bool,
     pub leakage: bool,
     pub self_harm: bool,
     pub sh_means: bool,
     pub sh_imminent: bool,
+    /// A time in the sentence of the self-harm words.
+    pub sh_when: bool,
     pub child_abuse: bool,
     pub danger_now: bool,
+    pub violence_now: bool,
+    pub medical_now: bool,
     pub trafficking: bool,
     pub joke: bool,
     pub harassment: bool,
@@ -42,6 +93,12 @@ pub struct Signals {
     pub drugs: bool,
     pub online: bool,
     pub warning_signs: bool,
+    /// The tipster denies the danger in words ("he would never hurt anyone").
+    pub denial: bool,
+    pub rumor: bool,
+    /// A figure of speech or harmless use hid a word of concern.
+    pub harmless: bool,
+    pub service_question: bool,
 }
 
 /// Structured-field facts from the tip beside the narrative.
@@ -53,9 +110,11 @@ pub struct Flags {
     pub self_harm_category: bool,
 }
 
+type Ranges = Vec<(usize, usize)>;
+
 /// Folded byte ranges per concept, from hits that were not negated.
 struct Live {
-    spans: Vec<Vec<(usize, usize)>>,
+    spans: Vec<Ranges>,
 }
 
 impl Live {
@@ -69,137 +128,284 @@ impl Live {
 
 /// Reads `doc` into signals and factors.
 pub fn collect(doc: &Doc<'_>, lexicon: &Lexicon, words: &Words, flags: Flags) -> (Signals, Vec<Factor>) {
-    let mut live = Live { spans: vec![Vec::new(); Concept::WarningSigns as usize + 1] };
+    let mut live = Live { spans: vec![Vec::new(); Concept::ALL.len()] };
+    let mut denied: Ranges = Vec::new();
+    let mut harmless: Ranges = Vec::new();
     for hit in &doc.hits {
-        for c in ALL_CONCEPTS {
-            let blocked = hit.negated && Concept::NEGATABLE.has(c);
-            if hit.concepts.has(c) && !blocked {
-                live.spans[c as usize].push((hit.start, hit.end));
-            }
+        if hit.negated && hit.concepts.intersects(Concept::CONCERNS) {
+            denied.push((doc.negator_start(hit.first_tok, words).unwrap_or(hit.start), hit.end));
+        }
+        if hit.hid_concern && hit.concepts.has(Concept::Benign) {
+            harmless.push((hit.start, hit.end));
+        }
+        let concepts = if hit.negated { hit.concepts.minus(Concept::NEGATABLE) } else { hit.concepts };
+        for c in concepts.iter() {
+            live.spans[c as usize].push((hit.start, hit.end));
         }
     }
-    live.spans[Concept::Time as usize].extend(find_dates(doc, &lexicon.months));
+    let dates = find_dates(doc, &lexicon.months);
+    live.spans[Concept::Time as usize].extend(dates.days);
+    live.spans[Concept::Time as usize].extend_from_slice(&dates.clock);
+    live.spans[Concept::TimeImminent as usize].extend(dates.clock);
+    for c in [Concept::TimeImminent, Concept::TimeFuture, Concept::Moment] {
+        let extra = live.of(c).to_vec();
+        live.spans[Concept::Time as usize].extend(extra);
+    }
+    harmless.extend_from_slice(live.of(Concept::Idiom));
 
-    let (mut intent, combo_lethal) = volition_combos(doc, words);
-    let intent_lethal = combo_lethal || live.any(Concept::IntentLethal);
+    let combos = intent_combos(doc, words, !live.any(Concept::TargetPlace) && !live.any(Concept::TargetPerson));
+    denied.extend_from_slice(&combos.negated);
+    harmless.extend_from_slice(&combos.idioms);
+    let mut intent = combos.found.clone();
     intent.extend_from_slice(live.of(Concept::IntentLethal));
     intent.extend_from_slice(live.of(Concept::IntentAssault));
-    let mut after: Vec<(usize, usize)> = intent.clone();
+    intent.extend_from_slice(live.of(Concept::TargetList));
+    let mut after: Ranges = intent.clone();
     after.extend_from_slice(live.of(Concept::TargetPerson));
     let names = named_people(doc, &after);
 
+    let serious = live.any(Concept::Serious);
     let weak_trafficking = live.of(Concept::TraffickingWeak).len();
+    let minor = live.any(Concept::Minor);
     let mut s = Signals {
         intent: !intent.is_empty(),
-        intent_lethal,
+        intent_lethal: combos.lethal || live.any(Concept::IntentLethal) || live.any(Concept::TargetList),
+        stated_intent: !combos.found.is_empty(),
         weapon: live.any(Concept::Weapon),
         self_harm: live.any(Concept::SelfHarm)
             || (flags.self_harm_category && (live.any(Concept::ShMethod) || live.any(Concept::ShImminent))),
         child_abuse: live.any(Concept::ChildAbuse),
-        trafficking: live.any(Concept::Trafficking) || weak_trafficking >= 2,
+        trafficking: live.any(Concept::Trafficking) || weak_trafficking >= 2 || (weak_trafficking == 1 && minor),
         danger_now: live.any(Concept::DangerNow),
-        joke: live.any(Concept::Joke) && !live.any(Concept::Serious),
+        violence_now: live.any(Concept::ViolenceNow),
+        medical_now: live.any(Concept::MedicalNow),
+        joke: live.any(Concept::Joke) && !serious,
         harassment: live.any(Concept::Harassment),
         bullying: live.any(Concept::Bullying),
         drugs: live.any(Concept::Drugs),
         online: live.any(Concept::Online),
         warning_signs: live.any(Concept::WarningSigns),
+        rumor: live.any(Concept::Rumor),
+        service_question: live.any(Concept::ServiceQuestion),
         ..Signals::default()
     };
-    let primary = s.intent || s.weapon || s.self_harm || s.child_abuse || s.trafficking;
+    let primary =
+        s.intent || s.weapon || s.self_harm || s.child_abuse || s.trafficking || s.violence_now || s.medical_now;
 
     let mut factors = Vec::new();
     let mut add = |kind: FactorKind, parts: &[&[(usize, usize)]], present: bool| {
-        if present {
-            factors.push(Factor { kind, evidence: spans(doc, parts) });
+        let evidence = if present { spans(doc, parts) } else { Vec::new() };
+        let shown = !evidence.is_empty();
+        if shown {
+            factors.push(Factor { kind, evidence });
         }
-        present
+        shown
     };
     add(FactorKind::IntentToHarm, &[&intent], s.intent);
     add(FactorKind::Weapon, &[live.of(Concept::Weapon)], s.weapon);
-    let target_text = [live.of(Concept::TargetPlace), live.of(Concept::TargetPerson), &names];
-    let has_target_text = target_text.iter().any(|p| !p.is_empty());
-    let flagged = flags.named_subject || flags.registered_site;
-    s.target = add(FactorKind::SpecificTarget, &target_text, (s.intent || s.weapon) && (has_target_text || flagged));
-    s.place = s.target && (live.any(Concept::TargetPlace) || flags.registered_site);
-    s.time = add(FactorKind::TimeFrame, &[live.of(Concept::Time)], primary && live.any(Concept::Time));
-    s.planning = add(FactorKind::Planning, &[live.of(Concept::Planning)], primary && live.any(Concept::Planning));
-    let leaks = (s.intent || s.weapon || s.self_harm) && live.any(Concept::Leakage);
+    let target_text =
+        [live.of(Concept::TargetPlace), live.of(Concept::TargetPerson), live.of(Concept::TargetList), &names];
+    let aimed = s.intent || s.weapon || s.violence_now;
+    let text_target = add(FactorKind::SpecificTarget, &target_text, aimed);
+    let field_target = aimed && (flags.named_subject || flags.registered_site);
+    s.target = text_target || field_target;
+    s.target_from_fields = !text_target && field_target;
+    s.place = s.weapon
+        && (flags.registered_site
+            || same_sentence(
+                doc,
+                live.of(Concept::Weapon),
+                &[live.of(Concept::TargetPlace), live.of(Concept::Carried)],
+            ));
+    s.time = add(FactorKind::TimeFrame, &[live.of(Concept::Time)], primary);
+    let attack = live.of(Concept::Attack).len();
+    let cues = attack + live.of(Concept::Presence).len() + live.of(Concept::Commotion).len();
+    s.attack_now = attack >= 1 && cues >= 2;
+    let now_parts = [live.of(Concept::Presence), live.of(Concept::Attack), live.of(Concept::TimeImminent)];
+    s.imminent = add(FactorKind::Imminence, &now_parts, primary || s.attack_now);
+    if s.attack_now {
+        add(FactorKind::Imminence, &[live.of(Concept::Commotion)], true);
+    }
+    s.present = s.imminent && (live.any(Concept::Presence) || attack > 0);
+    let moments = live.of(Concept::Moment);
+    let threat_times: Ranges = live.of(Concept::Time).iter().copied().filter(|r| !moments.contains(r)).collect();
+    s.when = s.time && near(doc, &threat_times, &intent, 1);
+    s.future = s.time && live.any(Concept::TimeFuture);
+    s.violence_now = add(FactorKind::ViolenceNow, &[live.of(Concept::ViolenceNow)], s.violence_now);
+    s.medical_now = add(FactorKind::MedicalEmergency, &[live.of(Concept::MedicalNow)], s.medical_now);
+    let plan_parts = [live.of(Concept::Planning), live.of(Concept::TargetList)];
+    s.planning = add(FactorKind::Planning, &plan_parts, primary);
+    s.target_list = s.planning && live.any(Concept::TargetList);
     let weapons = live.of(Concept::Weapon);
-    s.preparation = s.planning
-        && live.of(Concept::Planning).iter().any(|&(ps, pe)| !weapons.iter().any(|&(ws, we)| ps < we && ws < pe));
-    s.leakage = add(FactorKind::Leakage, &[live.of(Concept::Leakage)], leaks);
+    s.preparation = s.target_list
+        || (s.planning
+            && live.of(Concept::Planning).iter().any(|&(ps, pe)| !weapons.iter().any(|&(ws, we)| ps < we && ws < pe)));
+    s.leakage = add(FactorKind::Leakage, &[live.of(Concept::Leakage)], s.intent || s.weapon || s.self_harm);
     let sh_parts = [live.of(Concept::SelfHarm), live.of(Concept::ShMethod), live.of(Concept::ShImminent)];
     add(FactorKind::SelfHarm, &sh_parts, s.self_harm);
     let abuse_parts = [live.of(Concept::ChildAbuse), live.of(Concept::DangerNow)];
     add(FactorKind::ChildAbuse, &abuse_parts, s.child_abuse);
-    let traffic_parts = [live.of(Concept::Trafficking), live.of(Concept::TraffickingWeak), live.of(Concept::DangerNow)];
+    let traffic_parts = [
+        live.of(Concept::Trafficking),
+        live.of(Concept::TraffickingWeak),
+        live.of(Concept::Minor),
+        live.of(Concept::DangerNow),
+    ];
     add(FactorKind::Trafficking, &traffic_parts, s.trafficking);
+    add(FactorKind::WarningSigns, &[live.of(Concept::WarningSigns)], s.warning_signs);
+    add(FactorKind::Harassment, &[live.of(Concept::Harassment)], s.harassment);
+    add(FactorKind::Bullying, &[live.of(Concept::Bullying)], s.bullying);
+    add(FactorKind::Drugs, &[live.of(Concept::Drugs)], s.drugs);
+    add(FactorKind::OnlineHarm, &[live.of(Concept::Online)], s.online);
+
+    let explicit_denial = live.of(Concept::Denial);
+    let threat_denied = doc
+        .hits
+        .iter()
+        .any(|h| h.negated && (h.concepts.has(Concept::IntentLethal) || h.concepts.has(Concept::IntentAssault)));
+    s.denial = !explicit_denial.is_empty() || !combos.negated.is_empty() || threat_denied;
+    add(FactorKind::Denial, &[explicit_denial, &denied], true);
+    s.rumor = add(FactorKind::Hearsay, &[live.of(Concept::Rumor)], s.rumor);
+    s.joke = add(FactorKind::Joke, &[live.of(Concept::Joke)], s.joke);
+    s.harmless = add(FactorKind::HarmlessUse, &[&harmless], true);
+    s.service_question = add(FactorKind::ServiceQuestion, &[live.of(Concept::ServiceQuestion)], s.service_question);
 
     // Lethal means only (pills, rope, a firearm, a height): a blade used for cutting is not one.
     s.sh_means = live.any(Concept::ShMethod);
     s.sh_imminent = live.any(Concept::ShImminent);
+    s.sh_when = s.self_harm && near(doc, &threat_times, live.of(Concept::SelfHarm), 0);
     (s, factors)
 }
 
-const ALL_CONCEPTS: [Concept; 26] = [
-    Concept::IntentLethal,
-    Concept::IntentAssault,
-    Concept::HarmLethal,
-    Concept::HarmAssault,
-    Concept::Volition,
-    Concept::Weapon,
-    Concept::TargetPlace,
-    Concept::TargetPerson,
-    Concept::Time,
-    Concept::Planning,
-    Concept::Leakage,
-    Concept::SelfHarm,
-    Concept::ShMethod,
-    Concept::ShImminent,
-    Concept::ChildAbuse,
-    Concept::DangerNow,
-    Concept::Trafficking,
-    Concept::TraffickingWeak,
-    Concept::Joke,
-    Concept::Serious,
-    Concept::Benign,
-    Concept::Harassment,
-    Concept::Bullying,
-    Concept::Drugs,
-    Concept::Online,
-    Concept::WarningSigns,
-];
+/// Intent read from how words follow each other, with what was negated or idiomatic.
+struct Combos {
+    found: Ranges,
+    lethal: bool,
+    /// Negated intent ("would never hurt"): a denial.
+    negated: Ranges,
+    /// A thing, not a person, that "will kill" ("this test is going to kill us").
+    idioms: Ranges,
+}
 
-/// Volition followed closely by a harm verb, in one clause, with no negator before or between.
-/// Returns the folded spans and whether any verb was lethal.
-fn volition_combos(doc: &Doc<'_>, words: &Words) -> (Vec<(usize, usize)>, bool) {
-    let mut verbs: Vec<&Hit> = doc
+/// Three shapes, each within one clause:
+/// - a volition cue then a harm verb ("going to [really] kill");
+/// - a volition cue (or a time frame) with "bring" then a weapon ("will bring his dad's guns");
+/// - a purpose word then a harm verb ("a knife to stab", "para matar"), unless it is learning.
+fn intent_combos(doc: &Doc<'_>, words: &Words, nothing_real_named: bool) -> Combos {
+    let mut out = Combos { found: Vec::new(), lethal: false, negated: Vec::new(), idioms: Vec::new() };
+    let verbs: Vec<&Hit> = doc
         .hits
         .iter()
         .filter(|h| h.concepts.has(Concept::HarmLethal) || h.concepts.has(Concept::HarmAssault))
         .collect();
-    verbs.sort_by_key(|h| h.first_tok);
-    let mut found = Vec::new();
-    let mut lethal = false;
+    let clause_of = |tok: usize| doc.tokens.get(tok).map(|t| t.clause);
     for v in doc.hits.iter().filter(|h| h.concepts.has(Concept::Volition)) {
-        let clause = doc.tokens.get(v.first_tok).map(|t| t.clause);
+        let clause = clause_of(v.first_tok);
         let from = verbs.partition_point(|h| h.first_tok <= v.last_tok);
         for h in verbs[from..].iter().take_while(|h| h.first_tok <= v.last_tok + 1 + VOLITION_GAP) {
-            let same_clause = doc.tokens.get(h.first_tok).map(|t| t.clause) == clause;
-            let negated = doc.negated_before(v.first_tok, words) || doc.any_negator(v.last_tok + 1..h.first_tok, words);
-            if same_clause && !negated {
-                found.push((v.start, h.end));
-                lethal |= h.concepts.has(Concept::HarmLethal);
+            if clause_of(h.first_tok) != clause {
+                continue;
+            }
+            let span = (v.start, h.end);
+            if doc.negated_before(v.first_tok, words) || doc.any_negator(v.last_tok + 1..h.first_tok, words) {
+                out.negated.push((doc.negator_start(v.first_tok, words).unwrap_or(v.start), h.end));
+            } else if let Some(subject) = idiom_subject(doc, v.first_tok, words) {
+                out.idioms.push((subject, h.end));
+            } else if nothing_real_named && in_game(doc, v.first_tok) {
+                out.idioms.push(span);
+            } else {
+                out.found.push(span);
+                out.lethal |= h.concepts.has(Concept::HarmLethal);
             }
         }
     }
-    (found, lethal)
+    let weapons: Vec<&Hit> = doc.hits.iter().filter(|h| h.concepts.has(Concept::Weapon) && !h.negated).collect();
+    let timed = doc.hits.iter().any(|h| h.concepts.has(Concept::Time) || h.concepts.has(Concept::TimeImminent));
+    for b in doc.hits.iter().filter(|h| h.concepts.has(Concept::Bring) && !h.negated) {
+        let clause = clause_of(b.first_tok);
+        let willed = doc.hits.iter().any(|v| {
+            v.concepts.has(Concept::Volition)
+                && v.last_tok < b.first_tok
+                && b.first_tok <= v.last_tok + 3
+                && clause_of(v.first_tok) == clause
+        });
+        if !(willed || timed) {
+            continue;
+        }
+        if let Some(w) = weapons.iter().find(|w| {
+            w.first_tok > b.last_tok && w.first_tok <= b.last_tok + 1 + BRING_GAP && clause_of(w.first_tok) == clause
+        }) {
+            out.found.push((b.start, w.end));
+            out.lethal = true;
+        }
+    }
+    for h in &verbs {
+        let Some(before) = h.first_tok.checked_sub(1) else {
+            continue;
+        };
+        if !words.purpose.contains(doc.word(before)) || clause_of(before) != clause_of(h.first_tok) {
+            continue;
+        }
+        let blocked = (before.saturating_sub(PURPOSE_BLOCK_WINDOW)..before)
+            .any(|i| words.purpose_blockers.contains(doc.word(i)) || words.negators.contains(doc.word(i)));
+        // A verb a volition already read (as intent, an idiom or a denial) is not read twice.
+        let already = out.found.iter().chain(&out.idioms).chain(&out.negated).any(|&(s, e)| s <= h.start && h.end <= e);
+        if !blocked && !already {
+            out.found.push((doc.tokens[before].start, h.end));
+            out.lethal |= h.concepts.has(Concept::HarmLethal);
+        }
+    }
+    out
+}
+
+/// Is a video game named in the sentence of token `tok`?
+fn in_game(doc: &Doc<'_>, tok: usize) -> bool {
+    let sentence = doc.tokens.get(tok).map(|t| t.sentence);
+    doc.hits
+        .iter()
+        .any(|h| h.concepts.has(Concept::Game) && doc.tokens.get(h.first_tok).map(|t| t.sentence) == sentence)
+}
+
+/// Do any of `a` lie within `reach` sentences of any of `b`?
+fn near(doc: &Doc<'_>, a: &[(usize, usize)], b: &[(usize, usize)], reach: u32) -> bool {
+    let sentence = |at: usize| doc.tokens.get(doc.tokens.partition_point(|t| t.end <= at)).map_or(0, |t| t.sentence);
+    a.iter().any(|&(s, _)| b.iter().any(|&(t, _)| sentence(s).abs_diff(sentence(t)) <= reach))
+}
+
+/// The start of a thing that cannot mean harm just before a volition cue, skipping auxiliaries
+/// ("this [test] is going to kill us", "[esto] me va a matar").
+fn idiom_subject(doc: &Doc<'_>, volition: usize, words: &Words) -> Option<usize> {
+    let clause = doc.tokens.get(volition)?.clause;
+    let mut i = volition;
+    for _ in 0..IDIOM_WINDOW {
+        i = i.checked_sub(1)?;
+        let token = doc.tokens.get(i)?;
+        if token.clause != clause {
+            return None;
+        }
+        let word = doc.word(i);
+        if words.idiom_subjects.contains(word) {
+            return Some(token.start);
+        }
+        if !FILLERS.contains(&word) {
+            return None;
+        }
+    }
+    None
+}
+
+/// Do any of `a` and any of `b`'s ranges lie in one sentence?
+fn same_sentence(doc: &Doc<'_>, a: &[(usize, usize)], b: &[&[(usize, usize)]]) -> bool {
+    let sentence = |at: usize| doc.tokens.get(doc.tokens.partition_point(|t| t.end <= at)).map(|t| t.sentence);
+    a.iter().any(|&(s, _)| {
+        let here = sentence(s);
+        b.iter().flat_map(|p| p.iter()).any(|&(t, _)| sentence(t) == here)
+    })
 }
 
 /// Capitalised words just after a threat or a title ("Coach", "Mr."), not part of any lexicon
 /// hit: likely a named person.
-fn named_people(doc: &Doc<'_>, after: &[(usize, usize)]) -> Vec<(usize, usize)> {
+fn named_people(doc: &Doc<'_>, after: &[(usize, usize)]) -> Ranges {
     let mut covered = vec![false; doc.tokens.len()];
     for h in &doc.hits {
         for slot in covered.iter_mut().take(h.last_tok + 1).skip(h.first_tok) {
@@ -230,10 +436,10 @@ fn named_people(doc: &Doc<'_>, after: &[(usize, usize)]) -> Vec<(usize, usize)> 
 
 /// Folded ranges to original spans: merged where they overlap, sorted.
 fn spans(doc: &Doc<'_>, parts: &[&[(usize, usize)]]) -> Vec<Span> {
-    let mut ranges: Vec<(usize, usize)> =
+    let mut ranges: Ranges =
         parts.iter().flat_map(|p| p.iter()).filter_map(|&(s, e)| doc.folded.original_range(s, e)).collect();
     ranges.sort_unstable();
-    let mut merged: Vec<(usize, usize)> = Vec::new();
+    let mut merged: Ranges = Vec::new();
     for (s, e) in ranges {
         match merged.last_mut() {
             Some(last) if s < last.1 => last.1 = last.1.max(e),
