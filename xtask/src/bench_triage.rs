@@ -211,25 +211,29 @@ fn quality_markdown(quality: &[Quality]) -> String {
             s.push_str(&format!("| {name} | {} |\n", cells.join(" | ")));
         }
     }
-    s.push_str("\n| target (held-out, per language) | English | Spanish |\n| --- | --- | --- |\n");
-    let held = |language: &str| quality.iter().find(|q| q.part == "heldout" && q.language == language);
-    let row = |name: &str, f: &dyn Fn(&Quality) -> (String, bool)| {
-        let cell = |q: Option<&Quality>| {
-            q.map_or("—".to_owned(), |q| {
-                let (text, ok) = f(q);
-                format!("{text} {}", report::verdict(ok))
-            })
-        };
-        format!("| {name} | {} | {} |\n", cell(held("en")), cell(held("es")))
-    };
-    s.push_str(&row("exact tier ≥ 90 %", &|q| {
+    s.push_str("\n| target (held-out part, per language) | measured | |\n| --- | --- | --- |\n");
+    for q in quality.iter().filter(|q| q.part == "heldout") {
+        let language = language_name(&q.language);
         let share = q.exact as f64 / q.n.max(1) as f64;
-        (format!("{:.1} %", 100.0 * share), share >= TARGET_EXACT)
-    }));
-    s.push_str(&row("life-safety recall 100 %", &|q| {
-        (format!("{} of {}", q.life_safety - q.life_safety_lower, q.life_safety), q.life_safety_lower == 0)
-    }));
-    s.push_str(&row("no informational at urgent or above", &|q| (q.benign_high.to_string(), q.benign_high == 0)));
+        s.push_str(&format!(
+            "| {language}: exact tier ≥ 90 % | {:.1} % ({} of {}) | {} |\n",
+            100.0 * share,
+            q.exact,
+            q.n,
+            report::verdict(share >= TARGET_EXACT)
+        ));
+        s.push_str(&format!(
+            "| {language}: life-safety recall 100 % | {} of {} | {} |\n",
+            q.life_safety - q.life_safety_lower,
+            q.life_safety,
+            report::verdict(q.life_safety_lower == 0)
+        ));
+        s.push_str(&format!(
+            "| {language}: no informational narrative at urgent or above | {} | {} |\n",
+            q.benign_high,
+            report::verdict(q.benign_high == 0)
+        ));
+    }
     s.push('\n');
     s
 }

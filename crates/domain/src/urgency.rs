@@ -78,6 +78,8 @@ pub enum FactorKind {
     Drugs,
     /// Online harm: hacking, impersonation, leaked images.
     OnlineHarm,
+    /// Theft or vandalism.
+    PropertyCrime,
     /// Lowers: the tipster denies the danger ("he would never hurt anyone").
     Denial,
     /// Lowers: reported as rumour or hearsay ("a rumor that").
@@ -91,7 +93,7 @@ pub enum FactorKind {
 }
 
 impl FactorKind {
-    pub const ALL: [FactorKind; 22] = [
+    pub const ALL: [FactorKind; 23] = [
         FactorKind::IntentToHarm,
         FactorKind::Weapon,
         FactorKind::SpecificTarget,
@@ -109,6 +111,7 @@ impl FactorKind {
         FactorKind::Bullying,
         FactorKind::Drugs,
         FactorKind::OnlineHarm,
+        FactorKind::PropertyCrime,
         FactorKind::Denial,
         FactorKind::Hearsay,
         FactorKind::Joke,
@@ -135,6 +138,7 @@ impl FactorKind {
             FactorKind::Bullying => "bullying",
             FactorKind::Drugs => "drugs",
             FactorKind::OnlineHarm => "online_harm",
+            FactorKind::PropertyCrime => "property_crime",
             FactorKind::Denial => "denial",
             FactorKind::Hearsay => "hearsay",
             FactorKind::Joke => "joke",
@@ -167,6 +171,7 @@ impl FactorKind {
             FactorKind::Bullying => "Bullying",
             FactorKind::Drugs => "Drugs or alcohol",
             FactorKind::OnlineHarm => "Online harm",
+            FactorKind::PropertyCrime => "Theft or vandalism",
             FactorKind::Denial => "Lowered: denied by the tipster",
             FactorKind::Hearsay => "Lowered: reported as rumour",
             FactorKind::Joke => "Lowered: framed as a joke or game",
@@ -194,7 +199,11 @@ impl FactorKind {
         !self.lowers()
             && !matches!(
                 self,
-                FactorKind::TimeFrame | FactorKind::Bullying | FactorKind::Drugs | FactorKind::OnlineHarm
+                FactorKind::TimeFrame
+                    | FactorKind::Bullying
+                    | FactorKind::Drugs
+                    | FactorKind::OnlineHarm
+                    | FactorKind::PropertyCrime
             )
     }
 }

@@ -43,6 +43,12 @@ pub enum Concept {
     ChildAbuse,
     /// The person is a child ("15 year old", "a girl at our school", "menor").
     Minor,
+    /// An adult, much older (with a minor, a trafficking indicator).
+    Adult,
+    /// Intimate images: sextortion or abuse with a minor, online harm without.
+    IntimateImages,
+    /// Theft or vandalism.
+    Property,
     /// Danger to a person now ("locked in", "is bleeding", "can't get out").
     DangerNow,
     /// Presence and imminence: right now, here, on the way, people hiding or running, shots heard.
@@ -86,7 +92,7 @@ pub enum Concept {
 
 impl Concept {
     /// Every concept, in declaration order (index = discriminant).
-    pub const ALL: [Concept; 43] = [
+    pub const ALL: [Concept; 46] = [
         Concept::IntentLethal,
         Concept::IntentAssault,
         Concept::HarmLethal,
@@ -109,6 +115,9 @@ impl Concept {
         Concept::ShImminent,
         Concept::ChildAbuse,
         Concept::Minor,
+        Concept::Adult,
+        Concept::IntimateImages,
+        Concept::Property,
         Concept::DangerNow,
         Concept::Presence,
         Concept::Attack,
@@ -164,6 +173,8 @@ impl Concept {
         Concept::Drugs,
         Concept::Online,
         Concept::WarningSigns,
+        Concept::IntimateImages,
+        Concept::Property,
     ]);
 
     /// Words that can read as harm inside a figure of speech ("killed it", "bombed the test").

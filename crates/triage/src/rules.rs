@@ -254,6 +254,14 @@ pub static RULES: &[Rule] = &[
         lowering: Lowering::Never,
     },
     Rule {
+        id: "property",
+        tier: Tier::Standard,
+        text: "Theft or vandalism without threat factors",
+        combines: &[F::PropertyCrime],
+        when: |s| s.property,
+        lowering: Lowering::Never,
+    },
+    Rule {
         id: "no_factors",
         tier: Tier::Informational,
         text: "No concern found in the narrative",

@@ -24,25 +24,11 @@ const BRING_GAP: usize = 5;
 /// Words after a threat looked at for a capitalised name ("kill [Marcus]", "matar a [Carlos]").
 const NAME_WINDOW: usize = 3;
 /// Words looked back over, before a volition cue, for a thing as its subject.
-const IDIOM_WINDOW: usize = 5;
-/// Words that may stand between a thing and its verb ("this test [tmrw is literally] going to").
-const FILLERS: [&str; 16] = [
-    "is",
-    "s",
-    "are",
-    "re",
-    "was",
-    "literally",
-    "really",
-    "honestly",
-    "actually",
-    "tmrw",
-    "tomorrow",
-    "tonight",
-    "me",
-    "nos",
-    "te",
-    "ya",
+const IDIOM_WINDOW: usize = 8;
+/// Words that end the look-back for a thing: a person, or the start of what someone said.
+const STOPS: [&str; 30] = [
+    "i", "im", "he", "hes", "she", "shes", "they", "we", "you", "u", "him", "them", "yo", "el", "ella", "ellos",
+    "ellas", "nosotros", "tu", "who", "there", "said", "says", "told", "que", "q", "dijo", "dice", "porque", "because",
 ];
 /// Words looked back over, before a purpose word, for what makes it harmless ("how to shoot").
 const PURPOSE_BLOCK_WINDOW: usize = 2;
@@ -92,6 +78,7 @@ pub struct Signals {
     pub bullying: bool,
     pub drugs: bool,
     pub online: bool,
+    pub property: bool,
     pub warning_signs: bool,
     /// The tipster denies the danger in words ("he would never hurt anyone").
     pub denial: bool,
@@ -157,6 +144,14 @@ pub fn collect(doc: &Doc<'_>, lexicon: &Lexicon, words: &Words, flags: Flags) ->
     denied.extend_from_slice(&combos.negated);
     harmless.extend_from_slice(&combos.idioms);
     let mut intent = combos.found.clone();
+    // Threat phrases said inside a video game, with nothing real named, are play.
+    let nothing_real = !live.any(Concept::TargetPlace) && !live.any(Concept::TargetPerson);
+    let (played, real): (Ranges, Ranges) = live
+        .of(Concept::IntentLethal)
+        .iter()
+        .partition(|&&(s, _)| nothing_real && in_game(doc, doc.tokens.partition_point(|t| t.end <= s)));
+    live.spans[Concept::IntentLethal as usize] = real;
+    harmless.extend(played);
     intent.extend_from_slice(live.of(Concept::IntentLethal));
     intent.extend_from_slice(live.of(Concept::IntentAssault));
     intent.extend_from_slice(live.of(Concept::TargetList));
@@ -165,8 +160,17 @@ pub fn collect(doc: &Doc<'_>, lexicon: &Lexicon, words: &Words, flags: Flags) ->
     let names = named_people(doc, &after);
 
     let serious = live.any(Concept::Serious);
-    let weak_trafficking = live.of(Concept::TraffickingWeak).len();
+    let (minors, adults) = ages(doc);
+    live.spans[Concept::Minor as usize].extend(minors);
+    live.spans[Concept::Adult as usize].extend(adults);
     let minor = live.any(Concept::Minor);
+    let images = live.of(Concept::IntimateImages).to_vec();
+    live.spans[if minor { Concept::ChildAbuse } else { Concept::Online } as usize].extend(images);
+    if minor && live.any(Concept::Adult) {
+        let adults = live.of(Concept::Adult).to_vec();
+        live.spans[Concept::TraffickingWeak as usize].extend(adults);
+    }
+    let weak_trafficking = live.of(Concept::TraffickingWeak).len();
     let mut s = Signals {
         intent: !intent.is_empty(),
         intent_lethal: combos.lethal || live.any(Concept::IntentLethal) || live.any(Concept::TargetList),
@@ -175,7 +179,7 @@ pub fn collect(doc: &Doc<'_>, lexicon: &Lexicon, words: &Words, flags: Flags) ->
         self_harm: live.any(Concept::SelfHarm)
             || (flags.self_harm_category && (live.any(Concept::ShMethod) || live.any(Concept::ShImminent))),
         child_abuse: live.any(Concept::ChildAbuse),
-        trafficking: live.any(Concept::Trafficking) || weak_trafficking >= 2 || (weak_trafficking == 1 && minor),
+        trafficking: live.any(Concept::Trafficking) || weak_trafficking >= 2,
         danger_now: live.any(Concept::DangerNow),
         violence_now: live.any(Concept::ViolenceNow),
         medical_now: live.any(Concept::MedicalNow),
@@ -184,6 +188,7 @@ pub fn collect(doc: &Doc<'_>, lexicon: &Lexicon, words: &Words, flags: Flags) ->
         bullying: live.any(Concept::Bullying),
         drugs: live.any(Concept::Drugs),
         online: live.any(Concept::Online),
+        property: live.any(Concept::Property),
         warning_signs: live.any(Concept::WarningSigns),
         rumor: live.any(Concept::Rumor),
         service_question: live.any(Concept::ServiceQuestion),
@@ -257,6 +262,7 @@ pub fn collect(doc: &Doc<'_>, lexicon: &Lexicon, words: &Words, flags: Flags) ->
     add(FactorKind::Bullying, &[live.of(Concept::Bullying)], s.bullying);
     add(FactorKind::Drugs, &[live.of(Concept::Drugs)], s.drugs);
     add(FactorKind::OnlineHarm, &[live.of(Concept::Online)], s.online);
+    add(FactorKind::PropertyCrime, &[live.of(Concept::Property)], s.property);
 
     let explicit_denial = live.of(Concept::Denial);
     let threat_denied = doc
@@ -329,7 +335,10 @@ fn intent_combos(doc: &Doc<'_>, words: &Words, nothing_real_named: bool) -> Comb
                 && b.first_tok <= v.last_tok + 3
                 && clause_of(v.first_tok) == clause
         });
-        if !(willed || timed) {
+        // "bringing a gun Friday" is a plan; "bring" with a time but no will is not.
+        let word = doc.word(b.last_tok);
+        let progressive = word.ends_with("ing") || word.ends_with("ndo");
+        if !(willed || (timed && progressive)) {
             continue;
         }
         if let Some(w) = weapons.iter().find(|w| {
@@ -366,6 +375,37 @@ fn in_game(doc: &Doc<'_>, tok: usize) -> bool {
         .any(|h| h.concepts.has(Concept::Game) && doc.tokens.get(h.first_tok).map(|t| t.sentence) == sentence)
 }
 
+/// Ages written as numbers: 8–17 a minor, 20–90 an adult ("she's 14", "(15)", "de 14 años",
+/// "like 35", "maybe 13").
+fn ages(doc: &Doc<'_>) -> (Ranges, Ranges) {
+    let (mut minors, mut adults) = (Vec::new(), Vec::new());
+    for (i, token) in doc.tokens.iter().enumerate() {
+        let Ok(age) = doc.word(i).parse::<u32>() else {
+            continue;
+        };
+        let before = i.checked_sub(1).map_or("", |k| doc.word(k));
+        let after = doc.word(i + 1);
+        let text = doc.folded.text.as_str();
+        let in_parens = text[..token.start].ends_with('(') && text[token.end..].starts_with(')');
+        let ageish = matches!(
+            before,
+            "is" | "s" | "age" | "aged" | "tiene" | "maybe" | "about" | "like" | "around" | "only" | "como"
+        ) && !matches!(
+            after,
+            "am" | "pm" | "minutes" | "min" | "hours" | "dollars" | "dolares" | "kids" | "people" | "times"
+        );
+        if !(in_parens || ageish || matches!(after, "years" | "year" | "yr" | "yrs" | "yo" | "anos" | "ano")) {
+            continue;
+        }
+        if (8..=17).contains(&age) {
+            minors.push((token.start, token.end));
+        } else if (20..=90).contains(&age) {
+            adults.push((token.start, token.end));
+        }
+    }
+    (minors, adults)
+}
+
 /// Do any of `a` lie within `reach` sentences of any of `b`?
 fn near(doc: &Doc<'_>, a: &[(usize, usize)], b: &[(usize, usize)], reach: u32) -> bool {
     let sentence = |at: usize| doc.tokens.get(doc.tokens.partition_point(|t| t.end <= at)).map_or(0, |t| t.sentence);
@@ -387,7 +427,7 @@ fn idiom_subject(doc: &Doc<'_>, volition: usize, words: &Words) -> Option<usize>
         if words.idiom_subjects.contains(word) {
             return Some(token.start);
         }
-        if !FILLERS.contains(&word) {
+        if STOPS.contains(&word) {
             return None;
         }
     }

@@ -9,10 +9,12 @@ use domain::urgency::Tier;
 use triage::corpus::{Entry, parse};
 use triage::{TriageInput, assess, detect_language};
 
-const DEV: [&str; 3] = [
+const DEV: [&str; 5] = [
     include_str!("corpus/dev/seed.txt"),
     include_str!("corpus/dev/en-extra.txt"),
     include_str!("corpus/dev/es-extra.txt"),
+    include_str!("corpus/dev/en-more.txt"),
+    include_str!("corpus/dev/es-more.txt"),
 ];
 const HELDOUT: [&str; 2] = [include_str!("corpus/heldout/en.txt"), include_str!("corpus/heldout/es.txt")];
 /// Least share of development entries whose tier must match the analyst's exactly.
